@@ -1,0 +1,115 @@
+# burrow — build, test, demo, bench, install.
+#
+#   make            build/burrow (static, stripped) and build/burrow-pack
+#   make check      unit tests (doctest) + integration tests (root and uid 65534)
+#   make demo       build a pack of the fixture store and run a program from it, unprivileged
+#   make bench      side-by-side benchmarks → bench/RESULTS.md
+#   make deps       install the Debian packages the build, tests and benchmarks need (root)
+#   make install PREFIX=/usr/local
+
+VERSION     := 0.1.0
+PREFIX      ?= /usr/local
+BUILD       ?= build
+CXX         ?= g++
+CXXFLAGS    ?= -O2 -g
+WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wno-missing-field-initializers
+CPPFLAGS    += -I. -Iruntime -DBURROW_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+ALLFLAGS     = -std=c++20 $(WARN) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP
+
+RUNTIME_SRC := $(sort $(wildcard runtime/*.cpp))
+LAUNCH_SRC  := $(sort $(wildcard launcher/*.cpp))
+PACKER_SRC  := $(sort $(wildcard packer/*.cpp))
+UNIT_SRC    := $(sort $(wildcard tests/unit/*.cpp))
+GEN_SRC     := $(BUILD)/gen/builtins.cpp
+
+# Facilities may add generated sources and rules here (e.g. the syscall table).
+-include runtime/*.mk
+
+OBJ          = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(1))
+RUNTIME_OBJ := $(call OBJ,$(RUNTIME_SRC) $(GEN_SRC))
+LAUNCH_OBJ  := $(call OBJ,$(LAUNCH_SRC))
+PACKER_OBJ  := $(call OBJ,$(PACKER_SRC))
+PACKER_LIB  := $(call OBJ,$(filter-out packer/main.cpp,$(PACKER_SRC)))
+LAUNCH_LIB  := $(call OBJ,$(filter-out launcher/main.cpp,$(LAUNCH_SRC)))
+UNIT_OBJ    := $(call OBJ,$(UNIT_SRC))
+
+STATIC_LIBS := -l:libseccomp.a -l:libcap.a
+PACK_LIBS   := -larchive -lseccomp -lcap -lcrypto
+
+.PHONY: all check unit integration demo bench deps install clean asan need-deps
+all: $(BUILD)/burrow $(BUILD)/burrow-pack
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALLFLAGS) -c $< -o $@
+
+$(BUILD)/obj/$(BUILD)/gen/%.o: $(BUILD)/gen/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALLFLAGS) -c $< -o $@
+
+# Built-in bases are compiled in from profiles/builtin/*.json.
+$(BUILD)/gen/builtins.cpp: $(sort $(wildcard profiles/builtin/*.json)) tools/embed-builtins.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed-builtins.sh $(sort $(wildcard profiles/builtin/*.json)) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/libburrow.a: $(RUNTIME_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The launcher is static: it must run on hosts that have none of our libraries.
+$(BUILD)/burrow: $(LAUNCH_OBJ) $(BUILD)/libburrow.a
+	$(CXX) -static -o $@ $(LAUNCH_OBJ) $(BUILD)/libburrow.a $(STATIC_LIBS)
+	strip $@
+
+$(BUILD)/burrow-pack: $(PACKER_OBJ) $(BUILD)/libburrow.a
+	$(CXX) -o $@ $(PACKER_OBJ) $(BUILD)/libburrow.a $(PACK_LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(LAUNCH_LIB) $(PACKER_LIB) $(BUILD)/libburrow.a
+	$(CXX) -o $@ $(UNIT_OBJ) $(LAUNCH_LIB) $(PACKER_LIB) $(BUILD)/libburrow.a $(PACK_LIBS)
+
+# Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (own build tree).
+asan:
+	$(MAKE) BUILD=build/asan CXXFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
+	    LDFLAGS=-fsanitize=address,undefined build/asan/unit-tests-san
+$(BUILD)/unit-tests-san: $(UNIT_OBJ) $(LAUNCH_LIB) $(PACKER_LIB) $(BUILD)/libburrow.a
+	$(CXX) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LAUNCH_LIB) $(PACKER_LIB) $(BUILD)/libburrow.a $(PACK_LIBS)
+
+# Stops with one clear line when a build dependency is missing and we cannot install it.
+need-deps:
+	@sh tools/need-deps.sh
+
+check: need-deps
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@sh tests/run-all.sh $(BUILD)
+
+unit: need-deps
+	@$(MAKE) --no-print-directory $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+integration: need-deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/integration/run.sh $(BUILD)
+
+demo: need-deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh $(BUILD)
+
+bench: need-deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/run.sh $(BUILD)
+
+deps:
+	sh tools/deps.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/burrow/profiles
+	install -m 0755 $(BUILD)/burrow $(BUILD)/burrow-pack $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 $(wildcard profiles/*.json) $(DESTDIR)$(PREFIX)/share/burrow/profiles/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

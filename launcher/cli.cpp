@@ -1,0 +1,303 @@
+#include "cli.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <string_view>
+
+#include "error.hpp"
+
+namespace burrow {
+namespace {
+
+using nlohmann::json;
+
+// In the overlay every string is literal: the loader reads "$$" as "$".
+std::string lit(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        out += c;
+        if (c == '$') out += '$';
+    }
+    return out;
+}
+
+std::string absolute(const std::string& path, const std::string& cwd) {
+    if (!path.empty() && path[0] == '/') return path;
+    return cwd == "/" ? "/" + path : cwd + "/" + path;
+}
+
+size_t distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+constexpr std::array<std::string_view, 40> kOptions{
+    "--profile", "--host-root", "--store", "--bind", "--ro-bind", "--dev-bind", "--bind-try",
+    "--ro-bind-try", "--dev-bind-try", "--tmpfs", "--proc", "--dev", "--dir", "--symlink",
+    "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+    "--unshare-cgroup", "--unshare-all", "--share-net", "--uid", "--gid", "--hostname",
+    "--chdir", "--setenv", "--unsetenv", "--clearenv", "--die-with-parent", "--new-session",
+    "--print-plan", "--check", "--seccomp-groups", "--help", "--version", "--unshare-user-try",
+    "--unshare-cgroup-try", "--ro-host-root", "-h"};
+
+[[noreturn]] void unknown_option(const std::string& opt) {
+    std::string best;
+    size_t best_d = 3;
+    for (auto o : kOptions) {
+        size_t d = distance(opt, o);
+        if (d < best_d) best_d = d, best = o;
+    }
+    throw Error("unknown option " + opt + (best.empty() ? "" : "; did you mean " + best + "?") +
+                " (see burrow --help; put the command after -- if it starts with '-')");
+}
+
+std::uint32_t parse_id(const std::string& opt, const std::string& v) {
+    std::uint32_t id = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+    if (ec != std::errc() || p != v.data() + v.size() || id == 4294967295u)
+        throw Error(opt + " " + v + ": expected a number from 0 to 4294967294");
+    return id;
+}
+
+class Parser {
+public:
+    Parser(const std::vector<std::string>& argv, const std::string& cwd) : argv_(argv), cwd_(cwd) {}
+
+    Cli run() {
+        while (i_ < argv_.size()) {
+            const std::string& a = argv_[i_];
+            if (a == "--") {
+                ++i_;
+                break;
+            }
+            if (a.size() < 2 || a[0] != '-') break;  // the command
+            ++i_;
+            option(a);
+        }
+        cli_.args.assign(argv_.begin() + static_cast<long>(i_), argv_.end());
+        return std::move(cli_);
+    }
+
+private:
+    const std::vector<std::string>& argv_;
+    std::string cwd_;
+    size_t i_ = 0;
+    Cli cli_;
+
+    const std::string& arg(const std::string& opt, int n, int k, const char* names) {
+        if (i_ >= argv_.size())
+            throw Error("option " + opt + " needs " + std::to_string(n) + " argument" +
+                        (n > 1 ? "s" : "") + " (" + names + "), got " + std::to_string(k));
+        return argv_[i_++];
+    }
+
+    json& mounts() {
+        json& m = cli_.overlay["mounts"];
+        if (m.is_null()) m = json::array();
+        return m;
+    }
+    json& env() { return cli_.overlay["process"]["env"]; }
+
+    void add_mount(json m, const std::string& text) {
+        m["x-option"] = text;
+        mounts().push_back(std::move(m));
+    }
+
+    void bind(const std::string& opt, const char* access, bool devices, bool optional) {
+        std::string src = arg(opt, 2, 0, "SRC DEST");
+        std::string dst = arg(opt, 2, 1, "SRC DEST");
+        json m = {{"type", "bind"}, {"source", lit(absolute(src, cwd_))}, {"destination", lit(dst)},
+                  {"access", access}};
+        if (devices) m["devices"] = true;
+        if (optional) m["optional"] = true;
+        add_mount(std::move(m), opt + " " + src + " " + dst);
+    }
+
+    void remove_name(json& list, const std::string& name) {
+        if (!list.is_array()) return;
+        list.erase(std::remove(list.begin(), list.end(), json(name)), list.end());
+    }
+
+    void option(const std::string& a) {
+        if (a == "--help" || a == "-h") { cli_.help = true; return; }
+        if (a == "--version") { cli_.version = true; return; }
+        if (a == "--print-plan") { cli_.print_plan = true; return; }
+        if (a == "--check") { cli_.check = true; return; }
+        if (a == "--seccomp-groups") {
+            cli_.seccomp_groups = true;
+            if (i_ < argv_.size() && !argv_[i_].empty() && argv_[i_][0] == '@') cli_.seccomp_group = argv_[i_++];
+            return;
+        }
+        if (a == "--profile") {
+            const std::string& f = arg(a, 1, 0, "FILE or builtin:NAME");
+            if (cli_.profile) throw Error("--profile given twice (" + *cli_.profile + ", " + f +
+                                          "); combine profiles with \"extends\" instead");
+            cli_.profile = f.rfind("builtin:", 0) == 0 ? f : absolute(f, cwd_);
+            return;
+        }
+        if (a == "--host-root" || a == "--host-root=rw" || a == "--host-root=ro" || a == "--ro-host-root") {
+            bool ro = a == "--host-root=ro" || a == "--ro-host-root";
+            cli_.overlay["root"] = {{"host", "all"}, {"access", ro ? "ro" : "rw"}};
+            return;
+        }
+        if (a.rfind("--host-root=", 0) == 0)
+            throw Error(a + ": expected --host-root, --host-root=ro or --host-root=rw");
+        if (a == "--store") {
+            std::string spec = arg(a, 1, 0, "SRC[:DEST]");
+            auto colon = spec.find(':');
+            std::string src = spec.substr(0, colon);
+            std::string dst = colon == std::string::npos ? "/gnu/store" : spec.substr(colon + 1);
+            if (src.empty()) throw Error("--store " + spec + ": the store directory SRC is empty");
+            json& stores = cli_.overlay["stores"];
+            if (stores.is_null()) stores = json::array();
+            stores.push_back({{"source", lit(absolute(src, cwd_))}, {"destination", lit(dst)},
+                              {"x-option", "--store " + spec}});
+            return;
+        }
+        if (a == "--bind") return bind(a, "rw", false, false);
+        if (a == "--ro-bind") return bind(a, "ro", false, false);
+        if (a == "--dev-bind") return bind(a, "rw", true, false);
+        if (a == "--bind-try") return bind(a, "rw", false, true);
+        if (a == "--ro-bind-try") return bind(a, "ro", false, true);
+        if (a == "--dev-bind-try") return bind(a, "rw", true, true);
+        if (a == "--tmpfs" || a == "--proc" || a == "--dev" || a == "--dir") {
+            std::string dst = arg(a, 1, 0, "DEST");
+            add_mount({{"type", a.substr(2)}, {"destination", lit(dst)}}, a + " " + dst);
+            return;
+        }
+        if (a == "--symlink") {
+            std::string target = arg(a, 2, 0, "TARGET LINK");
+            std::string link = arg(a, 2, 1, "TARGET LINK");
+            add_mount({{"type", "symlink"}, {"destination", lit(link)}, {"target", lit(target)}},
+                      a + " " + target + " " + link);
+            return;
+        }
+        static const std::array<std::string_view, 6> kNs{"user", "pid", "net", "ipc", "uts", "cgroup"};
+        if (a == "--unshare-all") {
+            for (auto n : kNs) cli_.overlay["namespaces"][std::string(n)] = true;
+            return;
+        }
+        if (a == "--unshare-user-try" || a == "--unshare-cgroup-try") {
+            cli_.overlay["namespaces"][a == "--unshare-user-try" ? "user" : "cgroup"] = true;
+            return;
+        }
+        if (a.rfind("--unshare-", 0) == 0) {
+            std::string n = a.substr(10);
+            if (std::find(kNs.begin(), kNs.end(), n) == kNs.end()) unknown_option(a);
+            cli_.overlay["namespaces"][n] = true;
+            return;
+        }
+        if (a == "--share-net") { cli_.overlay["namespaces"]["net"] = false; return; }
+        if (a == "--uid" || a == "--gid") {
+            std::uint32_t id = parse_id(a, arg(a, 1, 0, "N"));
+            cli_.overlay["user"][a == "--uid" ? "uid" : "gid"] = id;
+            return;
+        }
+        if (a == "--hostname") { cli_.overlay["hostname"] = lit(arg(a, 1, 0, "NAME")); return; }
+        if (a == "--chdir") {
+            cli_.overlay["process"]["cwd"] = lit(absolute(arg(a, 1, 0, "DIR"), "/"));
+            return;
+        }
+        if (a == "--setenv") {
+            std::string var = arg(a, 2, 0, "VAR VALUE");
+            std::string val = arg(a, 2, 1, "VAR VALUE");
+            remove_name(env()["unset"], var);
+            env()["set"][var] = lit(val);
+            return;
+        }
+        if (a == "--unsetenv") {
+            std::string var = arg(a, 1, 0, "VAR");
+            if (env()["set"].is_object()) env()["set"].erase(var);
+            json& u = env()["unset"];
+            if (u.is_null()) u = json::array();
+            u.push_back(var);
+            return;
+        }
+        if (a == "--clearenv") { env()["clear"] = true; return; }
+        if (a == "--die-with-parent") { cli_.overlay["process"]["dieWithParent"] = true; return; }
+        if (a == "--new-session") { cli_.overlay["process"]["newSession"] = true; return; }
+        unknown_option(a);
+    }
+};
+
+}  // namespace
+
+Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd) {
+    Cli cli = Parser(argv, cwd).run();
+    // Empty containers left by --unsetenv/--setenv bookkeeping are not "set" values.
+    if (cli.overlay.contains("process") && cli.overlay["process"].contains("env")) {
+        json& e = cli.overlay["process"]["env"];
+        for (const char* k : {"set", "unset"})
+            if (e.contains(k) && e[k].empty()) e.erase(k);
+    }
+    return cli;
+}
+
+const char* help_text() {
+    return R"(usage: burrow [OPTIONS] [--] COMMAND [ARG...]
+       burrow --profile FILE|builtin:NAME [OPTIONS] [--] [ARG...]
+
+Run COMMAND in its own filesystem view, inside new user and mount namespaces, as an
+ordinary user. With a profile whose process.exec is set, every ARG goes to that program.
+Options apply on top of the profile, in the order given. Without --profile the root is
+an empty read-only tmpfs: add --host-root, --store and binds.
+
+Profile and plan:
+  --profile FILE|builtin:NAME  start from this profile (builtin:pack, builtin:sandbox)
+  --print-plan                 print the resolved plan as JSON and exit; run nothing
+  --check                      validate the profile and the host paths it needs; run nothing
+  --seccomp-groups [@NAME]     list the seccomp syscall groups (or one group's members)
+
+Filesystem (DEST is a path inside the sandbox; relative SRC is taken from the cwd):
+  --host-root[=ro|rw]          bind every top-level entry of the host's / (default rw)
+  --store SRC[:DEST]           mount store directory SRC read-only at DEST (/gnu/store)
+  --bind SRC DEST              bind SRC read-write (nosuid, nodev)
+  --ro-bind SRC DEST           bind SRC read-only, recursively
+  --dev-bind SRC DEST          bind SRC read-write, device nodes allowed
+  --bind-try, --ro-bind-try, --dev-bind-try SRC DEST
+                               the same, skipped when SRC does not exist
+  --tmpfs DEST                 mount a new tmpfs
+  --proc DEST                  mount a new procfs (needs --unshare-pid)
+  --dev DEST                   mount a minimal /dev (null zero full random urandom tty,
+                               pts, shm)
+  --dir DEST                   create a directory (never on a host filesystem)
+  --symlink TARGET LINK        create a symlink LINK pointing to TARGET
+
+Namespaces and identity:
+  --unshare-user|--unshare-pid|--unshare-net|--unshare-ipc|--unshare-uts|--unshare-cgroup
+  --unshare-all                all of the above
+  --share-net                  keep the host's network (after --unshare-all)
+  --uid N, --gid N             id inside (unprivileged: your own id or 0)
+  --hostname NAME              hostname inside (needs --unshare-uts)
+
+Process:
+  --chdir DIR                  working directory inside (default: the current one,
+                               which must be visible inside)
+  --setenv VAR VALUE, --unsetenv VAR, --clearenv
+  --die-with-parent            kill the command when burrow's parent dies
+  --new-session                run the command in a new session (setsid)
+
+  --help, --version
+
+Exit status: the command's own; if it is killed by a signal, burrow dies of the same
+signal; 125 burrow failed (bad option or profile, setup failure); 126 the command is not
+executable; 127 the command was not found.
+
+Environment: BURROW_ENGINE=auto|userns|proot|direct (how packs run),
+BURROW_DEBUG=1 (trace each launch step on stderr).
+See burrow(1) and burrow-profile(5).
+)";
+}
+
+}  // namespace burrow

@@ -1,0 +1,32 @@
+// burrow's command line → a profile reference, an overlay document, and the command.
+//
+// Options become one overlay in the profile format (applied after the profile chain, in
+// the order given), so an option and the profile key it stands for share one validator
+// and one meaning. Pure: no syscalls.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace burrow {
+
+struct Cli {
+    std::optional<std::string> profile;           // --profile FILE|builtin:NAME
+    nlohmann::json overlay = nlohmann::json::object();
+    std::vector<std::string> args;                // positional: COMMAND [ARG...] or ARG...
+    bool print_plan = false, check = false, help = false, version = false;
+    bool seccomp_groups = false;
+    std::optional<std::string> seccomp_group;     // --seccomp-groups @NAME
+};
+
+// argv without argv[0]. `cwd` makes relative host paths (bind sources, stores) absolute.
+// Throws burrow::Error (125) naming the option.
+Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd);
+
+// The text of `burrow --help`.
+const char* help_text();
+
+}  // namespace burrow

@@ -1,0 +1,121 @@
+#include "engine.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+
+#include "env.hpp"
+
+namespace burrow {
+namespace {
+
+std::string engine_name() {
+    const char* e = std::getenv("BURROW_ENGINE");
+    std::string v = e && *e ? e : "auto";
+    if (v != "auto" && v != "userns" && v != "proot" && v != "direct")
+        throw Error("BURROW_ENGINE=" + v + ": expected auto, userns, proot or direct");
+    return v;
+}
+
+std::optional<std::string> find_proot(const std::optional<std::string>& pack_root) {
+    if (pack_root) {
+        std::string shipped = *pack_root + "/.burrow/proot";
+        if (::access(shipped.c_str(), X_OK) == 0) return shipped;
+    }
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    size_t start = 0;
+    while (start <= dirs.size()) {
+        size_t end = dirs.find(':', start);
+        if (end == std::string::npos) end = dirs.size();
+        std::string cand = dirs.substr(start, end - start) + "/proot";
+        if (end > start && ::access(cand.c_str(), X_OK) == 0) return cand;
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+// proot emulates the binds with ptrace: slow, but it needs no namespace at all.
+[[noreturn]] void run_proot(const Plan& plan, const ApplyOptions& opts, const std::string& proot) {
+    std::vector<std::string> args{proot};
+    for (const auto& m : plan.mounts) {
+        if (m.items.empty()) {
+            args.push_back("-b");
+            args.push_back(m.source + ":" + m.destination);
+        }
+        for (const auto& item : m.items) {
+            args.push_back("-b");
+            args.push_back(m.source + "/" + item + ":" + m.destination + "/" + item);
+        }
+    }
+    args.push_back("-w");
+    args.push_back(plan.cwd ? *plan.cwd : plan.caller_cwd);
+    args.push_back(plan.program);
+    args.insert(args.end(), plan.argv.begin() + 1, plan.argv.end());
+    std::vector<std::string> env = compute_env(plan.env, opts.environ);
+    detail::trace(opts, "exec " + proot + " (proot engine)");
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    ::execve(proot.c_str(), argv.data(), envp.data());
+    throw Error("cannot run " + proot + ": " + errno_text(errno), kExitNotExecutable);
+}
+
+}  // namespace
+
+std::optional<std::string> pack_root_of_runtime() {
+    char exe[PATH_MAX];
+    if (!::realpath("/proc/self/exe", exe)) return std::nullopt;
+    std::string dir = exe;
+    dir = dir.substr(0, dir.rfind('/'));
+    const std::string tail = "/.burrow";
+    if (dir.size() <= tail.size() || dir.compare(dir.size() - tail.size(), tail.size(), tail) != 0)
+        return std::nullopt;
+    struct stat st{};
+    if (::stat((dir + "/manifest.json").c_str(), &st) != 0) return std::nullopt;
+    std::string root = dir.substr(0, dir.size() - tail.size());
+    return root.empty() ? "/" : root;
+}
+
+int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::string>& pack_root) {
+    const std::string engine = engine_name();
+    if (engine == "direct") {
+        if (!plan.direct_eligible)
+            throw Error("BURROW_ENGINE=direct: this profile needs namespaces (it mounts more than "
+                        "stores, or asks for other namespaces or ids); use BURROW_ENGINE=auto");
+        if (!stores_in_place(plan))
+            throw Error("BURROW_ENGINE=direct: the stores are not present at their destinations "
+                        "on this host; use BURROW_ENGINE=auto");
+        return apply_direct(plan, opts);
+    }
+    if (engine == "auto" && plan.direct_eligible && stores_in_place(plan)) return apply_direct(plan, opts);
+    if (engine == "proot") {
+        if (!plan.direct_eligible)
+            throw Error("BURROW_ENGINE=proot runs only pack-style profiles (host root plus stores); "
+                        "this one needs namespaces");
+        auto proot = find_proot(pack_root);
+        if (!proot) throw Error("BURROW_ENGINE=proot: proot is not on PATH and not shipped in the pack "
+                                "(burrow-pack --proot FILE)");
+        run_proot(plan, opts, *proot);
+    }
+    try {
+        return apply(plan, opts);
+    } catch (const NamespaceError& e) {
+        if (engine != "auto" || !plan.direct_eligible) throw;
+        auto proot = find_proot(pack_root);
+        if (!proot)
+            throw Error(std::string(e.what()) + "\n(no fallback: proot is not on PATH and not shipped in "
+                                                "the pack)");
+        std::fprintf(stderr, "burrow: %s\nburrow: falling back to proot (%s): slower, but needs no namespaces\n",
+                     e.what(), proot->c_str());
+        run_proot(plan, opts, *proot);
+    }
+}
+
+}  // namespace burrow

@@ -1,0 +1,21 @@
+// How to run a plan: in user namespaces (the normal way), directly when the stores are
+// already in place, or under proot when this host forbids user namespaces (packs only).
+// BURROW_ENGINE=auto|userns|proot|direct picks; auto tries direct → userns → proot.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "apply.hpp"
+#include "plan.hpp"
+
+namespace burrow {
+
+// Returns a wait status to mirror (pid namespace), or does not return (exec in place).
+int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::string>& pack_root);
+
+// The root of the pack this burrow binary belongs to (<root>/.burrow/burrow with a
+// manifest beside it), if any: gives ${PACK} a value when burrow is run by path.
+std::optional<std::string> pack_root_of_runtime();
+
+}  // namespace burrow

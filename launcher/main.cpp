@@ -1,0 +1,201 @@
+// burrow: command line (or pack entry) → profile → plan → apply.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "apply.hpp"
+#include "cli.hpp"
+#include "engine.hpp"
+#include "error.hpp"
+#include "pack_entry.hpp"
+#include "plan.hpp"
+#include "profile_load.hpp"
+#include "seccomp.hpp"
+
+extern char** environ;
+
+namespace burrow {
+namespace {
+
+std::string getenv_str(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+std::string physical_cwd() {
+    char buf[PATH_MAX];
+    return ::getcwd(buf, sizeof buf) ? buf : "";
+}
+
+std::string dirname_of(const std::string& p) {
+    auto s = p.rfind('/');
+    return s == 0 ? "/" : s == std::string::npos ? "." : p.substr(0, s);
+}
+
+// Our passwd entry without NSS (the binary is static): name and home from /etc/passwd.
+void passwd_entry(uid_t uid, std::string& name, std::string& home) {
+    std::ifstream in("/etc/passwd");
+    std::string line;
+    while (std::getline(in, line)) {
+        std::vector<std::string> f;
+        size_t start = 0;
+        for (;;) {
+            size_t c = line.find(':', start);
+            f.push_back(line.substr(start, c == std::string::npos ? std::string::npos : c - start));
+            if (c == std::string::npos) break;
+            start = c + 1;
+        }
+        if (f.size() >= 6 && f[2] == std::to_string(uid)) {
+            name = f[0];
+            home = f[5];
+            return;
+        }
+    }
+}
+
+LoadContext load_context(const std::optional<std::string>& pack_root) {
+    LoadContext ctx;
+    char exe[PATH_MAX];
+    ctx.vars["ORIGIN"] = ::realpath("/proc/self/exe", exe) ? dirname_of(exe) : "";
+    if (pack_root) ctx.vars["PACK"] = *pack_root;
+    std::string name, home;
+    passwd_entry(::getuid(), name, home);
+    std::string env_home = getenv_str("HOME");
+    ctx.vars["HOME"] = !env_home.empty() && env_home[0] == '/' ? env_home : (home.empty() ? "/" : home);
+    ctx.vars["PWD"] = physical_cwd();
+    ctx.vars["UID"] = std::to_string(::getuid());
+    ctx.vars["GID"] = std::to_string(::getgid());
+    std::string env_user = getenv_str("USER");
+    ctx.vars["USER"] = !name.empty() ? name : !env_user.empty() ? env_user : std::to_string(::getuid());
+    std::string tmp = getenv_str("TMPDIR");
+    ctx.vars["TMPDIR"] = !tmp.empty() && tmp[0] == '/' ? tmp : "/tmp";
+    std::string rt = getenv_str("XDG_RUNTIME_DIR");
+    ctx.vars["RUNTIME_DIR"] = !rt.empty() && rt[0] == '/' ? rt : "/run/user/" + std::to_string(::getuid());
+    for (char** e = environ; e && *e; ++e) {
+        std::string kv = *e;
+        auto eq = kv.find('=');
+        if (eq != std::string::npos) ctx.env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    return ctx;
+}
+
+void report(const Error& e) {
+    std::string msg = e.what();
+    size_t start = 0;
+    while (start < msg.size()) {
+        size_t end = msg.find('\n', start);
+        if (end == std::string::npos) end = msg.size();
+        std::fprintf(stderr, "burrow: %.*s\n", static_cast<int>(end - start), msg.data() + start);
+        start = end + 1;
+    }
+}
+
+// --check: everything the launch would need from the host, without launching.
+int check(const Plan& plan, const Profile& profile) {
+    std::vector<std::string> problems;
+    struct stat st{};
+    for (const auto& m : plan.mounts) {
+        std::string where = m.origin.empty() ? "" : m.origin + ": ";
+        if (m.kind == MountOp::Kind::bind && !m.optional && ::stat(m.source.c_str(), &st) != 0)
+            problems.push_back(where + "bind source " + m.source + ": " + errno_text(errno));
+        if (m.kind == MountOp::Kind::store) {
+            if (::stat(m.source.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+                problems.push_back(where + "store directory " + m.source + ": " +
+                                   (errno ? errno_text(errno) : "not a directory"));
+                continue;
+            }
+            for (const auto& item : m.items)
+                if (::lstat((m.source + "/" + item).c_str(), &st) != 0)
+                    problems.push_back(where + "store item \"" + item + "\" not found in " + m.source);
+        }
+    }
+    if (!problems.empty()) throw ProfileError(problems);
+    std::printf("ok: %s: %zu mounts, program %s\n", profile.source.empty() ? "(no profile)" : profile.source.c_str(),
+                plan.mounts.size(), plan.program.c_str());
+    return 0;
+}
+
+int run(int argc, char** argv) {
+    std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    const char* argv0 = argc > 0 ? argv[0] : "burrow";
+    std::optional<PackEntry> entry = detect_pack_entry(argv0);
+    std::string cwd = physical_cwd();
+
+    Cli cli;
+    std::optional<std::string> pack_root;
+    if (entry) {
+        // A pack entry takes no options: every argument belongs to the program.
+        cli.profile = entry->profile;
+        cli.args = args;
+        pack_root = entry->root;
+    } else {
+        cli = parse_cli(args, cwd);
+        if (cli.help) {
+            std::fputs(help_text(), stdout);
+            return 0;
+        }
+        if (cli.version) {
+            std::printf("burrow %s\n", BURROW_VERSION);
+            return 0;
+        }
+        if (cli.seccomp_groups) {
+            std::fputs(seccomp::describe_groups(cli.seccomp_group).c_str(), stdout);
+            return 0;
+        }
+        pack_root = pack_root_of_runtime();
+    }
+
+    LoadContext ctx = load_context(pack_root);
+    std::vector<Overlay> overlays;
+    if (!cli.overlay.empty()) overlays.push_back({"command line", cli.overlay});
+    Profile profile = load_profile(cli.profile, overlays, ctx);
+
+    HostFacts host;
+    host.uid = ::getuid();
+    host.gid = ::getgid();
+    host.cwd = cwd;
+    host.argv0 = argv0;
+    host.pack_entry = entry.has_value();
+    Plan plan = compile(profile, host, cli.args);
+
+    if (cli.print_plan) {
+        std::cout << plan_to_json(plan).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        return 0;
+    }
+    if (cli.check) return check(plan, profile);
+
+    ApplyOptions opts;
+    opts.debug = !getenv_str("BURROW_DEBUG").empty() && getenv_str("BURROW_DEBUG") != "0";
+    for (char** e = environ; e && *e; ++e) opts.environ.emplace_back(*e);
+    opts.parent = ::getppid();
+    struct stat st{};
+    if (::stat(".", &st) == 0) {
+        opts.cwd_dev = st.st_dev;
+        opts.cwd_ino = st.st_ino;
+    }
+    exit_like(launch(plan, opts, pack_root));
+}
+
+}  // namespace
+}  // namespace burrow
+
+int main(int argc, char** argv) {
+    try {
+        return burrow::run(argc, argv);
+    } catch (const burrow::Error& e) {
+        burrow::report(e);
+        return e.status();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "burrow: internal error: %s\n", e.what());
+        return burrow::kExitSetupFailure;
+    }
+}

@@ -1,0 +1,46 @@
+// Capabilities: after unshare we hold every capability in our user namespace; the program
+// keeps only what the profile lists. The bounding set is emptied too, so a uid-0 program
+// cannot regain anything at execve.
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "apply.hpp"
+
+namespace burrow::detail {
+
+void drop_capabilities(const Plan& plan) {
+    const auto& keep = plan.caps_keep;
+    auto kept = [&](int c) { return std::find(keep.begin(), keep.end(), c) != keep.end(); };
+    int last = static_cast<int>(cap_max_bits()) - 1;
+    for (int c = 0; c <= last; ++c)
+        if (!kept(c) && ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
+            throw Error("cannot drop capability " + std::to_string(c) + " from the bounding set: " +
+                        errno_text(errno));
+    cap_t caps = cap_init();
+    if (!caps) throw Error("cap_init: " + errno_text(errno));
+    std::vector<cap_value_t> vals(keep.begin(), keep.end());
+    if (!vals.empty()) {
+        int n = static_cast<int>(vals.size());
+        cap_set_flag(caps, CAP_PERMITTED, n, vals.data(), CAP_SET);
+        cap_set_flag(caps, CAP_EFFECTIVE, n, vals.data(), CAP_SET);
+        // Inheritable is what lets ambient capabilities survive execve.
+        cap_set_flag(caps, CAP_INHERITABLE, n, vals.data(), CAP_SET);
+    }
+    int rc = cap_set_proc(caps);
+    int err = errno;
+    cap_free(caps);
+    if (rc != 0) throw Error("cannot set the process capabilities: " + errno_text(err));
+    ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    // A non-zero uid loses every capability at execve unless it is ambient, so for such a
+    // program the kept capabilities are made ambient (as bwrap --cap-add does).
+    std::vector<int> ambient = plan.caps_ambient;
+    if (plan.uid_inside != 0) ambient = keep;
+    for (int c : ambient)
+        if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) != 0)
+            throw Error("cannot raise ambient capability " + std::to_string(c) + ": " + errno_text(errno));
+}
+
+}  // namespace burrow::detail

@@ -1,0 +1,51 @@
+// Errors burrow reports to the user.
+//
+// Every failure that is burrow's own (bad profile, bad option, setup failure) is an
+// Error with exit status 125; 126/127 are for "command not executable / not found".
+// The text never starts with "burrow: " — the launcher adds the prefix to each line.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace burrow {
+
+inline constexpr int kExitSetupFailure = 125;
+inline constexpr int kExitNotExecutable = 126;
+inline constexpr int kExitNotFound = 127;
+
+class Error : public std::runtime_error {
+public:
+    explicit Error(const std::string& message, int status = kExitSetupFailure)
+        : std::runtime_error(message), status_(status) {}
+    int status() const { return status_; }
+
+private:
+    int status_;
+};
+
+// Several problems found in one pass over a profile (parse/schema/merge/expansion stages
+// report everything they find, capped, before giving up). Each message is one line.
+class ProfileError : public Error {
+public:
+    explicit ProfileError(std::vector<std::string> messages)
+        : Error(join(messages)), messages_(std::move(messages)) {}
+    const std::vector<std::string>& messages() const { return messages_; }
+
+private:
+    static std::string join(const std::vector<std::string>& m) {
+        std::string out;
+        for (const auto& line : m) {
+            if (!out.empty()) out += '\n';
+            out += line;
+        }
+        return out;
+    }
+    std::vector<std::string> messages_;
+};
+
+// "strerror" that is safe to call anywhere and never returns null.
+std::string errno_text(int err);
+
+}  // namespace burrow

@@ -1,0 +1,143 @@
+// The last steps before execve, in an order chosen for security: cwd and environment,
+// limits, then no_new_privs, capabilities, and seccomp last of all.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#include "apply.hpp"
+#include "env.hpp"
+
+namespace burrow::detail {
+namespace {
+
+void enter_cwd(const Plan& plan, const ApplyOptions& opts) {
+    if (plan.cwd) {
+        if (::chdir(plan.cwd->c_str()) != 0)
+            throw Error("/process/cwd: cannot enter " + *plan.cwd + " inside the sandbox: " + errno_text(errno));
+        return;
+    }
+    const std::string& cwd = plan.caller_cwd;
+    const std::string fix = "; bind it (e.g. --bind " + cwd + " " + cwd +
+                            ", or a mount with \"source\": \"${PWD}\") or choose another with "
+                            "--chdir DIR / \"process.cwd\"";
+    if (::chdir(cwd.c_str()) != 0)
+        throw Error("the current directory " + cwd + " is not visible inside the sandbox" + fix);
+    // The same path may name another directory inside (a private /tmp): never run the
+    // program somewhere else than the caller believes.
+    struct stat st{};
+    if (opts.cwd_ino != 0 && ::stat(".", &st) == 0 &&
+        (st.st_dev != opts.cwd_dev || st.st_ino != opts.cwd_ino))
+        throw Error("the current directory " + cwd + " is a different directory inside the sandbox" + fix);
+}
+
+void set_rlimits(const Plan& plan) {
+    for (const auto& l : plan.rlimits) {
+        struct rlimit r{};
+        r.rlim_cur = l.soft == UINT64_MAX ? RLIM_INFINITY : l.soft;
+        r.rlim_max = l.hard == UINT64_MAX ? RLIM_INFINITY : l.hard;
+        if (::setrlimit(l.resource, &r) != 0) {
+            int err = errno;
+            struct rlimit cur{};
+            ::getrlimit(l.resource, &cur);
+            auto show = [](rlim_t v) { return v == RLIM_INFINITY ? std::string("unlimited") : std::to_string(v); };
+            throw Error("/process/rlimits/" + l.name + ": cannot set soft " + show(r.rlim_cur) +
+                        ", hard " + show(r.rlim_max) + ": " + errno_text(err) + "; the current hard limit is " +
+                        show(cur.rlim_max) + " and only root can raise it");
+        }
+    }
+}
+
+bool executable_file(const std::string& path, int& err) {
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0) {
+        err = errno;
+        return false;
+    }
+    if (S_ISDIR(st.st_mode) || ::access(path.c_str(), X_OK) != 0) {
+        err = EACCES;
+        return false;
+    }
+    return true;
+}
+
+// Resolve a bare command name in the sandbox's PATH, as execvp would.
+std::string resolve(const std::string& program, const std::vector<std::string>& env) {
+    if (program.find('/') != std::string::npos) return program;
+    std::string scratch;
+    const std::string* path = env_lookup(env, "PATH", scratch);
+    std::string dirs = path ? *path : "/usr/local/bin:/usr/bin:/bin";
+    bool denied = false;
+    size_t start = 0;
+    while (start <= dirs.size()) {
+        size_t end = dirs.find(':', start);
+        if (end == std::string::npos) end = dirs.size();
+        std::string dir = dirs.substr(start, end - start);
+        std::string cand = (dir.empty() ? "." : dir) + "/" + program;
+        int err = 0;
+        if (executable_file(cand, err)) return cand;
+        if (err == EACCES) denied = true;
+        start = end + 1;
+    }
+    if (denied)
+        throw Error(program + ": found in PATH but not executable (permission denied)", kExitNotExecutable);
+    throw Error(program + ": command not found in the sandbox (PATH=" + dirs +
+                    "); give its absolute path, or make it visible (--host-root, --bind, --store)",
+                kExitNotFound);
+}
+
+[[noreturn]] void exec_failed(const std::string& path, int err) {
+    struct stat st{};
+    if (err == ENOENT && ::stat(path.c_str(), &st) == 0)
+        throw Error(path + ": cannot run it: its program interpreter (the ELF loader, or the #! "
+                           "line's interpreter) is missing inside the sandbox; is its store mapped?",
+                    kExitNotFound);
+    if (err == ENOENT) throw Error(path + ": no such file inside the sandbox", kExitNotFound);
+    if (err == ENOEXEC) throw Error(path + ": not an executable format the kernel knows", kExitNotExecutable);
+    throw Error(path + ": cannot execute: " + errno_text(err), kExitNotExecutable);
+}
+
+}  // namespace
+
+void finish_and_exec(const Plan& plan, const ApplyOptions& opts) {
+    enter_cwd(plan, opts);
+    std::vector<std::string> env = compute_env(plan.env, opts.environ);
+    if (plan.cwd) {
+        std::string scratch;
+        // An explicit cwd makes an inherited $PWD wrong; keep it truthful.
+        if (env_lookup(env, "PWD", scratch) || !plan.env.clear) {
+            std::erase_if(env, [](const std::string& e) { return e.rfind("PWD=", 0) == 0; });
+            env.push_back("PWD=" + *plan.cwd);
+        }
+    }
+    set_rlimits(plan);
+    if (plan.umask) ::umask(*plan.umask);
+    if (plan.new_session && ::setsid() < 0)
+        throw Error("cannot start a new session: " + errno_text(errno));
+    if (plan.die_with_parent) {
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+            throw Error("cannot set the parent-death signal: " + errno_text(errno));
+        if (opts.parent != 0 && ::getppid() != opts.parent) _exit(kExitSetupFailure);  // already gone
+    }
+    std::string path = resolve(plan.program, env);
+    if (plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        throw Error("cannot set no_new_privs: " + errno_text(errno));
+    if (opts.have_caps) drop_capabilities(plan);
+    trace(opts, "exec " + path);
+
+    std::vector<char*> argv, envp;
+    for (const auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    if (plan.seccomp.enabled) seccomp::install(plan.seccomp);  // last: nothing after it but execve
+    ::execve(path.c_str(), argv.data(), envp.data());
+    exec_failed(path, errno);
+}
+
+}  // namespace burrow::detail

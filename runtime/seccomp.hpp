@@ -1,0 +1,58 @@
+// Seccomp: the profile's "security.seccomp" object → a filter → installed last, before exec.
+//
+// Names are syscalls from our own table (runtime/syscalls.tbl, generated into code at build
+// time) or @groups whose contents are ours (documented in burrow-profile(5)); they do not
+// depend on what the installed libseccomp knows.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace burrow::seccomp {
+
+// One rule of the compiled filter.
+struct Rule {
+    std::string syscall;          // name from our table
+    long number = -1;             // native number
+    int errno_value = 0;          // EPERM, ENOSYS, EAFNOSUPPORT, ...
+    // Optional argument condition, libseccomp style: arg[index] & mask == value
+    // (ne = true: !=). Empty = unconditional.
+    struct Cond {
+        unsigned index = 0;
+        unsigned long long mask = 0, value = 0;
+        bool ne = false;
+    };
+    std::vector<Cond> conds;
+};
+
+struct Filter {
+    bool enabled = false;         // false: no filter at all (baseline "none", nothing denied)
+    std::vector<Rule> rules;      // default action: allow
+    // Syscall numbers above the table's highest known one get ENOSYS ("newSyscalls": "enosys").
+    bool enosys_unknown = false;
+    long highest_known = -1;
+};
+
+// Check a "security.seccomp" object of ONE profile document (before merge); append one
+// message per problem: "<pointer>: <what>; <fix>" with pointers under `pointer`
+// (e.g. "/security/seccomp"). Unknown names get a suggestion.
+void validate(const nlohmann::json& cfg, const std::string& pointer,
+              std::vector<std::string>& problems);
+
+// Compile the merged object (null = none). Pure. Throws burrow::Error on conflicts.
+Filter compile(const nlohmann::json& cfg);
+
+// For --print-plan.
+nlohmann::json to_json(const Filter& f);
+
+// Load the filter into the kernel (libseccomp). Call last, right before execve.
+// Throws burrow::Error.
+void install(const Filter& f);
+
+// Text for `burrow --seccomp-groups [@name]`. Throws burrow::Error for an unknown group.
+std::string describe_groups(const std::optional<std::string>& group);
+
+}  // namespace burrow::seccomp

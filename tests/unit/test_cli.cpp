@@ -1,0 +1,96 @@
+// parse_cli: options → overlay in the profile format.
+#include <doctest/doctest.h>
+
+#include "error.hpp"
+#include "launcher/cli.hpp"
+
+using burrow::parse_cli;
+using nlohmann::json;
+using V = std::vector<std::string>;
+
+static std::string error_of(const V& argv) {
+    try {
+        parse_cli(argv, "/home/u");
+    } catch (const burrow::Error& e) {
+        CHECK(e.status() == 125);
+        return e.what();
+    }
+    return "(no error)";
+}
+
+TEST_CASE("cli: the command starts at the first non-option or after --") {
+    auto c = parse_cli({"--unshare-net", "ls", "-l", "--bind"}, "/");
+    CHECK(c.args == V{"ls", "-l", "--bind"});
+    auto d = parse_cli({"--", "--weird", "x"}, "/");
+    CHECK(d.args == V{"--weird", "x"});
+    CHECK(d.overlay.empty());
+}
+
+TEST_CASE("cli: binds keep their order, relative sources are made absolute, $ is literal") {
+    auto c = parse_cli({"--ro-bind", "data", "/data", "--bind", "/a$b", "/b", "--dev-bind-try", "/dev/dri", "/dev/dri"},
+                       "/home/u");
+    const json& m = c.overlay["mounts"];
+    REQUIRE(m.size() == 3);
+    CHECK(m[0]["source"] == "/home/u/data");
+    CHECK(m[0]["access"] == "ro");
+    CHECK(m[0]["x-option"] == "--ro-bind data /data");
+    CHECK(m[1]["source"] == "/a$$b");
+    CHECK(m[1]["access"] == "rw");
+    CHECK(m[2]["devices"] == true);
+    CHECK(m[2]["optional"] == true);
+}
+
+TEST_CASE("cli: host root, stores and namespaces") {
+    auto c = parse_cli({"--host-root=ro", "--store", "/s", "--store", "st:/nix/store", "--unshare-all",
+                        "--share-net", "true"},
+                       "/w");
+    CHECK(c.overlay["root"] == json({{"host", "all"}, {"access", "ro"}}));
+    CHECK(c.overlay["stores"][0]["destination"] == "/gnu/store");
+    CHECK(c.overlay["stores"][1]["source"] == "/w/st");
+    CHECK(c.overlay["stores"][1]["destination"] == "/nix/store");
+    CHECK(c.overlay["namespaces"]["pid"] == true);
+    CHECK(c.overlay["namespaces"]["net"] == false);
+}
+
+TEST_CASE("cli: setenv and unsetenv, the later one wins") {
+    auto c = parse_cli({"--setenv", "A", "1", "--unsetenv", "A", "--unsetenv", "B", "--setenv", "B", "$x", "p"}, "/");
+    const json& e = c.overlay["process"]["env"];
+    CHECK(e["unset"] == json({"A"}));
+    CHECK(e["set"] == json({{"B", "$$x"}}));
+}
+
+TEST_CASE("cli: ids, hostname, chdir, process switches, profile") {
+    auto c = parse_cli({"--uid", "0", "--gid", "0", "--hostname", "box", "--chdir", "/src", "--die-with-parent",
+                        "--new-session", "--clearenv", "--profile", "p.json", "x"},
+                       "/etc/burrow");
+    CHECK(c.overlay["user"]["uid"] == 0);
+    CHECK(c.overlay["hostname"] == "box");
+    CHECK(c.overlay["process"]["cwd"] == "/src");
+    CHECK(c.overlay["process"]["dieWithParent"] == true);
+    CHECK(c.overlay["process"]["newSession"] == true);
+    CHECK(c.overlay["process"]["env"]["clear"] == true);
+    CHECK(*c.profile == "/etc/burrow/p.json");
+    CHECK(*parse_cli({"--profile", "builtin:sandbox"}, "/x").profile == "builtin:sandbox");
+}
+
+TEST_CASE("cli: bad options name the option and how to fix it") {
+    CHECK(error_of({"--bnd", "a", "b"}) ==
+          "unknown option --bnd; did you mean --bind? (see burrow --help; put the command after -- if it "
+          "starts with '-')");
+    CHECK(error_of({"--bind", "/a"}) == "option --bind needs 2 arguments (SRC DEST), got 1");
+    CHECK(error_of({"--tmpfs"}) == "option --tmpfs needs 1 argument (DEST), got 0");
+    CHECK(error_of({"--uid", "-1"}) == "--uid -1: expected a number from 0 to 4294967294");
+    CHECK(error_of({"--uid", "1.5"}) == "--uid 1.5: expected a number from 0 to 4294967294");
+    CHECK(error_of({"--host-root=yes"}) == "--host-root=yes: expected --host-root, --host-root=ro or --host-root=rw");
+    CHECK(error_of({"--profile", "a", "--profile", "b"}).find("--profile given twice") == 0);
+    CHECK(error_of({"--unshare-foo"}).find("unknown option --unshare-foo") == 0);
+}
+
+TEST_CASE("cli: informational switches") {
+    CHECK(parse_cli({"--help"}, "/").help);
+    CHECK(parse_cli({"--version"}, "/").version);
+    auto g = parse_cli({"--seccomp-groups", "@mount"}, "/");
+    CHECK(g.seccomp_groups);
+    CHECK(*g.seccomp_group == "@mount");
+    CHECK(parse_cli({"--print-plan", "--check", "x"}, "/").print_plan);
+}
