@@ -12,9 +12,10 @@ PREFIX      ?= /usr/local
 BUILD       ?= build
 CXX         ?= g++
 CXXFLAGS    ?= -O2 -g
+SECTIONS    := -ffunction-sections -fdata-sections
 WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wno-missing-field-initializers
 CPPFLAGS    += -I. -Iruntime -DBURROW_VERSION='"$(VERSION)"' -D_GNU_SOURCE
-ALLFLAGS     = -std=c++20 $(WARN) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP
+ALLFLAGS     = -std=c++20 $(WARN) $(CPPFLAGS) $(SECTIONS) $(CXXFLAGS) -MMD -MP
 
 RUNTIME_SRC := $(sort $(wildcard runtime/*.cpp))
 LAUNCH_SRC  := $(sort $(wildcard launcher/*.cpp))
@@ -58,7 +59,7 @@ $(BUILD)/libburrow.a: $(RUNTIME_OBJ)
 
 # The launcher is static: it must run on hosts that have none of our libraries.
 $(BUILD)/burrow: $(LAUNCH_OBJ) $(BUILD)/libburrow.a
-	$(CXX) -static -o $@ $(LAUNCH_OBJ) $(BUILD)/libburrow.a $(STATIC_LIBS)
+	$(CXX) -static -Wl,--gc-sections -o $@ $(LAUNCH_OBJ) $(BUILD)/libburrow.a $(STATIC_LIBS)
 	strip $@
 
 $(BUILD)/burrow-pack: $(PACKER_OBJ) $(BUILD)/libburrow.a

@@ -168,7 +168,7 @@ int run(int argc, char** argv) {
     Plan plan = compile(profile, host, cli.args);
 
     if (cli.print_plan) {
-        std::cout << plan_to_json(plan).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        std::cout << plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
         return 0;
     }
     if (cli.check) return check(plan, profile);

@@ -185,8 +185,8 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     return plan;
 }
 
-nlohmann::json plan_to_json(const Plan& plan) {
-    using nlohmann::json;
+nlohmann::ordered_json plan_to_json(const Plan& plan) {
+    using json = nlohmann::ordered_json;
     json steps = json::array();
     json flags = json::array({"user", "mount"});
     const auto& n = plan.ns;
@@ -273,7 +273,7 @@ nlohmann::json plan_to_json(const Plan& plan) {
         for (int c : plan.caps_ambient) amb.push_back(cap_name(c));
         steps.push_back({{"op", "drop-capabilities"}, {"keep", keep}, {"ambient", amb}});
     }
-    if (plan.seccomp.enabled) steps.push_back({{"op", "seccomp"}, {"filter", seccomp::to_json(plan.seccomp)}});
+    if (plan.seccomp.enabled) steps.push_back({{"op", "seccomp"}, {"filter", json(seccomp::to_json(plan.seccomp))}});
     steps.push_back({{"op", "exec"}, {"program", plan.program}, {"argv", plan.argv}});
     return {{"version", 1}, {"directEligible", plan.direct_eligible}, {"steps", steps}};
 }

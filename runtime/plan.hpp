@@ -83,6 +83,6 @@ struct Plan {
 Plan compile(const Profile& profile, const HostFacts& host, const std::vector<std::string>& args);
 
 // --print-plan: a stable JSON rendering of the ordered steps.
-nlohmann::json plan_to_json(const Plan& plan);
+nlohmann::ordered_json plan_to_json(const Plan& plan);
 
 }  // namespace burrow

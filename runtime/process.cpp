@@ -53,10 +53,12 @@ void set_rlimits(const Plan& plan) {
     }
 }
 
+// True for an executable regular file. err = EACCES only when the file exists and is not
+// executable: an unreadable PATH directory is not a "found" command (as in bash).
 bool executable_file(const std::string& path, int& err) {
     struct stat st{};
     if (::stat(path.c_str(), &st) != 0) {
-        err = errno;
+        err = ENOENT;
         return false;
     }
     if (S_ISDIR(st.st_mode) || ::access(path.c_str(), X_OK) != 0) {

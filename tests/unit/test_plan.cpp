@@ -127,8 +127,8 @@ TEST_CASE("plan: JSON lists the steps in launch order") {
     CHECK(ops == V{"unshare", "map-ids", "fork-pid1", "loopback-up", "root-tmpfs", "bind-host-root", "store",
                    "detach-old-root", "remount-root-ro", "chdir", "env", "no-new-privs", "drop-capabilities",
                    "exec"});
-    CHECK(j["steps"][0]["namespaces"] == nlohmann::json({"user", "mount", "pid", "net"}));
-    CHECK(j["steps"][6]["items"] == nlohmann::json({"abc-hello", "def-libc"}));
-    CHECK(j["steps"].back()["argv"] == nlohmann::json({"/gnu/store/abc-hello/bin/hello", "a b"}));
+    CHECK(j["steps"][0]["namespaces"] == nlohmann::ordered_json({"user", "mount", "pid", "net"}));
+    CHECK(j["steps"][6]["items"] == nlohmann::ordered_json({"abc-hello", "def-libc"}));
+    CHECK(j["steps"].back()["argv"] == nlohmann::ordered_json({"/gnu/store/abc-hello/bin/hello", "a b"}));
     CHECK(j["steps"][9]["path"] == "/home/u/src");
 }
