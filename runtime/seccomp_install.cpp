@@ -1,0 +1,94 @@
+// Loading a compiled Filter into the kernel with libseccomp. The only part of the seccomp
+// facility that makes system calls.
+#include "seccomp.hpp"
+
+#include <cerrno>
+#include <memory>
+#include <set>
+#include <seccomp.h>
+
+#include "error.hpp"
+#include "seccomp_names.hpp"
+
+namespace burrow::seccomp {
+namespace {
+
+// "newSyscalls": "enosys" answers ENOSYS for every number above the table's highest up to
+// this cap. libseccomp rules match single numbers, and a hand-written range check would be
+// BPF of our own; a few hundred rules compile into a binary search (SCMP_FLTATR_CTL_OPTIMIZE
+// 2) of well under the kernel's 4096-instruction limit. Linux numbers its calls densely
+// and has reached ~470, so 1023 leaves years of room; x86_64's x32 range (bit 30) is
+// outside the native ABI and refused by libseccomp's architecture check.
+constexpr long kEnosysCap = 1023;
+
+struct CtxRelease {
+    void operator()(scmp_filter_ctx c) const { seccomp_release(c); }
+};
+using Ctx = std::unique_ptr<void, CtxRelease>;
+
+std::string why(int rc) { return errno_text(rc < 0 ? -rc : rc); }
+
+}  // namespace
+
+void install(const Filter& f) {
+    if (!f.enabled) return;
+    Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
+    if (!ctx) throw Error("seccomp: cannot create a filter context (libseccomp seccomp_init failed)");
+
+    auto attr = [&](scmp_filter_attr a, uint32_t v, const char* what) {
+        if (int rc = seccomp_attr_set(ctx.get(), a, v); rc < 0)
+            throw Error(std::string("seccomp: cannot set ") + what + ": " + why(rc) +
+                        " (libseccomp " + std::to_string(seccomp_version()->major) + "." +
+                        std::to_string(seccomp_version()->minor) + ")");
+    };
+    // no_new_privs is the caller's business (it sets it, or keeps CAP_SYS_ADMIN on purpose).
+    attr(SCMP_FLTATR_CTL_NNP, 0, "the no_new_privs handling");
+    // A call through another ABI (int 0x80 on x86_64) would bypass a name-based filter
+    // built for the native table: end the process instead.
+    attr(SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS, "the foreign-architecture action");
+    attr(SCMP_FLTATR_CTL_OPTIMIZE, 2, "binary-tree optimisation");
+    // Report the kernel's own errno from seccomp_load instead of libseccomp's ECANCELED.
+    attr(SCMP_FLTATR_API_SYSRAWRC, 1, "raw error reporting");
+
+    std::set<long> numbers;
+    for (const auto& r : f.rules) {
+        std::vector<scmp_arg_cmp> cmps;
+        for (const auto& c : r.conds) {
+            if (c.ne) {
+                if (c.mask != ~0ULL && c.mask != 0xffffffffffffffffULL)
+                    throw Error("seccomp: rule for " + r.syscall + " has a masked \"!=\" condition, which libseccomp cannot express");
+                cmps.push_back(SCMP_CMP64(c.index, SCMP_CMP_NE, c.value));
+            } else if (c.mask == ~0ULL) {
+                cmps.push_back(SCMP_CMP64(c.index, SCMP_CMP_EQ, c.value));
+            } else {
+                cmps.push_back(SCMP_CMP64(c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value));
+            }
+        }
+        // By number, not by name: our table knows calls this libseccomp may not (mseal).
+        const int rc = seccomp_rule_add_exact_array(ctx.get(), SCMP_ACT_ERRNO(static_cast<uint16_t>(r.errno_value)),
+                                                    static_cast<int>(r.number),
+                                                    static_cast<unsigned>(cmps.size()), cmps.data());
+        if (rc < 0)
+            throw Error("seccomp: cannot add the rule " + r.syscall + " (" + std::to_string(r.number) + ") → " +
+                        errno_name(r.errno_value) + ": " + why(rc));
+        numbers.insert(r.number);
+    }
+    if (f.enosys_unknown) {
+        for (long nr = f.highest_known + 1; nr <= kEnosysCap; ++nr) {
+            if (numbers.count(nr)) continue;
+            if (int rc = seccomp_rule_add_exact(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), static_cast<int>(nr), 0); rc < 0)
+                throw Error("seccomp: cannot add the ENOSYS rule for system call number " + std::to_string(nr) +
+                            ": " + why(rc));
+        }
+    }
+    if (int rc = seccomp_load(ctx.get()); rc < 0) {
+        std::string msg = "seccomp: cannot load the filter: " + why(rc);
+        if (rc == -EACCES || rc == -EPERM)
+            msg += " (the kernel requires no_new_privs or CAP_SYS_ADMIN; keep \"security.noNewPrivileges\": true)";
+        else if (rc == -EINVAL)
+            msg += " (this kernel lacks seccomp filter support, or the filter is too large)";
+        throw Error(msg);
+    }
+}
+
+}  // namespace burrow::seccomp
