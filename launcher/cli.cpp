@@ -109,6 +109,8 @@ private:
     }
     json& env() { return cli_.overlay["process"]["env"]; }
 
+    void wrote(const std::string& pointer, const std::string& text) { cli_.option_at.emplace_back(pointer, text); }
+
     void add_mount(json m, const std::string& text) {
         m["x-option"] = text;
         mounts().push_back(std::move(m));
@@ -200,13 +202,22 @@ private:
         }
         if (a == "--share-net") { cli_.overlay["namespaces"]["net"] = false; return; }
         if (a == "--uid" || a == "--gid") {
-            std::uint32_t id = parse_id(a, arg(a, 1, 0, "N"));
+            std::string v = arg(a, 1, 0, "N");
+            std::uint32_t id = parse_id(a, v);
             cli_.overlay["user"][a == "--uid" ? "uid" : "gid"] = id;
+            wrote(a == "--uid" ? "/user/uid" : "/user/gid", a + " " + v);
             return;
         }
-        if (a == "--hostname") { cli_.overlay["hostname"] = lit(arg(a, 1, 0, "NAME")); return; }
+        if (a == "--hostname") {
+            std::string name = arg(a, 1, 0, "NAME");
+            cli_.overlay["hostname"] = lit(name);
+            wrote("/hostname", a + " " + name);
+            return;
+        }
         if (a == "--chdir") {
-            cli_.overlay["process"]["cwd"] = lit(absolute(arg(a, 1, 0, "DIR"), "/"));
+            std::string dir = arg(a, 1, 0, "DIR");
+            cli_.overlay["process"]["cwd"] = lit(dir);  // the loader rejects relative paths
+            wrote("/process/cwd", a + " " + dir);
             return;
         }
         if (a == "--setenv") {
@@ -214,6 +225,7 @@ private:
             std::string val = arg(a, 2, 1, "VAR VALUE");
             remove_name(env()["unset"], var);
             env()["set"][var] = lit(val);
+            wrote("/process/env/set/" + var, a + " " + var);
             return;
         }
         if (a == "--unsetenv") {
@@ -222,6 +234,7 @@ private:
             json& u = env()["unset"];
             if (u.is_null()) u = json::array();
             u.push_back(var);
+            wrote("/process/env/unset/" + std::to_string(u.size() - 1), a + " " + var);
             return;
         }
         if (a == "--clearenv") { env()["clear"] = true; return; }
@@ -242,6 +255,31 @@ Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd) {
             if (e.contains(k) && e[k].empty()) e.erase(k);
     }
     return cli;
+}
+
+std::string name_options(const std::string& message, const Cli& cli) {
+    const std::string head = "command line: ";
+    std::string out;
+    size_t start = 0;
+    while (start < message.size()) {
+        size_t end = message.find('\n', start);
+        if (end == std::string::npos) end = message.size();
+        std::string line = message.substr(start, end - start);
+        if (line.rfind(head + "/", 0) == 0) {
+            size_t colon = line.find(": ", head.size());
+            std::string ptr = line.substr(head.size(), colon == std::string::npos ? std::string::npos : colon - head.size());
+            // The longest recorded pointer that is the problem's pointer or a parent of it.
+            const std::string* best = nullptr;
+            size_t best_len = 0;
+            for (const auto& [p, text] : cli.option_at)
+                if ((ptr == p || ptr.rfind(p + "/", 0) == 0) && p.size() >= best_len) best = &text, best_len = p.size();
+            if (best && colon != std::string::npos) line = head + *best + line.substr(colon);
+        }
+        if (!out.empty()) out += '\n';
+        out += line;
+        start = end + 1;
+    }
+    return out;
 }
 
 const char* help_text() {

@@ -83,7 +83,8 @@ std::optional<std::string> pack_root_of_runtime() {
     return root.empty() ? "/" : root;
 }
 
-int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::string>& pack_root) {
+int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::string>& pack_root,
+           bool pack_entry) {
     const std::string engine = engine_name();
     if (engine == "direct") {
         if (!plan.direct_eligible)
@@ -107,7 +108,7 @@ int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::
     try {
         return apply(plan, opts);
     } catch (const NamespaceError& e) {
-        if (engine != "auto" || !plan.direct_eligible) throw;
+        if (engine != "auto" || !plan.direct_eligible || !pack_entry) throw;
         auto proot = find_proot(pack_root);
         if (!proot)
             throw Error(std::string(e.what()) + "\n(no fallback: proot is not on PATH and not shipped in "

@@ -31,9 +31,13 @@ std::string getenv_str(const char* name) {
     return v ? v : "";
 }
 
+// getcwd(), or — when the directory was deleted — what the kernel still calls it
+// ("/x (deleted)"), so that messages can name it.
 std::string physical_cwd() {
     char buf[PATH_MAX];
-    return ::getcwd(buf, sizeof buf) ? buf : "";
+    if (::getcwd(buf, sizeof buf)) return buf;
+    ssize_t n = ::readlink("/proc/self/cwd", buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "(unknown)";
 }
 
 std::string dirname_of(const std::string& p) {
@@ -157,7 +161,12 @@ int run(int argc, char** argv) {
     LoadContext ctx = load_context(pack_root);
     std::vector<Overlay> overlays;
     if (!cli.overlay.empty()) overlays.push_back({"command line", cli.overlay});
-    Profile profile = load_profile(cli.profile, overlays, ctx);
+    Profile profile;
+    try {
+        profile = load_profile(cli.profile, overlays, ctx);
+    } catch (const ProfileError& e) {
+        throw Error(name_options(e.what(), cli), e.status());
+    }
 
     HostFacts host;
     host.uid = ::getuid();
@@ -182,7 +191,7 @@ int run(int argc, char** argv) {
         opts.cwd_dev = st.st_dev;
         opts.cwd_ino = st.st_ino;
     }
-    exit_like(launch(plan, opts, pack_root));
+    exit_like(launch(plan, opts, pack_root, entry.has_value()));
 }
 
 }  // namespace

@@ -26,6 +26,9 @@ void enter_cwd(const Plan& plan, const ApplyOptions& opts) {
     const std::string fix = "; bind it (e.g. --bind " + cwd + " " + cwd +
                             ", or a mount with \"source\": \"${PWD}\") or choose another with "
                             "--chdir DIR / \"process.cwd\"";
+    if (cwd.find(" (deleted)") != std::string::npos || cwd.empty() || cwd[0] != '/')
+        throw Error("the current directory " + cwd + " no longer exists; cd to an existing directory, "
+                    "or choose one inside with --chdir DIR / \"process.cwd\"");
     if (::chdir(cwd.c_str()) != 0)
         throw Error("the current directory " + cwd + " is not visible inside the sandbox" + fix);
     // The same path may name another directory inside (a private /tmp): never run the

@@ -94,3 +94,13 @@ TEST_CASE("cli: informational switches") {
     CHECK(*g.seccomp_group == "@mount");
     CHECK(parse_cli({"--print-plan", "--check", "x"}, "/").print_plan);
 }
+
+TEST_CASE("cli: loader problems in the overlay are reported under the option's name") {
+    auto c = parse_cli({"--hostname", "box", "--setenv", "A=B", "v", "--uid", "0", "true"}, "/");
+    CHECK(burrow::name_options("command line: /hostname: needs \"namespaces\": {\"uts\": true}", c) ==
+          "command line: --hostname box: needs \"namespaces\": {\"uts\": true}");
+    CHECK(burrow::name_options("command line: /process/env/set/A=B: invalid variable name\nother: /x: y", c) ==
+          "command line: --setenv A=B: invalid variable name\nother: /x: y");
+    CHECK(burrow::name_options("command line: /mounts/0: z", c) == "command line: /mounts/0: z");
+    CHECK(burrow::name_options("p.json: /hostname: z", c) == "p.json: /hostname: z");
+}
