@@ -108,7 +108,7 @@ install: all
 	install -m 0755 $(BUILD)/burrow $(BUILD)/burrow-pack $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 0644 $(wildcard profiles/*.json) $(DESTDIR)$(PREFIX)/share/burrow/profiles/
+	install -m 0755 $(wildcard profiles/*.json) $(DESTDIR)$(PREFIX)/share/burrow/profiles/
 
 clean:
 	rm -rf build

@@ -316,7 +316,7 @@ Namespaces and identity:
   --unshare-user|--unshare-pid|--unshare-net|--unshare-ipc|--unshare-uts|--unshare-cgroup
   --unshare-all                all of the above
   --share-net                  keep the host's network (after --unshare-all)
-  --uid N, --gid N             id inside (unprivileged: your own id or 0)
+  --uid N, --gid N             user/group id inside (default: your own); yours outside
   --hostname NAME              hostname inside (needs --unshare-uts)
 
 Process:

@@ -1,4 +1,5 @@
 // burrow: command line (or pack entry) → profile → plan → apply.
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,21 @@ std::string physical_cwd() {
     if (::getcwd(buf, sizeof buf)) return buf;
     ssize_t n = ::readlink("/proc/self/cwd", buf, sizeof buf - 1);
     return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "(unknown)";
+}
+
+std::string basename_of(const std::string& p) {
+    auto s = p.rfind('/');
+    return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+// An executable profile ("#!/usr/bin/env -S burrow --profile" first line) runs as
+// `burrow --profile FILE ARG...`: every ARG belongs to the program, even "-v".
+bool executable_profile(const std::vector<std::string>& args) {
+    if (args.size() < 2 || args[0] != "--profile" || args[1].rfind("builtin:", 0) == 0) return false;
+    std::ifstream in(args[1], std::ios::binary);
+    char magic[2] = {0, 0};
+    in.read(magic, 2);
+    return in.gcount() == 2 && magic[0] == '#' && magic[1] == '!';
 }
 
 std::string dirname_of(const std::string& p) {
@@ -124,14 +140,19 @@ int check(const Plan& plan, const Profile& profile) {
     }
     if (!problems.empty()) throw ProfileError(problems);
     std::printf("ok: %s: %zu mounts, program %s\n", profile.source.empty() ? "(no profile)" : profile.source.c_str(),
-                plan.mounts.size(), plan.program.c_str());
+                plan.mounts.size(), plan.program.empty() ? "(none given)" : plan.program.c_str());
     return 0;
 }
 
 int run(int argc, char** argv) {
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     const char* argv0 = argc > 0 ? argv[0] : "burrow";
-    std::optional<PackEntry> entry = detect_pack_entry(argv0);
+    // Called by its own name (e.g. <pack>/.burrow/burrow --help) burrow is the command
+    // line tool, not a pack entry.
+    const char* execfn = reinterpret_cast<const char*>(::getauxval(AT_EXECFN));
+    std::optional<PackEntry> entry;
+    if (!(basename_of(argv0) == "burrow" && (!execfn || basename_of(execfn) == "burrow")))
+        entry = detect_pack_entry(argv0);
     std::string cwd = physical_cwd();
 
     Cli cli;
@@ -141,6 +162,10 @@ int run(int argc, char** argv) {
         cli.profile = entry->profile;
         cli.args = args;
         pack_root = entry->root;
+    } else if (executable_profile(args)) {
+        cli.profile = args[1][0] == '/' ? args[1] : cwd + "/" + args[1];
+        cli.args.assign(args.begin() + 2, args.end());
+        pack_root = pack_root_of_runtime();
     } else {
         cli = parse_cli(args, cwd);
         if (cli.help) {
@@ -174,6 +199,7 @@ int run(int argc, char** argv) {
     host.cwd = cwd;
     host.argv0 = argv0;
     host.pack_entry = entry.has_value();
+    host.need_command = !cli.check;
     Plan plan = compile(profile, host, cli.args);
 
     if (cli.print_plan) {

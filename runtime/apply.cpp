@@ -47,6 +47,7 @@ int apply_direct(const Plan& plan, const ApplyOptions& opts) {
     // dropped as in the namespace case.
     ApplyOptions o = opts;
     o.have_caps = ::geteuid() == 0;
+    if (plan.new_session && ::getpid() == ::getpgrp()) return detail::run_in_new_session(plan, o);
     detail::finish_and_exec(plan, o);
 }
 

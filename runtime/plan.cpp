@@ -139,20 +139,23 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     if (p.process.exec) {
         plan.program = *p.process.exec;
         rest = args;
-    } else {
-        if (args.empty())
-            throw Error("no command given; write it after the options (burrow [OPTIONS] -- COMMAND "
-                        "[ARG...]) or set \"process.exec\" in the profile");
+    } else if (!args.empty()) {
         plan.program = args.front();
         rest.assign(args.begin() + 1, args.end());
+    } else if (host.need_command) {
+        throw Error("no command given; write it after the options (burrow [OPTIONS] -- COMMAND "
+                    "[ARG...]) or set \"process.exec\" in the profile");
     }
-    if (plan.program.empty()) throw Error("the command is an empty string");
-    std::string argv0 = plan.program;
-    if (p.process.argv0) argv0 = *p.process.argv0;
-    else if (host.pack_entry && !host.argv0.empty()) argv0 = host.argv0;
-    plan.argv.push_back(argv0);
-    plan.argv.insert(plan.argv.end(), p.process.args.begin(), p.process.args.end());
-    plan.argv.insert(plan.argv.end(), rest.begin(), rest.end());
+    if (plan.program.empty() && (host.need_command || !args.empty()))
+        throw Error("the command is an empty string");
+    if (!plan.program.empty()) {
+        std::string argv0 = plan.program;
+        if (p.process.argv0) argv0 = *p.process.argv0;
+        else if (host.pack_entry && !host.argv0.empty()) argv0 = host.argv0;
+        plan.argv.push_back(argv0);
+        plan.argv.insert(plan.argv.end(), p.process.args.begin(), p.process.args.end());
+        plan.argv.insert(plan.argv.end(), rest.begin(), rest.end());
+    }
 
     plan.cwd = p.process.cwd;
     plan.caller_cwd = host.cwd;

@@ -23,6 +23,7 @@ struct HostFacts {
     std::string cwd;                      // physical getcwd()
     std::string argv0;                    // how burrow (or the pack entry) was invoked
     bool pack_entry = false;              // running as <pack>/bin/NAME
+    bool need_command = true;             // false for --check: no command is fine
 };
 
 // One filesystem operation, applied in order inside the new root.

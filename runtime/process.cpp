@@ -33,8 +33,11 @@ void enter_cwd(const Plan& plan, const ApplyOptions& opts) {
         throw Error("the current directory " + cwd + " is not visible inside the sandbox" + fix);
     // The same path may name another directory inside (a private /tmp): never run the
     // program somewhere else than the caller believes.
+    // "/" with the host's root is the synthesized root listing the host's entries: the
+    // same place for every purpose but inode identity.
     struct stat st{};
-    if (opts.cwd_ino != 0 && ::stat(".", &st) == 0 &&
+    bool host_slash = cwd == "/" && plan.host_root;
+    if (!host_slash && opts.cwd_ino != 0 && ::stat(".", &st) == 0 &&
         (st.st_dev != opts.cwd_dev || st.st_ino != opts.cwd_ino))
         throw Error("the current directory " + cwd + " is a different directory inside the sandbox" + fix);
 }

@@ -109,7 +109,9 @@ int run_with_pid1(const Plan& plan, const ApplyOptions& opts) {
     if (pid1 == 0) {
         status_r.reset();
         try {
-            if (plan.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+            // pid 1 never outlives burrow: if burrow is killed outright (SIGKILL), the
+            // namespace and the program go with it, as an exec'd program would.
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
             build_root(plan, opts);
             // pid 1 only receives signals it has handlers for: install no-op ones, keep
             // them blocked and collect them with sigwaitinfo.

@@ -45,7 +45,7 @@ int write_proc(const char* path, const std::string& text) {
 const char* kAppArmorFix =
     "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, "
     "Ubuntu 23.10 and later); fix: `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`, "
-    "or give burrow an AppArmor profile that allows \"userns,\" (see burrow(1), ENVIRONMENT)";
+    "or give burrow an AppArmor profile that allows \"userns,\" (see burrow(1), DIAGNOSTICS)";
 
 }  // namespace
 
@@ -117,7 +117,7 @@ void enter_namespaces(const Plan& plan, const ApplyOptions& opts) {
                              errno_text(err) +
                              (sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1"
                                   ? std::string("; ") + kAppArmorFix
-                                  : std::string("; only your own id (\"self\") or 0 can be mapped")));
+                                  : std::string("; a user namespace can map only your own id")));
     if ((err = write_proc("/proc/self/gid_map", gid.str())))
         throw NamespaceError("cannot map gid " + std::to_string(plan.gid_outside) + " to " +
                              std::to_string(plan.gid_inside) + " in the new user namespace: " +
