@@ -46,9 +46,12 @@ std::string basename_of(const std::string& p) {
     return s == std::string::npos ? p : p.substr(s + 1);
 }
 
-// An executable profile ("#!/usr/bin/env -S burrow --profile" first line) runs as
-// `burrow --profile FILE ARG...`: every ARG belongs to the program, even "-v".
-bool executable_profile(const std::vector<std::string>& args) {
+// An executable profile ("#!/usr/bin/env -S burrow --profile" first line) is run by the
+// kernel as `burrow --profile FILE ARG...`. When such a profile names its program
+// (process.exec), every ARG belongs to that program, even "-v" — except a "--" right after
+// FILE, which stays burrow's end of options (`burrow --profile FILE -- ARG...`). Otherwise
+// the command line is parsed as usual.
+bool shebang_profile(const std::vector<std::string>& args) {
     if (args.size() < 2 || args[0] != "--profile" || args[1].rfind("builtin:", 0) == 0) return false;
     std::ifstream in(args[1], std::ios::binary);
     char magic[2] = {0, 0};
@@ -144,6 +147,13 @@ int check(const Plan& plan, const Profile& profile) {
     return 0;
 }
 
+LoadContext load_context(const std::optional<std::string>& pack_root);
+
+bool wraps_a_program(const std::string& file, const std::string& cwd) {
+    std::string path = file[0] == '/' ? file : cwd + "/" + file;
+    return load_profile(path, {}, load_context(pack_root_of_runtime())).process.exec.has_value();
+}
+
 int run(int argc, char** argv) {
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     const char* argv0 = argc > 0 ? argv[0] : "burrow";
@@ -162,9 +172,9 @@ int run(int argc, char** argv) {
         cli.profile = entry->profile;
         cli.args = args;
         pack_root = entry->root;
-    } else if (executable_profile(args)) {
+    } else if (shebang_profile(args) && wraps_a_program(args[1], cwd)) {
         cli.profile = args[1][0] == '/' ? args[1] : cwd + "/" + args[1];
-        cli.args.assign(args.begin() + 2, args.end());
+        cli.args.assign(args.begin() + (args.size() > 2 && args[2] == "--" ? 3 : 2), args.end());
         pack_root = pack_root_of_runtime();
     } else {
         cli = parse_cli(args, cwd);

@@ -20,6 +20,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <climits>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,6 +62,7 @@ public:
     RootBuilder(const Plan& plan, const ApplyOptions& opts) : plan_(plan), opts_(opts) {}
 
     void build() {
+        resolve_sources();
         make_private();
         enter_tmpfs_root();
         if (plan_.host_root) bind_host_root();
@@ -73,6 +76,35 @@ private:
     std::set<dev_t> own_;          // filesystems we created: safe to create entries on
     int files_ = 0;                // staged "file" mounts
     bool have_setattr_ = true;
+    // Host paths of bind and store sources, resolved while the host's root is still "/"
+    // (so absolute symlinks on the way resolve on the host), or the errno that stopped it.
+    std::map<const MountOp*, std::string> source_;
+    std::map<const MountOp*, int> source_err_;
+
+    // Binds: every directory on the way is followed, the last component is not (a symlink
+    // there is recreated as a symlink, so it cannot lead outside what was granted).
+    // Stores: followed entirely (the store directory itself may be a link).
+    void resolve_sources() {
+        for (const auto& op : plan_.mounts) {
+            if (op.kind != MountOp::Kind::bind && op.kind != MountOp::Kind::store) continue;
+            char buf[PATH_MAX];
+            std::string path = op.source;
+            if (op.kind == MountOp::Kind::store) {
+                if (::realpath(path.c_str(), buf)) source_[&op] = buf;
+                else source_err_[&op] = errno;
+                continue;
+            }
+            std::string dir = parent_of(path), base = path.substr(path.rfind('/') + 1);
+            if (path == "/") {
+                source_[&op] = "/";
+            } else if (::realpath(dir.c_str(), buf)) {
+                std::string d = buf;
+                source_[&op] = (d == "/" ? "" : d) + "/" + base;
+            } else {
+                source_err_[&op] = errno;
+            }
+        }
+    }
 
     [[noreturn]] void fail(const MountOp* op, const std::string& what) const {
         std::string where = op && !op->origin.empty() ? op->origin + ": " : "";
@@ -318,10 +350,12 @@ private:
 
     void do_bind(const MountOp& op) {
         trace(opts_, "bind " + op.source + " → " + op.destination + (op.readonly ? " (ro)" : " (rw)"));
-        std::string src = host(op.source);
         struct stat st{};
-        if (::stat(src.c_str(), &st) != 0) {
-            int err = errno;
+        std::string src = source_.count(&op) ? host(source_[&op]) : "";
+        int err = source_err_.count(&op) ? source_err_[&op] : 0;
+        if (!err && ::lstat(src.c_str(), &st) != 0) err = errno;
+        if (!err && S_ISLNK(st.st_mode)) return bind_symlink(op, src);
+        if (err) {
             if (op.optional && err == ENOENT) return;
             fail(&op, "bind source " + op.source + ": " + errno_text(err) +
                           (err == ENOENT ? "; create it, fix the path, or mark the mount optional "
@@ -337,11 +371,26 @@ private:
         set_attrs(op.destination, op.recursive, attrs, &op);
     }
 
+    // A bind source that is a symlink is recreated as the same symlink: inside, it resolves
+    // within the sandbox's own tree, never to what it names on the host.
+    void bind_symlink(const MountOp& op, const std::string& src) {
+        char target[PATH_MAX];
+        ssize_t n = ::readlink(src.c_str(), target, sizeof target - 1);
+        if (n < 0) fail(&op, "cannot read the symlink " + op.source + ": " + errno_text(errno));
+        target[n] = '\0';
+        trace(opts_, "bind source " + op.source + " is a symlink: recreated as one (→ " + target + ")");
+        MountOp link = op;
+        link.kind = MountOp::Kind::symlink;
+        link.target = target;
+        do_symlink(link);
+    }
+
     void do_store(const MountOp& op) {
         constexpr std::uint64_t kStoreAttrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-        std::string src = host(op.source);
+        std::string src = source_.count(&op) ? host(source_[&op]) : host(op.source);
         struct stat st{};
-        if (::stat(src.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        if (source_err_.count(&op)) errno = source_err_[&op];
+        if (source_err_.count(&op) || ::stat(src.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
             fail(&op, "store directory " + op.source + ": " +
                           (S_ISDIR(st.st_mode) || errno ? errno_text(errno) : std::string("not a directory")));
         if (op.items.empty()) {
@@ -402,6 +451,15 @@ private:
                           "; the kernel allows it only in a pid namespace of ours (--unshare-pid) "
                           "and when the host's /proc is not partly hidden (as in some containers); "
                           "otherwise bind the host's: --ro-bind /proc " + op.destination);
+        // As root inside (uid 0 mapped to the host's root) the kernel's knobs under /proc
+        // would be writable: make them read-only, as bubblewrap does.
+        for (const char* knob : {"sys", "sysrq-trigger", "irq", "bus"}) {
+            std::string path = op.destination + "/" + knob;
+            struct stat st{};
+            if (::lstat(path.c_str(), &st) != 0) continue;
+            bind(path, path, true, &op);
+            set_attrs(path, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &op);
+        }
     }
 
     void do_dev(const MountOp& op) {
