@@ -107,6 +107,8 @@ std::string resolve(const std::string& program, const std::vector<std::string>& 
                     kExitNotFound);
     if (err == ENOENT) throw Error(path + ": no such file inside the sandbox", kExitNotFound);
     if (err == ENOEXEC) throw Error(path + ": not an executable format the kernel knows", kExitNotExecutable);
+    if (err == EACCES && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw Error(path + ": is a directory, not a program", kExitNotExecutable);
     throw Error(path + ": cannot execute: " + errno_text(err), kExitNotExecutable);
 }
 
