@@ -1,8 +1,10 @@
 // burrow: command line (or pack entry) → profile → plan → apply.
+#include <dirent.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -149,6 +151,20 @@ int check(const Plan& plan, const Profile& profile) {
 
 LoadContext load_context(const std::optional<std::string>& pack_root);
 
+// "a, b, c": the names in <pack>/bin.
+std::string list_entries(const std::string& root) {
+    std::vector<std::string> names;
+    if (DIR* d = ::opendir((root + "/bin").c_str())) {
+        while (auto* e = ::readdir(d))
+            if (e->d_name[0] != '.') names.emplace_back(e->d_name);
+        ::closedir(d);
+    }
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out.empty() ? "none" : out;
+}
+
 bool wraps_a_program(const std::string& file, const std::string& cwd) {
     std::string path = file[0] == '/' ? file : cwd + "/" + file;
     return load_profile(path, {}, load_context(pack_root_of_runtime())).process.exec.has_value();
@@ -193,6 +209,9 @@ int run(int argc, char** argv) {
         pack_root = pack_root_of_runtime();
     }
 
+    if (!entry && pack_root && !cli.profile && cli.args.empty() && !cli.check && !cli.print_plan)
+        throw Error("no command given; this is the runtime of the pack at " + *pack_root + ": run " +
+                    *pack_root + "/bin/NAME (entries: " + list_entries(*pack_root) + ")");
     LoadContext ctx = load_context(pack_root);
     std::vector<Overlay> overlays;
     if (!cli.overlay.empty()) overlays.push_back({"command line", cli.overlay});

@@ -1,0 +1,88 @@
+# Exit-status contract: pass-through, signals re-raised, 125/126/127, and signals sent to
+# burrow reach the program (with and without a pid namespace).
+. "$T_LIB"
+
+run() { "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" "$@"; }
+
+# Reads one line from a fifo; gives up after 20 s so that a program that never starts
+# fails the test instead of hanging it.
+fifo_read() { timeout 20 sh -c 'read -r l < "$1" && echo "$l"' sh "$1"; }
+
+for n in 0 1 7 255; do
+    expect_status "exit: status $n passes through" "$n" run -- "$FIX_HELLO" --exit "$n"
+    expect_status "exit: status $n passes through (pid namespace)" "$n" \
+        run --unshare-pid -- "$FIX_HELLO" --exit "$n"
+done
+expect_status "exit: status of a #! script" 42 run -- "$FIX_SCRIPT" --exit 42
+
+# Killed by a signal: the caller's wait() must see the same signal, not an exit status.
+for sig in 15:TERM 9:KILL 11:SEGV 6:ABRT; do
+    n=${sig%%:*} name=${sig#*:}
+    expect_status "signal: SIG$name gives \$? = $((128 + n))" $((128 + n)) run -- "$FIX_HELLO" --signal "$n"
+    expect_out "signal: SIG$name re-raised (wait status)" "signaled $n" \
+        "$FIX_WSTATUS" "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO" --signal "$n"
+    expect_out "signal: SIG$name re-raised with a pid namespace" "signaled $n" \
+        "$FIX_WSTATUS" "$T_BURROW" --host-root --unshare-pid --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO" --signal "$n"
+done
+# An exit status of 128+N is not a signal.
+expect_out "signal: exit 143 stays an exit" "exited 143" \
+    "$FIX_WSTATUS" "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO" --exit 143
+
+# 125 / 126 / 127.
+expect_status "status: unknown option is 125" 125 "$T_BURROW" --no-such-option -- /bin/true
+printf 'not a program\n' > "$T_TMP/data.txt"
+chmod 644 "$T_TMP/data.txt"
+expect_status "status: non-executable file is 126" 126 "$T_BURROW" --host-root -- "$T_TMP/data.txt"
+mkdir "$T_TMP/adir"
+expect_status "status: a directory is 126" 126 "$T_BURROW" --host-root -- "$T_TMP/adir"
+expect_status "status: missing path is 127" 127 "$T_BURROW" --host-root -- "$T_TMP/no-such-program"
+expect_status "status: name not on PATH is 127" 127 "$T_BURROW" --host-root -- no-such-program-xyzzy
+expect_status "status: PATH lookup finds a host program" 0 "$T_BURROW" --host-root -- true
+expect_status "status: 126 with a pid namespace" 126 "$T_BURROW" --host-root --unshare-pid -- "$T_TMP/data.txt"
+expect_status "status: 127 with a pid namespace" 127 "$T_BURROW" --host-root --unshare-pid -- "$T_TMP/no-such-program"
+
+# SIGTERM sent to burrow reaches the program: the program traps it and exits 3.
+# The program says "ready" through a fifo once its trap is set, so nothing is timed.
+sigterm_reaches() {
+    name=$1; shift
+    rm -f "$T_TMP/fifo" "$T_TMP/trap.out"
+    mkfifo "$T_TMP/fifo"
+    "$T_BURROW" --host-root "$@" -- /bin/sh -c '
+        trap "echo got-term; exit 3" TERM
+        echo ready > "$1"
+        i=0
+        while [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+        echo no-signal' sh "$T_TMP/fifo" > "$T_TMP/trap.out" 2>&1 &
+    pid=$!
+    line=$(fifo_read "$T_TMP/fifo")
+    kill -TERM "$pid"
+    wait "$pid"
+    st=$?
+    out=$(cat "$T_TMP/trap.out")
+    if [ "$line" = ready ] && [ "$st" -eq 3 ] && [ "$out" = got-term ]; then ok "$name"
+    else fail "$name" "ready='$line' status $st output '$(t_oneline "$out")'"; fi
+}
+sigterm_reaches "signal: SIGTERM to burrow reaches the program"
+sigterm_reaches "signal: SIGTERM to burrow reaches the program (pid namespace)" --unshare-pid
+sigterm_reaches "signal: SIGTERM to burrow reaches the program (--unshare-all --share-net)" --unshare-all --share-net
+
+# A program that does not catch SIGTERM dies of it, and burrow reports that (pid namespace:
+# the forwarded signal kills the target, burrow re-raises it).
+sigterm_kills() {
+    name=$1; shift
+    rm -f "$T_TMP/fifo"
+    mkfifo "$T_TMP/fifo"
+    "$FIX_WSTATUS" "$T_BURROW" --host-root "$@" -- /bin/sh -c 'echo ready > "$1"; exec sleep 60' sh "$T_TMP/fifo" \
+        > "$T_TMP/kill.out" 2>&1 &
+    wpid=$!
+    line=$(fifo_read "$T_TMP/fifo")
+    # wstatus's child is burrow (or what it exec'd): signal it, not wstatus.
+    bpid=$(t_children "$wpid" | head -n1)
+    [ -n "$bpid" ] && kill -TERM "$bpid"
+    wait "$wpid"
+    expect_eq "$name" "signaled 15" "$(cat "$T_TMP/kill.out")"
+}
+sigterm_kills "signal: uncaught SIGTERM to burrow is reported as SIGTERM"
+sigterm_kills "signal: uncaught SIGTERM to burrow is reported as SIGTERM (pid namespace)" --unshare-pid
+
+done_testing

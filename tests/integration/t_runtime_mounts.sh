@@ -1,0 +1,105 @@
+# Mounts: stores and read-only binds really reject writes (EROFS), read-write binds write
+# through to the host, and tmpfs/dir/symlink/dev/bind-try do what they say.
+. "$T_LIB"
+
+S="--store $FIX_STORE:$FIX_DEST"
+run() { "$T_BURROW" --host-root $S "$@"; }
+EROFS="Read-only file system"
+
+# The store is read-only, nosuid, nodev.
+expect_out "store: write at the store root fails with EROFS" "$EROFS" run -- "$FIX_HELLO" --write "$FIX_DEST/new-file"
+expect_eq "store: write at the store root exits 1" 1 "$T_STATUS"
+expect_out "store: write inside an item fails with EROFS" "$EROFS" \
+    run -- "$FIX_HELLO" --write "$FIX_DEST/$FIX_ITEM_HELLO/bin/new-file"
+expect_out "store: truncating a store file fails with EROFS" "$EROFS" \
+    run -- "$FIX_HELLO" --write "$FIX_DEST/$FIX_ITEM_DATA/share/greeting.txt"
+expect_out "store: the store file is unchanged" "$FIX_GREETING" cat "$FIX_STORE/$FIX_ITEM_DATA/share/greeting.txt"
+expect_out "store: read-only for uid 0 inside too" "$EROFS" run --uid 0 -- "$FIX_HELLO" --write "$FIX_DEST/new-file"
+run -- "$FIX_HELLO" --cat /proc/self/mountinfo > "$T_TMP/mi" 2>&1
+opts=$(awk -v d="$FIX_DEST" '$5 == d { print $6 }' "$T_TMP/mi" | tail -n1)
+case ",$opts," in
+    *,ro,*) ok "store: mounted ro" ;;
+    *) fail "store: mounted ro" "mount options of $FIX_DEST: '$opts'" ;;
+esac
+case ",$opts," in
+    *,nosuid,*) ok "store: mounted nosuid" ;;
+    *) fail "store: mounted nosuid" "mount options of $FIX_DEST: '$opts'" ;;
+esac
+case ",$opts," in
+    *,nodev,*) ok "store: mounted nodev" ;;
+    *) fail "store: mounted nodev" "mount options of $FIX_DEST: '$opts'" ;;
+esac
+
+# --ro-bind: visible, not writable; --bind: writes reach the host.
+mkdir -p "$T_TMP/src/sub" "$T_TMP/dst"
+echo "bound content" > "$T_TMP/src/sub/file"
+expect_out "ro-bind: content visible" "bound content" \
+    run --ro-bind "$T_TMP/src" "$T_TMP/dst" -- "$FIX_HELLO" --cat "$T_TMP/dst/sub/file"
+expect_out "ro-bind: write fails with EROFS" "$EROFS" \
+    run --ro-bind "$T_TMP/src" "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/sub/new"
+expect_out "ro-bind: truncate fails with EROFS" "$EROFS" \
+    run --ro-bind "$T_TMP/src" "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/sub/file"
+check "ro-bind: nothing written on the host" test ! -e "$T_TMP/src/sub/new"
+expect_out "ro-bind: host file unchanged" "bound content" cat "$T_TMP/src/sub/file"
+expect_out "ro-bind: relative source is taken from the cwd" "bound content" \
+    run --ro-bind src "$T_TMP/dst" -- "$FIX_HELLO" --cat "$T_TMP/dst/sub/file"
+expect_status "bind: write succeeds" 0 \
+    run --bind "$T_TMP/src" "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/sub/written"
+check "bind: the write reached the host" test -f "$T_TMP/src/sub/written"
+# An option replaces a profile's mount with the same destination.
+cat > "$T_TMP/rw.json" <<JSON
+{ "version": 1, "extends": "builtin:pack",
+  "stores": [ { "source": "$FIX_STORE", "destination": "/gnu/store" } ],
+  "mounts": [ { "type": "bind", "source": "$T_TMP/src", "destination": "$T_TMP/dst", "access": "rw" } ] }
+JSON
+expect_status "merge: the profile's rw bind is writable" 0 \
+    "$T_BURROW" --profile "$T_TMP/rw.json" -- "$FIX_HELLO" --write "$T_TMP/dst/from-profile"
+expect_out "merge: --ro-bind replaces the profile's bind (same destination)" "$EROFS" \
+    "$T_BURROW" --profile "$T_TMP/rw.json" --ro-bind "$T_TMP/src" "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/x"
+
+# --host-root=ro: the host's root is read-only, recursively (submounts too).
+expect_out "host-root=ro: write fails with EROFS" "$EROFS" \
+    "$T_BURROW" --host-root=ro $S -- "$FIX_HELLO" --write "$T_TMP/ro-host-file"
+check "host-root=ro: nothing written on the host" test ! -e "$T_TMP/ro-host-file"
+if awk '$5 == "/dev/shm" { found = 1 } END { exit !found }' /proc/self/mountinfo && [ -w /dev/shm ]; then
+    expect_out "host-root=ro: submount (/dev/shm) is read-only too" "$EROFS" \
+        "$T_BURROW" --host-root=ro $S -- "$FIX_HELLO" --write "/dev/shm/burrow-test-$$"
+    rm -f "/dev/shm/burrow-test-$$"
+else
+    skip "host-root=ro: submount (/dev/shm) is read-only too" "no writable /dev/shm mount on this host"
+fi
+expect_out "host-root=ro: read-only for uid 0 inside too" "$EROFS" \
+    "$T_BURROW" --host-root=ro --uid 0 $S -- "$FIX_HELLO" --write "$T_TMP/ro-host-file"
+expect_status "host-root=ro: /dev/null still writable" 0 \
+    "$T_BURROW" --host-root=ro $S -- "$FIX_HELLO" --write /dev/null
+expect_status "host-root=ro: --bind on top is writable" 0 \
+    "$T_BURROW" --host-root=ro --bind "$T_TMP/src" "$T_TMP/src" $S -- "$FIX_HELLO" --write "$T_TMP/src/rw-over-ro"
+check "host-root=ro: --bind on top wrote to the host" test -f "$T_TMP/src/rw-over-ro"
+expect_status "host-root (rw): write succeeds" 0 run -- "$FIX_HELLO" --write "$T_TMP/rw-host-file"
+check "host-root (rw): the write reached the host" test -f "$T_TMP/rw-host-file"
+
+# Without the host root: an empty read-only root holding only what was asked for.
+NOROOT="$T_BURROW $S --chdir /"
+t_run $NOROOT -- "$FIX_HELLO" --cat /etc/passwd
+expect_eq "no host root: host files are not visible" "1:" "$T_STATUS:$T_OUT"
+expect_out "no host root: the new root is read-only" "$EROFS" $NOROOT -- "$FIX_HELLO" --write /new-file
+expect_status "tmpfs: writable" 0 $NOROOT --tmpfs /scratch -- "$FIX_HELLO" --write /scratch/file
+expect_out "tmpfs: later binds go inside it (order)" "bound content" \
+    $NOROOT --tmpfs /w --ro-bind "$T_TMP/src" /w/src -- "$FIX_HELLO" --cat /w/src/sub/file
+expect_status "tmpfs: over a host directory, writable" 0 \
+    run --tmpfs "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/in-tmpfs"
+check "tmpfs: nothing reaches the host" test ! -e "$T_TMP/dst/in-tmpfs"
+expect_out "dir: created" "/made/here" $NOROOT --dir /made/here --chdir /made/here -- "$FIX_HELLO" --cwd
+expect_out "symlink: created and followed" "hello: $FIX_GREETING" \
+    $NOROOT --symlink "$FIX_HELLO" /hello -- /hello
+expect_out "symlink: relative target" "$FIX_GREETING" \
+    $NOROOT --symlink "store/$FIX_ITEM_DATA/share" /gnu/greet -- "$FIX_HELLO" --cat /gnu/greet/greeting.txt
+expect_status "dev: /dev/null writable" 0 $NOROOT --dev /dev -- "$FIX_HELLO" --write /dev/null
+expect_out "dev: /dev/zero readable" "00000000" \
+    sh -c '"$@" | head -c 4 | od -An -tx1 | tr -d " \n"' sh $NOROOT --dev /dev -- "$FIX_HELLO" --cat /dev/zero
+expect_out "bind-try: missing source is skipped" "hello: $FIX_GREETING" \
+    run --bind-try "$T_TMP/no-such-dir" "$T_TMP/dst" -- "$FIX_HELLO"
+expect_out "ro-bind-try: present source is bound read-only" "$EROFS" \
+    run --ro-bind-try "$T_TMP/src" "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/x"
+
+done_testing

@@ -1,0 +1,94 @@
+# Namespaces: pid namespace and /proc, ids inside, net/uts/ipc, exec in place.
+. "$T_LIB"
+
+B="$T_BURROW --host-root"
+me=$(id -u)
+my_gid=$(id -g)
+
+# /proc in a pid namespace shows only the sandbox's processes.
+host_n=$(ls /proc | grep -c '^[0-9][0-9]*$')
+t_run $B --unshare-pid --proc /proc -- /bin/sh -c 'for d in /proc/[0-9]*; do echo "${d#/proc/}"; done'
+n=$(printf '%s\n' "$T_OUT" | grep -c '^[0-9][0-9]*$')
+max=$(printf '%s\n' "$T_OUT" | sort -n | tail -n1)
+if [ "$T_STATUS" -eq 0 ] && [ "$n" -ge 1 ] && [ "$n" -le 2 ] && [ "$max" -le 2 ] && [ "$host_n" -gt 2 ]; then
+    ok "pid: /proc shows only the sandbox's processes"
+else
+    fail "pid: /proc shows only the sandbox's processes" "host has $host_n; inside: $(t_what)"
+fi
+expect_out "pid: the shell's pid is small" "ok" $B --unshare-pid --proc /proc -- /bin/sh -c '[ $$ -le 2 ] && echo ok || echo $$'
+t_run $B --unshare-pid --proc /proc -- /bin/sh -c 'cat /proc/1/cmdline | tr "\0" " "'
+case $T_OUT in
+    *burrow*|"/bin/sh -c "*) ok "pid: pid 1 is burrow's or the program's" ;;
+    *) fail "pid: pid 1 is burrow's or the program's" "$(t_what)" ;;
+esac
+expect_out "pid: without --unshare-pid the host's pids are seen" "$$" \
+    $B -- /bin/sh -c 'echo $PPID'
+# Orphans die with the sandbox: pid 1 exits, the kernel kills the rest.
+marker="31.$$"
+expect_status "pid: status of the target, with an orphan left running" 4 \
+    $B --unshare-pid -- /bin/sh -c "sleep $marker & exit 4"
+left=$(t_pids_matching "sleep $marker")
+expect_eq "pid: the orphan did not survive the sandbox" "" "$left"
+[ -n "$left" ] && kill $left 2>/dev/null
+
+# Exec in place: without a pid namespace burrow becomes the program (same pid).
+t_run sh -c 'echo $$; exec "$@"' sh $B -- /bin/sh -c 'echo $$'
+first=$(printf '%s\n' "$T_OUT" | sed -n 1p) second=$(printf '%s\n' "$T_OUT" | sed -n 2p)
+if [ -n "$first" ] && [ "$first" = "$second" ]; then ok "exec: burrow execs in place (same pid)"
+else fail "exec: burrow execs in place (same pid)" "$(t_what)"; fi
+
+# ids inside.
+expect_out "ids: uid self by default" "$me" $B -- id -u
+expect_out "ids: gid self by default" "$my_gid" $B -- id -g
+expect_out "ids: --uid 0 --gid 0" "0 0" $B --uid 0 --gid 0 -- sh -c 'echo "$(id -u) $(id -g)"'
+expect_out "ids: uid_map maps 0 to the caller" "0 $me 1" \
+    $B --uid 0 -- sh -c 'set -- $(cat /proc/self/uid_map); echo "$1 $2 $3"'
+expect_out "ids: the caller's files belong to the uid inside" "0" $B --uid 0 -- stat -c %u "$T_TMP"
+expect_out "ids: --uid 1234 maps 1234 to the caller" "1234 $me 1" \
+    $B --uid 1234 -- sh -c 'set -- $(cat /proc/self/uid_map); echo "$1 $2 $3"'
+expect_out "caps: none by default (CapEff)" "0000000000000000" \
+    $B --uid 0 -- sh -c 'sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status'
+expect_out "caps: no_new_privs set" "1" $B -- sh -c 'sed -n "s/^NoNewPrivs:[[:space:]]*//p" /proc/self/status'
+
+# Namespace identities: new where asked, shared otherwise.
+ns_same() { # NAME NS EXPECT(same|new) OPTIONS...
+    name=$1 ns=$2 want=$3; shift 3
+    outside=$(readlink "/proc/self/ns/$ns")
+    t_run $B "$@" -- readlink "/proc/self/ns/$ns"
+    if [ "$T_STATUS" -ne 0 ] || [ -z "$T_OUT" ]; then fail "$name" "$(t_what)"; return; fi
+    got=new
+    [ "$T_OUT" = "$outside" ] && got=same
+    expect_eq "$name" "$want" "$got"
+}
+ns_same "ns: user namespace is new" user new
+ns_same "ns: mount namespace is new" mnt new
+ns_same "ns: net shared by default" net same
+ns_same "ns: --unshare-net" net new --unshare-net
+ns_same "ns: --unshare-ipc" ipc new --unshare-ipc
+ns_same "ns: ipc shared by default" ipc same
+ns_same "ns: --unshare-uts" uts new --unshare-uts
+ns_same "ns: --unshare-cgroup" cgroup new --unshare-cgroup
+ns_same "ns: --unshare-all makes a new net" net new --unshare-all
+ns_same "ns: --unshare-all --share-net keeps the net" net same --unshare-all --share-net
+ns_same "ns: --unshare-pid" pid new --unshare-pid --proc /proc
+
+# Network namespace: only lo, and lo is up.
+expect_out "net: only lo in a new net namespace" "lo" \
+    $B --unshare-net -- sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
+expect_out "net: lo is up" "connected" $B --unshare-net -- /usr/bin/python3 -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+c = socket.create_connection(s.getsockname(), timeout=5); print("connected")'
+
+# UTS namespace and hostname.
+host_name=$(cat /proc/sys/kernel/hostname)
+expect_out "uts: --hostname" "box-$$" $B --unshare-uts --hostname "box-$$" -- cat /proc/sys/kernel/hostname
+expect_out "uts: the host's name is unchanged" "$host_name" cat /proc/sys/kernel/hostname
+
+# Sessions.
+expect_out "session: --new-session makes the program a session leader" "leader" \
+    $B --new-session -- /bin/sh -c 'set -- $(cat /proc/$$/stat); [ "$6" = $$ ] && echo leader || echo "sid $6 pid $$"'
+my_sid=$(cut -d' ' -f6 /proc/$$/stat)
+expect_out "session: kept by default" "$my_sid" $B -- /bin/sh -c 'cut -d" " -f6 /proc/$$/stat' 
+
+done_testing

@@ -1,0 +1,41 @@
+# When user namespaces cannot be created, burrow says why and how to fix it (exit 125).
+# Provoked without touching the host: in a user namespace of our own, set
+# user.max_user_namespaces to 0 for it and its children, then run burrow there.
+. "$T_LIB"
+
+if ! unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces' 2>/dev/null; then
+    skip "userns: max_user_namespaces=0 is diagnosed" \
+        "cannot lower user.max_user_namespaces in a user namespace of our own here (no unshare -Ur, or /proc/sys read-only)"
+    done_testing
+    exit 0
+fi
+
+limited() {
+    unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"' sh "$@"
+}
+expect_err "userns: max_user_namespaces=0 gives 125 and names the sysctl" 125 "user.max_user_namespaces" \
+    limited "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO"
+expect_eq "userns: max_user_namespaces=0: the program did not run" "" "$T_OUT"
+case $T_ERR in
+    "burrow: "*) ok "userns: message starts with burrow:" ;;
+    *) fail "userns: message starts with burrow:" "$(t_what)" ;;
+esac
+# The message says how to fix it (the sysctl to raise).
+case $T_ERR in
+    *sysctl*) ok "userns: message says how to fix it" ;;
+    *) fail "userns: message says how to fix it" "$(t_what)" ;;
+esac
+expect_err "userns: BURROW_ENGINE=userns: 125 and the sysctl" 125 "user.max_user_namespaces" \
+    limited env BURROW_ENGINE=userns "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO"
+expect_err "userns: diagnosed with a profile too" 125 "user.max_user_namespaces" \
+    limited "$T_BURROW" --profile builtin:sandbox --chdir / -- /bin/true
+expect_err "userns: diagnosed with a pid namespace" 125 "user.max_user_namespaces" \
+    limited "$T_BURROW" --host-root --unshare-pid -- /bin/true
+# --print-plan and --check need no namespace: they still work.
+expect_status "userns: --print-plan works without user namespaces" 0 \
+    limited "$T_BURROW" --host-root --print-plan -- /bin/true
+# Sanity: the same command works where namespaces are allowed.
+expect_out "userns: the same launch works with namespaces allowed" "hello: $FIX_GREETING" \
+    unshare -Ur "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO"
+
+done_testing
