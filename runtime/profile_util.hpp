@@ -1,0 +1,64 @@
+// Small pure helpers shared by the profile loader's stages: JSON pointers, describing
+// values in messages, "did you mean" suggestions and lexical path handling.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace burrow::profile {
+
+// Profiles are parsed into ordered JSON so that problems come out in document order.
+using ojson = nlohmann::ordered_json;
+
+// RFC 6901: "~" → "~0", "/" → "~1".
+std::string pointer_escape(std::string_view key);
+// "/a/b" + key → "/a/b/key" (escaped).
+std::string pointer_join(const std::string& base, std::string_view key);
+std::string pointer_join(const std::string& base, std::size_t index);
+// The pointer as printed: "/" for the whole document.
+std::string pointer_text(const std::string& ptr);
+
+// `"text"` as JSON would write it (control characters escaped, invalid UTF-8 replaced),
+// shortened when very long.
+std::string quote(std::string_view s);
+// A value for "got ...": `string "yes"`, `integer 1`, `number 1.5`, `boolean true`,
+// `null`, `array`, `object`.
+std::string describe(const ojson& v);
+// "boolean", "string", ... (the JSON type name used in "expected X, got Y").
+std::string type_name(const ojson& v);
+
+// Optimal string alignment distance, case-insensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The nearest candidate within distance 2 (and closer than the word is long), if any.
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
+
+// "a, b, c" / "\"a\", \"b\"".
+std::string join(const std::vector<std::string>& items, std::string_view sep);
+std::string join_quoted(const std::vector<std::string>& items, std::string_view sep);
+
+// Lexical normalisation of an absolute path: "//" and "/./" collapse, ".." removes the
+// previous component (never above "/"), a trailing "/" is dropped.
+std::string normalize_absolute(std::string_view path);
+// Lexical normalisation of a relative or absolute path for display: like the above but a
+// relative path keeps its leading ".." components; "" becomes ".".
+std::string normalize_display(std::string_view path);
+// Directory part: "a/b.json" → "a", "b.json" → ".", "/b.json" → "/".
+std::string dir_name(std::string_view path);
+// File name without directory and without a final ".json".
+std::string file_stem(std::string_view path);
+// dir + "/" + rel (rel relative), lexically normalised for display.
+std::string path_join(const std::string& dir, const std::string& rel);
+
+// True when `inner` is `outer` or below it (both normalised absolute paths).
+bool path_within(std::string_view inner, std::string_view outer);
+
+// ^[A-Za-z_][A-Za-z0-9_]*$
+bool is_env_name(std::string_view s);
+// ^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$
+bool is_profile_name(std::string_view s);
+
+}  // namespace burrow::profile

@@ -1,0 +1,219 @@
+// Profile loader, stage V: checks that need the whole (merged) profile.
+#include "test_profile_support.hpp"
+
+using namespace burrow;
+using namespace burrow::test;
+
+namespace {
+
+const std::string kBase = "\"extends\": \"builtin:pack\", ";
+
+std::string v_error(const TempDir& dir, const std::string& members) {
+    std::string file = dir.path() + "/p.json";
+    std::string m = error_of(dir, members);
+    REQUIRE(m.rfind(file + ": ", 0) == 0);
+    return m.substr(file.size() + 2);
+}
+
+}  // namespace
+
+TEST_CASE("V34: root.host is required after extends") {
+    TempDir dir;
+    CHECK(v_error(dir, "") ==
+          "/root/host: required (after applying extends); use \"all\" to see the host root or \"none\" for an empty root");
+    CHECK(v_error(dir, "\"root\": {\"exclude\": []}") ==
+          "/root/host: required (after applying extends); use \"all\" to see the host root or \"none\" for an empty root");
+    Profile p = load_ok(dir.write("ok.json", doc("\"root\": {\"host\": \"none\"}")));
+    CHECK(p.root.host == RootSpec::Host::none);
+    // Defaults of the bare schema.
+    CHECK(p.namespaces.user);
+    CHECK(p.namespaces.mount);
+    CHECK(!p.namespaces.pid);
+    CHECK(!p.namespaces.net);
+    CHECK(p.uid.self);
+    CHECK(p.security.no_new_privileges);
+    CHECK(!p.process.cwd);
+    CHECK(!p.process.argv0);
+    CHECK(!p.process.exec);
+    CHECK(!p.process.env.clear);
+}
+
+TEST_CASE("V35: one destination twice in one document") {
+    TempDir dir;
+    CHECK(v_error(dir, kBase + "\"mounts\": [{\"type\": \"dir\", \"destination\": \"/a\"}, {\"type\": \"tmpfs\", "
+                               "\"destination\": \"/tmp\"}, {\"type\": \"dir\", \"destination\": \"/b\"}, {\"type\": "
+                               "\"dir\", \"destination\": \"/c\"}, {\"type\": \"tmpfs\", \"destination\": \"/tmp/\"}]") ==
+          "/mounts/4/destination: /tmp is already the destination of /mounts/1");
+    // A bind's destination defaults to its source.
+    CHECK(v_error(dir, kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/srv\"}, {\"type\": \"bind\", "
+                               "\"source\": \"/srv\"}]") == "/mounts/1/source: /srv is already the destination of /mounts/0");
+    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/a\"}, {\"source\": \"/b\", \"destination\": \"/gnu/store\"}]") ==
+          "/stores/1/destination: /gnu/store is already the destination of /stores/0");
+}
+
+TEST_CASE("V36: a mount that hides an earlier one") {
+    TempDir dir;
+    CHECK(v_error(dir, kBase + "\"mounts\": [{\"type\": \"dir\", \"destination\": \"/x\"}, {\"type\": \"bind\", "
+                               "\"source\": \"/home/u/src\"}, {\"type\": \"dir\", \"destination\": \"/y\"}, {\"type\": "
+                               "\"bind\", \"source\": \"/home\"}]") ==
+          "/mounts/3: mounting /home would hide the earlier mount /home/u/src (/mounts/1); list parent directories first");
+    // Parents first is fine, and so are siblings with a common prefix.
+    CHECK_NOTHROW(load_ok(dir.write("ok.json", doc(kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/home\"}, "
+                                                           "{\"type\": \"bind\", \"source\": \"/home/u/src\"}, {\"type\": "
+                                                           "\"bind\", \"source\": \"/home/u/src2\"}]"))));
+    // Across files the earlier mount is named with its file.
+    dir.write("base.json", doc(kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/etc/ssl\"}]"));
+    std::string p = dir.write("p.json", doc("\"extends\": \"./base.json\", \"mounts\": [{\"type\": \"bind\", "
+                                            "\"source\": \"/etc\"}]"));
+    CHECK(load_error(p) == p + ": /mounts/0: mounting /etc would hide the earlier mount /etc/ssl (" + dir.path() +
+                               "/base.json (via " + p + "): /mounts/0); list parent directories first (\"override\": "
+                               "[\"mounts\"] lets a profile reorder inherited mounts)");
+}
+
+TEST_CASE("V37: mounts and stores") {
+    TempDir dir;
+    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\"}], \"mounts\": [{\"type\": \"dir\", \"destination\": "
+                               "\"/a\"}, {\"type\": \"dir\", \"destination\": \"/b\"}, {\"type\": \"bind\", \"source\": "
+                               "\"/lib\", \"destination\": \"/gnu/store/x/lib\"}]") ==
+          "/mounts/2/destination: /gnu/store/x/lib is inside the read-only store at /gnu/store");
+    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\"}], \"mounts\": [{\"type\": \"tmpfs\", \"destination\": "
+                               "\"/gnu\"}]") ==
+          "/mounts/0: mounting /gnu would hide the store at /gnu/store (/stores/0); choose another destination");
+    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\"}, {\"source\": \"/t\", \"destination\": "
+                               "\"/gnu/store/sub\"}]") ==
+          "/stores/1/destination: /gnu/store/sub is inside the store at /gnu/store (/stores/0)");
+    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\"}, {\"source\": \"/t\", \"destination\": \"/gnu\"}]") ==
+          "/stores/1/destination: a store at /gnu would hide the store at /gnu/store (/stores/0)");
+}
+
+TEST_CASE("V38-V39: what mounts and options need from namespaces") {
+    TempDir dir;
+    CHECK(v_error(dir, kBase + "\"mounts\": [{\"type\": \"dev\"}, {\"type\": \"proc\"}]") ==
+          "/mounts/1: a new /proc needs \"namespaces\": {\"pid\": true}; without a pid namespace use {\"type\": \"bind\", "
+          "\"source\": \"/proc\"}");
+    CHECK(v_error(dir, kBase + "\"hostname\": \"x\"") == "/hostname: needs \"namespaces\": {\"uts\": true}");
+    // Inherited from a base and turned off later: moot, dropped.
+    Profile pr = load_ok(dir.write("ok.json", doc("\"extends\": \"builtin:sandbox\", \"namespaces\": {\"uts\": false}")));
+    CHECK(!pr.hostname);
+    // Set after uts was turned off: a mistake.
+    dir.write("base.json", doc("\"extends\": \"builtin:sandbox\", \"namespaces\": {\"uts\": false}"));
+    std::string q = dir.write("q.json", doc("\"extends\": \"./base.json\", \"hostname\": \"h\""));
+    CHECK(load_error(q) == q + ": /hostname: needs \"namespaces\": {\"uts\": true}");
+    // An inherited proc mount is named in its own file.
+    std::string p = dir.write("p.json", doc("\"extends\": \"builtin:sandbox\", \"namespaces\": {\"pid\": false}"));
+    CHECK(load_error(p) == "builtin:sandbox (via " + p + "): /mounts/1: a new /proc needs \"namespaces\": {\"pid\": "
+                           "true}; without a pid namespace use {\"type\": \"bind\", \"source\": \"/proc\"}");
+    CHECK(v_error(dir, kBase + "\"namespaces\": {\"user\": false}") ==
+          "/namespaces/user: burrow is setuid-free and needs a user namespace; remove \"user\": false");
+    CHECK(v_error(dir, kBase + "\"namespaces\": {\"mount\": false}") ==
+          "/namespaces/mount: burrow always sets up its own mount namespace; remove \"mount\": false");
+}
+
+TEST_CASE("V40, V41, V45: seccomp problems come from seccomp::validate, named with the file") {
+    TempDir dir;
+    std::string m = v_error(dir, kBase + "\"security\": {\"seccomp\": {\"deny\": [\"ptrce\"]}}");
+    CHECK(m.rfind("/security/seccomp/deny/0: ", 0) == 0);
+    CHECK(m.find("\"ptrce\"") != std::string::npos);
+    CHECK(m.find("\"ptrace\"") != std::string::npos);
+    m = v_error(dir, kBase + "\"security\": {\"seccomp\": {\"deny\": [\"@debugging\"]}}");
+    CHECK(m.rfind("/security/seccomp/deny/0: ", 0) == 0);
+    CHECK(m.find("\"@debug\"") != std::string::npos);
+    m = v_error(dir, kBase + "\"security\": {\"seccomp\": {\"oci\": \"d.json\", \"deny\": [\"bpf\"]}}");
+    CHECK(m.rfind("/security/seccomp", 0) == 0);
+    CHECK(m.find("oci") != std::string::npos);
+    // In an extended file, with the chain.
+    dir.write("base.json", doc(kBase + "\"security\": {\"seccomp\": {\"deny\": [\"ptrce\"]}}"));
+    std::string p = dir.write("p.json", doc("\"extends\": \"./base.json\""));
+    CHECK(load_error(p).rfind(dir.path() + "/base.json (via " + p + "): /security/seccomp/deny/0: ", 0) == 0);
+    m = v_error(dir, kBase + "\"security\": {\"seccomp\": \"default\"}");
+    CHECK(m.rfind("/security/seccomp: expected ", 0) == 0);
+    CHECK(m.find("got string \"default\"") != std::string::npos);
+    m = v_error(dir, kBase + "\"security\": {\"seccomp\": null}");
+    CHECK(m.rfind("/security/seccomp: expected ", 0) == 0);
+}
+
+TEST_CASE("V42-V44, V46") {
+    TempDir dir;
+    CHECK(v_error(dir, kBase + "\"security\": {\"capabilities\": {\"keep\": [\"CAP_SYS_ADMN\"]}}") ==
+          "/security/capabilities/keep/0: unknown capability \"CAP_SYS_ADMN\"; did you mean \"CAP_SYS_ADMIN\"?");
+    CHECK(v_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": 8192, \"hard\": 4096}}}") ==
+          "/process/rlimits/RLIMIT_NOFILE: soft limit 8192 exceeds hard limit 4096");
+    CHECK(v_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": \"unlimited\", \"hard\": 1}}}") ==
+          "/process/rlimits/RLIMIT_NOFILE: soft limit unlimited exceeds hard limit 1");
+    CHECK(v_error(dir, kBase + "\"process\": {\"env\": {\"unset\": [\"LD_PRELOAD\"], \"set\": {\"LD_PRELOAD\": \"x\"}}}") ==
+          "/process/env: \"LD_PRELOAD\" is in both \"unset\" and \"set\"");
+    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\", \"items\": [\"../etc\"]}]") ==
+          "/stores/0/items/0: \"../etc\" is not a store item name (one path component, not \".\" or \"..\")");
+}
+
+TEST_CASE("V: ambient capabilities must be kept") {
+    TempDir dir;
+    CHECK(v_error(dir, kBase + "\"security\": {\"capabilities\": {\"keep\": [\"CAP_CHOWN\"], \"ambient\": "
+                               "[\"CAP_CHOWN\", \"CAP_NET_RAW\"]}}") ==
+          "/security/capabilities/ambient/1: \"CAP_NET_RAW\" is not in \"keep\"; an ambient capability must also be kept");
+    // keep may come from a base.
+    dir.write("base.json", doc(kBase + "\"security\": {\"capabilities\": {\"keep\": [\"CAP_NET_RAW\"]}}"));
+    Profile p = load_ok(dir.write("ok.json", doc("\"extends\": \"./base.json\", \"security\": {\"capabilities\": "
+                                                 "{\"ambient\": [\"CAP_NET_RAW\"]}}")));
+    CHECK(p.security.caps_ambient == std::vector<std::string>{"CAP_NET_RAW"});
+}
+
+TEST_CASE("V: root.access and root.exclude need host all") {
+    TempDir dir;
+    CHECK(v_error(dir, "\"root\": {\"host\": \"none\", \"access\": \"ro\"}") ==
+          "/root/access: only valid with \"host\": \"all\"; remove it, or write \"host\": \"all\"");
+    CHECK(v_error(dir, "\"root\": {\"host\": \"none\", \"exclude\": [\"/media\"]}") ==
+          "/root/exclude/0: \"exclude\" is only valid with \"host\": \"all\"; remove it, or write \"host\": \"all\"");
+    // Written in a base that had host "all", they are moot once a child says "none".
+    std::string p = dir.write("p.json", doc("\"extends\": \"builtin:pack\", \"root\": {\"host\": \"none\"}"));
+    Profile pr = load_ok(p);
+    CHECK(pr.root.host == RootSpec::Host::none);
+    CHECK(pr.root.exclude.empty());
+    // …but not when written after it.
+    dir.write("base.json", doc("\"root\": {\"host\": \"none\"}"));
+    p = dir.write("p.json", doc("\"extends\": \"./base.json\", \"root\": {\"access\": \"ro\"}"));
+    CHECK(load_error(p) == p + ": /root/access: only valid with \"host\": \"all\"; remove it, or write \"host\": \"all\"");
+    pr = load_ok(dir.write("ok.json", doc("\"root\": {\"host\": \"all\", \"access\": \"ro\", \"exclude\": [\"/media\"]}")));
+    CHECK(pr.root.access == Access::ro);
+    CHECK(pr.root.exclude == std::vector<std::string>{"/media"});
+}
+
+TEST_CASE("V: env.keep needs clear") {
+    TempDir dir;
+    CHECK(v_error(dir, kBase + "\"process\": {\"env\": {\"keep\": [\"TERM\"]}}") ==
+          "/process/env/keep/0: \"keep\" only applies with \"clear\": true; remove it, or write \"clear\": true");
+    // Inherited from a clearing base and then not clearing: moot.
+    Profile p = load_ok(dir.write("ok.json", doc("\"extends\": \"builtin:sandbox\", \"process\": {\"env\": "
+                                                 "{\"clear\": false}}")));
+    CHECK(!p.process.env.clear);
+    CHECK(p.process.env.keep.empty());
+    // Added in a later layer than the "clear": false: a mistake.
+    dir.write("base.json", doc(kBase + "\"process\": {\"env\": {\"clear\": false}}"));
+    std::string q = dir.write("q.json", doc("\"extends\": \"./base.json\", \"process\": {\"env\": {\"keep\": [\"A\"]}}"));
+    CHECK(load_error(q) == q + ": /process/env/keep/0: \"keep\" only applies with \"clear\": true; remove it, or write "
+                               "\"clear\": true");
+    p = load_ok(dir.write("ok.json", doc("\"extends\": \"builtin:sandbox\", \"process\": {\"env\": {\"keep\": [\"A?\"]}}")));
+    CHECK(p.process.env.clear);
+    CHECK(p.process.env.keep.back() == "A?");
+}
+
+TEST_CASE("V: process.timeout") {
+    TempDir dir;
+    CHECK(v_error(dir, kBase + "\"process\": {\"timeout\": 5}") ==
+          "/process/timeout: \"timeout\" is not supported by this version of burrow; remove it, or run the command "
+          "under timeout(1)");
+    CHECK_NOTHROW(load_ok(dir.write("ok.json", doc(kBase + "\"process\": {\"timeout\": 0}"))));
+}
+
+TEST_CASE("V: problems of several stages and files are all reported") {
+    TempDir dir;
+    dir.write("base.json", doc("\"root\": {\"host\": \"maybe\"}, \"mounts\": [{\"type\": \"bind\", \"source\": \"x\"}]"));
+    std::string p = dir.write("p.json", doc("\"extends\": \"./base.json\", \"hostname\": 7"));
+    auto m = load_errors(p);
+    std::string via = dir.path() + "/base.json (via " + p + "): ";
+    CHECK(m == std::vector<std::string>{
+                   p + ": /hostname: expected string, got integer 7",
+                   via + "/root/host: expected one of \"all\", \"none\", got \"maybe\"",
+                   via + "/mounts/0/source: \"x\" is a relative path; write an absolute path or start it with "
+                         "${PACK}, ${ORIGIN}, ${PROFILE_DIR}, ${HOME} or ${PWD}"});
+}
