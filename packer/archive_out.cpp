@@ -1,0 +1,259 @@
+#include "packer/archive_out.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "packer/fsutil.hpp"
+#include "packer/interrupt.hpp"
+#include "packer/progress.hpp"
+#include "packer/sha256.hpp"
+
+namespace burrow::pack {
+
+namespace {
+
+struct ArchiveDeleter {
+    void operator()(archive* a) const { archive_write_free(a); }
+};
+using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
+struct EntryDeleter {
+    void operator()(archive_entry* e) const { archive_entry_free(e); }
+};
+using EntryPtr = std::unique_ptr<archive_entry, EntryDeleter>;
+
+struct Sink {
+    int fd;
+    std::string name;
+    int err = 0;           // errno of the failed write
+};
+
+la_ssize_t sink_write(archive* a, void* ctx, const void* buf, size_t len) {
+    auto* s = static_cast<Sink*>(ctx);
+    const char* p = static_cast<const char*>(buf);
+    size_t left = len;
+    while (left > 0) {
+        const ssize_t n = ::write(s->fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR && pending_signal() == 0) continue;
+            s->err = errno == EINTR ? EINTR : errno;
+            archive_set_error(a, s->err, "%s", std::strerror(s->err));
+            return -1;
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    return static_cast<la_ssize_t>(len);
+}
+
+// Turns a libarchive failure into an Error naming the output; an interruption wins.
+[[noreturn]] void archive_fail(archive* a, const std::string& what, const Sink* sink) {
+    check_interrupted();
+    std::string why = archive_error_string(a) ? archive_error_string(a) : "unknown libarchive error";
+    if (sink && sink->err != 0) why = std::strerror(sink->err);
+    throw Error(what + ": " + why, 1);
+}
+
+EntryPtr make_entry(const Node& n, const std::string& path, const std::string& hardlink_base,
+                    std::int64_t epoch) {
+    EntryPtr e(archive_entry_new());
+    archive_entry_set_pathname(e.get(), path.c_str());
+    archive_entry_set_uid(e.get(), 0);
+    archive_entry_set_gid(e.get(), 0);
+    archive_entry_set_uname(e.get(), "root");
+    archive_entry_set_gname(e.get(), "root");
+    archive_entry_set_mtime(e.get(), static_cast<time_t>(epoch), 0);
+    switch (n.type) {
+    case Node::Type::dir:
+        archive_entry_set_filetype(e.get(), AE_IFDIR);
+        archive_entry_set_perm(e.get(), 0755);
+        break;
+    case Node::Type::file:
+        archive_entry_set_filetype(e.get(), AE_IFREG);
+        archive_entry_set_perm(e.get(), n.exec ? 0755 : 0644);
+        archive_entry_set_size(e.get(), static_cast<la_int64_t>(n.size));
+        break;
+    case Node::Type::symlink:
+        archive_entry_set_filetype(e.get(), AE_IFLNK);
+        archive_entry_set_perm(e.get(), 0777);
+        archive_entry_set_symlink(e.get(), n.target.c_str());
+        break;
+    case Node::Type::hardlink:
+        archive_entry_set_filetype(e.get(), AE_IFREG);
+        archive_entry_set_perm(e.get(), n.exec ? 0755 : 0644);
+        archive_entry_set_hardlink(e.get(), (hardlink_base + n.target).c_str());
+        archive_entry_set_size(e.get(), 0);
+        break;
+    }
+    return e;
+}
+
+// Streams one file node's contents into the archive, checking size and hash.
+template <class WriteFn>
+void copy_contents(const Node& n, WriteFn&& write, Progress* progress) {
+    if (n.host_path.empty()) {
+        write(n.data.data(), n.data.size());
+        if (progress) progress->bytes(n.data.size());
+        return;
+    }
+    Fd fd(::open(n.host_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) throw_sys("cannot read", n.host_path, errno);
+    Sha256 h;
+    std::string buf(1 << 20, '\0');
+    std::uint64_t total = 0;
+    for (;;) {
+        check_interrupted();
+        const std::size_t got = read_some(fd.get(), buf.data(), buf.size(), n.host_path);
+        if (got == 0) break;
+        if (total + got > n.size) break;
+        h.update(buf.data(), got);
+        write(buf.data(), got);
+        total += got;
+        if (progress) progress->bytes(got);
+    }
+    if (total != n.size || (!n.sha256.empty() && h.hex_digest() != n.sha256))
+        throw Error(n.host_path + " changed while it was packed; pack again when nothing writes to it", 1);
+}
+
+}  // namespace
+
+void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t epoch, int fd,
+                   const std::string& out_name, Progress* progress) {
+    ArchivePtr a(archive_write_new());
+    if (!a) throw Error("out of memory (archive_write_new)", 1);
+    Sink sink{fd, out_name};
+    // GNU tar format, as guix pack: long names without pax headers, no locale-dependent
+    // charset conversion.
+    if (archive_write_set_format_gnutar(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "tar format", nullptr);
+    int r = ARCHIVE_OK;
+    switch (c) {
+    case Compression::gzip:
+        r = archive_write_add_filter_gzip(a.get());
+        // No time stamp and no file name in the gzip header (gzip -n).
+        if (r == ARCHIVE_OK) r = archive_write_set_options(a.get(), "gzip:!timestamp,gzip:compression-level=9");
+        break;
+    case Compression::zstd:
+        r = archive_write_add_filter_zstd(a.get());
+        if (r == ARCHIVE_OK) r = archive_write_set_options(a.get(), "zstd:compression-level=3");
+        break;
+    case Compression::xz:
+        r = archive_write_add_filter_xz(a.get());
+        // One thread: multi-threaded xz splits blocks by thread count, which would make
+        // the bytes depend on the machine.
+        if (r == ARCHIVE_OK) r = archive_write_set_options(a.get(), "xz:compression-level=6,xz:threads=1");
+        break;
+    case Compression::none:
+        r = archive_write_add_filter_none(a.get());
+        break;
+    }
+    if (r != ARCHIVE_OK) archive_fail(a.get(), std::string(compression_name(c)) + " compression", nullptr);
+    // Pad the tar stream to whole 10 KiB blocks (as tar does), but never the compressed
+    // stream: zeros after a zstd/xz frame make it unreadable.
+    if (c != Compression::none) archive_write_set_bytes_in_last_block(a.get(), 1);
+    if (archive_write_open(a.get(), &sink, nullptr, sink_write, nullptr) != ARCHIVE_OK)
+        archive_fail(a.get(), "cannot write " + out_name, &sink);
+
+    if (progress) progress->phase("writing", nodes.size(), "files");
+    for (const auto& n : nodes) {
+        check_interrupted();
+        EntryPtr e = make_entry(n, n.path, "", epoch);
+        if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN)
+            archive_fail(a.get(), "cannot write " + out_name + " (entry " + n.path + ")", &sink);
+        if (n.type == Node::Type::file) {
+            copy_contents(n, [&](const char* p, std::size_t len) {
+                if (archive_write_data(a.get(), p, len) < 0)
+                    archive_fail(a.get(), "cannot write " + out_name + " (" + n.path + ")", &sink);
+            }, progress);
+        }
+        if (progress) progress->item_done();
+    }
+    if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot write " + out_name, &sink);
+}
+
+void write_directory(const std::vector<Node>& nodes, const std::string& dir, std::int64_t epoch,
+                     Progress* progress) {
+    ArchivePtr a(archive_write_disk_new());
+    if (!a) throw Error("out of memory (archive_write_disk_new)", 1);
+    archive_write_disk_set_options(a.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
+                                                ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                                                ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                                                ARCHIVE_EXTRACT_NO_OVERWRITE);
+    const std::string base = dir + "/";
+    if (progress) progress->phase("writing", nodes.size(), "files");
+    for (const auto& n : nodes) {
+        check_interrupted();
+        EntryPtr e = make_entry(n, base + n.path, base, epoch);
+        if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN)
+            archive_fail(a.get(), "cannot create " + base + n.path, nullptr);
+        if (n.type == Node::Type::file) {
+            copy_contents(n, [&](const char* p, std::size_t len) {
+                if (archive_write_data(a.get(), p, len) < 0)
+                    archive_fail(a.get(), "cannot write " + base + n.path, nullptr);
+            }, progress);
+        }
+        if (archive_write_finish_entry(a.get()) < ARCHIVE_WARN)
+            archive_fail(a.get(), "cannot write " + base + n.path, nullptr);
+        if (progress) progress->item_done();
+    }
+    if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot finish " + dir, nullptr);
+}
+
+TempOutput::TempOutput(const std::string& out, Format format) : out_(out), format_(format) {
+    const std::string dir = dirname_of(out);
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) throw_sys("cannot write the output: its directory", dir, errno);
+    if (::lstat(out.c_str(), &st) == 0) {
+        if (format == Format::dir)
+            throw Error(out + " already exists; -f dir writes a new directory (remove it or choose another -o)", 1);
+        if (S_ISDIR(st.st_mode)) throw Error(out + " is a directory; give the tarball's file name with -o", 1);
+    }
+    std::string tmpl = join_path(dir, "." + basename_of(out) + ".tmp-XXXXXX");
+    if (format == Format::tarball) {
+        fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
+        if (fd_ < 0) throw_sys("cannot create a temporary file in", dir, errno);
+    } else {
+        if (::mkdtemp(tmpl.data()) == nullptr) throw_sys("cannot create a temporary directory in", dir, errno);
+        // mkdtemp makes it 0700; the pack's root gets what mkdir would give it.
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        ::chmod(tmpl.c_str(), 0777 & ~mask);
+    }
+    tmp_ = tmpl;
+}
+
+TempOutput::~TempOutput() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_ && !tmp_.empty()) {
+        if (format_ == Format::tarball) ::unlink(tmp_.c_str());
+        else remove_tree(tmp_);
+    }
+}
+
+void TempOutput::commit() {
+    if (format_ == Format::tarball) {
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        if (::fchmod(fd_, 0666 & ~mask) != 0) throw_sys("cannot set the mode of", tmp_, errno);
+        if (::fsync(fd_) != 0) throw_sys("cannot write", out_, errno);
+        const int fd = fd_;
+        fd_ = -1;
+        if (::close(fd) != 0) throw_sys("cannot write", out_, errno);
+        if (::rename(tmp_.c_str(), out_.c_str()) != 0) throw_sys("cannot rename the finished pack to", out_, errno);
+    } else {
+        Fd d(::open(tmp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (d && ::syncfs(d.get()) != 0) throw_sys("cannot write", out_, errno);
+        if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, out_.c_str(), RENAME_NOREPLACE) != 0)
+            throw_sys("cannot rename the finished pack to", out_, errno);
+    }
+    committed_ = true;
+    Fd d(::open(dirname_of(out_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (d) ::fsync(d.get());
+}
+
+}  // namespace burrow::pack

@@ -1,0 +1,100 @@
+// What goes into a pack, decided from the scanned inputs: the generated profiles, the
+// manifest and the list of archive nodes in tree order. Pure (the file contents are only
+// referred to by host path and hash; archive_out.cpp reads them).
+//
+//   bin/NAME                  → ../.burrow/burrow (relative symlink, one per entry)
+//   .burrow/burrow            the static runtime
+//   .burrow/proot             with --proot
+//   .burrow/manifest.json     provenance (make_manifest)
+//   .burrow/profiles/NAME.json
+//   .burrow/slices/<item>/    --slice directories
+//   <DEST without '/'>/<item>/ the store items (e.g. gnu/store/<item>)
+//   <-S links>
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "packer/item_scan.hpp"
+#include "packer/options.hpp"
+
+namespace burrow::pack {
+
+inline constexpr const char* kPackDir = ".burrow";
+inline constexpr const char* kRuntimePath = ".burrow/burrow";
+inline constexpr const char* kProotPath = ".burrow/proot";
+inline constexpr const char* kManifestPath = ".burrow/manifest.json";
+inline constexpr const char* kProfilesDir = ".burrow/profiles";
+inline constexpr const char* kSlicesDir = ".burrow/slices";
+inline constexpr int kManifestFormat = 1;
+
+struct PackSlice {
+    ScannedItem item;
+    std::string destination;           // where it is mounted inside
+};
+
+struct PackEntryPlan {
+    std::string name;
+    std::optional<std::string> program;   // nullopt: a --profile without process.exec
+    std::string profile_text;             // generated, or the --profile file verbatim
+};
+
+struct PackLink {
+    std::string link;                  // relative to the pack root
+    std::string target;                // the symlink's text (relative)
+    std::string resolved;              // what it points at, relative to the pack root
+};
+
+struct PackInputs {
+    std::string store_destination;     // "" when the pack has no store
+    std::map<std::string, ScannedItem> items;
+    std::vector<PackSlice> slices;
+    std::vector<PackEntryPlan> entries;   // sorted by name
+    std::vector<PackLink> links;
+    std::string runtime_host_path, runtime_sha256, runtime_version;
+    std::uint64_t runtime_size = 0;
+    std::optional<std::string> proot_host_path, proot_sha256;
+    std::uint64_t proot_size = 0;
+    std::int64_t created = 1;
+    std::vector<std::string> arguments;
+    std::string packer_version;
+};
+
+// "/gnu/store" → "gnu/store"
+std::string store_dir_in_pack(const std::string& destination);
+
+// {"version":1,"name":…,"extends":"builtin:pack","stores":[…],"mounts":[…],"process":{"exec":…}}
+nlohmann::json generated_profile(const std::string& entry, const std::string& program,
+                                 const std::string& store_destination,
+                                 const std::vector<std::string>& items,
+                                 const std::vector<PackSlice>& slices);
+
+nlohmann::json make_manifest(const PackInputs& in);
+
+// Text of a JSON document as the pack stores it: sorted keys, two-space indent, newline.
+std::string json_text(const nlohmann::json& doc);
+
+struct Node {
+    enum class Type { dir, file, symlink, hardlink };
+    std::string path;                  // relative to the pack root, no "./"
+    Type type = Type::dir;
+    bool exec = false;
+    std::uint64_t size = 0;
+    std::string host_path;             // file: read from here…
+    std::string data;                  // …or, when host_path is empty, this content
+    std::string sha256;                // file: expected hash of the contents (hex)
+    std::string target;                // symlink: its text; hardlink: the earlier path
+};
+
+// All nodes in tree order, parents before children; identical non-empty files (same
+// contents and executable bit) after the first become hard links to it. Throws Error(1)
+// when two things claim one path (e.g. -S gnu=… next to the store) or a -S target is
+// not in the pack.
+std::vector<Node> layout(const PackInputs& in, const std::string& manifest_text);
+
+}  // namespace burrow::pack

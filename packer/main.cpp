@@ -1,0 +1,80 @@
+// burrow-pack: make relocatable packs (see packer/pack.hpp and man burrow-pack(1)).
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "packer/fsutil.hpp"
+#include "packer/interrupt.hpp"
+#include "packer/options.hpp"
+#include "packer/pack.hpp"
+#include "packer/progress.hpp"
+#include "packer/verify.hpp"
+#include "runtime/error.hpp"
+
+#ifndef BURROW_VERSION
+#define BURROW_VERSION "unknown"
+#endif
+
+namespace {
+
+void say(const std::string& text) {
+    std::string out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t nl = std::min(text.find('\n', start), text.size());
+        out += "burrow-pack: " + text.substr(start, nl - start) + "\n";
+        start = nl + 1;
+    }
+    std::fputs(out.c_str(), stderr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace burrow::pack;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        const Command cmd = parse_command_line(args);
+        switch (cmd.kind) {
+        case Command::Kind::help:
+            std::cout << usage_text();
+            return 0;
+        case Command::Kind::version:
+            std::cout << "burrow-pack " << BURROW_VERSION << "\n";
+            return 0;
+        case Command::Kind::info:
+            std::cout << manifest_text_of(cmd.target) << std::flush;
+            return 0;
+        case Command::Kind::verify: {
+            install_interrupt_handlers();
+            Progress progress(::isatty(2) == 1);
+            const VerifyResult r = verify_pack(cmd.target, &progress);
+            progress.finish();
+            if (!r.problems.empty()) {
+                for (const auto& p : r.problems) say("verify: " + cmd.target + ": " + p);
+                say("verify: " + cmd.target + ": " + std::to_string(r.problems.size()) + " difference(s) from its manifest");
+                return 1;
+            }
+            std::cout << cmd.target << ": ok (" << r.items << " items, " << r.entries << " entries match the manifest)\n";
+            return 0;
+        }
+        case Command::Kind::pack: {
+            install_interrupt_handlers();
+            Progress progress(::isatty(2) == 1);
+            const std::string self_dir = dirname_of(real_path("/proc/self/exe"));
+            const std::string summary = run_pack(cmd.pack, self_dir, &progress);
+            if (::isatty(2) == 1) say(summary);
+            return 0;
+        }
+        }
+    } catch (const burrow::Error& e) {
+        say(e.what());
+        return e.status();
+    } catch (const std::exception& e) {
+        say(std::string("internal error: ") + e.what());
+        return 1;
+    }
+    return 0;
+}

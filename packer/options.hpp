@@ -1,0 +1,56 @@
+// burrow-pack's command line → a Command. Pure: no file is looked at here; everything
+// that needs the file system is checked by run_pack(). Errors are Error(…, 125).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace burrow::pack {
+
+inline constexpr int kExitUsage = 125;
+
+enum class Format { tarball, dir };
+enum class Compression { gzip, zstd, xz, none };
+
+struct EntryOption { std::string name, program; };
+struct ProfileOption { std::string name, file; };
+struct LinkOption { std::string link, target; };     // link: relative to the pack root
+struct SliceOption { std::string dir, destination; };
+
+struct PackOptions {
+    std::optional<std::string> store_source;
+    std::string store_destination;          // empty: same as the source (made absolute later)
+    std::vector<std::string> items;         // as given
+    std::vector<SliceOption> slices;
+    std::vector<EntryOption> entries;
+    std::vector<ProfileOption> profiles;
+    std::vector<LinkOption> links;
+    Format format = Format::tarball;
+    Compression compression = Compression::gzip;
+    std::string output;                     // "-": stdout
+    bool closure = true;
+    std::optional<std::string> runtime, proot;
+    // The arguments as given, minus -o/--output and its value (the manifest records them;
+    // the output's name must not change the pack's bytes).
+    std::vector<std::string> recorded_arguments;
+};
+
+struct Command {
+    enum class Kind { pack, info, verify, help, version };
+    Kind kind = Kind::pack;
+    PackOptions pack;
+    std::string target;                     // info/verify: the pack
+};
+
+// args: argv without the program name.
+Command parse_command_line(const std::vector<std::string>& args);
+
+std::string usage_text();
+const char* format_name(Format f);
+const char* compression_name(Compression c);
+
+// "SRC[:DEST]" → {SRC, DEST or ""}. DEST is what follows the last ':' when it is absolute.
+std::pair<std::string, std::string> split_store_spec(const std::string& spec);
+
+}  // namespace burrow::pack

@@ -1,0 +1,129 @@
+# burrow-pack failures: interrupted mid-way, bad options, unreadable items, a full disk.
+# Each gives a clear message and a non-zero status, and leaves no partial output and no
+# temporary file (an existing OUT survives).
+. "$T_LIB"
+
+tmp_files() { ls -A "$1" | grep '\.tmp-' || true; }
+
+# --- Interrupt: a store with a big (sparse) file keeps the packer busy long enough.
+cp -R "$FIX_STORE" "$T_TMP/store"
+chmod -R u+w "$T_TMP/store"
+truncate -s 1G "$T_TMP/store/$FIX_ITEM_DATA/big"
+mkdir "$T_TMP/out"
+printf 'previous pack\n' > "$T_TMP/out/p.tar.gz"
+for sig in INT TERM; do
+    "$T_PACK" --store "$T_TMP/store:$FIX_DEST" "$FIX_ITEM_HELLO" -o "$T_TMP/out/p.tar.gz" 2>"$T_TMP/err.$sig" &
+    pid=$!
+    # Wait until it is writing (the temporary file has grown), then interrupt it.
+    n=0
+    while kill -0 "$pid" 2>/dev/null; do
+        t=$(tmp_files "$T_TMP/out")
+        [ -n "$t" ] && [ -s "$T_TMP/out/$t" ] && break
+        n=$((n + 1)); [ "$n" -gt 6000 ] && break
+        sleep 0.05
+    done
+    kill -"$sig" "$pid" 2>/dev/null
+    wait "$pid"
+    status=$?
+    want=130; [ "$sig" = TERM ] && want=143
+    expect_eq "interrupt: SIG$sig exits $want" "$want" "$status"
+    case $(cat "$T_TMP/err.$sig") in
+        *"burrow-pack: interrupted by SIG$sig; removed the partial output"*) ok "interrupt: SIG$sig says so" ;;
+        *) fail "interrupt: SIG$sig says so" "stderr: $(cat "$T_TMP/err.$sig")" ;;
+    esac
+    expect_eq "interrupt: SIG$sig leaves no temporary file" "" "$(tmp_files "$T_TMP/out")"
+    expect_eq "interrupt: SIG$sig leaves the existing OUT alone" "previous pack" "$(cat "$T_TMP/out/p.tar.gz")"
+done
+rm -f "$T_TMP/store/$FIX_ITEM_DATA/big"
+
+# -f dir interrupted: no directory left behind either.
+"$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -f dir -o "$T_TMP/out/d" 2>/dev/null &
+pid=$!
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+status=$?
+if [ "$status" = 130 ]; then
+    expect_eq "interrupt: -f dir leaves nothing" "p.tar.gz" "$(ls -A "$T_TMP/out")"
+else
+    # It finished before the signal arrived: then it must be complete.
+    check "interrupt: -f dir leaves nothing (or a complete pack)" "$T_PACK" verify "$T_TMP/out/d"
+    rm -rf "$T_TMP/out/d"
+fi
+
+# --- Bad options: status 125, one clear line and a pointer to --help.
+expect_err "options: unknown option" 125 "burrow-pack: unknown option '--frobnicate'" "$T_PACK" --frobnicate
+expect_err "options: missing -o" 125 "no output: add -o OUT" "$T_PACK" --store "$FIX_STORE" x
+expect_err "options: bad format" 125 "unknown format" "$T_PACK" --store "$FIX_STORE" x -f zip -o o
+expect_err "options: bad compression" 125 "unknown compression" "$T_PACK" --store "$FIX_STORE" x -C lzma -o o
+expect_err "options: bad entry" 125 "expected NAME=PROGRAM" "$T_PACK" --store "$FIX_STORE" x -e hello -o o
+expect_err "options: --help is mentioned" 125 "Try 'burrow-pack --help'" "$T_PACK" --frobnicate
+expect_err "options: store is not a directory" 125 "is not a directory" "$T_PACK" --store /etc/passwd x -o o
+expect_err "options: bad SOURCE_DATE_EPOCH" 125 "SOURCE_DATE_EPOCH='yesterday'" \
+    env SOURCE_DATE_EPOCH=yesterday "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_DATA" -o "$T_TMP/o.tar"
+expect_status "options: --help exits 0" 0 "$T_PACK" --help
+case $T_OUT in *"--store SRC[:DEST]"*"--slice DIR=DEST"*) ok "options: --help lists the options" ;; *) fail "options: --help lists the options" "$(t_what)" ;; esac
+expect_out "options: --version" "burrow-pack 0.1.0" "$T_PACK" --version
+# On a terminal (script(1) gives it one): no tarball onto it, and a progress line.
+if command -v script >/dev/null 2>&1; then
+    expect_status "tty: -o - refuses a terminal" 125 \
+        script -qec "'$T_PACK' --store '$FIX_STORE:$FIX_DEST' '$FIX_ITEM_DATA' -o -" /dev/null
+    case $T_OUT in *"standard output is a terminal"*) ok "tty: ... and says why" ;; *) fail "tty: ... and says why" "$(t_what)" ;; esac
+    expect_status "tty: packing with stderr on a terminal" 0 \
+        script -qec "'$T_PACK' --store '$FIX_STORE:$FIX_DEST' '$FIX_ITEM_HELLO' -o '$T_TMP/tty.tar.gz'" /dev/null
+    case $T_OUT in
+        *"burrow-pack: writing "*" files, "*"burrow-pack: wrote $T_TMP/tty.tar.gz: "*) ok "tty: a progress line and a summary" ;;
+        *) fail "tty: a progress line and a summary" "$(t_what)" ;;
+    esac
+else
+    fail "tty: -o - refuses a terminal" "script(1) is needed (util-linux)"
+fi
+expect_err "options: -o into a missing directory" 1 "cannot write the output" \
+    "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_DATA" -o "$T_TMP/no/such/dir/p.tar.gz"
+
+# --- Unreadable items: a file nobody may read (checked as uid 65534 also in the root
+# pass, since root reads everything), and a fifo in an item.
+chmod 000 "$T_TMP/store/$FIX_ITEM_DATA/share/greeting.txt"
+mkdir "$T_TMP/out2"
+chmod 777 "$T_TMP/out2"
+chmod 755 "$T_TMP"
+as_nobody=
+[ "$(id -u)" = 0 ] && as_nobody="setpriv --reuid 65534 --regid 65534 --clear-groups"
+expect_err "unreadable: a file that cannot be read is named" 1 \
+    "cannot read $T_TMP/store/$FIX_ITEM_DATA/share/greeting.txt: Permission denied" \
+    $as_nobody "$T_PACK" --store "$T_TMP/store:$FIX_DEST" "$FIX_ITEM_HELLO" -o "$T_TMP/out2/p.tar.gz"
+expect_eq "unreadable: no output and no temporary file" "" "$(ls -A "$T_TMP/out2")"
+chmod 644 "$T_TMP/store/$FIX_ITEM_DATA/share/greeting.txt"
+chmod 000 "$T_TMP/store/$FIX_ITEM_LIBGREET/lib"
+expect_err "unreadable: a directory that cannot be read is named" 1 \
+    "cannot read the directory $T_TMP/store/$FIX_ITEM_LIBGREET/lib: Permission denied" \
+    $as_nobody "$T_PACK" --store "$T_TMP/store:$FIX_DEST" "$FIX_ITEM_HELLO" -o "$T_TMP/out2/p.tar.gz"
+chmod 755 "$T_TMP/store/$FIX_ITEM_LIBGREET/lib"
+mkfifo "$T_TMP/store/$FIX_ITEM_DATA/share/fifo"
+expect_err "unreadable: a fifo in an item is refused" 1 "share/fifo: cannot pack a fifo" \
+    "$T_PACK" --store "$T_TMP/store:$FIX_DEST" "$FIX_ITEM_HELLO" -o "$T_TMP/out2/p.tar.gz"
+rm -f "$T_TMP/store/$FIX_ITEM_DATA/share/fifo"
+expect_eq "unreadable: still no output" "" "$(ls -A "$T_TMP/out2")"
+
+# --- A full disk: a 256 KiB tmpfs (in a private mount namespace) cannot hold the pack.
+if unshare -Urm true 2>/dev/null; then
+    mkdir "$T_TMP/small"
+    t_run unshare -Urm sh -c '
+        mount -t tmpfs -o size=256k tmpfs "$1" || exit 99
+        printf "old pack\n" > "$1/p.tar.gz"
+        shift
+        "$@"; rc=$?
+        echo "files: $(ls -A "$0" | tr "\n" " ")"
+        echo "old: $(cat "$0/p.tar.gz")"
+        exit $rc' "$T_TMP/small" "$T_TMP/small" \
+        "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -C none -o "$T_TMP/small/p.tar.gz"
+    expect_eq "full disk: status 1" 1 "$T_STATUS"
+    case $T_ERR in
+        *"burrow-pack: cannot write $T_TMP/small/p.tar.gz"*"No space left on device"*) ok "full disk: the message says so" ;;
+        *) fail "full disk: the message says so" "$(t_what)" ;;
+    esac
+    expect_eq "full disk: no temporary file, OUT untouched" "$(printf 'files: p.tar.gz \nold: old pack')" "$T_OUT"
+else
+    fail "full disk: a private tmpfs" "unshare -Urm is not possible here: $(unshare -Urm true 2>&1)"
+fi
+
+done_testing

@@ -1,0 +1,109 @@
+# Packs of the fixture store, unpacked with GNU tar into a path with spaces, run as
+# ./bin/NAME: directly, via PATH, via the user's symlinks, via a #! script, with exec -a,
+# from another cwd, and nested (an entry that runs another entry).
+. "$T_LIB"
+
+if [ -z "$T_PACK" ] || [ ! -x "$T_PACK" ]; then
+    fail "pack: burrow-pack is built" "T_PACK='$T_PACK' is not an executable"
+    done_testing
+    exit
+fi
+
+P=$T_TMP/hello.tar.gz
+check "pack: hello, hello-script and sh as entries" \
+    "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -e hello="$FIX_HELLO" \
+    -e hello-script="$FIX_SCRIPT" -e sh="$FIX_DEST/$FIX_ITEM_DASH/bin/sh" -o "$P"
+check "pack: silent when stderr is not a terminal" test -z "$T_ERR"
+
+D="$T_TMP/unpacked pack dir"
+mkdir "$D"
+check "pack: GNU tar extracts it into a path with spaces" tar -xzf "$P" -C "$D"
+check "pack: bin/hello is a relative symlink to the runtime" \
+    test "$(readlink "$D/bin/hello")" = ../.burrow/burrow
+
+cd "$D" || exit 1
+expect_out "run: ./bin/hello" "hello: $FIX_GREETING" ./bin/hello
+expect_status "run: ./bin/hello exits 0" 0 ./bin/hello
+expect_status "run: the exit status passes through" 42 ./bin/hello --exit 42
+expect_out "run: arguments pass through byte-exact" "$(printf '61\n622063\n\n2d2d')" ./bin/hello --argv a "b c" "" --
+expect_out "run: the #! script entry (hello-script)" "hello: $FIX_GREETING" ./bin/hello-script
+expect_out "run: the #! script passes its arguments" "$(printf '78\n7920')" ./bin/hello-script --argv x "y "
+expect_out "run: cwd is kept" "$D" ./bin/hello --cwd
+expect_out "run: stdin passes through" "data on stdin" sh -c 'echo "data on stdin" | ./bin/hello --stdin'
+expect_out "run: environment passes through" "yes" env PACK_TEST_VAR=yes ./bin/hello --env PACK_TEST_VAR
+
+# From another directory, by absolute and by relative path.
+mkdir "$T_TMP/elsewhere"
+cd "$T_TMP/elsewhere" || exit 1
+expect_out "run: from another cwd, absolute path" "hello: $FIX_GREETING" "$D/bin/hello"
+expect_out "run: from another cwd, the cwd is that directory" "$T_TMP/elsewhere" "$D/bin/hello" --cwd
+expect_out "run: relative path from the parent" "hello: $FIX_GREETING" sh -c 'cd .. && "./unpacked pack dir/bin/hello"'
+
+# PATH lookup.
+expect_out "run: via PATH" "hello: $FIX_GREETING" env PATH="$D/bin:/usr/bin:/bin" hello
+expect_out "run: via PATH, the script entry" "hello: $FIX_GREETING" env PATH="$D/bin:/usr/bin:/bin" hello-script
+
+# The user's own symlinks: absolute, relative, and a chain of them.
+mkdir "$T_TMP/mybin"
+ln -s "$D/bin/hello" "$T_TMP/mybin/greet"
+ln -s "../unpacked pack dir/bin/hello-script" "$T_TMP/mybin/greet-script"
+ln -s greet "$T_TMP/mybin/greet2"
+expect_out "run: via a user symlink" "hello: $FIX_GREETING" "$T_TMP/mybin/greet"
+expect_out "run: via a relative user symlink (script entry)" "hello: $FIX_GREETING" "$T_TMP/mybin/greet-script"
+expect_out "run: via a chain of user symlinks" "$(printf '7a')" "$T_TMP/mybin/greet2" --argv z
+expect_out "run: via a user symlink found in PATH" "hello: $FIX_GREETING" env PATH="$T_TMP/mybin:/usr/bin:/bin" greet2
+
+# exec -a: argv[0] says something else; the entry comes from the executed path.
+if command -v bash >/dev/null 2>&1; then
+    expect_out "run: exec -a other-name" "$(printf '61')" bash -c 'exec -a other-name "$0" --argv a' "$D/bin/hello"
+    expect_out "run: exec -a with a PATH lookup" "hello: $FIX_GREETING" \
+        env PATH="$D/bin:/usr/bin:/bin" bash -c 'exec -a /nonexistent/thing hello'
+else
+    fail "run: exec -a other-name" "bash is needed for exec -a"
+fi
+
+# A script whose #! line is the entry (a path without spaces: the kernel splits there).
+ln -s "$D" "$T_TMP/packlink"
+printf '#!%s --argv\n' "$T_TMP/packlink/bin/hello" > "$T_TMP/myscript"
+chmod 755 "$T_TMP/myscript"
+script_hex=$(printf '%s' "$T_TMP/myscript" | od -An -tx1 | tr -d ' \n')
+expect_out "run: a #! script with the entry as interpreter" "$(printf '%s\n6172672031' "$script_hex")" \
+    "$T_TMP/myscript" "arg 1"
+printf '#!%s --argv\n' "$T_TMP/packlink/bin/hello-script" > "$T_TMP/myscript2"
+chmod 755 "$T_TMP/myscript2"
+script2_hex=$(printf '%s' "$T_TMP/myscript2" | od -An -tx1 | tr -d ' \n')
+expect_out "run: a #! script with the script entry as interpreter" "$(printf '%s\n78' "$script2_hex")" \
+    "$T_TMP/myscript2" x
+
+# Nested: an entry (the store's sh) runs another entry of the same pack.
+expect_out "run: nested, an entry runs another entry" "hello: $FIX_GREETING" \
+    "$D/bin/sh" -c '"$1/bin/hello"' sh "$D"
+expect_status "run: nested, the inner status comes back" 9 \
+    "$D/bin/sh" -c '"$1/bin/hello" --exit 9' sh "$D"
+expect_out "run: nested twice" "hello: $FIX_GREETING" \
+    "$D/bin/sh" -c '"$1/bin/sh" -c "\"\$1/bin/hello-script\"" sh "$1"' sh "$D"
+
+# An unpacker that turned the links into copies: bin/NAME is then the runtime itself.
+cp -R "$D" "$T_TMP/copied"
+rm "$T_TMP/copied/bin/hello"
+cp "$T_TMP/copied/.burrow/burrow" "$T_TMP/copied/bin/hello"
+expect_out "run: bin/hello as a copy of the runtime" "hello: $FIX_GREETING" "$T_TMP/copied/bin/hello"
+rm -rf "$T_TMP/copied"
+
+# The runtime called by its own name is the burrow command line; under another name that
+# is no entry, it says which entries there are.
+expect_out "run: .burrow/burrow itself is the burrow command" "burrow 0.1.0" "$D/.burrow/burrow" --version
+ln "$D/.burrow/burrow" "$D/.burrow/other-name"
+expect_err "run: an unknown name lists the entries" 125 "(entries: hello, hello-script, sh)" "$D/.burrow/other-name"
+case $T_ERR in
+    *"cannot tell which entry of the pack at $D to run"*"run $D/bin/NAME"*) ok "run: ... and says how to run one" ;;
+    *) fail "run: ... and says how to run one" "$(t_what)" ;;
+esac
+rm -f "$D/.burrow/other-name"
+
+# The pack can be removed by its owner (directories stay writable).
+cd "$T_TMP" || exit 1
+check "pack: rm -rf of the unpacked pack works" rm -rf "$D"
+check "pack: nothing left" test ! -e "$D"
+
+done_testing

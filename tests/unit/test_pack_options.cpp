@@ -1,0 +1,105 @@
+// burrow-pack's command line.
+#include <doctest/doctest.h>
+
+#include "packer/options.hpp"
+#include "runtime/error.hpp"
+
+using namespace burrow::pack;
+using V = std::vector<std::string>;
+
+namespace {
+std::string error_of(const V& args) {
+    try {
+        parse_command_line(args);
+    } catch (const burrow::Error& e) {
+        CHECK(e.status() == 125);
+        return e.what();
+    }
+    return "(no error)";
+}
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+}  // namespace
+
+TEST_CASE("pack options: a full command line") {
+    const Command c = parse_command_line({"--store", "/tmp/s:/gnu/store", "abc-hello", "-e", "hello=/gnu/store/abc-hello/bin/hello",
+                                          "--entry=sh=/gnu/store/abc-dash/bin/sh", "-S", "/etc=gnu/store/abc-hello/etc",
+                                          "-Cxz", "--format", "tarball", "-o", "out.tar.xz", "--no-closure",
+                                          "--runtime", "/x/burrow", "--proot=/usr/bin/proot", "--", "-weird-item"});
+    REQUIRE(c.kind == Command::Kind::pack);
+    const PackOptions& o = c.pack;
+    CHECK(*o.store_source == "/tmp/s");
+    CHECK(o.store_destination == "/gnu/store");
+    CHECK(o.items == V{"abc-hello", "-weird-item"});
+    REQUIRE(o.entries.size() == 2);
+    CHECK(o.entries[0].name == "hello");
+    CHECK(o.entries[0].program == "/gnu/store/abc-hello/bin/hello");
+    CHECK(o.entries[1].name == "sh");
+    REQUIRE(o.links.size() == 1);
+    CHECK(o.links[0].link == "etc");
+    CHECK(o.links[0].target == "gnu/store/abc-hello/etc");
+    CHECK(o.compression == Compression::xz);
+    CHECK(o.format == Format::tarball);
+    CHECK(o.output == "out.tar.xz");
+    CHECK_FALSE(o.closure);
+    CHECK(*o.runtime == "/x/burrow");
+    CHECK(*o.proot == "/usr/bin/proot");
+    // The output's name is not recorded (it must not change the pack's bytes).
+    for (const auto& a : o.recorded_arguments) CHECK_FALSE(contains(a, "out.tar.xz"));
+    CHECK(o.recorded_arguments.front() == "--store");
+    CHECK(o.recorded_arguments.back() == "-weird-item");
+}
+
+TEST_CASE("pack options: defaults") {
+    const Command c = parse_command_line({"--store", "/tmp/s", "x", "-o", "-"});
+    CHECK(c.pack.store_destination.empty());
+    CHECK(c.pack.format == Format::tarball);
+    CHECK(c.pack.compression == Compression::gzip);
+    CHECK(c.pack.closure);
+    CHECK(c.pack.output == "-");
+    CHECK_FALSE(c.pack.runtime);
+}
+
+TEST_CASE("pack options: SRC[:DEST] splits at the last colon followed by an absolute path") {
+    CHECK(split_store_spec("/a:b/c") == std::pair<std::string, std::string>{"/a:b/c", ""});
+    CHECK(split_store_spec("/a:b:/gnu/store") == std::pair<std::string, std::string>{"/a:b", "/gnu/store"});
+    CHECK(split_store_spec("store") == std::pair<std::string, std::string>{"store", ""});
+}
+
+TEST_CASE("pack options: subcommands, help and version") {
+    CHECK(parse_command_line({"info", "p.tar.gz"}).kind == Command::Kind::info);
+    const Command v = parse_command_line({"verify", "--", "-odd name"});
+    CHECK(v.kind == Command::Kind::verify);
+    CHECK(v.target == "-odd name");
+    CHECK(parse_command_line({"--help"}).kind == Command::Kind::help);
+    CHECK(parse_command_line({"-V"}).kind == Command::Kind::version);
+    CHECK(contains(error_of({"verify"}), "exactly one PACK"));
+    CHECK(contains(error_of({"info", "a", "b"}), "exactly one PACK"));
+    CHECK(contains(usage_text(), "--slice DIR=DEST"));
+}
+
+TEST_CASE("pack options: mistakes give one clear message and status 125") {
+    CHECK(contains(error_of({"--bogus"}), "unknown option '--bogus'"));
+    CHECK(contains(error_of({"--store", "/s", "x"}), "no output: add -o OUT"));
+    CHECK(contains(error_of({"--store", "/s", "-o", "o"}), "nothing to pack"));
+    CHECK(contains(error_of({"x", "-o", "o"}), "without --store"));
+    CHECK(contains(error_of({"--store", "/s", "--store", "/t", "x", "-o", "o"}), "--store given twice"));
+    CHECK(contains(error_of({"--store", "/s:/", "x", "-o", "o"}), "cannot be '/'"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o"}), "needs a value"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "hello"}), "expected NAME=PROGRAM"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "a/b=/x"}), "contains '/'"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "h=bin/hello"}), "absolute path"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "h=/a", "-e", "h=/b"}), "given twice"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "burrow=/a"}), "cannot be named 'burrow'"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-f", "docker"}), "not supported yet"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-f", "zip"}), "unknown format"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-C", "bzip2"}), "unknown compression"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "-", "-f", "dir"}), "only a tarball"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "d", "-f", "dir", "-C", "xz"}), "applies to tarballs"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "h=/a", "-S", "bin/h=x"}), "bin/ holds the pack's entries"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-S", ".burrow=x"}), ".burrow/ is the pack's own"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-S", "../up=x"}), "without '..'"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-S", "a=x", "-S", "a/b=y"}), "inside the link a"));
+    CHECK(contains(error_of({"--store", "/s:/gnu/store", "x", "-o", "o", "--slice", "d=/gnu/store/p"}), "overlaps"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "--slice", "d=rel"}), "absolute path"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "--no-closure=yes"}), "takes no value"));
+}
