@@ -42,14 +42,14 @@ size_t distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-constexpr std::array<std::string_view, 40> kOptions{
+constexpr std::array<std::string_view, 42> kOptions{
     "--profile", "--host-root", "--store", "--bind", "--ro-bind", "--dev-bind", "--bind-try",
     "--ro-bind-try", "--dev-bind-try", "--tmpfs", "--proc", "--dev", "--dir", "--symlink",
     "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
     "--unshare-cgroup", "--unshare-all", "--share-net", "--uid", "--gid", "--hostname",
     "--chdir", "--setenv", "--unsetenv", "--clearenv", "--die-with-parent", "--new-session",
     "--print-plan", "--check", "--seccomp-groups", "--help", "--version", "--unshare-user-try",
-    "--unshare-cgroup-try", "--ro-host-root", "-h"};
+    "--unshare-cgroup-try", "--ro-host-root", "-h", "--root", "--root-rw"};
 
 [[noreturn]] void unknown_option(const std::string& opt) {
     std::string best;
@@ -151,6 +151,24 @@ private:
         if (a == "--host-root" || a == "--host-root=rw" || a == "--host-root=ro" || a == "--ro-host-root") {
             bool ro = a == "--host-root=ro" || a == "--ro-host-root";
             cli_.overlay["root"] = {{"host", "all"}, {"access", ro ? "ro" : "rw"}};
+            return;
+        }
+        if (a == "--root") {
+            // An image root: its entries bound (read-only) on burrow's own tmpfs, so /dev,
+            // /tmp and /proc can be mounted without writing into the image.
+            std::string dir = arg(a, 1, 0, "DIR");
+            cli_.overlay["root"] = {{"path", lit(absolute(dir, cwd_))}, {"access", "ro"}};
+            wrote("/root", a + " " + dir);
+            const std::string text = a + " " + dir;
+            add_mount({{"type", "dev"}, {"destination", "/dev"}}, text);
+            add_mount({{"type", "tmpfs"}, {"destination", "/tmp"}, {"mode", "1777"}}, text);
+            add_mount({{"type", "bind"}, {"source", "/proc"}, {"destination", "/proc"}, {"access", "rw"}}, text);
+            if (!cli_.overlay["process"].contains("cwd")) cli_.overlay["process"]["cwd"] = "/";
+            return;
+        }
+        if (a == "--root-rw") {
+            cli_.overlay["root"]["access"] = "rw";
+            wrote("/root/access", a);
             return;
         }
         if (a.rfind("--host-root=", 0) == 0)
@@ -299,6 +317,10 @@ Profile and plan:
 
 Filesystem (DEST is a path inside the sandbox; relative SRC is taken from the cwd):
   --host-root[=ro|rw]          bind every top-level entry of the host's / (default rw)
+  --root DIR                   use directory DIR (an unpacked image) as the root, read-only,
+                               with a minimal /dev, a private /tmp and the host's /proc;
+                               runs in / unless --chdir is given
+  --root-rw                    make the --root directory writable
   --store SRC[:DEST]           mount store directory SRC read-only at DEST (/gnu/store)
   --bind SRC DEST              bind SRC read-write (nosuid, nodev)
   --ro-bind SRC DEST           bind SRC read-only, recursively

@@ -80,11 +80,23 @@ private:
     // (so absolute symlinks on the way resolve on the host), or the errno that stopped it.
     std::map<const MountOp*, std::string> source_;
     std::map<const MountOp*, int> source_err_;
+    std::string root_base_ = kOld;  // where the root's top-level entries come from
 
     // Binds: every directory on the way is followed, the last component is not (a symlink
     // there is recreated as a symlink, so it cannot lead outside what was granted).
     // Stores: followed entirely (the store directory itself may be a link).
     void resolve_sources() {
+        if (plan_.host_root && plan_.root_source != "/") {
+            char buf[PATH_MAX];
+            struct stat st{};
+            if (!::realpath(plan_.root_source.c_str(), buf) || ::stat(buf, &st) != 0)
+                throw Error("/root/path: root directory " + plan_.root_source + ": " + errno_text(errno) +
+                            "; unpack the image there first (e.g. umoci unpack --rootless)");
+            if (!S_ISDIR(st.st_mode))
+                throw Error("/root/path: " + plan_.root_source + " is not a directory; a root is a directory "
+                            "tree such as an unpacked image's rootfs");
+            root_base_ = std::string(kOld) + buf;
+        }
         for (const auto& op : plan_.mounts) {
             if (op.kind != MountOp::Kind::bind && op.kind != MountOp::Kind::store) continue;
             char buf[PATH_MAX];
@@ -178,10 +190,10 @@ private:
     }
 
     void bind_host_root() {
-        trace(opts_, std::string("bind the host's top-level entries (") +
+        trace(opts_, "bind the top-level entries of " + plan_.root_source + " (" +
                          (plan_.host_access == Access::ro ? "ro" : "rw") + ")");
         auto synth = synthetic();
-        for (const auto& name : list_dir(kOld)) {
+        for (const auto& name : list_dir(root_base_)) {
             if (std::find(plan_.host_exclude.begin(), plan_.host_exclude.end(), name) !=
                 plan_.host_exclude.end())
                 continue;
@@ -206,9 +218,11 @@ private:
     // Put host path `path` into the new root: bind it whole, or — when a synthetic path
     // lies below it — recreate it as a directory and place its children one by one, so
     // the host stays visible everywhere except at the synthetic path.
+    std::string from(const std::string& path) const { return root_base_ + path; }
+
     void place_host(const std::string& path, const std::vector<std::string>& synth) {
         struct stat st{};
-        if (::lstat(host(path).c_str(), &st) != 0) return;  // vanished meanwhile
+        if (::lstat(from(path).c_str(), &st) != 0) return;  // vanished meanwhile
         bool split = false;
         for (const auto& s : synth) {
             if (s == path) return;  // the store op creates it
@@ -220,7 +234,7 @@ private:
                 return;
             }
             char target[4096];
-            ssize_t n = ::readlink(host(path).c_str(), target, sizeof target - 1);
+            ssize_t n = ::readlink(from(path).c_str(), target, sizeof target - 1);
             if (n < 0) throw Error("cannot read the host symlink " + path + ": " + errno_text(errno));
             target[n] = '\0';
             if (::symlink(target, path.c_str()) != 0)
@@ -230,12 +244,12 @@ private:
         if (split) {
             mkdir_checked(path, S_ISDIR(st.st_mode) ? (st.st_mode & 07777) : 0755);
             if (S_ISDIR(st.st_mode))
-                for (const auto& child : list_dir(host(path))) place_host(path + "/" + child, synth);
+                for (const auto& child : list_dir(from(path))) place_host(path + "/" + child, synth);
             return;
         }
         if (S_ISDIR(st.st_mode)) mkdir_checked(path, 0755);
         else create_file(path);
-        bind(host(path), path, true, nullptr);
+        bind(from(path), path, true, nullptr);
         if (plan_.host_access == Access::ro) set_attrs(path, true, MOUNT_ATTR_RDONLY, nullptr);
     }
 

@@ -128,6 +128,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
 
     plan.host_root = p.root.host == RootSpec::Host::all;
     plan.host_access = p.root.access;
+    plan.root_source = p.root.path;
     for (const auto& e : p.root.exclude)
         plan.host_exclude.push_back(e.substr(e.find_first_not_of('/')));
     for (const auto& s : p.stores) plan.mounts.push_back(store_op(s));
@@ -180,7 +181,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     for (const auto& m : plan.mounts)
         if (m.kind != MountOp::Kind::store) only_stores = false;
     const auto& n = plan.ns;
-    plan.direct_eligible = plan.host_root && plan.host_access == Access::rw &&
+    plan.direct_eligible = plan.host_root && plan.root_source == "/" && plan.host_access == Access::rw &&
                            plan.host_exclude.empty() && only_stores && !n.pid && !n.net &&
                            !n.ipc && !n.uts && !n.cgroup && !plan.hostname &&
                            plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
@@ -210,9 +211,11 @@ nlohmann::ordered_json plan_to_json(const Plan& plan) {
     if (plan.host_root) {
         json ex = json::array();
         for (const auto& e : plan.host_exclude) ex.push_back("/" + e);
-        steps.push_back({{"op", "bind-host-root"},
-                         {"access", plan.host_access == Access::ro ? "ro" : "rw"},
-                         {"exclude", ex}});
+        json step = {{"op", "bind-host-root"},
+                     {"access", plan.host_access == Access::ro ? "ro" : "rw"},
+                     {"exclude", ex}};
+        if (plan.root_source != "/") step["op"] = "bind-root-dir", step["source"] = plan.root_source;
+        steps.push_back(step);
     }
     for (const auto& m : plan.mounts) {
         json j = {{"op", kind_name(m.kind)}, {"destination", m.destination}};

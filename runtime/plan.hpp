@@ -55,7 +55,8 @@ struct Plan {
     std::optional<std::string> hostname;
 
     // Filesystem.
-    bool host_root = false;               // bind every top-level host entry
+    bool host_root = false;               // bind every top-level entry of root_source
+    std::string root_source = "/";        // "/" (the host's root) or an image root directory
     Access host_access = Access::rw;
     std::vector<std::string> host_exclude;  // top-level names ("media")
     std::vector<MountOp> mounts;          // stores first, then the profile's mounts

@@ -30,6 +30,9 @@ struct RootSpec {
     Host host = Host::none;
     Access access = Access::rw;           // of the host binds (host == all)
     std::vector<std::string> exclude;     // top-level host entries not bound ("/media")
+    // With host == all: the directory whose top-level entries are bound ("/" = the
+    // host's own root; else an image root such as an unpacked OCI rootfs).
+    std::string path = "/";
 };
 
 struct StoreSpec {

@@ -22,7 +22,7 @@ const Keys kTopKeys = {"version", "name",   "description", "extends",  "override
                        "hostname", "process", "security"};
 const Keys kOverlayKeys = {"name",   "description", "override",  "root",    "stores",  "mounts",
                            "namespaces", "user",    "hostname",  "process", "security"};
-const Keys kRootKeys = {"host", "access", "exclude"};
+const Keys kRootKeys = {"host", "path", "access", "exclude"};
 const Keys kStoreKeys = {"source", "destination", "items"};
 const Keys kMountTypes = {"bind", "tmpfs", "proc", "dev", "dir", "symlink", "file", "mask"};
 const Keys kAllMountKeys = {"type",     "source",    "destination", "access", "optional", "recursive",
@@ -443,6 +443,13 @@ private:
             std::string p = pointer_join(ptr, k);
             if (k == "host") {
                 if (auto s = one_of(e, p, {"all", "none"})) out[k] = *s;
+            } else if (k == "path") {
+                if (auto s = text(e, p, Field::host_path)) {
+                    if (*s == "/")
+                        err(p, "\"/\" is the host's root; write \"host\": \"all\" instead of a path");
+                    else
+                        out[k] = *s;
+                }
             } else if (k == "access") {
                 if (auto s = one_of(e, p, {"ro", "rw"})) out[k] = *s;
             } else if (k == "exclude") {

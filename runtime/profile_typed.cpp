@@ -107,6 +107,22 @@ private:
 
     void root(const ojson& r, RootSpec& out) {
         const ojson* host = get(r, "host");
+        const ojson* path = get(r, "path");
+        // A root directory (an unpacked image) replaces the host's root: "host" may be
+        // absent or "none"; access defaults to read-only.
+        if (path && (!host || *host == "none" || doc_of("/root/path") > doc_of("/root/host"))) {
+            if (host && *host == "all" && doc_of("/root/host") >= doc_of("/root/path")) {
+                err("/root/path", "\"path\" replaces the host's root; remove \"host\": \"all\" or the path");
+                return;
+            }
+            out.host = RootSpec::Host::all;
+            out.path = path->get<std::string>();
+            const ojson* access = get(r, "access");
+            out.access = access && *access == "rw" ? Access::rw : Access::ro;
+            if (const ojson* exclude = get(r, "exclude"))
+                for (const auto& e : *exclude) out.exclude.push_back(e.get<std::string>());
+            return;
+        }
         if (!host) {
             err("/root/host",
                 "required (after applying extends); use \"all\" to see the host root or \"none\" for an empty root");

@@ -104,3 +104,16 @@ TEST_CASE("cli: loader problems in the overlay are reported under the option's n
     CHECK(burrow::name_options("command line: /mounts/0: z", c) == "command line: /mounts/0: z");
     CHECK(burrow::name_options("p.json: /hostname: z", c) == "p.json: /hostname: z");
 }
+
+TEST_CASE("cli: --root uses an image directory with its own /dev, /tmp and /proc, in /") {
+    auto c = parse_cli({"--root", "rootfs", "--root-rw", "sh"}, "/img");
+    CHECK(c.overlay["root"] == json({{"path", "/img/rootfs"}, {"access", "rw"}}));
+    const json& m = c.overlay["mounts"];
+    REQUIRE(m.size() == 3);
+    CHECK(m[0]["type"] == "dev");
+    CHECK(m[1]["destination"] == "/tmp");
+    CHECK(m[2]["source"] == "/proc");
+    CHECK(c.overlay["process"]["cwd"] == "/");
+    auto d = parse_cli({"--chdir", "/src", "--root", "/r", "sh"}, "/");
+    CHECK(d.overlay["process"]["cwd"] == "/src");
+}
