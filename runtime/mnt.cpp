@@ -180,12 +180,28 @@ private:
 
     // ---- the host's root -----------------------------------------------------------
 
-    // Paths we must synthesise rather than bind from the host: store destinations (the
-    // host may have its own /gnu/store, or a /gnu we must not write into).
+    // Paths we must synthesise rather than bind from the root's source: store
+    // destinations (the host may have its own /gnu/store, or a /gnu we must not write
+    // into), and destinations the source lacks that no other mount will hold (a file on
+    // /etc/passwd of an image, a slice at /opt/x on a host with /opt): their ancestor
+    // directories are recreated on our tmpfs, so nothing is ever created in the source.
     std::vector<std::string> synthetic() const {
         std::vector<std::string> out;
-        for (const auto& m : plan_.mounts)
-            if (m.kind == MountOp::Kind::store) out.push_back(m.destination);
+        for (const auto& m : plan_.mounts) {
+            if (m.kind == MountOp::Kind::store) {
+                out.push_back(m.destination);
+                continue;
+            }
+            if (m.kind == MountOp::Kind::mask) continue;
+            bool inside_other = false;
+            for (const auto& o : plan_.mounts)
+                if (&o != &m && o.kind != MountOp::Kind::mask && o.destination != m.destination &&
+                    is_under(m.destination, o.destination))
+                    inside_other = true;
+            struct stat st{};
+            if (!inside_other && ::lstat(from(m.destination).c_str(), &st) != 0)
+                out.push_back(m.destination);
+        }
         return out;
     }
 
@@ -223,13 +239,17 @@ private:
     void place_host(const std::string& path, const std::vector<std::string>& synth) {
         struct stat st{};
         if (::lstat(from(path).c_str(), &st) != 0) return;  // vanished meanwhile
-        bool split = false;
+        bool split = false, for_store = false;
         for (const auto& s : synth) {
-            if (s == path) return;  // the store op creates it
-            if (is_under(s, path)) split = true;
+            if (s == path) return;  // the op creates it
+            if (is_under(s, path)) {
+                split = true;
+                for (const auto& m : plan_.mounts)
+                    if (m.kind == MountOp::Kind::store && m.destination == s) for_store = true;
+            }
         }
         if (S_ISLNK(st.st_mode)) {
-            if (split) {  // e.g. a host /gnu that is a symlink: shadow it with a directory
+            if (for_store) {  // e.g. a host /gnu that is a symlink: shadow it with a directory
                 mkdir_checked(path, 0755);
                 return;
             }
@@ -241,8 +261,8 @@ private:
                 throw Error("cannot recreate the host symlink " + path + ": " + errno_text(errno));
             return;
         }
-        if (split) {
-            mkdir_checked(path, S_ISDIR(st.st_mode) ? (st.st_mode & 07777) : 0755);
+        if (split && S_ISDIR(st.st_mode)) {
+            mkdir_checked(path, st.st_mode & 07777);
             if (S_ISDIR(st.st_mode))
                 for (const auto& child : list_dir(from(path))) place_host(path + "/" + child, synth);
             return;

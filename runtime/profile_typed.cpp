@@ -110,7 +110,9 @@ private:
         const ojson* path = get(r, "path");
         // A root directory (an unpacked image) replaces the host's root: "host" may be
         // absent or "none"; access defaults to read-only.
-        if (path && (!host || *host == "none" || doc_of("/root/path") > doc_of("/root/host"))) {
+        if (path) {
+            // "host": "all" from a base is replaced by a path set later; together in one
+            // document (or the path first) they contradict each other.
             if (host && *host == "all" && doc_of("/root/host") >= doc_of("/root/path")) {
                 err("/root/path", "\"path\" replaces the host's root; remove \"host\": \"all\" or the path");
                 return;
