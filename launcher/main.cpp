@@ -113,17 +113,6 @@ LoadContext load_context(const std::optional<std::string>& pack_root) {
     return ctx;
 }
 
-void report(const Error& e) {
-    std::string msg = e.what();
-    size_t start = 0;
-    while (start < msg.size()) {
-        size_t end = msg.find('\n', start);
-        if (end == std::string::npos) end = msg.size();
-        std::fprintf(stderr, "burrow: %.*s\n", static_cast<int>(end - start), msg.data() + start);
-        start = end + 1;
-    }
-}
-
 // --check: everything the launch would need from the host, without launching.
 int check(const Plan& plan, const Profile& profile) {
     std::vector<std::string> problems;
@@ -256,7 +245,7 @@ int main(int argc, char** argv) {
     try {
         return burrow::run(argc, argv);
     } catch (const burrow::Error& e) {
-        burrow::report(e);
+        burrow::report(e);  // runtime/error.cpp
         return e.status();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "burrow: internal error: %s\n", e.what());

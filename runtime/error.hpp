@@ -45,6 +45,9 @@ private:
     std::vector<std::string> messages_;
 };
 
+// Print an error to stderr, each line prefixed with "burrow: ".
+void report(const Error& e);
+
 // "strerror" that is safe to call anywhere and never returns null.
 std::string errno_text(int err);
 

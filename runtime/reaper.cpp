@@ -41,17 +41,6 @@ bool from_a_process(const siginfo_t& si) { return si.si_code <= 0; }
 
 void noop_handler(int) {}
 
-void report(const Error& e) {
-    std::string msg = e.what();
-    size_t start = 0;
-    while (start < msg.size()) {
-        size_t end = msg.find('\n', start);
-        if (end == std::string::npos) end = msg.size();
-        std::fprintf(stderr, "burrow: %.*s\n", static_cast<int>(end - start), msg.data() + start);
-        start = end + 1;
-    }
-}
-
 void restore_signals(const sigset_t& old) {
     struct sigaction dfl{};
     dfl.sa_handler = SIG_DFL;
