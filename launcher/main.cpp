@@ -114,7 +114,7 @@ LoadContext load_context(const std::optional<std::string>& pack_root) {
 }
 
 // --check: everything the launch would need from the host, without launching.
-int check(const Plan& plan, const Profile& profile) {
+int check(const Plan& plan, const Profile& profile, bool cli_profile_named) {
     std::vector<std::string> problems;
     struct stat st{};
     for (const auto& m : plan.mounts) {
@@ -133,7 +133,8 @@ int check(const Plan& plan, const Profile& profile) {
         }
     }
     if (!problems.empty()) throw ProfileError(problems);
-    std::printf("ok: %s: %zu mounts, program %s\n", profile.source.empty() ? "(no profile)" : profile.source.c_str(),
+    const bool named = cli_profile_named;
+    std::printf("ok: %s: %zu mounts, program %s\n", named ? profile.source.c_str() : "(no profile)",
                 plan.mounts.size(), plan.program.empty() ? "(none given)" : plan.program.c_str());
     return 0;
 }
@@ -224,7 +225,7 @@ int run(int argc, char** argv) {
         std::cout << plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
         return 0;
     }
-    if (cli.check) return check(plan, profile);
+    if (cli.check) return check(plan, profile, cli.profile.has_value());
 
     ApplyOptions opts;
     opts.debug = !getenv_str("BURROW_DEBUG").empty() && getenv_str("BURROW_DEBUG") != "0";

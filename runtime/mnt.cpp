@@ -135,7 +135,7 @@ private:
     static std::string diagnose_after_userns() {
         return "; the kernel let burrow create a user namespace but forbids mounting in it "
                "(AppArmor's kernel.apparmor_restrict_unprivileged_userns, or a container's "
-               "policy); see burrow(1) for how to allow it, or use BURROW_ENGINE=proot";
+               "policy); see burrow(1), DIAGNOSTICS, for how to allow it, or use BURROW_ENGINE=proot";
     }
 
     void enter_tmpfs_root() {

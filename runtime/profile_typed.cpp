@@ -119,8 +119,12 @@ private:
             }
             out.host = RootSpec::Host::all;
             out.path = path->get<std::string>();
+            // An access inherited from before the path (builtin:pack's "rw" for the host)
+            // does not make an image writable: only one written with the path or later.
             const ojson* access = get(r, "access");
-            out.access = access && *access == "rw" ? Access::rw : Access::ro;
+            out.access = access && *access == "rw" && doc_of("/root/access") >= doc_of("/root/path")
+                             ? Access::rw
+                             : Access::ro;
             if (const ojson* exclude = get(r, "exclude"))
                 for (const auto& e : *exclude) out.exclude.push_back(e.get<std::string>());
             return;
