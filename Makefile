@@ -108,7 +108,8 @@ install: all
 	install -m 0755 $(BUILD)/burrow $(BUILD)/burrow-pack $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 0755 $(wildcard profiles/*.json) $(DESTDIR)$(PREFIX)/share/burrow/profiles/
+	install -m 0755 $(filter-out profiles/schema.json,$(wildcard profiles/*.json)) $(DESTDIR)$(PREFIX)/share/burrow/profiles/
+	install -m 0644 profiles/schema.json $(DESTDIR)$(PREFIX)/share/burrow/
 
 clean:
 	rm -rf build
