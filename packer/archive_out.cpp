@@ -72,11 +72,11 @@ EntryPtr make_entry(const Node& n, const std::string& path, const std::string& h
     switch (n.type) {
     case Node::Type::dir:
         archive_entry_set_filetype(e.get(), AE_IFDIR);
-        archive_entry_set_perm(e.get(), 0755);
+        archive_entry_set_perm(e.get(), n.mode ? n.mode : 0755);
         break;
     case Node::Type::file:
         archive_entry_set_filetype(e.get(), AE_IFREG);
-        archive_entry_set_perm(e.get(), n.exec ? 0755 : 0644);
+        archive_entry_set_perm(e.get(), n.mode ? n.mode : n.exec ? 0755 : 0644);
         archive_entry_set_size(e.get(), static_cast<la_int64_t>(n.size));
         break;
     case Node::Type::symlink:
@@ -123,6 +123,31 @@ void copy_contents(const Node& n, WriteFn&& write, Progress* progress) {
 
 }  // namespace
 
+int add_compression(archive* a, Compression c) {
+    int r = ARCHIVE_OK;
+    switch (c) {
+    case Compression::gzip:
+        r = archive_write_add_filter_gzip(a);
+        // No time stamp and no file name in the gzip header (gzip -n).
+        if (r == ARCHIVE_OK) r = archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=9");
+        break;
+    case Compression::zstd:
+        r = archive_write_add_filter_zstd(a);
+        if (r == ARCHIVE_OK) r = archive_write_set_options(a, "zstd:compression-level=3");
+        break;
+    case Compression::xz:
+        r = archive_write_add_filter_xz(a);
+        // One thread: multi-threaded xz splits blocks by thread count, which would make
+        // the bytes depend on the machine.
+        if (r == ARCHIVE_OK) r = archive_write_set_options(a, "xz:compression-level=6,xz:threads=1");
+        break;
+    case Compression::none:
+        r = archive_write_add_filter_none(a);
+        break;
+    }
+    return r;
+}
+
 void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t epoch, int fd,
                    const std::string& out_name, Progress* progress) {
     ArchivePtr a(archive_write_new());
@@ -131,27 +156,7 @@ void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t e
     // GNU tar format, as guix pack: long names without pax headers, no locale-dependent
     // charset conversion.
     if (archive_write_set_format_gnutar(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "tar format", nullptr);
-    int r = ARCHIVE_OK;
-    switch (c) {
-    case Compression::gzip:
-        r = archive_write_add_filter_gzip(a.get());
-        // No time stamp and no file name in the gzip header (gzip -n).
-        if (r == ARCHIVE_OK) r = archive_write_set_options(a.get(), "gzip:!timestamp,gzip:compression-level=9");
-        break;
-    case Compression::zstd:
-        r = archive_write_add_filter_zstd(a.get());
-        if (r == ARCHIVE_OK) r = archive_write_set_options(a.get(), "zstd:compression-level=3");
-        break;
-    case Compression::xz:
-        r = archive_write_add_filter_xz(a.get());
-        // One thread: multi-threaded xz splits blocks by thread count, which would make
-        // the bytes depend on the machine.
-        if (r == ARCHIVE_OK) r = archive_write_set_options(a.get(), "xz:compression-level=6,xz:threads=1");
-        break;
-    case Compression::none:
-        r = archive_write_add_filter_none(a.get());
-        break;
-    }
+    const int r = add_compression(a.get(), c);
     if (r != ARCHIVE_OK) archive_fail(a.get(), std::string(compression_name(c)) + " compression", nullptr);
     // Pad the tar stream to whole 10 KiB blocks (as tar does), but never the compressed
     // stream: zeros after a zstd/xz frame make it unreadable.
@@ -172,6 +177,37 @@ void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t e
             }, progress);
         }
         if (progress) progress->item_done();
+    }
+    if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot write " + out_name, &sink);
+}
+
+void compress_file(const std::string& src, Compression c, int fd, const std::string& out_name) {
+    ArchivePtr a(archive_write_new());
+    if (!a) throw Error("out of memory (archive_write_new)", 1);
+    Sink sink{fd, out_name};
+    // The raw "format" writes one file's bytes through the filter, without any header.
+    if (archive_write_set_format_raw(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "raw format", nullptr);
+    if (add_compression(a.get(), c) != ARCHIVE_OK)
+        archive_fail(a.get(), std::string(compression_name(c)) + " compression", nullptr);
+    archive_write_set_bytes_in_last_block(a.get(), 1);
+    if (archive_write_open(a.get(), &sink, nullptr, sink_write, nullptr) != ARCHIVE_OK)
+        archive_fail(a.get(), "cannot write " + out_name, &sink);
+    Fd in(::open(src.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!in) throw_sys("cannot read", src, errno);
+    struct stat st;
+    if (::fstat(in.get(), &st) != 0) throw_sys("cannot read", src, errno);
+    EntryPtr e(archive_entry_new());
+    archive_entry_set_pathname(e.get(), "data");
+    archive_entry_set_filetype(e.get(), AE_IFREG);
+    archive_entry_set_perm(e.get(), 0644);
+    archive_entry_set_size(e.get(), static_cast<la_int64_t>(st.st_size));
+    if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN) archive_fail(a.get(), "cannot write " + out_name, &sink);
+    std::string buf(1 << 20, '\0');
+    for (;;) {
+        check_interrupted();
+        const std::size_t got = read_some(in.get(), buf.data(), buf.size(), src);
+        if (got == 0) break;
+        if (archive_write_data(a.get(), buf.data(), got) < 0) archive_fail(a.get(), "cannot write " + out_name, &sink);
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot write " + out_name, &sink);
 }
@@ -204,17 +240,19 @@ void write_directory(const std::vector<Node>& nodes, const std::string& dir, std
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot finish " + dir, nullptr);
 }
 
-TempOutput::TempOutput(const std::string& out, Format format) : out_(out), format_(format) {
+TempOutput::TempOutput(const std::string& out, Format format)
+    : out_(out), format_(format), is_dir_(format == Format::dir || format == Format::oci) {
     const std::string dir = dirname_of(out);
     struct stat st;
     if (::stat(dir.c_str(), &st) != 0) throw_sys("cannot write the output: its directory", dir, errno);
     if (::lstat(out.c_str(), &st) == 0) {
-        if (format == Format::dir)
-            throw Error(out + " already exists; -f dir writes a new directory (remove it or choose another -o)", 1);
+        if (is_dir_)
+            throw Error(out + " already exists; -f " + format_name(format) +
+                            " writes a new directory (remove it or choose another -o)", 1);
         if (S_ISDIR(st.st_mode)) throw Error(out + " is a directory; give the tarball's file name with -o", 1);
     }
     std::string tmpl = join_path(dir, "." + basename_of(out) + ".tmp-XXXXXX");
-    if (format == Format::tarball) {
+    if (!is_dir_) {
         fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
         if (fd_ < 0) throw_sys("cannot create a temporary file in", dir, errno);
     } else {
@@ -230,13 +268,13 @@ TempOutput::TempOutput(const std::string& out, Format format) : out_(out), forma
 TempOutput::~TempOutput() {
     if (fd_ >= 0) ::close(fd_);
     if (!committed_ && !tmp_.empty()) {
-        if (format_ == Format::tarball) ::unlink(tmp_.c_str());
+        if (!is_dir_) ::unlink(tmp_.c_str());
         else remove_tree(tmp_);
     }
 }
 
 void TempOutput::commit() {
-    if (format_ == Format::tarball) {
+    if (!is_dir_) {
         const mode_t mask = ::umask(0);
         ::umask(mask);
         if (::fchmod(fd_, 0666 & ~mask) != 0) throw_sys("cannot set the mode of", tmp_, errno);

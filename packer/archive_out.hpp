@@ -10,9 +10,15 @@
 #include "packer/layout.hpp"
 #include "packer/options.hpp"
 
+struct archive;
+
 namespace burrow::pack {
 
 class Progress;
+
+// Adds the filter for `c` to a libarchive writer, set for reproducible output (gzip
+// without time stamp or name, single-threaded xz). Returns the libarchive status.
+int add_compression(archive* a, Compression c);
 
 // Every entry: mtime `epoch`, uid/gid 0 named root, directories 0755, files 0644 or 0755,
 // no atime/ctime, no "./" root entry. gzip without a time stamp or name in its header.
@@ -21,11 +27,14 @@ class Progress;
 void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t epoch, int fd,
                    const std::string& out_name, Progress* progress);
 
+// Writes the file `src` compressed with `c` (no container format) to fd.
+void compress_file(const std::string& src, Compression c, int fd, const std::string& out_name);
+
 // Creates the nodes below `dir` (which exists and is empty).
 void write_directory(const std::vector<Node>& nodes, const std::string& dir, std::int64_t epoch,
                      Progress* progress);
 
-// OUT is written under a temporary name in its directory and renamed when complete; the
+// OUT is written under a temporary name (a file, or a directory for -f dir and -f oci) in its directory and renamed when complete; the
 // destructor removes the temporary (file or tree) unless commit() succeeded.
 class TempOutput {
 public:
@@ -41,6 +50,7 @@ public:
 private:
     std::string out_, tmp_;
     Format format_;
+    bool is_dir_;
     int fd_ = -1;
     bool committed_ = false;
 };

@@ -49,7 +49,9 @@ nlohmann::json make_manifest(const PackInputs& in) {
     nlohmann::json m;
     m["format"] = kManifestFormat;
     m["packer"] = {{"version", in.packer_version}};
-    m["runtime"] = {{"path", kRuntimePath}, {"version", in.runtime_version}, {"sha256", in.runtime_sha256}};
+    // Images (-f docker/oci) hold no runtime.
+    if (in.runtime_sha256.empty()) m["runtime"] = nullptr;
+    else m["runtime"] = {{"path", kRuntimePath}, {"version", in.runtime_version}, {"sha256", in.runtime_sha256}};
     if (in.proot_sha256) m["proot"] = {{"path", kProotPath}, {"sha256", *in.proot_sha256}};
     if (!in.store_destination.empty())
         m["store"] = {{"destination", in.store_destination}, {"path", store_dir_in_pack(in.store_destination)}};
@@ -77,7 +79,9 @@ nlohmann::json make_manifest(const PackInputs& in) {
 
     nlohmann::json entries = nlohmann::json::array();
     for (const auto& e : in.entries) {
-        nlohmann::json j = {{"name", e.name}, {"profile", std::string(kProfilesDir) + "/" + e.name + ".json"}};
+        nlohmann::json j = {{"name", e.name}};
+        if (e.profile_text.empty()) j["profile"] = nullptr;   // images have none
+        else j["profile"] = std::string(kProfilesDir) + "/" + e.name + ".json";
         j["program"] = e.program ? nlohmann::json(*e.program) : nlohmann::json(nullptr);
         entries.push_back(std::move(j));
     }
@@ -92,65 +96,61 @@ nlohmann::json make_manifest(const PackInputs& in) {
 }
 
 namespace {
+[[noreturn]] void clash(const std::string& path) {
+    throw Error("two parts of the pack claim the path " + path +
+                    " (a -S link over the store, bin/ or .burrow/?); choose another LINK",
+                1);
+}
+}  // namespace
 
-class Builder {
-public:
-    void dir(const std::string& path) {
-        if (path.empty()) return;
-        auto it = nodes_.find(path);
-        if (it != nodes_.end()) {
-            if (it->second.type != Node::Type::dir) clash(path);
-            return;
-        }
-        parents(path);
-        Node n;
-        n.path = path;
-        n.type = Node::Type::dir;
-        nodes_.emplace(path, std::move(n));
+void NodeBuilder::dir(const std::string& path, unsigned mode) {
+    if (path.empty()) return;
+    auto it = nodes_.find(path);
+    if (it != nodes_.end()) {
+        if (it->second.type != Node::Type::dir) clash(path);
+        if (mode != 0) it->second.mode = mode;
+        return;
     }
+    parents(path);
+    Node n;
+    n.path = path;
+    n.type = Node::Type::dir;
+    n.mode = mode;
+    nodes_.emplace(path, std::move(n));
+}
 
-    void add(Node n) {
-        parents(n.path);
-        const std::string path = n.path;
-        if (!nodes_.emplace(path, std::move(n)).second) clash(path);
+void NodeBuilder::add(Node n) {
+    parents(n.path);
+    const std::string path = n.path;
+    if (!nodes_.emplace(path, std::move(n)).second) clash(path);
+}
+
+std::vector<Node> NodeBuilder::finish() {
+    std::vector<Node> out;
+    out.reserve(nodes_.size());
+    for (auto& [path, n] : nodes_) out.push_back(std::move(n));
+    nodes_.clear();
+    std::sort(out.begin(), out.end(), [](const Node& a, const Node& b) { return tree_less(a.path, b.path); });
+    // Identical files are stored once: later copies become hard links to the first.
+    std::map<std::pair<std::string, bool>, std::string> first;
+    for (auto& n : out) {
+        if (n.type != Node::Type::file || n.size == 0) continue;
+        auto [it, inserted] = first.emplace(std::make_pair(n.sha256, n.exec), n.path);
+        if (inserted) continue;
+        n.type = Node::Type::hardlink;
+        n.target = it->second;
+        n.host_path.clear();
+        n.data.clear();
     }
+    return out;
+}
 
-    bool has(const std::string& path) const { return nodes_.count(path) != 0; }
+void NodeBuilder::parents(const std::string& path) {
+    const auto slash = path.rfind('/');
+    if (slash != std::string::npos) dir(path.substr(0, slash));
+}
 
-    std::vector<Node> finish() {
-        std::vector<Node> out;
-        out.reserve(nodes_.size());
-        for (auto& [path, n] : nodes_) out.push_back(std::move(n));
-        std::sort(out.begin(), out.end(), [](const Node& a, const Node& b) { return tree_less(a.path, b.path); });
-        // Identical files are stored once: later copies become hard links to the first.
-        std::map<std::pair<std::string, bool>, std::string> first;
-        for (auto& n : out) {
-            if (n.type != Node::Type::file || n.size == 0) continue;
-            auto [it, inserted] = first.emplace(std::make_pair(n.sha256, n.exec), n.path);
-            if (inserted) continue;
-            n.type = Node::Type::hardlink;
-            n.target = it->second;
-            n.host_path.clear();
-            n.data.clear();
-        }
-        return out;
-    }
-
-private:
-    void parents(const std::string& path) {
-        const auto slash = path.rfind('/');
-        if (slash != std::string::npos) dir(path.substr(0, slash));
-    }
-    [[noreturn]] static void clash(const std::string& path) {
-        throw Error("two parts of the pack claim the path " + path +
-                        " (a -S link over the store, bin/ or .burrow/?); choose another LINK",
-                    1);
-    }
-
-    std::map<std::string, Node> nodes_;
-};
-
-void add_item(Builder& b, const ScannedItem& item, const std::string& base) {
+void add_item_nodes(NodeBuilder& b, const ScannedItem& item, const std::string& base) {
     for (const auto& r : item.records) {
         Node n;
         n.path = r.path.empty() ? base : base + "/" + r.path;
@@ -176,6 +176,8 @@ void add_item(Builder& b, const ScannedItem& item, const std::string& base) {
     }
 }
 
+namespace {
+
 Node inline_file(const std::string& path, const std::string& data) {
     Node n;
     n.path = path;
@@ -189,7 +191,7 @@ Node inline_file(const std::string& path, const std::string& data) {
 }  // namespace
 
 std::vector<Node> layout(const PackInputs& in, const std::string& manifest_text) {
-    Builder b;
+    NodeBuilder b;
     b.dir(kPackDir);
     {
         Node rt;
@@ -226,9 +228,9 @@ std::vector<Node> layout(const PackInputs& in, const std::string& manifest_text)
     }
     if (!in.store_destination.empty()) b.dir(store_dir_in_pack(in.store_destination));
     for (const auto& [name, item] : in.items)
-        add_item(b, item, store_dir_in_pack(in.store_destination) + "/" + name);
+        add_item_nodes(b, item, store_dir_in_pack(in.store_destination) + "/" + name);
     if (!in.slices.empty()) b.dir(kSlicesDir);
-    for (const auto& s : in.slices) add_item(b, s.item, std::string(kSlicesDir) + "/" + s.item.name);
+    for (const auto& s : in.slices) add_item_nodes(b, s.item, std::string(kSlicesDir) + "/" + s.item.name);
     for (const auto& l : in.links) {
         if (!b.has(l.resolved))
             throw Error("-S " + l.link + "=…: its target " + l.resolved + " is not in the pack", 1);

@@ -89,7 +89,26 @@ struct Node {
     std::string data;                  // …or, when host_path is empty, this content
     std::string sha256;                // file: expected hash of the contents (hex)
     std::string target;                // symlink: its text; hardlink: the earlier path
+    unsigned mode = 0;                 // permission bits; 0: the type's default (0755/0644)
 };
+
+// Collects nodes by path: parents are added as directories, two different things at one
+// path are an error (Error 1). finish() gives them in tree order, identical non-empty
+// files after the first turned into hard links to it.
+class NodeBuilder {
+public:
+    void dir(const std::string& path, unsigned mode = 0);
+    void add(Node n);
+    bool has(const std::string& path) const { return nodes_.count(path) != 0; }
+    std::vector<Node> finish();
+
+private:
+    void parents(const std::string& path);
+    std::map<std::string, Node> nodes_;
+};
+
+// Adds an item's records below `base` (relative to the root).
+void add_item_nodes(NodeBuilder& b, const ScannedItem& item, const std::string& base);
 
 // All nodes in tree order, parents before children; identical non-empty files (same
 // contents and executable bit) after the first become hard links to it. Throws Error(1)

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "packer/fsutil.hpp"
+#include "packer/image_plan.hpp"
 #include "packer/store_names.hpp"
 #include "runtime/error.hpp"
 
@@ -53,7 +54,17 @@ bool is_under(const std::string& path, const std::string& dir) {
 
 }  // namespace
 
-const char* format_name(Format f) { return f == Format::tarball ? "tarball" : "dir"; }
+const char* format_name(Format f) {
+    switch (f) {
+    case Format::tarball: return "tarball";
+    case Format::dir: return "dir";
+    case Format::docker: return "docker";
+    case Format::oci: return "oci";
+    }
+    return "?";
+}
+
+bool is_image_format(Format f) { return f == Format::docker || f == Format::oci; }
 
 const char* compression_name(Compression c) {
     switch (c) {
@@ -90,9 +101,15 @@ one profile per entry. Unpack it anywhere and run ./bin/NAME.
       --profile NAME=FILE    entry NAME uses profile FILE instead of the generated one
   -S, --symlink LINK=TARGET  add symlink LINK at the pack root pointing at TARGET
                              (relative to the pack root, or a path under DEST)
-  -f, --format FORMAT        tarball (default) or dir
-  -C, --compression METHOD   gzip (default), zstd, xz or none
+  -f, --format FORMAT        tarball (default), dir, docker (a 'docker load'
+                             archive) or oci (an OCI image layout; a tar of it
+                             when OUT ends in .tar)
+  -C, --compression METHOD   gzip (default), zstd, xz or none (oci layers: gzip,
+                             zstd or none; docker archives are not compressed)
   -o, --output OUT           where to write the pack ('-': the tarball on stdout)
+      --max-layers N         docker/oci: at most N layers, 2 to 127 (default 100)
+      --tag NAME[:TAG]       docker/oci: the image's name (default: the first
+                             entry's name, tag latest)
       --no-closure           pack only the named items
       --runtime FILE         runtime to embed (default: 'burrow' next to burrow-pack)
       --proot FILE           ship FILE as the pack's proot, for hosts without user
@@ -125,7 +142,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
     }
 
     PackOptions& o = cmd.pack;
-    bool compression_given = false, format_given = false, output_given = false;
+    bool compression_given = false, format_given = false, output_given = false, max_layers_given = false;
     std::set<std::string> entry_names, profile_names;
     bool options_done = false;
 
@@ -139,6 +156,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
         if (a == "--") {
             options_done = true;
             o.recorded_arguments.push_back(a);
+            o.recorded_options.push_back(a);
             continue;
         }
         // Split into the option's name and an attached value, if any.
@@ -154,7 +172,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
         }
         static const std::set<std::string> with_value = {
             "--store", "--slice", "-e", "--entry", "--profile", "-S", "--symlink", "-f", "--format",
-            "-C", "--compression", "-o", "--output", "--runtime", "--proot"};
+            "-C", "--compression", "-o", "--output", "--runtime", "--proot", "--max-layers", "--tag"};
         static const std::set<std::string> flags = {"--no-closure", "-h", "--help", "-V", "--version"};
         const bool takes_value = with_value.count(name) != 0;
         if (!takes_value && !flags.count(name)) usage_error("unknown option '" + a + "'");
@@ -166,7 +184,11 @@ Command parse_command_line(const std::vector<std::string>& args) {
         const bool is_output = name == "-o" || name == "--output";
         if (!is_output) {
             o.recorded_arguments.push_back(a);
-            if (takes_value && !attached) o.recorded_arguments.push_back(value);
+            o.recorded_options.push_back(a);
+            if (takes_value && !attached) {
+                o.recorded_arguments.push_back(value);
+                o.recorded_options.push_back(value);
+            }
         }
 
         if (name == "-h" || name == "--help") { cmd.kind = Command::Kind::help; return cmd; }
@@ -213,9 +235,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
         if (name == "-f" || name == "--format") {
             if (value == "tarball") o.format = Format::tarball;
             else if (value == "dir" || value == "directory") o.format = Format::dir;
-            else if (value == "docker" || value == "oci")
-                usage_error(name + " " + value + ": not supported yet; use tarball or dir");
-            else usage_error(name + " '" + value + "': unknown format; use tarball or dir");
+            else if (value == "docker") o.format = Format::docker;
+            else if (value == "oci") o.format = Format::oci;
+            else usage_error(name + " '" + value + "': unknown format; use tarball, dir, docker or oci");
             format_given = true;
             continue;
         }
@@ -235,6 +257,21 @@ Command parse_command_line(const std::vector<std::string>& args) {
             output_given = true;
             continue;
         }
+        if (name == "--max-layers") {
+            if (value.empty() || value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoi(value) < 2 || std::stoi(value) > kMaxLayersLimit)
+                usage_error("--max-layers '" + value + "': expected a number of layers from 2 to " +
+                            std::to_string(kMaxLayersLimit) + " (one or more for the store items, plus the last layer)");
+            o.max_layers = std::stoi(value);
+            max_layers_given = true;
+            continue;
+        }
+        if (name == "--tag") {
+            const std::string why = image_reference_problem(value);
+            if (!why.empty()) usage_error("--tag '" + value + "': " + why);
+            o.tag = value;
+            continue;
+        }
         if (name == "--runtime") { o.runtime = value; continue; }
         if (name == "--proot") { o.proot = value; continue; }
     }
@@ -248,6 +285,22 @@ Command parse_command_line(const std::vector<std::string>& args) {
         usage_error("items given without --store SRC[:DEST]: say which directory holds them");
     if (o.format == Format::dir && o.output == "-") usage_error("-o -: only a tarball can be written to stdout");
     if (o.format == Format::dir && compression_given) usage_error("-C: compression applies to tarballs, not to -f dir");
+    if (is_image_format(o.format)) {
+        const std::string f = std::string("-f ") + format_name(o.format);
+        if (o.output == "-") usage_error("-o -: " + f + " writes a file or a directory, not standard output");
+        if (o.format == Format::docker && compression_given && o.compression != Compression::none)
+            usage_error("-C " + std::string(compression_name(o.compression)) +
+                        ": docker archives hold uncompressed layers; compress the archive afterwards, or use -f oci");
+        if (o.format == Format::docker) o.compression = Compression::none;
+        if (o.format == Format::oci && o.compression == Compression::xz)
+            usage_error("-C xz: OCI layers are gzip, zstd or none");
+        if (o.runtime) usage_error("--runtime: " + f + " images run the store's programs directly; they hold no runtime");
+        if (o.proot) usage_error("--proot: " + f + " images hold no runtime");
+        if (!o.profiles.empty()) usage_error("--profile: " + f + " images have no profiles; the entry's program is the image's entrypoint");
+    } else {
+        if (max_layers_given) usage_error("--max-layers: only for -f docker and -f oci");
+        if (o.tag) usage_error("--tag: only for -f docker and -f oci");
+    }
 
     std::set<std::string> slice_dests;
     for (const auto& s : o.slices) {

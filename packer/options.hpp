@@ -10,7 +10,10 @@ namespace burrow::pack {
 
 inline constexpr int kExitUsage = 125;
 
-enum class Format { tarball, dir };
+enum class Format { tarball, dir, docker, oci };
+
+inline constexpr int kDefaultMaxLayers = 100;
+inline constexpr int kMaxLayersLimit = 127;   // overlay's usual stacking limit is ~128
 enum class Compression { gzip, zstd, xz, none };
 
 struct EntryOption { std::string name, program; };
@@ -31,9 +34,15 @@ struct PackOptions {
     std::string output;                     // "-": stdout
     bool closure = true;
     std::optional<std::string> runtime, proot;
+    // -f docker / -f oci only.
+    int max_layers = kDefaultMaxLayers;
+    std::optional<std::string> tag;         // "NAME:TAG" as checked by image_reference()
     // The arguments as given, minus -o/--output and its value (the manifest records them;
     // the output's name must not change the pack's bytes).
     std::vector<std::string> recorded_arguments;
+    // The same minus the positional ITEMs (images record the items sorted instead, so
+    // that the order they were named in does not change the image).
+    std::vector<std::string> recorded_options;
 };
 
 struct Command {
@@ -48,6 +57,7 @@ Command parse_command_line(const std::vector<std::string>& args);
 
 std::string usage_text();
 const char* format_name(Format f);
+bool is_image_format(Format f);
 const char* compression_name(Compression c);
 
 // "SRC[:DEST]" → {SRC, DEST or ""}. DEST is what follows the last ':' when it is absolute.

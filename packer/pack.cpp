@@ -16,6 +16,7 @@
 
 #include "packer/archive_out.hpp"
 #include "packer/fsutil.hpp"
+#include "packer/image_write.hpp"
 #include "packer/interrupt.hpp"
 #include "packer/progress.hpp"
 #include "packer/sha256.hpp"
@@ -255,8 +256,10 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
     }
     const RefIndex* idx = index ? &*index : nullptr;
 
+    const bool image = is_image_format(o.format);
+
     // Named items.
-    std::set<std::string> roots;
+    std::set<std::string> roots, named;
     std::vector<std::string> missing;
     for (const auto& arg : o.items) {
         std::string name = arg;
@@ -281,6 +284,7 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
             continue;
         }
         roots.insert(name);
+        named.insert(name);
     }
     if (!missing.empty()) throw Error(join_lines(missing), 1);
 
@@ -309,7 +313,11 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
     std::map<std::string, PackEntryPlan> entries;
     for (const auto& e : o.entries) {
         std::set<std::string> touched;
-        resolver.program("-e " + e.name + "=" + e.program, e.program, touched);
+        const auto host = resolver.program("-e " + e.name + "=" + e.program, e.program, touched);
+        if (image && !host)
+            throw Error("-e " + e.name + "=" + e.program + ": the program is not in the image (an image has only the store's items" +
+                            (store ? " under " + store->dest : std::string()) + "); name a program inside an item",
+                        1);
         roots.insert(touched.begin(), touched.end());
         entries[e.name] = PackEntryPlan{e.name, e.program, {}};
     }
@@ -382,7 +390,9 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
     for (const auto& [name, it] : in.items) item_names.push_back(name);
     for (auto& [name, e] : entries) {
         auto pf = profile_files.find(name);
-        if (pf == profile_files.end()) {
+        if (image) {
+            // Images run the program directly: no profile.
+        } else if (pf == profile_files.end()) {
             e.profile_text = json_text(generated_profile(name, *e.program, in.store_destination, item_names, in.slices));
         } else {
             e.profile_text = read_file(pf->second, 1 << 20);
@@ -405,6 +415,19 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
         in.entries.push_back(std::move(e));
     }
 
+    if (image) {
+        // The order the items were named in must not change the image: record the
+        // options as given and the named items sorted, each once.
+        in.arguments.clear();
+        for (const auto& a : o.recorded_options)
+            if (a != "--") in.arguments.push_back(a);
+        bool dashes = false;
+        for (const auto& n : named) dashes = dashes || n[0] == '-';
+        if (dashes) in.arguments.push_back("--");
+        in.arguments.insert(in.arguments.end(), named.begin(), named.end());
+        return in;
+    }
+
     // The runtime (and proot).
     const FileInfo rt = checked_binary(o.runtime ? *o.runtime : self_dir + "/burrow", "runtime");
     in.runtime_host_path = rt.path;
@@ -421,6 +444,7 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
 }
 
 std::string run_pack(const PackOptions& o, const std::string& self_dir, Progress* progress) {
+    if (is_image_format(o.format)) return run_image_pack(o, self_dir, progress);
     const std::int64_t epoch = source_date_epoch(std::getenv("SOURCE_DATE_EPOCH"));
     const bool to_stdout = o.output == "-";
     if (to_stdout && ::isatty(1))

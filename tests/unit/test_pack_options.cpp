@@ -90,7 +90,7 @@ TEST_CASE("pack options: mistakes give one clear message and status 125") {
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "h=bin/hello"}), "absolute path"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "h=/a", "-e", "h=/b"}), "given twice"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "burrow=/a"}), "cannot be named 'burrow'"));
-    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-f", "docker"}), "not supported yet"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "-", "-f", "docker"}), "not standard output"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-f", "zip"}), "unknown format"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-C", "bzip2"}), "unknown compression"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "-", "-f", "dir"}), "only a tarball"));
