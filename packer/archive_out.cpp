@@ -129,7 +129,7 @@ int add_compression(archive* a, Compression c) {
     case Compression::gzip:
         r = archive_write_add_filter_gzip(a);
         // No time stamp and no file name in the gzip header (gzip -n).
-        if (r == ARCHIVE_OK) r = archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=9");
+        if (r == ARCHIVE_OK) r = archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=6");
         break;
     case Compression::zstd:
         r = archive_write_add_filter_zstd(a);
