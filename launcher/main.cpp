@@ -10,8 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -19,6 +17,7 @@
 #include "cli.hpp"
 #include "engine.hpp"
 #include "error.hpp"
+#include "fileio.hpp"
 #include "pack_entry.hpp"
 #include "plan.hpp"
 #include "profile_load.hpp"
@@ -55,10 +54,8 @@ std::string basename_of(const std::string& p) {
 // the command line is parsed as usual.
 bool shebang_profile(const std::vector<std::string>& args) {
     if (args.size() < 2 || args[0] != "--profile" || args[1].rfind("builtin:", 0) == 0) return false;
-    std::ifstream in(args[1], std::ios::binary);
-    char magic[2] = {0, 0};
-    in.read(magic, 2);
-    return in.gcount() == 2 && magic[0] == '#' && magic[1] == '!';
+    auto head = read_file(args[1], 2);
+    return head && *head == "#!";
 }
 
 std::string dirname_of(const std::string& p) {
@@ -68,9 +65,15 @@ std::string dirname_of(const std::string& p) {
 
 // Our passwd entry without NSS (the binary is static): name and home from /etc/passwd.
 void passwd_entry(uid_t uid, std::string& name, std::string& home) {
-    std::ifstream in("/etc/passwd");
+    auto passwd = read_file("/etc/passwd", 16 << 20);
+    if (!passwd) return;
     std::string line;
-    while (std::getline(in, line)) {
+    size_t pos = 0;
+    while (pos < passwd->size()) {
+        size_t nl = passwd->find('\n', pos);
+        if (nl == std::string::npos) nl = passwd->size();
+        line = passwd->substr(pos, nl - pos);
+        pos = nl + 1;
         std::vector<std::string> f;
         size_t start = 0;
         for (;;) {
@@ -222,7 +225,9 @@ int run(int argc, char** argv) {
     Plan plan = compile(profile, host, cli.args);
 
     if (cli.print_plan) {
-        std::cout << plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+        std::string text = plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fputc('\n', stdout);
         return 0;
     }
     if (cli.check) return check(plan, profile, cli.profile.has_value());

@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sys/auxv.h>
 #include <sys/stat.h>
@@ -11,6 +10,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "fileio.hpp"
 
 #include "runtime/error.hpp"
 
@@ -117,10 +118,11 @@ private:
 };
 
 bool read_entries(const std::string& path, std::vector<std::string>& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
+    // The parse stops right after "entries" (sorted keys put it before the long item list).
+    auto text = read_file(path, std::size_t{64} << 20);
+    if (!text) return false;
     EntriesReader r(out);
-    const bool complete = nlohmann::json::sax_parse(in, &r);
+    const bool complete = nlohmann::json::sax_parse(*text, &r);
     return complete || r.done;
 }
 

@@ -7,30 +7,25 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "apply.hpp"
 #include "fd.hpp"
+#include "fileio.hpp"
 
 namespace burrow {
 namespace {
 
 // First line of a /proc/sys file, or "" when absent/unreadable.
-std::string sysctl(const char* path) {
-    std::ifstream in(path);
-    std::string line;
-    if (in) std::getline(in, line);
-    return line;
-}
+std::string sysctl(const char* path) { return first_line(path); }
 
 bool under_seccomp() {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("Seccomp:", 0) == 0) return line.find('0') == std::string::npos;
-    return false;
+    auto status = read_file("/proc/self/status");
+    if (!status) return false;
+    auto at = status->find("\nSeccomp:");
+    if (at == std::string::npos) return false;
+    std::string line = status->substr(at + 1, status->find('\n', at + 1) - at - 1);
+    return line.find('0') == std::string::npos;
 }
 
 // Write a whole short string to a /proc file; returns errno or 0.
@@ -108,17 +103,16 @@ void enter_namespaces(const Plan& plan, const ApplyOptions& opts) {
     int err = write_proc("/proc/self/setgroups", "deny");
     if (err && err != ENOENT)
         throw NamespaceError("cannot write /proc/self/setgroups: " + errno_text(err));
-    std::ostringstream uid, gid;
-    uid << plan.uid_inside << ' ' << plan.uid_outside << " 1\n";
-    gid << plan.gid_inside << ' ' << plan.gid_outside << " 1\n";
-    if ((err = write_proc("/proc/self/uid_map", uid.str())))
+    const std::string uid = std::to_string(plan.uid_inside) + ' ' + std::to_string(plan.uid_outside) + " 1\n";
+    const std::string gid = std::to_string(plan.gid_inside) + ' ' + std::to_string(plan.gid_outside) + " 1\n";
+    if ((err = write_proc("/proc/self/uid_map", uid)))
         throw NamespaceError("cannot map uid " + std::to_string(plan.uid_outside) + " to " +
                              std::to_string(plan.uid_inside) + " in the new user namespace: " +
                              errno_text(err) +
                              (sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1"
                                   ? std::string("; ") + kAppArmorFix
                                   : std::string("; a user namespace can map only your own id")));
-    if ((err = write_proc("/proc/self/gid_map", gid.str())))
+    if ((err = write_proc("/proc/self/gid_map", gid)))
         throw NamespaceError("cannot map gid " + std::to_string(plan.gid_outside) + " to " +
                              std::to_string(plan.gid_inside) + " in the new user namespace: " +
                              errno_text(err));

@@ -15,6 +15,7 @@ mkdir "$W/cwd"
 cd "$W/cwd"
 names=$(sed -n 's/^\([a-z0-9][a-z0-9-]*\)[[:space:]].*/\1/p' "$G/cases.list")
 for p in "$SRC"/profiles/*.json; do
+    case "$p" in */schema.json) continue ;; esac  # the JSON Schema, not a profile
     [ -f "$p" ] && names="$names profile-$(basename "$p" .json)"
 done
 # All cases first, into a scratch directory: a failing case leaves the golden files as

@@ -7,6 +7,7 @@
 G=$T_SRC/tests/golden
 names=$(sed -n 's/^\([a-z0-9][a-z0-9-]*\)[[:space:]].*/\1/p' "$G/cases.list" | tr '\n' ' ')
 for p in "$T_SRC"/profiles/*.json; do
+    case "$p" in */schema.json) continue ;; esac  # the JSON Schema, not a profile
     [ -f "$p" ] && names="$names profile-$(basename "$p" .json)"
 done
 for need in builtin-pack builtin-sandbox; do
