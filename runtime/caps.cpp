@@ -15,11 +15,12 @@ void drop_capabilities(const Plan& plan) {
     const auto& keep = plan.caps_keep;
     auto kept = [&](int c) { return std::find(keep.begin(), keep.end(), c) != keep.end(); };
     int last = static_cast<int>(cap_max_bits()) - 1;
-    // Only what is still in the bounding set: a nested launch (a pack program starting
-    // another) finds it empty already, and holds no CAP_SETPCAP to drop anything.
+    // A refused drop is fine only for a capability no longer in the set: a nested launch
+    // (a pack program starting another) finds it empty and holds no CAP_SETPCAP. One
+    // prctl per capability on the usual path; the READ only when a drop is refused.
     for (int c = 0; c <= last; ++c)
-        if (!kept(c) && ::prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 &&
-            ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
+        if (!kept(c) && ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL &&
+            ::prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
             throw Error("cannot drop capability " + std::to_string(c) + " from the bounding set: " +
                         errno_text(errno));
     cap_t caps = cap_init();
