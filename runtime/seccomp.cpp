@@ -387,6 +387,7 @@ Filter compile(const json& cfg) {
     std::vector<std::string> problems;
     validate(cfg, "/security/seccomp", problems);
     if (!problems.empty()) throw Error(join(problems, "\n"));
+    f.source = cfg.dump();
     const Settings s = settings_of(cfg);
 
     std::set<std::string> denied, allowed;

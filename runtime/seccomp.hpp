@@ -5,6 +5,7 @@
 // depend on what the installed libseccomp knows.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct Filter {
     // Syscall numbers above the table's highest known one get ENOSYS ("newSyscalls": "enosys").
     bool enosys_unknown = false;
     long highest_known = -1;
+    // The canonical text of the object it was compiled from: compile() is pure, so equal
+    // sources mean equal filters (used to recognise the prebuilt default cheaply).
+    std::string source;
 };
 
 // Check a "security.seccomp" object of ONE profile document (before merge); append one
@@ -51,6 +55,22 @@ nlohmann::json to_json(const Filter& f);
 // Load the filter into the kernel (libseccomp). Call last, right before execve.
 // Throws burrow::Error.
 void install(const Filter& f);
+
+// The BPF libseccomp generates for `f` (what install() would load). For the build-time
+// prebuilt default filter, and for benchmarks that hand the same filter to other tools.
+std::vector<unsigned char> export_bpf(const Filter& f);
+
+// Identity of a filter (its source object's canonical text): install() loads the prebuilt
+// BPF of the default baseline when the fingerprints match.
+std::string fingerprint(const Filter& f);
+
+// The default baseline, compiled to BPF at build time (build/gen/seccomp_default.cpp).
+struct Prebuilt {
+    std::string fingerprint;
+    const unsigned char* bpf;
+    std::size_t size;
+};
+const Prebuilt* prebuilt_default();
 
 // Text for `burrow --seccomp-groups [@name]`. Throws burrow::Error for an unknown group.
 std::string describe_groups(const std::optional<std::string>& group);

@@ -145,3 +145,17 @@ TEST_CASE("seccomp install: a disabled filter installs nothing") {
     const int rc = in_filtered_child(json(), [&] { return seccomp_mode() == before ? 0 : 1; });
     CHECK(rc == 0);
 }
+
+TEST_CASE("seccomp: the prebuilt default filter is what libseccomp generates for the default baseline") {
+    using namespace burrow::seccomp;
+    Filter def = compile(nlohmann::json{{"baseline", "default"}});
+    const Prebuilt* pre = prebuilt_default();
+    REQUIRE(pre != nullptr);
+    CHECK(pre->fingerprint == fingerprint(def));
+    std::vector<unsigned char> fresh = export_bpf(def);
+    REQUIRE(fresh.size() == pre->size);
+    CHECK(std::equal(fresh.begin(), fresh.end(), pre->bpf));
+    // Any other filter does not match it, so it takes libseccomp's path.
+    Filter other = compile(nlohmann::json{{"baseline", "default"}, {"deny", {"chmod"}}});
+    CHECK(fingerprint(other) != pre->fingerprint);
+}
