@@ -70,16 +70,6 @@ LayerFile write_layer(const std::vector<Node>& nodes, const std::string& path, s
     return LayerFile{path, sha256_of_file(path), file_size(path), comment};
 }
 
-Node data_node(const std::string& path, const std::string& data) {
-    Node n;
-    n.path = path;
-    n.type = Node::Type::file;
-    n.size = data.size();
-    n.data = data;
-    n.sha256 = sha256_hex(data);
-    return n;
-}
-
 Node host_node(const std::string& path, const std::string& host, const std::string& hex, std::uint64_t size) {
     Node n;
     n.path = path;
@@ -187,7 +177,7 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
         if (!store_dir.empty()) b.dir(store_dir);
         for (const auto& sl : in.slices) b.dir(dirname_of(sl.destination).substr(1));
         b.dir("tmp", 01777);
-        b.add(data_node(kImageManifestPath, manifest));
+        b.add(inline_file(kImageManifestPath, manifest));
         for (const auto& e : o.entries) {
             Node n;
             n.path = "bin/" + e.name;
@@ -235,8 +225,8 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
         }
         const std::string config = blob_json(image_config(s, digests));
         const std::string config_file = sha256_hex(config) + ".json";
-        b.add(data_node(config_file, config));
-        b.add(data_node("manifest.json", blob_json(docker_manifest(config_file, s.ref, files))));
+        b.add(inline_file(config_file, config));
+        b.add(inline_file("manifest.json", blob_json(docker_manifest(config_file, s.ref, files))));
         if (progress) progress->phase("writing the archive", 0);
         write_tarball(b.finish(), Compression::none, epoch, out.fd(), o.output, progress);
         summary = "docker image " + s.ref.full();
@@ -275,12 +265,12 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
 
         if (oci_tar) {
             NodeBuilder b;
-            b.add(data_node("oci-layout", layout));
-            b.add(data_node("index.json", index));
+            b.add(inline_file("oci-layout", layout));
+            b.add(inline_file("index.json", index));
             for (const auto& blob : blobs) {
                 const std::string p = "blobs/sha256/" + blob.hex;
                 if (b.has(p)) continue;
-                b.add(blob.host.empty() ? data_node(p, blob.data) : host_node(p, blob.host, blob.hex, blob.size));
+                b.add(blob.host.empty() ? inline_file(p, blob.data) : host_node(p, blob.host, blob.hex, blob.size));
             }
             if (progress) progress->phase("writing the archive", 0);
             write_tarball(b.finish(), Compression::none, epoch, out.fd(), o.output, progress);

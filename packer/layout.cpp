@@ -176,8 +176,6 @@ void add_item_nodes(NodeBuilder& b, const ScannedItem& item, const std::string& 
     }
 }
 
-namespace {
-
 Node inline_file(const std::string& path, const std::string& data) {
     Node n;
     n.path = path;
@@ -188,7 +186,6 @@ Node inline_file(const std::string& path, const std::string& data) {
     return n;
 }
 
-}  // namespace
 
 std::vector<Node> layout(const PackInputs& in, const std::string& manifest_text) {
     NodeBuilder b;

@@ -110,6 +110,9 @@ private:
 // Adds an item's records below `base` (relative to the root).
 void add_item_nodes(NodeBuilder& b, const ScannedItem& item, const std::string& base);
 
+// A regular file whose content is `data` (manifests, profiles, image metadata).
+Node inline_file(const std::string& path, const std::string& data);
+
 // All nodes in tree order, parents before children; identical non-empty files (same
 // contents and executable bit) after the first become hard links to it. Throws Error(1)
 // when two things claim one path (e.g. -S gnu=… next to the store) or a -S target is
