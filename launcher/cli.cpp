@@ -109,7 +109,7 @@ private:
     }
     json& env() { return cli_.overlay["process"]["env"]; }
 
-    void wrote(const std::string& pointer, const std::string& text) { cli_.option_at.emplace_back(pointer, text); }
+    void wrote(const std::string& pointer, const std::string& text) { cli_.option_at[pointer] = text; }
 
     void add_mount(json m, const std::string& text) {
         m["x-option"] = text;
@@ -273,31 +273,6 @@ Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd) {
             if (e.contains(k) && e[k].empty()) e.erase(k);
     }
     return cli;
-}
-
-std::string name_options(const std::string& message, const Cli& cli) {
-    const std::string head = "command line: ";
-    std::string out;
-    size_t start = 0;
-    while (start < message.size()) {
-        size_t end = message.find('\n', start);
-        if (end == std::string::npos) end = message.size();
-        std::string line = message.substr(start, end - start);
-        if (line.rfind(head + "/", 0) == 0) {
-            size_t colon = line.find(": ", head.size());
-            std::string ptr = line.substr(head.size(), colon == std::string::npos ? std::string::npos : colon - head.size());
-            // The longest recorded pointer that is the problem's pointer or a parent of it.
-            const std::string* best = nullptr;
-            size_t best_len = 0;
-            for (const auto& [p, text] : cli.option_at)
-                if ((ptr == p || ptr.rfind(p + "/", 0) == 0) && p.size() >= best_len) best = &text, best_len = p.size();
-            if (best && colon != std::string::npos) line = head + *best + line.substr(colon);
-        }
-        if (!out.empty()) out += '\n';
-        out += line;
-        start = end + 1;
-    }
-    return out;
 }
 
 const char* help_text() {

@@ -5,6 +5,7 @@
 // and one meaning. Pure: no syscalls.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,14 +21,10 @@ struct Cli {
     bool print_plan = false, check = false, help = false, version = false;
     bool seccomp_groups = false;
     std::optional<std::string> seccomp_group;     // --seccomp-groups @NAME
-    // Which option wrote which overlay value ("/hostname" → "--hostname box"), so that a
-    // problem the loader finds there is reported under the option's name.
-    std::vector<std::pair<std::string, std::string>> option_at;
+    // Which option wrote which overlay value ("/hostname" → "--hostname box"), handed to
+    // the loader (Overlay::options) so that problems there are named by the option.
+    std::map<std::string, std::string> option_at;
 };
-
-// Rewrites "command line: /json/pointer: ..." lines of a loader error into
-// "command line: --option ARGS: ...". Pure.
-std::string name_options(const std::string& message, const Cli& cli);
 
 // argv without argv[0]. `cwd` makes relative host paths (bind sources, stores) absolute.
 // Throws burrow::Error (125) naming the option.

@@ -158,11 +158,6 @@ std::string list_entries(const std::string& root) {
     return out.empty() ? "none" : out;
 }
 
-bool wraps_a_program(const std::string& file, const std::string& cwd) {
-    std::string path = file[0] == '/' ? file : cwd + "/" + file;
-    return load_profile(path, {}, load_context(pack_root_of_runtime())).process.exec.has_value();
-}
-
 int run(int argc, char** argv) {
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     const char* argv0 = argc > 0 ? argv[0] : "burrow";
@@ -176,15 +171,24 @@ int run(int argc, char** argv) {
 
     Cli cli;
     std::optional<std::string> pack_root;
+    std::optional<Profile> loaded;  // an executable profile, already loaded to look at it
+    if (!entry && shebang_profile(args)) {
+        pack_root = pack_root_of_runtime();
+        std::string path = args[1][0] == '/' ? args[1] : cwd + "/" + args[1];
+        Profile p = load_profile(path, {}, load_context(pack_root));
+        if (p.process.exec) {
+            loaded = std::move(p);
+            cli.profile = path;
+            cli.args.assign(args.begin() + (args.size() > 2 && args[2] == "--" ? 3 : 2), args.end());
+        }
+    }
     if (entry) {
         // A pack entry takes no options: every argument belongs to the program.
         cli.profile = entry->profile;
         cli.args = args;
         pack_root = entry->root;
-    } else if (shebang_profile(args) && wraps_a_program(args[1], cwd)) {
-        cli.profile = args[1][0] == '/' ? args[1] : cwd + "/" + args[1];
-        cli.args.assign(args.begin() + (args.size() > 2 && args[2] == "--" ? 3 : 2), args.end());
-        pack_root = pack_root_of_runtime();
+    } else if (loaded) {
+        // wrapper mode: the profile names the program, every argument is the program's
     } else {
         cli = parse_cli(args, cwd);
         if (cli.help) {
@@ -207,13 +211,8 @@ int run(int argc, char** argv) {
                     *pack_root + "/bin/NAME (entries: " + list_entries(*pack_root) + ")");
     LoadContext ctx = load_context(pack_root);
     std::vector<Overlay> overlays;
-    if (!cli.overlay.empty()) overlays.push_back({"command line", cli.overlay});
-    Profile profile;
-    try {
-        profile = load_profile(cli.profile, overlays, ctx);
-    } catch (const ProfileError& e) {
-        throw Error(name_options(e.what(), cli), e.status());
-    }
+    if (!cli.overlay.empty()) overlays.push_back({"command line", cli.overlay, cli.option_at});
+    Profile profile = loaded ? std::move(*loaded) : load_profile(cli.profile, overlays, ctx);
 
     HostFacts host;
     host.uid = ::getuid();

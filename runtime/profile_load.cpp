@@ -192,6 +192,7 @@ Profile load_profile(const std::optional<std::string>& ref, const std::vector<Ov
         auto d = std::make_unique<Doc>();
         d->kind = Doc::Kind::overlay;
         d->file = o.label;
+        d->options = o.options;
         d->raw = ojson(o.doc);
         if (!d->raw.is_object()) {
             out.add(d->where("") + ": expected an object, got " + profile::describe(d->raw));

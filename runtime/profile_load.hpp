@@ -39,6 +39,9 @@ struct LoadContext {
 struct Overlay {
     std::string label;                    // "command line"
     nlohmann::json doc;
+    // Which option wrote which value ("/hostname" → "--hostname box"): problems at that
+    // pointer or below it are reported under the option's name (like "x-option").
+    std::map<std::string, std::string> options;
 };
 
 // ref: a file path, or "builtin:NAME"; nullopt = no profile (defaults, root.host "none").

@@ -47,6 +47,15 @@ std::vector<std::string> split_pointer(const std::string& ptr) {
 
 }  // namespace
 
+ojson& Merged::list_at(ojson& dst, const std::string& k, const std::string& mptr, Src from) {
+    if (!dst.contains(k) || !dst[k].is_array()) {
+        erase_subtree(mptr);
+        dst[k] = ojson::array();
+    }
+    prov_[mptr] = from;
+    return dst[k];
+}
+
 void Merged::erase_subtree(const std::string& ptr) {
     prov_.erase(ptr);
     // Every pointer below `ptr` starts with ptr + "/" and sorts before ptr + "0".
@@ -121,12 +130,7 @@ void Merged::merge_object(ojson& dst, const ojson& src, const std::string& mptr,
         const std::string p = path.empty() ? k : path + "." + k;
         switch (rule_for(p, v)) {
         case Rule::keyed: {
-            if (!dst.contains(k) || !dst[k].is_array()) {
-                erase_subtree(m);
-                dst[k] = ojson::array();
-            }
-            prov_[m] = {index, s};
-            ojson& list = dst[k];
+            ojson& list = list_at(dst, k, m, {index, s});
             for (std::size_t j = 0; j < v.size(); ++j) {
                 const ojson& entry = v[j];
                 std::size_t at = list.size();
@@ -149,12 +153,7 @@ void Merged::merge_object(ojson& dst, const ojson& src, const std::string& mptr,
         }
         case Rule::union_:
         case Rule::concat: {
-            if (!dst.contains(k) || !dst[k].is_array()) {
-                erase_subtree(m);
-                dst[k] = ojson::array();
-            }
-            prov_[m] = {index, s};
-            ojson& list = dst[k];
+            ojson& list = list_at(dst, k, m, {index, s});
             for (std::size_t j = 0; j < v.size(); ++j) {
                 bool present = false;
                 if (rule_for(p, v) == Rule::union_)

@@ -31,6 +31,9 @@ public:
 
 private:
     void erase_subtree(const std::string& ptr);
+    // dst[k] as the list the layer's entries go into (a fresh one if dst had no list
+    // there), with the layer recorded as where it comes from.
+    ojson& list_at(ojson& dst, const std::string& k, const std::string& mptr, Src from);
     ojson* find(const std::string& ptr);
     void drop_key(const std::string& obj_ptr, const std::string& key);
     void drop_from_list(const std::string& list_ptr, const std::string& name);

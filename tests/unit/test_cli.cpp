@@ -3,6 +3,9 @@
 
 #include "error.hpp"
 #include "launcher/cli.hpp"
+#include "profile_load.hpp"
+
+#include <algorithm>
 
 using burrow::parse_cli;
 using nlohmann::json;
@@ -97,12 +100,21 @@ TEST_CASE("cli: informational switches") {
 
 TEST_CASE("cli: loader problems in the overlay are reported under the option's name") {
     auto c = parse_cli({"--hostname", "box", "--setenv", "A=B", "v", "--uid", "0", "true"}, "/");
-    CHECK(burrow::name_options("command line: /hostname: needs \"namespaces\": {\"uts\": true}", c) ==
-          "command line: --hostname box: needs \"namespaces\": {\"uts\": true}");
-    CHECK(burrow::name_options("command line: /process/env/set/A=B: invalid variable name\nother: /x: y", c) ==
-          "command line: --setenv A=B: invalid variable name\nother: /x: y");
-    CHECK(burrow::name_options("command line: /mounts/0: z", c) == "command line: /mounts/0: z");
-    CHECK(burrow::name_options("p.json: /hostname: z", c) == "p.json: /hostname: z");
+    CHECK(c.option_at.at("/hostname") == "--hostname box");
+    CHECK(c.option_at.at("/process/env/set/A=B") == "--setenv A=B");
+    burrow::LoadContext ctx;
+    ctx.vars = {{"PWD", "/"}, {"HOME", "/"}, {"UID", "0"}, {"GID", "0"}, {"USER", "root"}, {"TMPDIR", "/tmp"},
+                {"ORIGIN", "/"}, {"RUNTIME_DIR", "/run/user/0"}};
+    try {
+        burrow::load_profile(std::nullopt, {{"command line", c.overlay, c.option_at}}, ctx);
+        FAIL("expected an error");
+    } catch (const burrow::ProfileError& e) {
+        const auto& m = e.messages();
+        auto has = [&](const std::string& prefix) {
+            return std::any_of(m.begin(), m.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+        };
+        CHECK(has("command line: --setenv A=B: invalid variable name"));
+    }
 }
 
 TEST_CASE("cli: --root uses an image directory with its own /dev, /tmp and /proc, in /") {

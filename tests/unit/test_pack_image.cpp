@@ -4,10 +4,13 @@
 
 #include "packer/image_plan.hpp"
 #include "packer/options.hpp"
+#include "pack_options_support.hpp"
 #include "runtime/error.hpp"
 
 using namespace burrow::pack;
 using V = std::vector<std::string>;
+using pack_test::contains;
+using pack_test::error_of;
 
 namespace {
 
@@ -29,16 +32,6 @@ std::vector<V> names(const std::vector<std::vector<ImageUnit>>& layers) {
     return out;
 }
 
-std::string error_of(const V& args) {
-    try {
-        parse_command_line(args);
-    } catch (const burrow::Error& e) {
-        CHECK(e.status() == 125);
-        return e.what();
-    }
-    return "(no error)";
-}
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 

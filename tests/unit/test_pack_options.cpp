@@ -2,23 +2,14 @@
 #include <doctest/doctest.h>
 
 #include "packer/options.hpp"
+#include "pack_options_support.hpp"
 #include "runtime/error.hpp"
 
 using namespace burrow::pack;
 using V = std::vector<std::string>;
+using pack_test::contains;
+using pack_test::error_of;
 
-namespace {
-std::string error_of(const V& args) {
-    try {
-        parse_command_line(args);
-    } catch (const burrow::Error& e) {
-        CHECK(e.status() == 125);
-        return e.what();
-    }
-    return "(no error)";
-}
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-}  // namespace
 
 TEST_CASE("pack options: a full command line") {
     const Command c = parse_command_line({"--store", "/tmp/s:/gnu/store", "abc-hello", "-e", "hello=/gnu/store/abc-hello/bin/hello",
