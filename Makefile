@@ -23,7 +23,9 @@ PACKER_SRC  := $(sort $(wildcard packer/*.cpp))
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.cpp))
 GEN_SRC     := $(BUILD)/gen/builtins.cpp
 
-# Facilities may add generated sources and rules here (e.g. the syscall table).
+# Facilities may add generated sources and rules here (e.g. the syscall table); their rules
+# must not become the default goal.
+.DEFAULT_GOAL := all
 -include runtime/*.mk
 
 OBJ          = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(1))
