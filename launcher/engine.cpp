@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "env.hpp"
+#include "pack_entry.hpp"
 
 namespace burrow {
 namespace {
@@ -70,9 +71,9 @@ std::optional<std::string> find_proot(const std::optional<std::string>& pack_roo
 }  // namespace
 
 std::optional<std::string> pack_root_of_runtime() {
-    char exe[PATH_MAX];
-    if (!::realpath("/proc/self/exe", exe)) return std::nullopt;
-    std::string dir = exe;
+    const auto& exe = self_exe();
+    if (!exe) return std::nullopt;
+    std::string dir = *exe;
     dir = dir.substr(0, dir.rfind('/'));
     const std::string tail = "/.burrow";
     if (dir.size() <= tail.size() || dir.compare(dir.size() - tail.size(), tail.size(), tail) != 0)

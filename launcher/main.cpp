@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "apply.hpp"
@@ -67,22 +68,21 @@ std::string dirname_of(const std::string& p) {
 void passwd_entry(uid_t uid, std::string& name, std::string& home) {
     auto passwd = read_file("/etc/passwd", 16 << 20);
     if (!passwd) return;
-    std::string line;
-    size_t pos = 0;
-    while (pos < passwd->size()) {
-        size_t nl = passwd->find('\n', pos);
-        if (nl == std::string::npos) nl = passwd->size();
-        line = passwd->substr(pos, nl - pos);
-        pos = nl + 1;
-        std::vector<std::string> f;
-        size_t start = 0;
+    const std::string want = std::to_string(uid);
+    std::string_view all = *passwd;
+    while (!all.empty()) {
+        size_t nl = all.find('\n');
+        std::string_view line = all.substr(0, nl);
+        all = nl == std::string_view::npos ? std::string_view() : all.substr(nl + 1);
+        std::string_view f[7];
+        size_t n = 0;
         for (;;) {
-            size_t c = line.find(':', start);
-            f.push_back(line.substr(start, c == std::string::npos ? std::string::npos : c - start));
-            if (c == std::string::npos) break;
-            start = c + 1;
+            size_t c = line.find(':');
+            if (n < 7) f[n++] = line.substr(0, c);
+            if (c == std::string_view::npos) break;
+            line.remove_prefix(c + 1);
         }
-        if (f.size() >= 6 && f[2] == std::to_string(uid)) {
+        if (n >= 6 && f[2] == want) {
             name = f[0];
             home = f[5];
             return;
@@ -92,27 +92,31 @@ void passwd_entry(uid_t uid, std::string& name, std::string& home) {
 
 LoadContext load_context(const std::optional<std::string>& pack_root) {
     LoadContext ctx;
-    char exe[PATH_MAX];
-    ctx.vars["ORIGIN"] = ::realpath("/proc/self/exe", exe) ? dirname_of(exe) : "";
+    ctx.vars["ORIGIN"] = self_exe() ? dirname_of(*self_exe()) : "";
     if (pack_root) ctx.vars["PACK"] = *pack_root;
-    std::string name, home;
-    passwd_entry(::getuid(), name, home);
-    std::string env_home = getenv_str("HOME");
-    ctx.vars["HOME"] = !env_home.empty() && env_home[0] == '/' ? env_home : (home.empty() ? "/" : home);
     ctx.vars["PWD"] = physical_cwd();
     ctx.vars["UID"] = std::to_string(::getuid());
     ctx.vars["GID"] = std::to_string(::getgid());
-    std::string env_user = getenv_str("USER");
-    ctx.vars["USER"] = !name.empty() ? name : !env_user.empty() ? env_user : std::to_string(::getuid());
     std::string tmp = getenv_str("TMPDIR");
     ctx.vars["TMPDIR"] = !tmp.empty() && tmp[0] == '/' ? tmp : "/tmp";
     std::string rt = getenv_str("XDG_RUNTIME_DIR");
     ctx.vars["RUNTIME_DIR"] = !rt.empty() && rt[0] == '/' ? rt : "/run/user/" + std::to_string(::getuid());
-    for (char** e = environ; e && *e; ++e) {
-        std::string kv = *e;
-        auto eq = kv.find('=');
-        if (eq != std::string::npos) ctx.env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
-    }
+    // HOME and USER need /etc/passwd: read it only for a profile that uses them.
+    ctx.more_vars = [](const std::string& var) -> std::optional<std::string> {
+        if (var != "HOME" && var != "USER") return std::nullopt;
+        std::string name, home;
+        passwd_entry(::getuid(), name, home);
+        if (var == "HOME") {
+            std::string env_home = getenv_str("HOME");
+            return !env_home.empty() && env_home[0] == '/' ? env_home : (home.empty() ? "/" : home);
+        }
+        std::string env_user = getenv_str("USER");
+        return !name.empty() ? name : !env_user.empty() ? env_user : std::to_string(::getuid());
+    };
+    ctx.more_env = [](const std::string& var) -> std::optional<std::string> {
+        const char* v = std::getenv(var.c_str());
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
     return ctx;
 }
 

@@ -184,11 +184,27 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
     return e;
 }
 
+const std::optional<std::string>& self_exe() {
+    static const std::optional<std::string> exe = []() -> std::optional<std::string> {
+        char buf[PATH_MAX];
+        ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
+        if (n <= 0 || n == static_cast<ssize_t>(sizeof buf) || buf[0] != '/') return std::nullopt;
+        std::string path(buf, static_cast<size_t>(n));
+        const std::string deleted = " (deleted)";
+        if (path.size() > deleted.size() &&
+            path.compare(path.size() - deleted.size(), deleted.size(), deleted) == 0) {
+            struct stat st{};
+            if (::stat(path.c_str(), &st) != 0) return std::nullopt;  // not a name with that suffix
+        }
+        return path;
+    }();
+    return exe;
+}
+
 std::optional<PackEntry> detect_pack_entry(const char* argv0) {
-    char* exe = ::realpath("/proc/self/exe", nullptr);
-    if (exe == nullptr) return std::nullopt;
-    const std::string self(exe);
-    std::free(exe);
+    const auto& exe = self_exe();
+    if (!exe) return std::nullopt;
+    const std::string& self = *exe;
     const char* execfn = reinterpret_cast<const char*>(::getauxval(AT_EXECFN));
     return detect_pack_entry_from(self, execfn, argv0, ::getenv("PATH"));
 }

@@ -22,6 +22,10 @@ struct PackEntry {
     std::string profile;    // root + "/.burrow/profiles/" + name + ".json"
 };
 
+// The running binary's canonical path: the kernel's own name for /proc/self/exe (already
+// absolute and free of symlinks, so one readlink instead of realpath's walk), looked up once
+// per process. nullopt when /proc is missing or the binary was deleted.
+const std::optional<std::string>& self_exe();
 // nullopt: not running as a pack entry (normal `burrow` CLI). Throws burrow::Error when
 // this is a pack but the entry cannot be told or is not in its manifest.
 std::optional<PackEntry> detect_pack_entry(const char* argv0);

@@ -209,25 +209,30 @@ private:
         trace(opts_, "bind the top-level entries of " + plan_.root_source + " (" +
                          (plan_.host_access == Access::ro ? "ro" : "rw") + ")");
         auto synth = synthetic();
-        for (const auto& name : list_dir(root_base_)) {
-            if (std::find(plan_.host_exclude.begin(), plan_.host_exclude.end(), name) !=
+        for (const auto& entry : list_dir(root_base_)) {
+            if (std::find(plan_.host_exclude.begin(), plan_.host_exclude.end(), entry.name) !=
                 plan_.host_exclude.end())
                 continue;
-            if ("/" + name == kOld) continue;
-            place_host("/" + name, synth);
+            if ("/" + entry.name == kOld) continue;
+            place_host("/" + entry.name, entry.type, synth);
         }
     }
 
-    static std::vector<std::string> list_dir(const std::string& dir) {
-        std::vector<std::string> out;
+    struct Entry {
+        std::string name;
+        unsigned char type;  // readdir's d_type: DT_UNKNOWN when the filesystem does not say
+    };
+
+    static std::vector<Entry> list_dir(const std::string& dir) {
+        std::vector<Entry> out;
         DIR* d = ::opendir(dir.c_str());
         if (!d) throw Error("cannot list " + dir + ": " + errno_text(errno));
         while (auto* e = ::readdir(d)) {
             if (!std::strcmp(e->d_name, ".") || !std::strcmp(e->d_name, "..")) continue;
-            out.emplace_back(e->d_name);
+            out.push_back({e->d_name, e->d_type});
         }
         ::closedir(d);
-        std::sort(out.begin(), out.end());
+        std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
         return out;
     }
 
@@ -236,9 +241,9 @@ private:
     // the host stays visible everywhere except at the synthetic path.
     std::string from(const std::string& path) const { return root_base_ + path; }
 
-    void place_host(const std::string& path, const std::vector<std::string>& synth) {
-        struct stat st{};
-        if (::lstat(from(path).c_str(), &st) != 0) return;  // vanished meanwhile
+    // `type` is the entry's d_type: with it, the common case (a directory or file bound
+    // whole) needs no lstat. A split directory is lstat'ed anyway, for its mode.
+    void place_host(const std::string& path, unsigned char type, const std::vector<std::string>& synth) {
         bool split = false, for_store = false;
         for (const auto& s : synth) {
             if (s == path) return;  // the op creates it
@@ -248,6 +253,11 @@ private:
                     if (m.kind == MountOp::Kind::store && m.destination == s) for_store = true;
             }
         }
+        struct stat st{};
+        if (type == DT_DIR && !split) st.st_mode = S_IFDIR;
+        else if (type == DT_REG && !split) st.st_mode = S_IFREG;
+        else if (type == DT_LNK) st.st_mode = S_IFLNK;
+        else if (::lstat(from(path).c_str(), &st) != 0) return;  // vanished meanwhile
         if (S_ISLNK(st.st_mode)) {
             if (for_store) {  // e.g. a host /gnu that is a symlink: shadow it with a directory
                 mkdir_checked(path, 0755);
@@ -264,12 +274,17 @@ private:
         if (split && S_ISDIR(st.st_mode)) {
             mkdir_checked(path, st.st_mode & 07777);
             if (S_ISDIR(st.st_mode))
-                for (const auto& child : list_dir(from(path))) place_host(path + "/" + child, synth);
+                for (const auto& child : list_dir(from(path)))
+                    place_host(path + "/" + child.name, child.type, synth);
             return;
         }
         if (S_ISDIR(st.st_mode)) mkdir_checked(path, 0755);
         else create_file(path);
-        bind(from(path), path, true, nullptr);
+        if (::mount(from(path).c_str(), path.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+            if (errno != ENOENT) fail(nullptr, "bind " + shown(from(path)) + " → " + path + ": " + errno_text(errno));
+            S_ISDIR(st.st_mode) ? ::rmdir(path.c_str()) : ::unlink(path.c_str());  // vanished meanwhile
+            return;
+        }
         if (plan_.host_access == Access::ro) set_attrs(path, true, MOUNT_ATTR_RDONLY, nullptr);
     }
 

@@ -27,10 +27,10 @@ const char* const kKnownBuiltins = "builtin:pack, builtin:sandbox";
 // The launcher passes its physical cwd as PWD; the loader itself asks the system nothing.
 std::string absolute_dir_of(const std::string& file, const LoadContext& ctx) {
     if (!file.empty() && file[0] == '/') return profile::dir_name(profile::normalize_absolute(file));
-    auto pwd = ctx.vars.find("PWD");
-    if (pwd == ctx.vars.end() || pwd->second.empty() || pwd->second[0] != '/')
+    auto pwd = ctx.var("PWD");
+    if (!pwd || pwd->empty() || (*pwd)[0] != '/')
         return profile::dir_name(file);  // relative: ${PROFILE_DIR} then fails the absolute-path check
-    return profile::dir_name(profile::normalize_absolute(pwd->second + "/" + file));
+    return profile::dir_name(profile::normalize_absolute(*pwd + "/" + file));
 }
 
 std::string file_id(const profile::FileText& f) {
@@ -172,6 +172,18 @@ private:
 };
 
 }  // namespace
+
+std::optional<std::string> LoadContext::var(const std::string& name) const {
+    auto it = vars.find(name);
+    if (it != vars.end()) return it->second;
+    return more_vars ? more_vars(name) : std::nullopt;
+}
+
+std::optional<std::string> LoadContext::env_value(const std::string& name) const {
+    auto it = env.find(name);
+    if (it != env.end()) return it->second;
+    return more_env ? more_env(name) : std::nullopt;
+}
 
 Profile load_profile(const std::optional<std::string>& ref, const std::vector<Overlay>& overlays,
                      const LoadContext& ctx) {

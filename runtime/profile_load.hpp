@@ -12,6 +12,7 @@
 //   "<file>[ (via <parent> → …)]: <json-pointer>: <what is wrong>; <how to fix it>"
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,14 @@ struct LoadContext {
     std::map<std::string, std::string> vars;
     // The host environment, for ${env:NAME}.
     std::map<std::string, std::string> env;
+    // Asked for what the maps lack (nullopt: undefined). The launcher answers HOME and USER
+    // (they read /etc/passwd) and the environment this way, so a launch whose profiles do
+    // not use them pays nothing for them.
+    std::function<std::optional<std::string>(const std::string&)> more_vars;
+    std::function<std::optional<std::string>(const std::string&)> more_env;
+
+    std::optional<std::string> var(const std::string& name) const;
+    std::optional<std::string> env_value(const std::string& name) const;
 };
 
 // A document applied on top of the profile chain: the command line's options become one.

@@ -101,8 +101,7 @@ private:
             if (!is_env_name(var))
                 return fail(quote(lit_) + ": " + quote(var) +
                             " is not a variable name (must match [A-Za-z_][A-Za-z0-9_]*)");
-            auto it = ctx_.env.find(var);
-            return it == ctx_.env.end() ? std::string() : it->second;
+            return ctx_.env_value(var).value_or("");
         }
         bool known = false;
         for (const char* k : kVariableNames) known = known || name == k;
@@ -112,11 +111,10 @@ private:
                 return fail("${PROFILE_DIR} cannot be used in a built-in profile (it has no directory)");
             return doc_.dir;
         }
-        auto it = ctx_.vars.find(name);
-        if (it != ctx_.vars.end()) return it->second;
+        if (auto v = ctx_.var(name)) return v;
         if (name == "PACK") {
-            auto origin = ctx_.vars.find("ORIGIN");
-            std::string where = origin == ctx_.vars.end() ? "burrow" : "burrow in " + origin->second;
+            auto origin = ctx_.var("ORIGIN");
+            std::string where = origin ? "burrow in " + *origin : "burrow";
             return fail("${PACK} is undefined: " + where +
                         " is not running from inside a pack; use this profile from a pack, or write the path without ${PACK}");
         }
@@ -189,9 +187,8 @@ std::optional<std::string> expand_field(const std::string& literal, Field field,
     // ${PACK}/${ORIGIN}-rooted paths must stay inside the pack.
     if (doc.kind != Doc::Kind::overlay &&
         (literal.rfind("${PACK}", 0) == 0 || literal.rfind("${ORIGIN}", 0) == 0)) {
-        auto pack = ctx.vars.find("PACK");
-        if (pack != ctx.vars.end()) {
-            std::string root = normalize_absolute(pack->second);
+        if (auto pack = ctx.var("PACK")) {
+            std::string root = normalize_absolute(*pack);
             if (!path_within(norm, root))
                 return fail(quote(literal) + " resolves to " + norm + ", outside the pack root " + root);
         }
