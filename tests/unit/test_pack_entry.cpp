@@ -132,3 +132,10 @@ TEST_CASE("pack entry: the manifest is read only up to its entries") {
     std::ofstream(p.root + "/.burrow/manifest.json") << R"({"arguments":[BROKEN],"entries":[{"name":"guile"}]})";
     CHECK(error_of(p, guile.c_str(), guile.c_str()).find("damaged manifest") != std::string::npos);
 }
+
+TEST_CASE("self_exe is the canonical path of the running binary, from one readlink") {
+    const auto& exe = burrow::self_exe();
+    REQUIRE(exe.has_value());
+    CHECK(*exe == fs::canonical("/proc/self/exe").string());
+    CHECK(&burrow::self_exe() == &exe);  // computed once
+}

@@ -222,3 +222,26 @@ TEST_CASE("E: file content limit") {
     CHECK(e_error(dir, kBase + "\"mounts\": [{\"type\": \"file\", \"destination\": \"/f\", \"content\": \"" + content +
                            "${USER}\"}]") == "/mounts/0/content: file content is 65537 bytes; the limit is 64 KiB");
 }
+
+TEST_CASE("E: variables and ${env:…} the maps lack are asked for, only when used") {
+    TempDir dir;
+    LoadContext ctx = pack_context();
+    ctx.vars.erase("HOME");
+    ctx.env.clear();
+    std::vector<std::string> asked;
+    ctx.more_vars = [&](const std::string& n) -> std::optional<std::string> {
+        asked.push_back(n);
+        return n == "HOME" ? std::optional<std::string>("/home/lazy") : std::nullopt;
+    };
+    ctx.more_env = [&](const std::string& n) -> std::optional<std::string> {
+        asked.push_back("env:" + n);
+        return n == "DATA" ? std::optional<std::string>("d") : std::nullopt;
+    };
+    Profile plain = load_ok(dir.write("plain.json", doc(kBase + "\"process\": {\"args\": [\"x\"]}")), {}, ctx);
+    CHECK(asked.empty());
+    Profile p = load_ok(dir.write("p.json", doc(kBase + "\"process\": {\"args\": [\"${HOME}\", \"${env:DATA}\", "
+                                                        "\"[${env:NOPE}]\"]}")),
+                        {}, ctx);
+    CHECK(p.process.args == std::vector<std::string>{"/home/lazy", "d", "[]"});
+    CHECK(asked == std::vector<std::string>{"HOME", "env:DATA", "env:NOPE"});
+}
