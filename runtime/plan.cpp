@@ -169,6 +169,9 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     plan.new_session = p.process.new_session;
     plan.die_with_parent = p.process.die_with_parent;
     plan.no_new_privileges = p.security.no_new_privileges;
+    // Without no_new_privs a setuid or file-capability program could gain what the bounding
+    // set holds: then it is cleared whatever the profile says.
+    plan.clear_bounding_set = p.security.clear_bounding_set || !p.security.no_new_privileges;
     for (const auto& c : p.security.caps_keep)
         plan.caps_keep.push_back(cap_value(c, "/security/capabilities/keep"));
     for (const auto& c : p.security.caps_ambient)
@@ -277,7 +280,8 @@ nlohmann::ordered_json plan_to_json(const Plan& plan) {
         json keep = json::array(), amb = json::array();
         for (int c : plan.caps_keep) keep.push_back(cap_name(c));
         for (int c : plan.caps_ambient) amb.push_back(cap_name(c));
-        steps.push_back({{"op", "drop-capabilities"}, {"keep", keep}, {"ambient", amb}});
+        steps.push_back({{"op", "drop-capabilities"}, {"keep", keep}, {"ambient", amb},
+                         {"clearBoundingSet", plan.clear_bounding_set}});
     }
     if (plan.seccomp.enabled) steps.push_back({{"op", "seccomp"}, {"filter", json(seccomp::to_json(plan.seccomp))}});
     steps.push_back({{"op", "exec"}, {"program", plan.program}, {"argv", plan.argv}});

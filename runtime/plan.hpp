@@ -72,6 +72,7 @@ struct Plan {
     bool new_session = false, die_with_parent = false;
     bool no_new_privileges = true;
     std::vector<int> caps_keep, caps_ambient;      // CAP_* values
+    bool clear_bounding_set = true;   // compile(): the profile asks, or no_new_privs is off
     seccomp::Filter seccomp;
 
     // Fast path: when every store is already present at its destination and nothing else

@@ -102,6 +102,7 @@ struct SecuritySpec {
     bool no_new_privileges = true;
     std::vector<std::string> caps_keep;       // "CAP_NET_RAW", validated against libcap
     std::vector<std::string> caps_ambient;    // subset of caps_keep
+    bool clear_bounding_set = false;          // even when no_new_privileges makes it moot
     // The merged "security.seccomp" object, validated by seccomp::validate();
     // null when absent (= baseline "none").
     nlohmann::json seccomp;

@@ -110,7 +110,9 @@ json profile_to_json(const Profile& p) {
     if (p.process.umask) process["umask"] = octal(*p.process.umask);
 
     json security = {{"noNewPrivileges", p.security.no_new_privileges},
-                     {"capabilities", {{"keep", p.security.caps_keep}, {"ambient", p.security.caps_ambient}}}};
+                     {"capabilities", {{"keep", p.security.caps_keep},
+                                       {"ambient", p.security.caps_ambient},
+                                       {"clearBoundingSet", p.security.clear_bounding_set}}}};
     if (!p.security.seccomp.is_null()) security["seccomp"] = p.security.seccomp;
 
     const Namespaces& n = p.namespaces;

@@ -33,7 +33,7 @@ const Keys kProcessKeys = {"exec",    "args",  "argv0",      "cwd",           "e
                            "rlimits", "umask", "newSession", "dieWithParent", "timeout"};
 const Keys kEnvKeys = {"clear", "keep", "unset", "set", "prepend", "append"};
 const Keys kSecurityKeys = {"noNewPrivileges", "capabilities", "seccomp"};
-const Keys kCapabilityKeys = {"keep", "ambient"};
+const Keys kCapabilityKeys = {"keep", "ambient", "clearBoundingSet"};
 const Keys kLimitKeys = {"soft", "hard"};
 // Only for "override" paths; the seccomp object itself is checked by seccomp::validate().
 const Keys kSeccompKeys = {"baseline",       "deny",         "allow",         "errno",
@@ -848,6 +848,10 @@ private:
             std::string p = pointer_join(ptr, k);
             if (!contains(kCapabilityKeys, k)) {
                 unknown(p, k, e, kCapabilityKeys, "capabilities", "");
+                continue;
+            }
+            if (k == "clearBoundingSet") {
+                if (auto b = boolean(e, p)) out[k] = *b;
                 continue;
             }
             if (!array(e, p)) continue;

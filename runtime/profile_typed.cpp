@@ -348,6 +348,7 @@ private:
     void security(const ojson& s, SecuritySpec& out) {
         out.no_new_privileges = flag(s, "noNewPrivileges", true);
         if (const ojson* caps = get(s, "capabilities")) {
+            out.clear_bounding_set = flag(*caps, "clearBoundingSet", false);
             if (const ojson* k = get(*caps, "keep"))
                 for (const auto& c : *k) out.caps_keep.push_back(c.get<std::string>());
             if (const ojson* a = get(*caps, "ambient"))

@@ -2,7 +2,7 @@
 # Installs the Debian packages burrow needs to build, test and benchmark (run as root).
 set -eu
 BUILD_PKGS="g++ make libseccomp-dev libcap-dev nlohmann-json3-dev doctest-dev libarchive-dev libssl-dev pkg-config"
-TEST_PKGS="util-linux iproute2 patchelf bubblewrap proot tar gzip zstd xz-utils python3 python3-jsonschema skopeo umoci file"
+TEST_PKGS="util-linux iproute2 libcap2-bin patchelf bubblewrap proot tar gzip zstd xz-utils python3 python3-jsonschema skopeo umoci file"
 BENCH_PKGS="hyperfine gnuplot-nox time strace"
 if [ "$(id -u)" != 0 ]; then
     echo "make deps: must run as root (it uses apt-get); as a user run: sudo make deps" >&2

@@ -50,6 +50,46 @@ expect_out "caps: none by default (CapEff)" "0000000000000000" \
     $B --uid 0 -- sh -c 'sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status'
 expect_out "caps: no_new_privs set" "1" $B -- sh -c 'sed -n "s/^NoNewPrivs:[[:space:]]*//p" /proc/self/status'
 
+# The bounding set: left full by default (no_new_privs makes it moot), emptied on request
+# or when no_new_privs is off. What matters is that execve grants nothing, even to a
+# file-capability program (capcat: cat with CAP_DAC_OVERRIDE) and to uid 0 inside.
+capsets() { sed -n 's/^\(Cap[A-Za-z]*\):[[:space:]]*/\1=/p' | tr '\n' ' '; }
+none="CapInh=0000000000000000 CapPrm=0000000000000000 CapEff=0000000000000000"
+t_run $B -- sh -c 'grep ^CapBnd /proc/self/status'
+case $T_OUT in
+    *0000000000000000*|"") fail "caps: the bounding set is left by default" "$(t_what)" ;;
+    *) ok "caps: the bounding set is left by default" ;;
+esac
+printf '{"version": 1, "extends": "builtin:pack", "security": {"capabilities": {"clearBoundingSet": true}}}\n' > "$T_TMP/clear.json"
+printf '{"version": 1, "extends": "builtin:pack", "security": {"noNewPrivileges": false}}\n' > "$T_TMP/nonnp.json"
+expect_out "caps: clearBoundingSet empties it" "0000000000000000" \
+    $T_BURROW --profile "$T_TMP/clear.json" -- sh -c 'sed -n "s/^CapBnd:[[:space:]]*//p" /proc/self/status'
+expect_out "caps: without no_new_privs it is emptied whatever the profile says" "0000000000000000" \
+    $T_BURROW --profile "$T_TMP/nonnp.json" -- sh -c 'sed -n "s/^CapBnd:[[:space:]]*//p" /proc/self/status'
+if [ -z "${FIX_CAPCAT:-}" ]; then
+    skip "caps: a file-capability program gains nothing" "the fixture has no capcat (setcap needs root and libcap2-bin)"
+else
+    control=$("$FIX_CAPCAT" /proc/self/status | sed -n 's/^CapEff:[[:space:]]*//p')
+    if [ "$control" = "0000000000000000" ]; then
+        skip "caps: a file-capability program gains nothing" "file capabilities are not honoured here (nosuid mount?)"
+    else
+        ok "caps: control: capcat gains CapEff $control on the host"
+        for opts in "" "--uid 0"; do
+            # shellcheck disable=SC2086
+            t_run $B $opts -- "$FIX_CAPCAT" /proc/self/status
+            got=$(printf '%s\n' "$T_OUT" | grep -E '^Cap(Inh|Prm|Eff):' | capsets)
+            expect_eq "caps: capcat gains nothing ${opts:-(uid self)}" "$none " "$got"
+        done
+        # Without no_new_privs the emptied bounding set withholds the file's capabilities, and
+        # the kernel refuses to run a program that would miss its "forced" ones (EPERM).
+        t_run $T_BURROW --profile "$T_TMP/nonnp.json" -- "$FIX_CAPCAT" /proc/self/status
+        case "$T_STATUS $T_OUT $T_ERR" in
+            "126 "*"Operation not permitted"*) ok "caps: without no_new_privs capcat is refused (bounding set emptied)" ;;
+            *) fail "caps: without no_new_privs capcat is refused (bounding set emptied)" "$(t_what)" ;;
+        esac
+    fi
+fi
+
 # Namespace identities: new where asked, shared otherwise.
 ns_same() { # NAME NS EXPECT(same|new) OPTIONS...
     name=$1 ns=$2 want=$3; shift 3

@@ -116,6 +116,16 @@ TEST_CASE("plan: rlimits and capabilities are resolved to numbers") {
     CHECK(plan.caps_keep == std::vector<int>{13});
 }
 
+TEST_CASE("plan: the bounding set is left only when no_new_privs makes it moot") {
+    Profile p = pack_like();
+    CHECK_FALSE(compile(p, caller(), {"x"}).clear_bounding_set);  // the default
+    p.security.clear_bounding_set = true;
+    CHECK(compile(p, caller(), {"x"}).clear_bounding_set);
+    p.security.clear_bounding_set = false;
+    p.security.no_new_privileges = false;  // a setuid or file-capability program could gain
+    CHECK(compile(p, caller(), {"x"}).clear_bounding_set);
+}
+
 TEST_CASE("plan: JSON lists the steps in launch order") {
     Profile p = pack_like();
     p.namespaces.pid = true;

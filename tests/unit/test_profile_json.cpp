@@ -162,7 +162,7 @@ TEST_CASE("profile_to_json: canonical form") {
     CHECK(j["process"]["env"]["prepend"] == nlohmann::json::parse(R"({"INFOPATH": ["/i"], "MANPATH": ["/m"]})"));
     CHECK(j["user"] == nlohmann::json::parse(R"({"uid": 0, "gid": "self"})"));
     CHECK(j["security"]["seccomp"] == nlohmann::json::parse(R"({"baseline": "default", "allow": ["@io-uring"]})"));
-    CHECK(j["security"]["capabilities"] == nlohmann::json::parse(R"({"keep": ["CAP_NET_RAW"], "ambient": []})"));
+    CHECK(j["security"]["capabilities"] == nlohmann::json::parse(R"({"keep": ["CAP_NET_RAW"], "ambient": [], "clearBoundingSet": true})"));
 }
 
 TEST_CASE("profile_to_json output loads back to the same profile") {

@@ -266,6 +266,8 @@ TEST_CASE("S: capabilities") {
           "/security/capabilities/keep/0: unknown capability \"cap_net_raw\"; did you mean \"CAP_NET_RAW\"?");
     CHECK(s_error(dir, kBase + "\"security\": {\"capabilities\": {\"keep\": [\"NET_RAW\"]}}") ==
           "/security/capabilities/keep/0: unknown capability \"NET_RAW\"; did you mean \"CAP_NET_RAW\"?");
+    CHECK(s_error(dir, kBase + "\"security\": {\"capabilities\": {\"clearBoundingSet\": \"no\"}}") ==
+          "/security/capabilities/clearBoundingSet: expected boolean, got string \"no\"");
     CHECK(s_error(dir, kBase + "\"security\": {\"capabilities\": {\"keep\": [\"12\"]}}") ==
           "/security/capabilities/keep/0: unknown capability \"12\" (see capabilities(7))");
 }

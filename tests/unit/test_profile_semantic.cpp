@@ -217,3 +217,12 @@ TEST_CASE("V: problems of several stages and files are all reported") {
                    via + "/mounts/0/source: \"x\" is a relative path; write an absolute path or start it with "
                          "${PACK}, ${ORIGIN}, ${PROFILE_DIR}, ${HOME} or ${PWD}"});
 }
+
+TEST_CASE("V: clearBoundingSet") {
+    TempDir dir;
+    // Off by default (builtin:pack); builtin:sandbox asks for it.
+    CHECK_FALSE(load_ok(dir.write("pack.json", doc(kBase + "\"process\": {\"args\": [\"x\"]}"))).security.clear_bounding_set);
+    CHECK(load_ok(dir.write("sb.json", doc("\"extends\": \"builtin:sandbox\""))).security.clear_bounding_set);
+    Profile p = load_ok(dir.write("ok.json", doc(kBase + "\"security\": {\"capabilities\": {\"clearBoundingSet\": true}}")));
+    CHECK(p.security.clear_bounding_set);
+}
