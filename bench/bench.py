@@ -39,7 +39,7 @@ NOBODY = 65534
 
 # Repetitions: rounds × runs per round (≥ 30 per command unless noted in the report).
 # Many short rounds interleave the contenders finely (load on a shared machine drifts).
-LAUNCH = dict(rounds=18, runs=2, warmup=1) if not QUICK else dict(rounds=1, runs=3, warmup=1)
+LAUNCH = dict(rounds=40, runs=5, warmup=2) if not QUICK else dict(rounds=1, runs=3, warmup=1)
 SCALE = dict(rounds=10, runs=3, warmup=0) if not QUICK else dict(rounds=1, runs=2, warmup=0)
 STEADY = dict(rounds=15, runs=2, warmup=0) if not QUICK else dict(rounds=1, runs=2, warmup=0)
 PROOT_ROUNDS = 3 if not QUICK else 1  # one run in each of the first rounds: ~40× slower, for reference
