@@ -47,7 +47,10 @@ void validate(const nlohmann::json& cfg, const std::string& pointer,
               std::vector<std::string>& problems);
 
 // Compile the merged object (null = none). Pure. Throws burrow::Error on conflicts.
+// The default baseline comes ready-made from the build (prebuilt_default()).
 Filter compile(const nlohmann::json& cfg);
+// The same, always computed: for the build-time generator and the tests that compare.
+Filter compile_uncached(const nlohmann::json& cfg);
 
 // For --print-plan.
 nlohmann::json to_json(const Filter& f);
@@ -64,11 +67,23 @@ std::vector<unsigned char> export_bpf(const Filter& f);
 // BPF of the default baseline when the fingerprints match.
 std::string fingerprint(const Filter& f);
 
-// The default baseline, compiled to BPF at build time (build/gen/seccomp_default.cpp).
+// The default baseline, compiled at build time (build/gen/seccomp_default.cpp): its rules
+// as compile_uncached() makes them, and its BPF as libseccomp generates it.
 struct Prebuilt {
+    struct RuleRow {
+        const char* syscall;
+        long number;
+        int errno_value;
+        unsigned first_cond, n_conds;  // conds[first_cond .. first_cond + n_conds)
+    };
     std::string fingerprint;
     const unsigned char* bpf;
     std::size_t size;
+    const RuleRow* rules;
+    std::size_t n_rules;
+    const Rule::Cond* conds;
+    bool enosys_unknown;
+    long highest_known;
 };
 const Prebuilt* prebuilt_default();
 

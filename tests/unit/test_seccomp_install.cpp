@@ -148,7 +148,7 @@ TEST_CASE("seccomp install: a disabled filter installs nothing") {
 
 TEST_CASE("seccomp: the prebuilt default filter is what libseccomp generates for the default baseline") {
     using namespace burrow::seccomp;
-    Filter def = compile(nlohmann::json{{"baseline", "default"}});
+    Filter def = compile_uncached(nlohmann::json{{"baseline", "default"}});
     const Prebuilt* pre = prebuilt_default();
     REQUIRE(pre != nullptr);
     CHECK(pre->fingerprint == fingerprint(def));
@@ -158,4 +158,22 @@ TEST_CASE("seccomp: the prebuilt default filter is what libseccomp generates for
     // Any other filter does not match it, so it takes libseccomp's path.
     Filter other = compile(nlohmann::json{{"baseline", "default"}, {"deny", {"chmod"}}});
     CHECK(fingerprint(other) != pre->fingerprint);
+}
+
+TEST_CASE("seccomp: compile() of the default baseline is the prebuilt filter, equal to a fresh compile") {
+    using namespace burrow::seccomp;
+    const nlohmann::json cfg = {{"baseline", "default"}};
+    Filter fresh = compile_uncached(cfg), ready = compile(cfg);
+    REQUIRE(prebuilt_default() != nullptr);
+    CHECK(ready.rules.size() == prebuilt_default()->n_rules);  // it did come from the build
+    CHECK(ready.rules.size() > 100);
+    CHECK(to_json(ready) == to_json(fresh));
+    CHECK(ready.enabled == fresh.enabled);
+    CHECK(fingerprint(ready) == fingerprint(fresh));
+    // Anything else is computed: same as uncached, and not the default's rules.
+    const nlohmann::json other = {{"baseline", "default"}, {"allow", {"@debug"}}};
+    CHECK(to_json(compile(other)) == to_json(compile_uncached(other)));
+    CHECK(to_json(compile(other)) != to_json(fresh));
+    // Bad input still gets compile()'s errors.
+    CHECK_THROWS(compile(nlohmann::json{{"baseline", "strict"}}));
 }
