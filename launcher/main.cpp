@@ -104,8 +104,10 @@ LoadContext load_context(const std::optional<std::string>& pack_root) {
     // HOME and USER need /etc/passwd: read it only for a profile that uses them.
     ctx.more_vars = [](const std::string& var) -> std::optional<std::string> {
         if (var != "HOME" && var != "USER") return std::nullopt;
-        std::string name, home;
-        passwd_entry(::getuid(), name, home);
+        static std::string name, home;
+        static bool read = false;
+        if (!read) passwd_entry(::getuid(), name, home);
+        read = true;
         if (var == "HOME") {
             std::string env_home = getenv_str("HOME");
             return !env_home.empty() && env_home[0] == '/' ? env_home : (home.empty() ? "/" : home);
