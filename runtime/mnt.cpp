@@ -280,8 +280,7 @@ private:
         }
         if (S_ISDIR(st.st_mode)) mkdir_checked(path, 0755);
         else create_file(path);
-        if (::mount(from(path).c_str(), path.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
-            if (errno != ENOENT) fail(nullptr, "bind " + shown(from(path)) + " → " + path + ": " + errno_text(errno));
+        if (!bind(from(path), path, true, nullptr, /*missing_ok=*/true)) {
             S_ISDIR(st.st_mode) ? ::rmdir(path.c_str()) : ::unlink(path.c_str());  // vanished meanwhile
             return;
         }
@@ -301,10 +300,13 @@ private:
         ::close(fd);
     }
 
-    void bind(const std::string& from, const std::string& to, bool recursive, const MountOp* op) {
+    // With missing_ok, a source that does not exist (ENOENT) returns false instead of failing.
+    bool bind(const std::string& from, const std::string& to, bool recursive, const MountOp* op,
+              bool missing_ok = false) {
         unsigned long flags = MS_BIND | (recursive ? MS_REC : 0);
-        if (::mount(from.c_str(), to.c_str(), nullptr, flags, nullptr) != 0)
-            fail(op, "bind " + shown(from) + " → " + to + ": " + errno_text(errno));
+        if (::mount(from.c_str(), to.c_str(), nullptr, flags, nullptr) == 0) return true;
+        if (missing_ok && errno == ENOENT) return false;
+        fail(op, "bind " + shown(from) + " → " + to + ": " + errno_text(errno));
     }
 
     static std::string shown(const std::string& p) {
