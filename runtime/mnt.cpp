@@ -1,13 +1,17 @@
 // Mounts: the new root and everything in it.
 //
-// How: make every mount private, mount a tmpfs on a scratch directory and pivot_root into
-// it with the old root kept at /.oldroot. Sources are then reached as /.oldroot/<path>,
-// even the directory the tmpfs was mounted on (it is uncovered once the tmpfs becomes the
-// root). At the end the old root is detached and the new root made read-only. Nothing is
-// ever created on a host filesystem: a missing mountpoint is created only on a tmpfs of
-// our own. Each bind costs a constant number of syscalls (read-only is applied with
-// mount_setattr(AT_RECURSIVE), never by rereading the mount table), so cost is linear in
-// the number of mounts.
+// How: make every mount private, mount a scratch tmpfs and pivot_root into it with the
+// host's root kept at /.oldroot; the new root is a second tmpfs at /.newroot beside it, so
+// nothing inside the new root (an image's symlink, a bound tree) can name the host's root
+// or burrow's staging area. Sources are reached as /.oldroot/<path>. Every destination
+// is looked up beneath the new root's fd as the sandbox will see it (inroot.hpp), every
+// create is relative to a directory fd, and every mount targets an fd (through
+// /proc/self/fd): no path string is ever resolved through a symlink someone else controls.
+// Nothing is created on a host filesystem: missing mountpoints are created only on
+// filesystems of our own. At the end the new root is made read-only and pivoted onto "/",
+// and the scratch tmpfs with the old root under it is detached. Each bind costs a constant
+// number of syscalls (attributes are applied with mount_setattr, never by rereading the
+// mount table), so cost is linear in the number of mounts.
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -19,8 +23,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <climits>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -28,12 +32,14 @@
 
 #include "apply.hpp"
 #include "fd.hpp"
+#include "inroot.hpp"
 
 namespace burrow::detail {
 namespace {
 
-constexpr const char* kOld = "/.oldroot";        // the host's root while we build
-constexpr const char* kFiles = "/.burrow-files";  // staging for "file" mounts
+constexpr const char* kOld = "/.oldroot";    // the host's root while we build
+constexpr const char* kNew = "/.newroot";    // the root being built
+constexpr const char* kStage = "/.staged";   // "file" mount contents, outside the new root
 
 std::string parent_of(const std::string& p) {
     auto slash = p.rfind('/');
@@ -45,12 +51,15 @@ bool is_under(const std::string& path, const std::string& dir) {
                            (dir == "/" || path[dir.size()] == '/'));
 }
 
-int do_mount_setattr(const char* path, bool recursive, std::uint64_t set) {
+// The path through which mount(2) reaches exactly the file `fd` is open on.
+std::string fd_path(int fd) { return std::string(kOld) + "/proc/self/fd/" + std::to_string(fd); }
+
+int do_mount_setattr(int fd, bool recursive, std::uint64_t set) {
 #ifdef SYS_mount_setattr
     struct mount_attr attr{};
     attr.attr_set = set;
-    unsigned flags = recursive ? AT_RECURSIVE : 0;
-    return static_cast<int>(::syscall(SYS_mount_setattr, AT_FDCWD, path, flags, &attr, sizeof attr));
+    unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+    return static_cast<int>(::syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr));
 #else
     errno = ENOSYS;
     return -1;
@@ -64,7 +73,7 @@ public:
     void build() {
         resolve_sources();
         make_private();
-        enter_tmpfs_root();
+        enter_scratch_root();
         if (plan_.host_root) bind_host_root();
         for (const auto& op : plan_.mounts) apply_op(op);
         finish();
@@ -73,6 +82,9 @@ public:
 private:
     const Plan& plan_;
     const ApplyOptions& opts_;
+    Fd root_;                      // O_PATH on the new root (/.newroot)
+    dev_t root_dev_ = 0;
+    struct stat host_root_{};      // the host's "/", which must be unreachable at the end
     std::set<dev_t> own_;          // filesystems we created: safe to create entries on
     int files_ = 0;                // staged "file" mounts
     bool have_setattr_ = true;
@@ -81,6 +93,7 @@ private:
     std::map<const MountOp*, std::string> source_;
     std::map<const MountOp*, int> source_err_;
     std::string root_base_ = kOld;  // where the root's top-level entries come from
+    bool image_root_ = false;       // root_base_ is an image, not the host's "/"
 
     // Binds: every directory on the way is followed, the last component is not (a symlink
     // there is recreated as a symlink, so it cannot lead outside what was granted).
@@ -95,7 +108,7 @@ private:
             if (!S_ISDIR(st.st_mode))
                 throw Error("/root/path: " + plan_.root_source + " is not a directory; a root is a directory "
                             "tree such as an unpacked image's rootfs");
-            root_base_ = std::string(kOld) + buf;
+            if (std::string(buf) != "/") root_base_ = std::string(kOld) + buf, image_root_ = true;
         }
         for (const auto& op : plan_.mounts) {
             if (op.kind != MountOp::Kind::bind && op.kind != MountOp::Kind::store) continue;
@@ -138,9 +151,9 @@ private:
                "policy); see burrow(1), DIAGNOSTICS, for how to allow it, or use BURROW_ENGINE=proot";
     }
 
-    void enter_tmpfs_root() {
-        // Any directory will do as a scratch mountpoint: once pivoted, it is uncovered
-        // again under /.oldroot.
+    void enter_scratch_root() {
+        // Any directory will do as a mountpoint for the scratch tmpfs: once pivoted, it is
+        // uncovered again under /.oldroot.
         const char* scratch = nullptr;
         for (const char* d : {"/tmp", "/mnt", "/run", "/var/tmp", "/dev", "/proc"}) {
             struct stat st{};
@@ -150,8 +163,9 @@ private:
             }
         }
         if (!scratch) throw Error("no directory to mount the new root on (/tmp, /mnt, /run ...)");
+        if (::stat("/", &host_root_) != 0) throw Error(std::string("stat /: ") + errno_text(errno));
         trace(opts_, std::string("tmpfs new root on ") + scratch + ", pivot_root into it");
-        if (::mount("burrow-root", scratch, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+        if (::mount("burrow-scratch", scratch, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") != 0)
             throw NamespaceError(std::string("cannot mount a tmpfs for the new root on ") +
                                  scratch + ": " + errno_text(errno) + diagnose_after_userns());
         std::string old = std::string(scratch) + kOld;
@@ -166,16 +180,81 @@ private:
                                        : ""));
         }
         if (::chdir("/") != 0) throw Error("chdir / in the new root: " + errno_text(errno));
-        remember_own("/");
+        if (::mkdir(kNew, 0755) != 0 ||
+            ::mount("burrow-root", kNew, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+            throw Error(std::string("cannot mount a tmpfs for the new root: ") + errno_text(errno));
+        root_.reset(::open(kNew, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!root_) throw Error(std::string("cannot open the new root: ") + errno_text(errno));
+        root_dev_ = remember_own(root_.get());
     }
 
-    void remember_own(const std::string& path) {
+    dev_t remember_own(int fd) {
         struct stat st{};
-        if (::stat(path.c_str(), &st) == 0) own_.insert(st.st_dev);
+        if (::fstat(fd, &st) != 0) throw Error("fstat: " + errno_text(errno));
+        own_.insert(st.st_dev);
+        return st.st_dev;
     }
 
     static std::string host(const std::string& path) {
         return std::string(kOld) + (path == "/" ? "" : path);
+    }
+
+    // ---- lookups in the new root ------------------------------------------------------
+
+    // Creating is allowed only on filesystems of ours; a path that would have to be
+    // created on a host (or image) filesystem is an error, never a silent write there.
+    void may_create(int dirfd, const std::string& dir, const std::string& path, const MountOp* op) const {
+        struct stat st{};
+        if (::fstat(dirfd, &st) != 0) fail(op, "fstat " + dir + ": " + errno_text(errno));
+        if (own_.count(st.st_dev) == 0)
+            fail(op, path + " does not exist, and burrow never creates files or mountpoints "
+                         "on the host's filesystems (" + dir + " comes from the host or the image); "
+                         "create it there first, mount a parent directory instead, or put a tmpfs "
+                         "there first");
+    }
+
+    InRoot lookup(const std::string& path, Make make, const MountOp* op, bool follow_last = true) {
+        try {
+            return open_in_root(root_.get(), path, make, follow_last,
+                                [&](int dirfd, const std::string& dir) { may_create(dirfd, dir, path, op); });
+        } catch (const Error& e) {
+            if (op && !op->origin.empty() && std::string(e.what()).rfind(op->origin, 0) != 0)
+                fail(op, e.what());
+            throw;
+        }
+    }
+
+    // Make sure `path` exists as a directory (dir) or file (!dir) to mount on and return it.
+    InRoot mountpoint(const std::string& path, bool dir, const MountOp* op) {
+        InRoot at = lookup(path, dir ? Make::dir : Make::file, op);
+        struct stat st{};
+        if (::fstat(at.fd.get(), &st) != 0) fail(op, "fstat " + path + ": " + errno_text(errno));
+        if (dir && !S_ISDIR(st.st_mode))
+            fail(op, "cannot mount a directory on " + path + ": it is not a directory inside the sandbox");
+        if (!dir && S_ISDIR(st.st_mode))
+            fail(op, "cannot mount a file on " + path + ": it is a directory inside the sandbox");
+        return at;
+    }
+
+    // The parent directory of `path` (created if missing, on our filesystems only) and the
+    // last component, which is not followed.
+    InRoot parent_and_name(const std::string& path, const MountOp* op) {
+        std::string name = path.substr(path.rfind('/') + 1);
+        if (name.empty() || name == "." || name == "..")
+            fail(op, path + ": the last component must be a name");
+        InRoot parent = lookup(parent_of(path), Make::dir, op);
+        struct stat st{};
+        if (::fstat(parent.fd.get(), &st) != 0 || !S_ISDIR(st.st_mode))
+            fail(op, parent_of(path) + " is not a directory inside the sandbox");
+        return InRoot{std::move(parent.fd), name, path, Fd()};
+    }
+
+    // The mount now on top of `at` (a lookup by name crosses into it).
+    Fd reopen(const InRoot& at, const std::string& shown_path, const MountOp* op) {
+        Fd fd(at.name.empty() ? ::fcntl(at.dir.get(), F_DUPFD_CLOEXEC, 0)
+                              : ::openat(at.dir.get(), at.name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        if (!fd) fail(op, "cannot open " + shown_path + " after mounting on it: " + errno_text(errno));
+        return fd;
     }
 
     // ---- the host's root -----------------------------------------------------------
@@ -199,6 +278,7 @@ private:
                     is_under(m.destination, o.destination))
                     inside_other = true;
             struct stat st{};
+            // Only asks whether the source has the entry: nothing is opened or created.
             if (!inside_other && ::lstat(from(m.destination).c_str(), &st) != 0)
                 out.push_back(m.destination);
         }
@@ -209,12 +289,13 @@ private:
         trace(opts_, "bind the top-level entries of " + plan_.root_source + " (" +
                          (plan_.host_access == Access::ro ? "ro" : "rw") + ")");
         auto synth = synthetic();
-        for (const auto& entry : list_dir(root_base_)) {
+        Fd src(::open(root_base_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!src) throw Error("cannot open " + plan_.root_source + ": " + errno_text(errno));
+        for (const auto& entry : list_dir(src.get(), plan_.root_source)) {
             if (std::find(plan_.host_exclude.begin(), plan_.host_exclude.end(), entry.name) !=
                 plan_.host_exclude.end())
                 continue;
-            if ("/" + entry.name == kOld) continue;
-            place_host("/" + entry.name, entry.type, synth);
+            place_host(src.get(), root_.get(), entry.name, "/" + entry.name, entry.type, synth);
         }
     }
 
@@ -223,10 +304,15 @@ private:
         unsigned char type;  // readdir's d_type: DT_UNKNOWN when the filesystem does not say
     };
 
-    static std::vector<Entry> list_dir(const std::string& dir) {
+    static std::vector<Entry> list_dir(int dirfd, const std::string& shown_path) {
         std::vector<Entry> out;
-        DIR* d = ::opendir(dir.c_str());
-        if (!d) throw Error("cannot list " + dir + ": " + errno_text(errno));
+        int fd = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR* d = fd < 0 ? nullptr : ::fdopendir(fd);
+        if (!d) {
+            int err = errno;
+            if (fd >= 0) ::close(fd);
+            throw Error("cannot list " + shown_path + ": " + errno_text(err));
+        }
         while (auto* e = ::readdir(d)) {
             if (!std::strcmp(e->d_name, ".") || !std::strcmp(e->d_name, "..")) continue;
             out.push_back({e->d_name, e->d_type});
@@ -236,14 +322,15 @@ private:
         return out;
     }
 
-    // Put host path `path` into the new root: bind it whole, or — when a synthetic path
-    // lies below it — recreate it as a directory and place its children one by one, so
-    // the host stays visible everywhere except at the synthetic path.
     std::string from(const std::string& path) const { return root_base_ + path; }
 
-    // `type` is the entry's d_type: with it, the common case (a directory or file bound
-    // whole) needs no lstat. A split directory is lstat'ed anyway, for its mode.
-    void place_host(const std::string& path, unsigned char type, const std::vector<std::string>& synth) {
+    // Put entry `name` of source directory `sdir` into directory `ddir` of the new root
+    // (sandbox path `path`): bind it whole, or — when a synthetic path lies below it —
+    // recreate it as a directory and place its children one by one, so the source stays
+    // visible everywhere except at the synthetic path. Symlinks are recreated, never
+    // followed.
+    void place_host(int sdir, int ddir, const std::string& name, const std::string& path, unsigned char type,
+                    const std::vector<std::string>& synth) {
         bool split = false, for_store = false;
         for (const auto& s : synth) {
             if (s == path) return;  // the op creates it
@@ -253,83 +340,92 @@ private:
                     if (m.kind == MountOp::Kind::store && m.destination == s) for_store = true;
             }
         }
+        Fd src(::openat(sdir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        if (!src) return;  // vanished meanwhile
         struct stat st{};
         if (type == DT_DIR && !split) st.st_mode = S_IFDIR;
         else if (type == DT_REG && !split) st.st_mode = S_IFREG;
         else if (type == DT_LNK) st.st_mode = S_IFLNK;
-        else if (::lstat(from(path).c_str(), &st) != 0) return;  // vanished meanwhile
+        else if (::fstat(src.get(), &st) != 0) return;
         if (S_ISLNK(st.st_mode)) {
             if (for_store) {  // e.g. a host /gnu that is a symlink: shadow it with a directory
-                mkdir_checked(path, 0755);
+                mkdir_at(ddir, name, 0755, path);
                 return;
             }
-            char target[4096];
-            ssize_t n = ::readlink(from(path).c_str(), target, sizeof target - 1);
-            if (n < 0) throw Error("cannot read the host symlink " + path + ": " + errno_text(errno));
-            target[n] = '\0';
-            if (::symlink(target, path.c_str()) != 0)
-                throw Error("cannot recreate the host symlink " + path + ": " + errno_text(errno));
+            std::string target = read_link_fd(src.get());
+            if (::symlinkat(target.c_str(), ddir, name.c_str()) != 0)
+                throw Error("cannot recreate the symlink " + path + ": " + errno_text(errno));
             return;
         }
         if (split && S_ISDIR(st.st_mode)) {
-            mkdir_checked(path, st.st_mode & 07777);
-            if (S_ISDIR(st.st_mode))
-                for (const auto& child : list_dir(from(path)))
-                    place_host(path + "/" + child.name, child.type, synth);
+            mkdir_at(ddir, name, st.st_mode & 07777, path);
+            Fd child(::openat(ddir, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!child) throw Error("cannot open " + path + " in the new root: " + errno_text(errno));
+            for (const auto& e : list_dir(src.get(), path))
+                place_host(src.get(), child.get(), e.name, path + "/" + e.name, e.type, synth);
             return;
         }
-        if (S_ISDIR(st.st_mode)) mkdir_checked(path, 0755);
-        else create_file(path);
-        if (!bind(from(path), path, true, nullptr, /*missing_ok=*/true)) {
-            S_ISDIR(st.st_mode) ? ::rmdir(path.c_str()) : ::unlink(path.c_str());  // vanished meanwhile
-            return;
+        bool dir = S_ISDIR(st.st_mode);
+        if (dir) mkdir_at(ddir, name, 0755, path);
+        else create_at(ddir, name, path);
+        InRoot at{Fd(), name, path, Fd(::openat(ddir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC))};
+        if (!at.fd) throw Error("cannot open " + path + " in the new root: " + errno_text(errno));
+        if (::mount(fd_path(src.get()).c_str(), fd_path(at.fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+            int err = errno;
+            if (err == ENOENT) {  // vanished meanwhile
+                ::unlinkat(ddir, name.c_str(), dir ? AT_REMOVEDIR : 0);
+                return;
+            }
+            throw Error("bind " + plan_.root_source + (path == "/" ? "" : path) + " → " + path + ": " + errno_text(err));
         }
-        if (plan_.host_access == Access::ro) set_attrs(path, true, MOUNT_ATTR_RDONLY, nullptr);
+        // What comes from an image is never trusted with set-id programs or device nodes.
+        std::uint64_t attrs = image_root_ ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV : 0;
+        if (plan_.host_access == Access::ro) attrs |= MOUNT_ATTR_RDONLY;
+        if (attrs) {
+            Fd top(::openat(ddir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+            if (!top) throw Error("cannot open " + path + " after mounting on it: " + errno_text(errno));
+            set_attrs(top.get(), path, true, attrs, nullptr);
+        }
     }
 
     // ---- primitives ----------------------------------------------------------------
 
-    void mkdir_checked(const std::string& path, mode_t mode) {
-        if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST)
-            throw Error("cannot create directory " + path + " in the new root: " + errno_text(errno));
+    static void mkdir_at(int dir, const std::string& name, mode_t mode, const std::string& shown) {
+        if (::mkdirat(dir, name.c_str(), mode) != 0 && errno != EEXIST)
+            throw Error("cannot create directory " + shown + " in the new root: " + errno_text(errno));
     }
 
-    void create_file(const std::string& path) {
-        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0444);
-        if (fd < 0) throw Error("cannot create " + path + " in the new root: " + errno_text(errno));
-        ::close(fd);
+    static void create_at(int dir, const std::string& name, const std::string& shown) {
+        Fd fd(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0444));
+        if (!fd && errno != EEXIST) throw Error("cannot create " + shown + " in the new root: " + errno_text(errno));
     }
 
-    // With missing_ok, a source that does not exist (ENOENT) returns false instead of failing.
-    bool bind(const std::string& from, const std::string& to, bool recursive, const MountOp* op,
-              bool missing_ok = false) {
+    // Bind `src` (an fd or a path of ours) onto the mountpoint `at`, then return the new mount.
+    Fd bind_onto(const std::string& src, const std::string& shown_src, const InRoot& at, bool recursive,
+                 const MountOp* op) {
         unsigned long flags = MS_BIND | (recursive ? MS_REC : 0);
-        if (::mount(from.c_str(), to.c_str(), nullptr, flags, nullptr) == 0) return true;
-        if (missing_ok && errno == ENOENT) return false;
-        fail(op, "bind " + shown(from) + " → " + to + ": " + errno_text(errno));
-    }
-
-    static std::string shown(const std::string& p) {
-        return p.rfind(kOld, 0) == 0 ? (p.size() == std::strlen(kOld) ? "/" : p.substr(std::strlen(kOld))) : p;
+        if (::mount(src.c_str(), fd_path(at.fd.get()).c_str(), nullptr, flags, nullptr) != 0)
+            fail(op, "bind " + shown_src + " → " + at.where + ": " + errno_text(errno));
+        return reopen(at, at.where, op);
     }
 
     // Apply mount attributes to a mount (and all below it). Only the named attributes
     // change, so flags the kernel locked on a bind from a more privileged namespace
     // (nosuid, nodev, noexec, atime) are never cleared — clearing them is EPERM.
-    void set_attrs(const std::string& path, bool recursive, std::uint64_t attrs, const MountOp* op) {
+    void set_attrs(int fd, const std::string& path, bool recursive, std::uint64_t attrs, const MountOp* op) {
         if (have_setattr_) {
-            if (do_mount_setattr(path.c_str(), recursive, attrs) == 0) return;
+            if (do_mount_setattr(fd, recursive, attrs) == 0) return;
             if (errno != ENOSYS) fail(op, "cannot set mount attributes on " + path + ": " + errno_text(errno));
             have_setattr_ = false;  // kernel before 5.12
         }
-        remount_fallback(path, attrs, op);
+        remount_fallback(fd, path, attrs, op);
     }
 
     // Pre-5.12 kernels: MS_REMOUNT|MS_BIND, restating the flags already on the mount
-    // (statvfs), on the top mount only.
-    void remount_fallback(const std::string& path, std::uint64_t attrs, const MountOp* op) {
+    // (fstatvfs), on the top mount only.
+    void remount_fallback(int fd, const std::string& path, std::uint64_t attrs, const MountOp* op) {
         struct statvfs sv{};
-        if (::statvfs(path.c_str(), &sv) != 0) fail(op, "statvfs " + path + ": " + errno_text(errno));
+        if (::fstatvfs(fd, &sv) != 0) fail(op, "statvfs " + path + ": " + errno_text(errno));
         unsigned long flags = MS_REMOUNT | MS_BIND;
         if (sv.f_flag & ST_RDONLY) flags |= MS_RDONLY;
         if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
@@ -342,45 +438,8 @@ private:
         if (attrs & MOUNT_ATTR_NOSUID) flags |= MS_NOSUID;
         if (attrs & MOUNT_ATTR_NODEV) flags |= MS_NODEV;
         if (attrs & MOUNT_ATTR_NOEXEC) flags |= MS_NOEXEC;
-        if (::mount(nullptr, path.c_str(), nullptr, flags, nullptr) != 0)
+        if (::mount(nullptr, fd_path(fd).c_str(), nullptr, flags, nullptr) != 0)
             fail(op, "cannot remount " + path + ": " + errno_text(errno));
-    }
-
-    // Make sure `path` exists as a directory (dir) or file (!dir) to mount on. Only ever
-    // creates on our own tmpfs filesystems; a path that would have to be created on a host
-    // filesystem is an error, never a silent write to the host.
-    void ensure_mountpoint(const std::string& path, bool dir, const MountOp* op) {
-        struct stat st{};
-        if (::stat(path.c_str(), &st) == 0) {
-            if (dir && !S_ISDIR(st.st_mode))
-                fail(op, "cannot mount a directory on " + path + ": it is not a directory inside the sandbox");
-            if (!dir && S_ISDIR(st.st_mode))
-                fail(op, "cannot mount a file on " + path + ": it is a directory inside the sandbox");
-            return;
-        }
-        ensure_parent_dirs(path, op);
-        if (dir) mkdir_checked(path, 0755);
-        else create_file(path);
-    }
-
-    void ensure_parent_dirs(const std::string& path, const MountOp* op) {
-        // Walk up to the nearest existing ancestor; it must be on a filesystem of ours.
-        std::vector<std::string> missing;
-        std::string p = parent_of(path);
-        struct stat st{};
-        while (::stat(p.c_str(), &st) != 0) {
-            if (errno != ENOENT) fail(op, "cannot look up " + p + ": " + errno_text(errno));
-            missing.push_back(p);
-            p = parent_of(p);
-        }
-        if (!S_ISDIR(st.st_mode)) fail(op, p + " is not a directory inside the sandbox");
-        // The last component is created on the filesystem of `p` too.
-        if (own_.count(st.st_dev) == 0)
-            fail(op, path + " does not exist, and burrow never creates files or mountpoints "
-                         "on the host's filesystems (" + p + " comes from the host); create it "
-                         "on the host first, mount a parent directory instead, or put a tmpfs "
-                         "there first");
-        for (auto it = missing.rbegin(); it != missing.rend(); ++it) mkdir_checked(*it, 0755);
     }
 
     // ---- operations ------------------------------------------------------------------
@@ -402,10 +461,12 @@ private:
     void do_bind(const MountOp& op) {
         trace(opts_, "bind " + op.source + " → " + op.destination + (op.readonly ? " (ro)" : " (rw)"));
         struct stat st{};
-        std::string src = source_.count(&op) ? host(source_[&op]) : "";
         int err = source_err_.count(&op) ? source_err_[&op] : 0;
-        if (!err && ::lstat(src.c_str(), &st) != 0) err = errno;
-        if (!err && S_ISLNK(st.st_mode)) return bind_symlink(op, src);
+        Fd src;
+        if (!err) {
+            src.reset(::open(host(source_[&op]).c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+            if (!src || ::fstat(src.get(), &st) != 0) err = errno;
+        }
         if (err) {
             if (op.optional && err == ENOENT) return;
             fail(&op, "bind source " + op.source + ": " + errno_text(err) +
@@ -413,22 +474,25 @@ private:
                                            "(--bind-try, \"optional\": true)"
                                          : ""));
         }
-        ensure_mountpoint(op.destination, S_ISDIR(st.st_mode), &op);
-        bind(src, op.destination, op.recursive, &op);
+        if (S_ISLNK(st.st_mode)) return bind_symlink(op, src.get());
+        InRoot at = mountpoint(op.destination, S_ISDIR(st.st_mode), &op);
+        Fd top = bind_onto(fd_path(src.get()), op.source, at, op.recursive, &op);
         std::uint64_t attrs = MOUNT_ATTR_NOSUID;
         if (op.readonly) attrs |= MOUNT_ATTR_RDONLY;
         if (!op.devices) attrs |= MOUNT_ATTR_NODEV;
         if (op.noexec) attrs |= MOUNT_ATTR_NOEXEC;
-        set_attrs(op.destination, op.recursive, attrs, &op);
+        set_attrs(top.get(), op.destination, op.recursive, attrs, &op);
     }
 
     // A bind source that is a symlink is recreated as the same symlink: inside, it resolves
     // within the sandbox's own tree, never to what it names on the host.
-    void bind_symlink(const MountOp& op, const std::string& src) {
-        char target[PATH_MAX];
-        ssize_t n = ::readlink(src.c_str(), target, sizeof target - 1);
-        if (n < 0) fail(&op, "cannot read the symlink " + op.source + ": " + errno_text(errno));
-        target[n] = '\0';
+    void bind_symlink(const MountOp& op, int src) {
+        std::string target;
+        try {
+            target = read_link_fd(src);
+        } catch (const Error& e) {
+            fail(&op, "bind source " + op.source + ": " + e.what());
+        }
         trace(opts_, "bind source " + op.source + " is a symlink: recreated as one (→ " + target + ")");
         MountOp link = op;
         link.kind = MountOp::Kind::symlink;
@@ -444,138 +508,161 @@ private:
         if (source_err_.count(&op) || ::stat(src.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
             fail(&op, "store directory " + op.source + ": " +
                           (S_ISDIR(st.st_mode) || errno ? errno_text(errno) : std::string("not a directory")));
+        InRoot at = mountpoint(op.destination, true, &op);
         if (op.items.empty()) {
             trace(opts_, "store " + op.source + " → " + op.destination + " (ro)");
-            ensure_mountpoint(op.destination, true, &op);
-            bind(src, op.destination, true, &op);
-            set_attrs(op.destination, true, kStoreAttrs, &op);
+            Fd top = bind_onto(src, op.source, at, true, &op);
+            set_attrs(top.get(), op.destination, true, kStoreAttrs, &op);
             return;
         }
         // Only the listed items: a small tmpfs of our own holds their mountpoints, and one
         // recursive read-only at the end covers it and every item.
         trace(opts_, "store " + op.source + " → " + op.destination + " (" +
                          std::to_string(op.items.size()) + " items, ro)");
-        ensure_mountpoint(op.destination, true, &op);
-        if (::mount("burrow-store", op.destination.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
-            fail(&op, "cannot mount a tmpfs on " + op.destination + ": " + errno_text(errno));
+        Fd dir = mount_tmpfs(at, 0755, std::nullopt, MS_NOSUID | MS_NODEV, &op);
+        Fd sdir(::open(src.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!sdir) fail(&op, "store directory " + op.source + ": " + errno_text(errno));
         for (const auto& item : op.items) {
-            std::string from = src + "/" + item, to = op.destination + "/" + item;
+            if (item.empty() || item == "." || item == ".." || item.find('/') != std::string::npos)
+                fail(&op, "store item \"" + item + "\" is not a plain name");
+            Fd from(::openat(sdir.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
             struct stat ist{};
-            if (::lstat(from.c_str(), &ist) != 0)
+            if (!from || ::fstat(from.get(), &ist) != 0)
                 fail(&op, "store item \"" + item + "\" not found in " + op.source +
                               " (incomplete pack or store?): " + errno_text(errno));
+            std::string shown = op.destination + "/" + item;
             if (S_ISLNK(ist.st_mode)) {
-                char target[4096];
-                ssize_t n = ::readlink(from.c_str(), target, sizeof target - 1);
-                if (n < 0 || (target[n] = '\0', ::symlink(target, to.c_str()) != 0))
+                std::string target = read_link_fd(from.get());
+                if (::symlinkat(target.c_str(), dir.get(), item.c_str()) != 0)
                     fail(&op, "cannot recreate store symlink " + item + ": " + errno_text(errno));
                 continue;
             }
-            if (S_ISDIR(ist.st_mode)) mkdir_checked(to, 0755);
-            else create_file(to);
-            bind(from, to, true, &op);
+            if (S_ISDIR(ist.st_mode)) mkdir_at(dir.get(), item, 0755, shown);
+            else create_at(dir.get(), item, shown);
+            InRoot to{Fd(), item, shown, Fd(::openat(dir.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC))};
+            if (!to.fd) fail(&op, "cannot open " + shown + ": " + errno_text(errno));
+            if (::mount(fd_path(from.get()).c_str(), fd_path(to.fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+                fail(&op, "bind store item " + item + " → " + shown + ": " + errno_text(errno));
         }
-        set_attrs(op.destination, true, kStoreAttrs, &op);
+        set_attrs(dir.get(), op.destination, true, kStoreAttrs, &op);
     }
 
-    void mount_tmpfs(const std::string& dest, unsigned mode, const std::optional<std::uint64_t>& size,
-                     unsigned long flags, const MountOp* op) {
+    // Mount a tmpfs on `at` and return the new mount, remembered as ours.
+    Fd mount_tmpfs(const InRoot& at, unsigned mode, const std::optional<std::uint64_t>& size,
+                   unsigned long flags, const MountOp* op) {
         char data[64];
         if (size) std::snprintf(data, sizeof data, "mode=%04o,size=%llu", mode, static_cast<unsigned long long>(*size));
         else std::snprintf(data, sizeof data, "mode=%04o", mode);
-        if (::mount("tmpfs", dest.c_str(), "tmpfs", flags, data) != 0)
-            fail(op, "cannot mount a tmpfs on " + dest + ": " + errno_text(errno));
-        remember_own(dest);
+        if (::mount("tmpfs", fd_path(at.fd.get()).c_str(), "tmpfs", flags, data) != 0)
+            fail(op, "cannot mount a tmpfs on " + at.where + ": " + errno_text(errno));
+        Fd top = reopen(at, at.where, op);
+        remember_own(top.get());
+        return top;
     }
 
     void do_tmpfs(const MountOp& op) {
         trace(opts_, "tmpfs " + op.destination);
-        ensure_mountpoint(op.destination, true, &op);
-        mount_tmpfs(op.destination, op.mode, op.size, MS_NOSUID | MS_NODEV, &op);
+        InRoot at = mountpoint(op.destination, true, &op);
+        mount_tmpfs(at, op.mode, op.size, MS_NOSUID | MS_NODEV, &op);
     }
 
     void do_proc(const MountOp& op) {
         trace(opts_, "proc " + op.destination);
-        ensure_mountpoint(op.destination, true, &op);
-        if (::mount("proc", op.destination.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+        InRoot at = mountpoint(op.destination, true, &op);
+        if (::mount("proc", fd_path(at.fd.get()).c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
             fail(&op, "cannot mount a new /proc on " + op.destination + ": " + errno_text(errno) +
                           "; the kernel allows it only in a pid namespace of ours (--unshare-pid) "
                           "and when the host's /proc is not partly hidden (as in some containers); "
                           "otherwise bind the host's: --ro-bind /proc " + op.destination);
+        Fd proc = reopen(at, op.destination, &op);
         // As root inside (uid 0 mapped to the host's root) the kernel's knobs under /proc
         // would be writable: make them read-only, as bubblewrap does.
         for (const char* knob : {"sys", "sysrq-trigger", "irq", "bus"}) {
-            std::string path = op.destination + "/" + knob;
-            struct stat st{};
-            if (::lstat(path.c_str(), &st) != 0) continue;
-            bind(path, path, true, &op);
-            set_attrs(path, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &op);
+            InRoot k{Fd(::fcntl(proc.get(), F_DUPFD_CLOEXEC, 0)), knob, op.destination + "/" + knob,
+                     Fd(::openat(proc.get(), knob, O_PATH | O_NOFOLLOW | O_CLOEXEC))};
+            if (!k.fd) continue;
+            Fd top = bind_onto(fd_path(k.fd.get()), k.where, k, true, &op);
+            set_attrs(top.get(), k.where, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &op);
         }
     }
 
     void do_dev(const MountOp& op) {
         trace(opts_, "minimal /dev on " + op.destination);
         const std::string& d = op.destination;
-        ensure_mountpoint(d, true, &op);
-        mount_tmpfs(d, 0755, std::nullopt, MS_NOSUID | MS_NOEXEC, &op);
+        InRoot at = mountpoint(d, true, &op);
+        Fd dev = mount_tmpfs(at, 0755, std::nullopt, MS_NOSUID | MS_NOEXEC, &op);
+        auto in_dev = [&](const char* name) {
+            return InRoot{Fd(::fcntl(dev.get(), F_DUPFD_CLOEXEC, 0)), name, d + "/" + name,
+                          Fd(::openat(dev.get(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC))};
+        };
         for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
-            std::string from = host(std::string("/dev/") + node), to = d + "/" + node;
+            std::string from = host(std::string("/dev/") + node);
             struct stat st{};
             if (::stat(from.c_str(), &st) != 0) continue;  // e.g. no /dev/tty in some containers
-            create_file(to);
-            bind(from, to, false, &op);
+            create_at(dev.get(), node, d + "/" + node);
+            bind_onto(from, std::string("/dev/") + node, in_dev(node), false, &op);
         }
-        mkdir_checked(d + "/shm", 01777);
-        mount_tmpfs(d + "/shm", 01777, std::nullopt, MS_NOSUID | MS_NODEV, &op);
-        mkdir_checked(d + "/pts", 0755);
-        if (::mount("devpts", (d + "/pts").c_str(), "devpts", MS_NOSUID | MS_NOEXEC,
+        mkdir_at(dev.get(), "shm", 01777, d + "/shm");
+        mount_tmpfs(in_dev("shm"), 01777, std::nullopt, MS_NOSUID | MS_NODEV, &op);
+        mkdir_at(dev.get(), "pts", 0755, d + "/pts");
+        InRoot pts = in_dev("pts");
+        if (::mount("devpts", fd_path(pts.fd.get()).c_str(), "devpts", MS_NOSUID | MS_NOEXEC,
                     "newinstance,ptmxmode=0666,mode=620") != 0) {
             // Some kernels refuse devpts in a user namespace: use the host's.
-            bind(host("/dev/pts"), d + "/pts", true, &op);
+            bind_onto(host("/dev/pts"), "/dev/pts", pts, true, &op);
         }
         struct Link { const char* name; const char* target; };
         for (Link l : {Link{"ptmx", "pts/ptmx"}, Link{"fd", "/proc/self/fd"},
                        Link{"stdin", "/proc/self/fd/0"}, Link{"stdout", "/proc/self/fd/1"},
                        Link{"stderr", "/proc/self/fd/2"}, Link{"core", "/proc/kcore"}})
-            if (::symlink(l.target, (d + "/" + l.name).c_str()) != 0)
+            if (::symlinkat(l.target, dev.get(), l.name) != 0)
                 fail(&op, "cannot create " + d + "/" + l.name + ": " + errno_text(errno));
     }
 
     void do_dir(const MountOp& op) {
-        struct stat st{};
-        if (::stat(op.destination.c_str(), &st) == 0) {
-            if (!S_ISDIR(st.st_mode)) fail(&op, op.destination + " exists and is not a directory");
+        InRoot at = lookup(op.destination, Make::none, &op);
+        if (at.fd) {
+            struct stat st{};
+            if (::fstat(at.fd.get(), &st) != 0 || !S_ISDIR(st.st_mode))
+                fail(&op, op.destination + " exists and is not a directory");
             return;
         }
         trace(opts_, "dir " + op.destination);
-        ensure_parent_dirs(op.destination, &op);
-        mkdir_checked(op.destination, 0700);
-        if (::chmod(op.destination.c_str(), op.mode) != 0)
+        InRoot parent = parent_and_name(op.destination, &op);
+        may_create(parent.dir.get(), parent_of(op.destination), op.destination, &op);
+        if (::mkdirat(parent.dir.get(), parent.name.c_str(), 0700) != 0)
+            fail(&op, "cannot create directory " + op.destination + " in the new root: " + errno_text(errno));
+        // Just made by us on our own filesystem: nothing else can have replaced it.
+        if (::fchmodat(parent.dir.get(), parent.name.c_str(), op.mode, 0) != 0)
             fail(&op, "chmod " + op.destination + ": " + errno_text(errno));
     }
 
     void do_symlink(const MountOp& op) {
         trace(opts_, "symlink " + op.destination + " → " + op.target);
-        struct stat st{};
-        if (::lstat(op.destination.c_str(), &st) == 0) {
-            char have[4096];
-            ssize_t n = ::readlink(op.destination.c_str(), have, sizeof have - 1);
-            if (n >= 0 && std::string(have, static_cast<size_t>(n)) == op.target) return;
+        InRoot at = parent_and_name(op.destination, &op);
+        Fd have(::openat(at.dir.get(), at.name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        if (have) {
+            struct stat st{};
+            if (::fstat(have.get(), &st) == 0 && S_ISLNK(st.st_mode) && read_link_fd(have.get()) == op.target)
+                return;
             fail(&op, "cannot create the symlink " + op.destination + ": something else is already there");
         }
-        ensure_parent_dirs(op.destination, &op);
-        if (::symlink(op.target.c_str(), op.destination.c_str()) != 0)
+        may_create(at.dir.get(), parent_of(op.destination), op.destination, &op);
+        if (::symlinkat(op.target.c_str(), at.dir.get(), at.name.c_str()) != 0)
             fail(&op, "cannot create the symlink " + op.destination + ": " + errno_text(errno));
     }
 
-    // The content goes into a file staged on the root tmpfs and bound read-only on the
-    // destination, which works whether the destination is ours or a host file.
+    // The content goes into a file staged on the scratch tmpfs, outside the new root where
+    // no name from an image reaches, and is bound read-only on the destination, which works
+    // whether the destination is ours or a host file. The staged name is removed at once:
+    // the bind keeps the content alive.
     void do_file(const MountOp& op) {
         trace(opts_, "file " + op.destination);
-        if (files_ == 0) mkdir_checked(kFiles, 0700);
-        std::string staged = std::string(kFiles) + "/" + std::to_string(files_++);
+        if (files_ == 0 && ::mkdir(kStage, 0700) != 0)
+            fail(&op, std::string("cannot create the staging directory: ") + errno_text(errno));
+        std::string staged = std::string(kStage) + "/" + std::to_string(files_++);
         {
-            Fd fd(::open(staged.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+            Fd fd(::open(staged.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
             if (!fd) fail(&op, "cannot stage the content of " + op.destination + ": " + errno_text(errno));
             const char* p = op.content.data();
             size_t left = op.content.size();
@@ -591,36 +678,44 @@ private:
             if (::fchmod(fd.get(), op.mode) != 0)
                 fail(&op, "chmod " + op.destination + ": " + errno_text(errno));
         }
-        ensure_mountpoint(op.destination, false, &op);
-        bind(staged, op.destination, false, &op);
-        set_attrs(op.destination, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
+        InRoot at = mountpoint(op.destination, false, &op);
+        Fd top = bind_onto(staged, op.destination, at, false, &op);
+        ::unlink(staged.c_str());
+        set_attrs(top.get(), op.destination, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
     }
 
     void do_mask(const MountOp& op) {
+        InRoot at = lookup(op.destination, Make::none, &op);
         struct stat st{};
-        if (::stat(op.destination.c_str(), &st) != 0) return;  // nothing to hide
+        if (!at.fd || ::fstat(at.fd.get(), &st) != 0) return;  // nothing to hide
         trace(opts_, "mask " + op.destination);
         if (S_ISDIR(st.st_mode)) {
-            mount_tmpfs(op.destination, 0555, std::nullopt,
-                        MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, &op);
+            mount_tmpfs(at, 0555, std::nullopt, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, &op);
             return;
         }
-        bind(host("/dev/null"), op.destination, false, &op);
-        set_attrs(op.destination, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
+        Fd top = bind_onto(host("/dev/null"), "/dev/null", at, false, &op);
+        set_attrs(top.get(), op.destination, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
     }
 
+    // Make the new root read-only, move it onto "/" and detach the scratch tmpfs with the
+    // host's root below it; then check that "/" really is the new root, so a mount
+    // stacked on the way can never leave the host's root reachable.
     void finish() {
         trace(opts_, "detach the old root, make the new root read-only");
-        if (::umount2(kOld, MNT_DETACH) != 0)
-            throw Error(std::string("cannot detach the old root: ") + errno_text(errno));
-        ::rmdir(kOld);
-        if (files_ > 0) {
-            for (int i = 0; i < files_; ++i)
-                ::unlink((std::string(kFiles) + "/" + std::to_string(i)).c_str());
-            ::rmdir(kFiles);
-        }
-        if (::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
+        if (::mount(nullptr, kNew, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
             throw Error(std::string("cannot make the new root read-only: ") + errno_text(errno));
+        if (::fchdir(root_.get()) != 0) throw Error(std::string("chdir to the new root: ") + errno_text(errno));
+        // pivot_root(".", "."): the new root becomes "/" with the scratch root stacked on it,
+        // which the detach then removes with everything below it (the host's root).
+        if (::syscall(SYS_pivot_root, ".", ".") != 0)
+            throw Error(std::string("pivot_root onto the new root failed: ") + errno_text(errno));
+        if (::umount2(".", MNT_DETACH) != 0)
+            throw Error(std::string("cannot detach the old root: ") + errno_text(errno));
+        if (::chdir("/") != 0) throw Error(std::string("chdir /: ") + errno_text(errno));
+        struct stat st{}, old{};
+        bool old_visible = ::stat(kOld, &old) == 0 && old.st_dev == host_root_.st_dev && old.st_ino == host_root_.st_ino;
+        if (::stat("/", &st) != 0 || st.st_dev != root_dev_ || old_visible)
+            throw Error("the old root is still reachable after detaching it; refusing to run the program");
     }
 };
 
