@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
 #include <string_view>
 
 #include "error.hpp"
@@ -19,6 +20,13 @@ std::string lit(const std::string& s) {
         out += c;
         if (c == '$') out += '$';
     }
+    return out;
+}
+
+// A JSON pointer reference token (RFC 6901): "A/B" → "A~1B", as error messages spell it.
+std::string pointer_token(const std::string& key) {
+    std::string out;
+    for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
     return out;
 }
 
@@ -42,12 +50,13 @@ size_t distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-constexpr std::array<std::string_view, 42> kOptions{
+constexpr std::array<std::string_view, 44> kOptions{
     "--profile", "--host-root", "--store", "--bind", "--ro-bind", "--dev-bind", "--bind-try",
     "--ro-bind-try", "--dev-bind-try", "--tmpfs", "--proc", "--dev", "--dir", "--symlink",
     "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
     "--unshare-cgroup", "--unshare-all", "--share-net", "--uid", "--gid", "--hostname",
     "--chdir", "--setenv", "--unsetenv", "--clearenv", "--die-with-parent", "--new-session",
+    "--close-fds", "--keep-fd",
     "--print-plan", "--check", "--seccomp-groups", "--help", "--version", "--unshare-user-try",
     "--unshare-cgroup-try", "--ro-host-root", "-h", "--root", "--root-rw"};
 
@@ -102,6 +111,14 @@ private:
         return argv_[i_++];
     }
 
+    // An empty path would mean the current directory: almost always an unset variable.
+    static const std::string& nonempty(const std::string& opt, const char* what, const std::string& v) {
+        if (v.empty())
+            throw Error(opt + ": " + what + " is empty (an unset variable?); give a path, or . for the "
+                        "current directory");
+        return v;
+    }
+
     json& mounts() {
         json& m = cli_.overlay["mounts"];
         if (m.is_null()) m = json::array();
@@ -117,8 +134,8 @@ private:
     }
 
     void bind(const std::string& opt, const char* access, bool devices, bool optional) {
-        std::string src = arg(opt, 2, 0, "SRC DEST");
-        std::string dst = arg(opt, 2, 1, "SRC DEST");
+        std::string src = nonempty(opt, "SRC", arg(opt, 2, 0, "SRC DEST"));
+        std::string dst = nonempty(opt, "DEST", arg(opt, 2, 1, "SRC DEST"));
         json m = {{"type", "bind"}, {"source", lit(absolute(src, cwd_))}, {"destination", lit(dst)},
                   {"access", access}};
         if (devices) m["devices"] = true;
@@ -142,7 +159,7 @@ private:
             return;
         }
         if (a == "--profile") {
-            const std::string& f = arg(a, 1, 0, "FILE or builtin:NAME");
+            const std::string& f = nonempty(a, "FILE", arg(a, 1, 0, "FILE or builtin:NAME"));
             if (cli_.profile) throw Error("--profile given twice (" + *cli_.profile + ", " + f +
                                           "); combine profiles with \"extends\" instead");
             cli_.profile = f.rfind("builtin:", 0) == 0 ? f : absolute(f, cwd_);
@@ -156,7 +173,7 @@ private:
         if (a == "--root") {
             // An image root: its entries bound (read-only) on burrow's own tmpfs, so /dev,
             // /tmp and /proc can be mounted without writing into the image.
-            std::string dir = arg(a, 1, 0, "DIR");
+            std::string dir = nonempty(a, "DIR", arg(a, 1, 0, "DIR"));
             cli_.overlay["root"] = {{"path", lit(absolute(dir, cwd_))}, {"access", "ro"}};
             wrote("/root", a + " " + dir);
             const std::string text = a + " " + dir;
@@ -192,7 +209,7 @@ private:
         if (a == "--ro-bind-try") return bind(a, "ro", false, true);
         if (a == "--dev-bind-try") return bind(a, "rw", true, true);
         if (a == "--tmpfs" || a == "--proc" || a == "--dev" || a == "--dir") {
-            std::string dst = arg(a, 1, 0, "DEST");
+            std::string dst = nonempty(a, "DEST", arg(a, 1, 0, "DEST"));
             add_mount({{"type", a.substr(2)}, {"destination", lit(dst)}}, a + " " + dst);
             return;
         }
@@ -243,7 +260,7 @@ private:
             std::string val = arg(a, 2, 1, "VAR VALUE");
             remove_name(env()["unset"], var);
             env()["set"][var] = lit(val);
-            wrote("/process/env/set/" + var, a + " " + var);
+            wrote("/process/env/set/" + pointer_token(var), a + " " + var);
             return;
         }
         if (a == "--unsetenv") {
@@ -258,6 +275,20 @@ private:
         if (a == "--clearenv") { env()["clear"] = true; return; }
         if (a == "--die-with-parent") { cli_.overlay["process"]["dieWithParent"] = true; return; }
         if (a == "--new-session") { cli_.overlay["process"]["newSession"] = true; return; }
+        if (a == "--close-fds") { cli_.overlay["process"]["closeFds"] = true; return; }
+        if (a == "--keep-fd") {
+            std::string n = arg(a, 1, 0, "FD");
+            json& k = cli_.overlay["process"]["keepFds"];
+            if (k.is_null()) k = json::array();
+            char* end = nullptr;
+            long v = n.empty() ? -1 : std::strtol(n.c_str(), &end, 10);
+            if (!end || *end != '\0' || v < 3 || v > 65535)
+                throw Error("--keep-fd " + n + ": FD must be a file descriptor number from 3 to 65535 "
+                            "(0, 1 and 2 are always kept)");
+            k.push_back(static_cast<std::uint64_t>(v));
+            wrote("/process/keepFds/" + std::to_string(k.size() - 1), a + " " + n);
+            return;
+        }
         unknown_option(a);
     }
 };
@@ -321,6 +352,8 @@ Process:
                                which must be visible inside)
   --setenv VAR VALUE, --unsetenv VAR, --clearenv
   --die-with-parent            kill the command when burrow's parent dies
+  --close-fds                  pass only fds 0-2 to the command (builtin:sandbox does)
+  --keep-fd FD                 pass FD on even so (repeatable)
   --new-session                run the command in a new session (setsid)
 
   --help, --version

@@ -1,6 +1,8 @@
 #include "engine.hpp"
 
+#include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -84,6 +86,14 @@ std::optional<std::string> pack_root_of_runtime() {
     return root.empty() ? "/" : root;
 }
 
+// proot works by ptrace: pointless where a seccomp filter denies it (inside a sandbox).
+// PEEKDATA on ourselves, untraced, is ESRCH where ptrace is allowed and EPERM where filtered.
+bool ptrace_denied() {
+    errno = 0;
+    ::syscall(SYS_ptrace, PTRACE_PEEKDATA, ::getpid(), nullptr, nullptr);
+    return errno == EPERM;
+}
+
 int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::string>& pack_root,
            bool pack_entry) {
     const std::string engine = engine_name();
@@ -110,6 +120,9 @@ int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::
         return apply(plan, opts);
     } catch (const NamespaceError& e) {
         if (engine != "auto" || !plan.direct_eligible || !pack_entry) throw;
+        if (ptrace_denied())
+            throw Error(std::string(e.what()) + "\n(no fallback: proot needs ptrace, which a seccomp "
+                                                "filter here denies)");
         auto proot = find_proot(pack_root);
         if (!proot)
             throw Error(std::string(e.what()) + "\n(no fallback: proot is not on PATH and not shipped in "

@@ -165,6 +165,9 @@ std::string list_entries(const std::string& root) {
 }
 
 int run(int argc, char** argv) {
+    // Recorded first, so that --die-with-parent also notices a caller that dies while the
+    // profile is loaded and the sandbox set up.
+    const pid_t caller = ::getppid();
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     const char* argv0 = argc > 0 ? argv[0] : "burrow";
     // Called by its own name (e.g. <pack>/.burrow/burrow --help) burrow is the command
@@ -240,7 +243,7 @@ int run(int argc, char** argv) {
     ApplyOptions opts;
     opts.debug = !getenv_str("BURROW_DEBUG").empty() && getenv_str("BURROW_DEBUG") != "0";
     for (char** e = environ; e && *e; ++e) opts.environ.emplace_back(*e);
-    opts.parent = ::getppid();
+    opts.parent = caller;
     struct stat st{};
     if (::stat(".", &st) == 0) {
         opts.cwd_dev = st.st_dev;

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace burrow {
 
@@ -52,8 +53,15 @@ int apply_direct(const Plan& plan, const ApplyOptions& opts) {
 }
 
 int apply(const Plan& plan, const ApplyOptions& opts) {
-    if (plan.die_with_parent && ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-        throw Error("cannot set the parent-death signal: " + errno_text(errno));
+    if (plan.die_with_parent) {
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+            throw Error("cannot set the parent-death signal: " + errno_text(errno));
+        // The caller was recorded when burrow started: if it died since, nothing runs.
+        if (opts.parent != 0 && ::getppid() != opts.parent)
+            throw Error("the caller (pid " + std::to_string(opts.parent) +
+                        ") exited while the sandbox was set up; with --die-with-parent "
+                        "(\"dieWithParent\") the program does not start");
+    }
     detail::enter_namespaces(plan, opts);
     if (plan.hostname) {
         detail::trace(opts, "hostname " + *plan.hostname);

@@ -168,6 +168,10 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     plan.umask = p.process.umask;
     plan.new_session = p.process.new_session;
     plan.die_with_parent = p.process.die_with_parent;
+    plan.close_fds = p.process.close_fds;
+    plan.keep_fds = p.process.keep_fds;
+    std::sort(plan.keep_fds.begin(), plan.keep_fds.end());
+    plan.keep_fds.erase(std::unique(plan.keep_fds.begin(), plan.keep_fds.end()), plan.keep_fds.end());
     plan.no_new_privileges = p.security.no_new_privileges;
     // Without no_new_privs a setuid or file-capability program could gain what the bounding
     // set holds: then it is cleared whatever the profile says.
@@ -275,6 +279,7 @@ nlohmann::ordered_json plan_to_json(const Plan& plan) {
     if (plan.umask) steps.push_back({{"op", "umask"}, {"mask", octal(*plan.umask)}});
     if (plan.new_session) steps.push_back({{"op", "setsid"}});
     if (plan.die_with_parent) steps.push_back({{"op", "die-with-parent"}});
+    if (plan.close_fds) steps.push_back({{"op", "close-fds"}, {"keep", plan.keep_fds}});
     if (plan.no_new_privileges) steps.push_back({{"op", "no-new-privs"}});
     {
         json keep = json::array(), amb = json::array();

@@ -70,6 +70,8 @@ struct Plan {
     std::vector<Rlimit> rlimits;
     std::optional<unsigned> umask;
     bool new_session = false, die_with_parent = false;
+    bool close_fds = false;               // inherited fds >= 3 do not survive execve ...
+    std::vector<int> keep_fds;            // ... except these (sorted, unique)
     bool no_new_privileges = true;
     std::vector<int> caps_keep, caps_ambient;      // CAP_* values
     bool clear_bounding_set = true;   // compile(): the profile asks, or no_new_privs is off

@@ -1,8 +1,11 @@
 // The last steps before execve, in an order chosen for security: cwd and environment,
 // limits, then no_new_privs, capabilities, and seccomp last of all.
+#include <fcntl.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -40,6 +43,34 @@ void enter_cwd(const Plan& plan, const ApplyOptions& opts) {
     if (!host_slash && opts.cwd_ino != 0 && ::stat(".", &st) == 0 &&
         (st.st_dev != opts.cwd_dev || st.st_ino != opts.cwd_ino))
         throw Error("the current directory " + cwd + " is a different directory inside the sandbox" + fix);
+}
+
+// Every fd from 3 up, except `keep` (sorted), gets close-on-exec: nothing the caller left
+// open (a directory fd would reach the host's tree) survives into the program.
+void close_inherited_fds(const std::vector<int>& keep) {
+    unsigned lo = 3;
+    auto mark = [](unsigned a, unsigned b) {
+        if (a > b) return;
+#ifdef SYS_close_range
+        if (::syscall(SYS_close_range, a, b, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+        // Before Linux 5.11: one fcntl per possible fd, up to the fd limit.
+        struct rlimit rl{};
+        unsigned top = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1u << 20 ? unsigned(rl.rlim_cur) : 1u << 20;
+        for (unsigned fd = a; fd <= b && fd < top; ++fd) {
+            int fl = ::fcntl(int(fd), F_GETFD);
+            if (fl >= 0) ::fcntl(int(fd), F_SETFD, fl | FD_CLOEXEC);
+        }
+    };
+    for (int k : keep) {
+        if (k < 3) continue;
+        mark(lo, unsigned(k) - 1);
+        // A kept fd stays open across exec even if the caller's side set close-on-exec.
+        int fl = ::fcntl(k, F_GETFD);
+        if (fl >= 0) ::fcntl(k, F_SETFD, fl & ~FD_CLOEXEC);
+        lo = unsigned(k) + 1;
+    }
+    mark(lo, ~0U);
 }
 
 void set_rlimits(const Plan& plan) {
@@ -145,6 +176,7 @@ void finish_and_exec(const Plan& plan, const ApplyOptions& opts) {
     argv.push_back(nullptr);
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
+    if (plan.close_fds) close_inherited_fds(plan.keep_fds);
     if (plan.seccomp.enabled) seccomp::install(plan.seccomp);  // last: nothing after it but execve
     ::execve(path.c_str(), argv.data(), envp.data());
     exec_failed(path, errno);

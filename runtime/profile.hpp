@@ -96,6 +96,8 @@ struct ProcessSpec {
     std::optional<unsigned> umask;
     bool new_session = false;
     bool die_with_parent = false;
+    bool close_fds = false;               // close inherited fds >= 3 at exec ...
+    std::vector<int> keep_fds;            // ... except these
 };
 
 struct SecuritySpec {

@@ -105,7 +105,9 @@ json profile_to_json(const Profile& p) {
                     {"env", env},
                     {"rlimits", rlimits},
                     {"newSession", p.process.new_session},
-                    {"dieWithParent", p.process.die_with_parent}};
+                    {"dieWithParent", p.process.die_with_parent},
+                    {"closeFds", p.process.close_fds},
+                    {"keepFds", p.process.keep_fds}};
     if (p.process.exec) process["exec"] = *p.process.exec;
     if (p.process.umask) process["umask"] = octal(*p.process.umask);
 

@@ -12,7 +12,7 @@ enum class Rule { keyed, union_, concat, object, replace };
 // `path` is the schema path of the key: "process.env.keep".
 Rule rule_for(const std::string& path, const ojson& v) {
     static const std::set<std::string> unions = {
-        "root.exclude",          "process.env.keep",        "process.env.unset",
+        "root.exclude",          "process.env.keep",        "process.keepFds",        "process.env.unset",
         "security.capabilities.keep", "security.capabilities.ambient",
         "security.seccomp.deny", "security.seccomp.allow", "security.seccomp.architectures",
         "security.seccomp.socketFamilies"};

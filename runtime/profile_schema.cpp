@@ -30,14 +30,15 @@ const Keys kAllMountKeys = {"type",     "source",    "destination", "access", "o
 const Keys kNamespaceKeys = {"user", "mount", "pid", "net", "ipc", "uts", "cgroup"};
 const Keys kUserKeys = {"uid", "gid"};
 const Keys kProcessKeys = {"exec",    "args",  "argv0",      "cwd",           "env",
-                           "rlimits", "umask", "newSession", "dieWithParent", "timeout"};
+                           "rlimits", "umask", "newSession", "dieWithParent", "timeout",
+                           "closeFds", "keepFds"};
 const Keys kEnvKeys = {"clear", "keep", "unset", "set", "prepend", "append"};
 const Keys kSecurityKeys = {"noNewPrivileges", "capabilities", "seccomp"};
 const Keys kCapabilityKeys = {"keep", "ambient", "clearBoundingSet"};
 const Keys kLimitKeys = {"soft", "hard"};
 // Only for "override" paths; the seccomp object itself is checked by seccomp::validate().
 const Keys kSeccompKeys = {"baseline",       "deny",         "allow",         "errno",
-                           "nestedNamespaces", "ttyInjection", "socketFamilies", "personality",
+                           "nestedNamespaces", "ttyInjection", "groupSignals", "socketFamilies", "personality",
                            "debuggers",      "architectures", "newSyscalls",   "log",
                            "oci"};
 
@@ -693,8 +694,23 @@ private:
                 set(out, k, rlimits(e, p));
             } else if (k == "umask") {
                 if (auto s = octal(e, p, "0022")) out[k] = *s;
-            } else if (k == "newSession" || k == "dieWithParent") {
+            } else if (k == "newSession" || k == "dieWithParent" || k == "closeFds") {
                 if (auto b = boolean(e, p)) out[k] = *b;
+            } else if (k == "keepFds") {
+                if (!e.is_array()) {
+                    err(p, "expected an array of file descriptor numbers such as [3], got " + describe(e));
+                } else {
+                    ojson fds = ojson::array();
+                    for (std::size_t i = 0; i < e.size(); ++i) {
+                        std::string ip = p + "/" + std::to_string(i);
+                        auto n = uint(e[i], ip);
+                        if (n && (*n < 3 || *n > 65535))
+                            err(ip, "a kept file descriptor is a number from 3 to 65535 (0, 1 and 2 are "
+                                    "always kept), got " + std::to_string(*n));
+                        else if (n) fds.push_back(*n);
+                    }
+                    out[k] = fds;
+                }
             } else if (k == "timeout") {
                 if (auto n = uint(e, p)) out[k] = *n;
             } else {

@@ -293,6 +293,9 @@ private:
         if (const ojson* u = get(pr, "umask")) out.umask = octal_value(*u);
         out.new_session = flag(pr, "newSession", false);
         out.die_with_parent = flag(pr, "dieWithParent", false);
+        out.close_fds = flag(pr, "closeFds", false);
+        if (const ojson* k = get(pr, "keepFds"))
+            for (const auto& fd : *k) out.keep_fds.push_back(fd.get<int>());
         if (const ojson* t = get(pr, "timeout"); t && t->get<std::uint64_t>() > 0)
             err("/process/timeout",
                 "\"timeout\" is not supported by this version of burrow; remove it, or run the command under timeout(1)");

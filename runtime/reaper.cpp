@@ -6,6 +6,7 @@
 // forwards signals to pid 1 and mirrors that status. Signals the terminal sends to the
 // whole process group (^C) reach the program directly and are not forwarded twice.
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -90,6 +91,10 @@ int run_with_pid1(const Plan& plan, const ApplyOptions& opts) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("pipe: " + errno_text(errno));
     Fd status_r(fds[0]), status_w(fds[1]);
+    // burrow holds the only write end of `life`: pid 1 sees it hang up once burrow is gone,
+    // even if that happened before pid 1 could ask for the parent-death signal.
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("pipe: " + errno_text(errno));
+    Fd life_r(fds[0]), life_w(fds[1]);
     sigset_t waitset = forwarded_and_chld(), old;
     ::sigprocmask(SIG_BLOCK, &waitset, &old);
     trace(opts, "fork pid 1 of the new pid namespace");
@@ -97,10 +102,16 @@ int run_with_pid1(const Plan& plan, const ApplyOptions& opts) {
     if (pid1 < 0) throw Error("fork: " + errno_text(errno));
     if (pid1 == 0) {
         status_r.reset();
+        life_w.reset();
         try {
             // pid 1 never outlives burrow: if burrow is killed outright (SIGKILL), the
-            // namespace and the program go with it, as an exec'd program would.
+            // namespace and the program go with it, as an exec'd program would. getppid()
+            // is 0 here (the parent is outside the namespace), so a death before the prctl
+            // shows as the hang-up of `life`.
             ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+            struct pollfd alive{life_r.get(), POLLIN, 0};
+            if (::poll(&alive, 1, 0) != 0) _exit(kExitSetupFailure);  // burrow is gone
+            life_r.reset();
             build_root(plan, opts);
             // pid 1 only receives signals it has handlers for: install no-op ones, keep
             // them blocked and collect them with sigwaitinfo.
@@ -157,13 +168,14 @@ int run_in_new_session(const Plan& plan, const ApplyOptions& opts) {
     // the program runs in a child, and burrow stays to mirror its status.
     sigset_t waitset = forwarded_and_chld(), old;
     ::sigprocmask(SIG_BLOCK, &waitset, &old);
+    const pid_t parent = ::getpid();
     pid_t child = ::fork();
     if (child < 0) throw Error("fork: " + errno_text(errno));
     if (child == 0) {
         restore_signals(old);
         try {
             ApplyOptions c = opts;
-            c.parent = 0;
+            c.parent = parent;  // burrow: the program must not outlive it
             finish_and_exec(plan, c);
         } catch (const Error& e) {
             report(e);

@@ -33,7 +33,7 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kKeys = {
-    "allow", "architectures", "baseline", "debuggers", "deny", "errno", "log",
+    "allow", "architectures", "baseline", "debuggers", "deny", "errno", "groupSignals", "log",
     "nestedNamespaces", "newSyscalls", "personality", "socketFamilies", "ttyInjection"};
 
 constexpr const char* kListHint = "(list: burrow --seccomp-groups)";
@@ -221,6 +221,7 @@ struct Settings {
     int errno_value = EPERM;
     bool nested_deny = false;
     bool tty_deny = false;
+    bool group_signal_deny = false;
     std::optional<std::vector<int>> families;     // nullopt: any
     bool personality_linux = false;
     std::optional<bool> debuggers;
@@ -233,7 +234,7 @@ Settings settings_of(const json& cfg) {
     if (s.baseline_default) {
         // The "default" baseline's fragment; explicit keys below override it.
         s.deny.insert("@sandbox-default");
-        s.nested_deny = s.tty_deny = s.personality_linux = s.enosys_new = true;
+        s.nested_deny = s.tty_deny = s.group_signal_deny = s.personality_linux = s.enosys_new = true;
         s.debuggers = false;
         std::vector<int> fam;
         for (const auto& f : kDefaultFamilies) fam.push_back(*family_from_name(f));
@@ -245,6 +246,7 @@ Settings settings_of(const json& cfg) {
     if (cfg.contains("errno")) s.errno_value = *errno_from_name(cfg.at("errno").get<std::string>());
     if (cfg.contains("nestedNamespaces")) s.nested_deny = cfg.at("nestedNamespaces") == "deny";
     if (cfg.contains("ttyInjection")) s.tty_deny = cfg.at("ttyInjection") == "deny";
+    if (cfg.contains("groupSignals")) s.group_signal_deny = cfg.at("groupSignals") == "deny";
     if (cfg.contains("personality")) s.personality_linux = cfg.at("personality") == "linux";
     if (cfg.contains("newSyscalls")) s.enosys_new = cfg.at("newSyscalls") == "enosys";
     if (cfg.contains("debuggers")) s.debuggers = cfg.at("debuggers").get<bool>();
@@ -364,7 +366,7 @@ void validate(const json& cfg, const std::string& pointer, std::vector<std::stri
         if (key == "baseline") check_enum(v, p, {"none", "default"}, problems);
         else if (key == "deny" || key == "allow") check_names(v, p, problems);
         else if (key == "errno") check_errno(v, p, problems);
-        else if (key == "nestedNamespaces" || key == "ttyInjection") check_enum(v, p, {"allow", "deny"}, problems);
+        else if (key == "nestedNamespaces" || key == "ttyInjection" || key == "groupSignals") check_enum(v, p, {"allow", "deny"}, problems);
         else if (key == "socketFamilies") check_families(v, p, problems);
         else if (key == "personality") check_enum(v, p, {"any", "linux"}, problems);
         else if (key == "debuggers" || key == "log") check_bool(v, p, problems);
@@ -437,6 +439,11 @@ Filter compile_uncached(const json& cfg) {
         // The kernel reads cmd as 32 bits: compare only those, or TIOCSTI | 1 << 32 passes.
         for (unsigned long long cmd : {(unsigned long long)TIOCSTI, (unsigned long long)TIOCLINUX})
             rs.deny_if("ioctl", s.errno_value, {Cond{1, kLow32, cmd, false}});
+    }
+    if (s.group_signal_deny) {
+        // kill(0, sig) reaches every process of the caller's process group, which the
+        // program shares with the caller outside its pid namespace. pid_t is 32 bits.
+        rs.deny_if("kill", s.errno_value, {Cond{0, kLow32, 0, false}});
     }
     if (s.families) {
         std::set<std::uint32_t> ok(s.families->begin(), s.families->end());

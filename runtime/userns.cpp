@@ -63,9 +63,11 @@ std::string diagnose_userns(int err) {
         return head + "this kernel has no user namespace support (CONFIG_USER_NS); use a kernel "
                       "built with it, or BURROW_ENGINE=proot";
     if (err == EPERM && under_seccomp())
-        return head + "a seccomp filter forbids it, as container runtimes' default profiles do; "
-                      "fix: run the container with user namespaces allowed (e.g. docker run "
-                      "--security-opt seccomp=unconfined), or use BURROW_ENGINE=proot";
+        return head + "a seccomp filter forbids it: burrow's builtin:sandbox denies nested "
+                      "namespaces (seccomp nestedNamespaces), and so do container runtimes' "
+                      "default profiles; fix: run this outside the sandbox, use a profile with "
+                      "\"nestedNamespaces\": \"allow\", or run the container with user "
+                      "namespaces allowed (e.g. docker run --security-opt seccomp=unconfined)";
     if (err == EPERM) {
         struct stat self_root{}, init_root{};
         if (::stat("/", &self_root) == 0 && ::stat("/proc/1/root/.", &init_root) == 0 &&

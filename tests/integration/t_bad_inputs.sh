@@ -78,4 +78,13 @@ for f in "$BAD"/*.json "$BAD"/*.case; do
 done
 expect_eq "bad: every case has an .expect file" "" "$orphans"
 
+# Empty paths (an unset variable) never mean the current directory.
+mkdir -p "$T_TMP/cwd-guard" && cd "$T_TMP/cwd-guard" || exit 1
+expect_err "bad: --bind with an empty SRC" 125 "--bind: SRC is empty (an unset variable?)" \
+    "$T_BURROW" --host-root --bind "" /mnt -- /bin/true
+expect_err "bad: --root ''" 125 "--root: DIR is empty (an unset variable?)" "$T_BURROW" --root "" -- /bin/true
+cd "$T_TMP" || exit 1
+expect_err "bad: --setenv with a slash names the option" 125 "command line: --setenv A/B: invalid variable name" \
+    "$T_BURROW" --setenv A/B x -- /bin/true
+
 done_testing

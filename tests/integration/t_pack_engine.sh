@@ -63,4 +63,20 @@ else
     fail "engine: nested max_user_namespaces=0" "cannot set up a user namespace without user namespaces here"
 fi
 
+# A pack entry run inside builtin:sandbox: nested namespaces are denied there, and so is
+# ptrace, so the proot fallback would only fail later: a 125 that says why, no fallback.
+LAYOUT=
+for d in bin lib lib64 sbin; do
+    if [ -L "/$d" ]; then LAYOUT="$LAYOUT --symlink $(readlink "/$d") /$d"
+    elif [ -d "/$d" ]; then LAYOUT="$LAYOUT --ro-bind /$d /$d"; fi
+done
+# shellcheck disable=SC2086
+expect_err "engine: inside builtin:sandbox, the diagnosis names the sandbox" 125 \
+    "burrow's builtin:sandbox denies nested namespaces" \
+    "$T_BURROW" --profile builtin:sandbox --ro-bind /usr /usr $LAYOUT --ro-bind "$D" /pack --chdir / -- /pack/bin/hello
+case $T_ERR in
+    *"no fallback: proot needs ptrace"*) ok "engine: ... and there is no proot fallback where ptrace is denied" ;;
+    *) fail "engine: ... and there is no proot fallback where ptrace is denied" "$(t_what)" ;;
+esac
+
 done_testing

@@ -10,10 +10,13 @@ if ! unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces' 2>/dev/null
     exit 0
 fi
 
+# The exact cause, not only the sysctl's name: a wrong diagnosis may mention it too.
+CAUSE="cannot create a user namespace: No space left on device: user namespaces are disabled on this host (user.max_user_namespaces=0); fix: \`sudo sysctl -w user.max_user_namespaces="
+
 limited() {
     unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"' sh "$@"
 }
-expect_err "userns: max_user_namespaces=0 gives 125 and names the sysctl" 125 "user.max_user_namespaces" \
+expect_err "userns: max_user_namespaces=0 gives 125 and names the sysctl" 125 "$CAUSE" \
     limited "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO"
 expect_eq "userns: max_user_namespaces=0: the program did not run" "" "$T_OUT"
 case $T_ERR in
@@ -25,11 +28,11 @@ case $T_ERR in
     *sysctl*) ok "userns: message says how to fix it" ;;
     *) fail "userns: message says how to fix it" "$(t_what)" ;;
 esac
-expect_err "userns: BURROW_ENGINE=userns: 125 and the sysctl" 125 "user.max_user_namespaces" \
+expect_err "userns: BURROW_ENGINE=userns: 125 and the sysctl" 125 "$CAUSE" \
     limited env BURROW_ENGINE=userns "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO"
-expect_err "userns: diagnosed with a profile too" 125 "user.max_user_namespaces" \
+expect_err "userns: diagnosed with a profile too" 125 "$CAUSE" \
     limited "$T_BURROW" --profile builtin:sandbox --chdir / -- /bin/true
-expect_err "userns: diagnosed with a pid namespace" 125 "user.max_user_namespaces" \
+expect_err "userns: diagnosed with a pid namespace" 125 "$CAUSE" \
     limited "$T_BURROW" --host-root --unshare-pid -- /bin/true
 # --print-plan and --check need no namespace: they still work.
 expect_status "userns: --print-plan works without user namespaces" 0 \

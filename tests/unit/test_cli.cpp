@@ -129,3 +129,28 @@ TEST_CASE("cli: --root uses an image directory with its own /dev, /tmp and /proc
     auto d = parse_cli({"--chdir", "/src", "--root", "/r", "sh"}, "/");
     CHECK(d.overlay["process"]["cwd"] == "/src");
 }
+
+TEST_CASE("cli: --close-fds and --keep-fd (repeatable), bad FD values named") {
+    auto c = parse_cli({"--close-fds", "--keep-fd", "7", "--keep-fd", "3", "x"}, "/");
+    CHECK(c.overlay["process"]["closeFds"] == true);
+    CHECK(c.overlay["process"]["keepFds"] == json({7, 3}));
+    for (const char* bad : {"2", "x", "", "70000", "5x"})
+        CHECK(error_of({"--keep-fd", bad, "x"}) ==
+              "--keep-fd " + std::string(bad) +
+                  ": FD must be a file descriptor number from 3 to 65535 (0, 1 and 2 are always kept)");
+}
+
+TEST_CASE("cli: an empty path is an error, never the current directory") {
+    const std::string tail = " is empty (an unset variable?); give a path, or . for the current directory";
+    CHECK(error_of({"--bind", "", "/data", "x"}) == "--bind: SRC" + tail);
+    CHECK(error_of({"--ro-bind", "/usr", "", "x"}) == "--ro-bind: DEST" + tail);
+    CHECK(error_of({"--root", "", "x"}) == "--root: DIR" + tail);
+    CHECK(error_of({"--profile", "", "x"}) == "--profile: FILE" + tail);
+    CHECK(error_of({"--tmpfs", "", "x"}) == "--tmpfs: DEST" + tail);
+}
+
+TEST_CASE("cli: --setenv records its option under the escaped JSON pointer") {
+    auto c = parse_cli({"--setenv", "A/B", "x", "--setenv", "C~D", "y", "z"}, "/");
+    CHECK(c.option_at.at("/process/env/set/A~1B") == "--setenv A/B");
+    CHECK(c.option_at.at("/process/env/set/C~0D") == "--setenv C~D");
+}

@@ -326,3 +326,15 @@ TEST_CASE("S: at most 50 problems are listed") {
     CHECK(m[49].rfind("/k49: unknown key \"k49\"", 0) == 0);
     CHECK(m[50] == "… and 10 more problems (only the first 50 are shown)");
 }
+
+TEST_CASE("process.closeFds and process.keepFds: types and ranges") {
+    TempDir dir;
+    CHECK(s_error(dir, kBase + "\"process\": {\"closeFds\": \"yes\"}") ==
+          "/process/closeFds: expected boolean, got string \"yes\"");
+    CHECK(s_error(dir, kBase + "\"process\": {\"keepFds\": 3}") ==
+          "/process/keepFds: expected an array of file descriptor numbers such as [3], got integer 3");
+    CHECK(s_error(dir, kBase + "\"process\": {\"keepFds\": [4, 2]}") ==
+          "/process/keepFds/1: a kept file descriptor is a number from 3 to 65535 (0, 1 and 2 are always kept), got 2");
+    CHECK(s_error(dir, kBase + "\"process\": {\"keepFds\": [\"3\"]}") ==
+          "/process/keepFds/0: expected an unsigned integer, got string \"3\"");
+}

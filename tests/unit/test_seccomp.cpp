@@ -186,7 +186,7 @@ TEST_CASE("seccomp validate: exact messages") {
     CHECK(one_problem(json::parse(R"({"denny":[]})")) ==
           R"(/security/seccomp/denny: unknown key "denny"; did you mean "deny"?)");
     CHECK(one_problem(json::parse(R"({"a/b":1})")) ==
-          R"(/security/seccomp/a~1b: unknown key "a/b"; valid keys: allow, architectures, baseline, debuggers, deny, errno, log, nestedNamespaces, newSyscalls, personality, socketFamilies, ttyInjection)");
+          R"(/security/seccomp/a~1b: unknown key "a/b"; valid keys: allow, architectures, baseline, debuggers, deny, errno, groupSignals, log, nestedNamespaces, newSyscalls, personality, socketFamilies, ttyInjection)");
     CHECK(one_problem(json::parse(R"({"baseline":"strict"})")) ==
           R"(/security/seccomp/baseline: expected one of "none", "default", got "strict")");
     CHECK(one_problem(json::parse(R"({"baseline":"defualt"})")) ==
@@ -271,6 +271,17 @@ TEST_CASE("seccomp compile: the default baseline denies everything DESIGN.md lis
     CHECK_FALSE(rule_matches(f, "clone", {CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
                                           CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID}));
     CHECK_FALSE(rule_matches(f, "clone", {CLONE_VM | CLONE_VFORK | SIGCHLD}));
+}
+
+TEST_CASE("seccomp compile: groupSignals denies kill(0, sig) only, on the low 32 bits of pid") {
+    const auto f = sc::compile(json::parse(R"({"groupSignals":"deny"})"));
+    CHECK(rule_matches(f, "kill", {0, SIGTERM}));
+    CHECK(rule_matches(f, "kill", {0xffffffff00000000ULL, SIGUSR1}));
+    CHECK_FALSE(rule_matches(f, "kill", {static_cast<std::uint64_t>(-1), SIGTERM}));  // all in the pid namespace
+    CHECK_FALSE(rule_matches(f, "kill", {42, SIGTERM}));
+    CHECK_FALSE(rule_matches(f, "kill", {static_cast<std::uint32_t>(-42), SIGTERM}));  // a group it can name
+    CHECK(rules_for(sc::compile(json::parse(R"({"baseline":"default"})")), "kill").size() == 1);
+    CHECK(rules_for(sc::compile(json::parse(R"({"baseline":"default","groupSignals":"allow"})")), "kill").empty());
 }
 
 TEST_CASE("seccomp compile: TIOCSTI and TIOCLINUX are matched on the low 32 bits of cmd") {
