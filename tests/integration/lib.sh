@@ -17,6 +17,8 @@
 #   t_children PID                       the pids of PID's children
 #   t_pids_matching TEXT                 pids whose command line contains TEXT
 #                                        (no procps needed; spaces stand for NULs)
+#   t_usr_layout                         options recreating /bin, /lib... (links into /usr,
+#                                        or binds) for a sandbox that binds /usr
 #   done_testing                         last line of every script: prints the counts
 # After check/expect_*, T_STATUS, T_OUT and T_ERR describe the command that ran.
 
@@ -125,6 +127,13 @@ t_pids_matching() {
     for _d in /proc/[0-9]*; do
         _c=$(tr '\0' ' ' < "$_d/cmdline" 2>/dev/null) || continue
         case $_c in *"$1"*) echo "${_d#/proc/}" ;; esac
+    done
+}
+
+t_usr_layout() {
+    for _d in bin sbin lib lib32 lib64; do
+        if [ -L "/$_d" ]; then printf ' --symlink %s /%s' "$(readlink "/$_d")" "$_d"
+        elif [ -d "/$_d" ]; then printf ' --ro-bind /%s /%s' "$_d" "$_d"; fi
     done
 }
 

@@ -22,11 +22,7 @@ chmod -R a+rX "$T_TMP/probes"
 HOST_PROBE=$T_TMP/probes/escape_probe
 
 # The host's /bin, /sbin, /lib* as they are here: symlinks into /usr, or directories.
-LAYOUT=
-for d in bin sbin lib lib32 lib64; do
-    if [ -L "/$d" ]; then LAYOUT="$LAYOUT --symlink $(readlink "/$d") /$d"
-    elif [ -d "/$d" ]; then LAYOUT="$LAYOUT --ro-bind /$d /$d"; fi
-done
+LAYOUT=$(t_usr_layout)
 
 # Grants: /rw (read-write), /ro (read-only, a file of ours in it), a store of ours at
 # /gnu/store, and another user's file at /other.

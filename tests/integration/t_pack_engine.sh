@@ -65,11 +65,7 @@ fi
 
 # A pack entry run inside builtin:sandbox: nested namespaces are denied there, and so is
 # ptrace, so the proot fallback would only fail later: a 125 that says why, no fallback.
-LAYOUT=
-for d in bin lib lib64 sbin; do
-    if [ -L "/$d" ]; then LAYOUT="$LAYOUT --symlink $(readlink "/$d") /$d"
-    elif [ -d "/$d" ]; then LAYOUT="$LAYOUT --ro-bind /$d /$d"; fi
-done
+LAYOUT=$(t_usr_layout)
 # shellcheck disable=SC2086
 expect_err "engine: inside builtin:sandbox, the diagnosis names the sandbox" 125 \
     "burrow's builtin:sandbox denies nested namespaces" \

@@ -4,11 +4,7 @@
 # whenever the kill lands during setup.
 . "$T_LIB"
 
-LAYOUT=
-for d in bin lib lib64 sbin; do
-    if [ -L "/$d" ]; then LAYOUT="$LAYOUT --symlink $(readlink "/$d") /$d"
-    elif [ -d "/$d" ]; then LAYOUT="$LAYOUT --ro-bind /$d /$d"; fi
-done
+LAYOUT=$(t_usr_layout)
 SB="$T_BURROW --profile builtin:sandbox --ro-bind /usr /usr $LAYOUT --chdir /"
 
 # M4: fds the caller left open do not reach the program unless kept.
