@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include "error.hpp"
@@ -71,12 +71,18 @@ constexpr std::array<std::string_view, 44> kOptions{
                 " (see burrow --help; put the command after -- if it starts with '-')");
 }
 
+// `v` as a whole decimal number from lo to hi, or nullopt.
+std::optional<std::uint32_t> decimal(const std::string& v, std::uint32_t lo, std::uint32_t hi) {
+    std::uint32_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < lo || n > hi) return std::nullopt;
+    return n;
+}
+
 std::uint32_t parse_id(const std::string& opt, const std::string& v) {
-    std::uint32_t id = 0;
-    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
-    if (ec != std::errc() || p != v.data() + v.size() || id == 4294967295u)
-        throw Error(opt + " " + v + ": expected a number from 0 to 4294967294");
-    return id;
+    auto id = decimal(v, 0, 4294967294u);
+    if (!id) throw Error(opt + " " + v + ": expected a number from 0 to 4294967294");
+    return *id;
 }
 
 class Parser {
@@ -280,12 +286,11 @@ private:
             std::string n = arg(a, 1, 0, "FD");
             json& k = cli_.overlay["process"]["keepFds"];
             if (k.is_null()) k = json::array();
-            char* end = nullptr;
-            long v = n.empty() ? -1 : std::strtol(n.c_str(), &end, 10);
-            if (!end || *end != '\0' || v < 3 || v > 65535)
+            auto v = decimal(n, 3, 65535);
+            if (!v)
                 throw Error("--keep-fd " + n + ": FD must be a file descriptor number from 3 to 65535 "
                             "(0, 1 and 2 are always kept)");
-            k.push_back(static_cast<std::uint64_t>(v));
+            k.push_back(static_cast<std::uint64_t>(*v));
             wrote("/process/keepFds/" + std::to_string(k.size() - 1), a + " " + n);
             return;
         }

@@ -43,6 +43,15 @@ Fd open_path(int dir, const std::string& name) {
 
 }  // namespace
 
+void make_entry(int dir, const std::string& name, Make what, unsigned mode, const std::string& shown) {
+    if (what == Make::file) {
+        Fd made(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0444));
+        if (!made && errno != EEXIST) throw Error("cannot create " + shown + " in the new root: " + errno_text(errno));
+    } else if (what == Make::dir && ::mkdirat(dir, name.c_str(), mode) != 0 && errno != EEXIST) {
+        throw Error("cannot create directory " + shown + " in the new root: " + errno_text(errno));
+    }
+}
+
 std::string read_link_fd(int fd) {
     char buf[PATH_MAX];
     ssize_t n = ::readlinkat(fd, "", buf, sizeof buf);
@@ -88,15 +97,7 @@ InRoot open_in_root(int root, const std::string& path, Make make, bool follow_la
             if (++creates > 2 * kMaxLinks + 64)  // only if something keeps removing what we made
                 throw Error(path + ": entries created in " + here + " keep disappearing");
             may_create(dir, here);
-            if (last && make == Make::file) {
-                Fd made(::openat(dir, c.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0444));
-                if (!made && errno != EEXIST)
-                    throw Error("cannot create " + joined(names) + (names.empty() ? "" : "/") + c +
-                                " in the new root: " + errno_text(errno));
-            } else if (::mkdirat(dir, c.c_str(), 0755) != 0 && errno != EEXIST) {
-                throw Error("cannot create directory " + joined(names) + (names.empty() ? "" : "/") + c +
-                            " in the new root: " + errno_text(errno));
-            }
+            make_entry(dir, c, last ? make : Make::dir, 0755, (names.empty() ? "/" : here + "/") + c);
             todo.push_front(c);  // open what was made (or raced in) like any other entry
             continue;
         }

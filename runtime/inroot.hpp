@@ -29,6 +29,10 @@ struct InRoot {
 InRoot open_in_root(int root, const std::string& path, Make make, bool follow_last,
                     const std::function<void(int dirfd, const std::string& dir_path)>& may_create);
 
+// Create `name` in directory `dir` as an empty 0444 file or a directory of `mode` (never
+// through a symlink: O_EXCL|O_NOFOLLOW, mkdirat); one that is already there is fine.
+void make_entry(int dir, const std::string& name, Make what, unsigned mode, const std::string& shown);
+
 // The target of the symlink open as O_PATH|O_NOFOLLOW on `fd`, bounded by PATH_MAX.
 std::string read_link_fd(int fd);
 

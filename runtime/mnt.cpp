@@ -349,7 +349,7 @@ private:
         else if (::fstat(src.get(), &st) != 0) return;
         if (S_ISLNK(st.st_mode)) {
             if (for_store) {  // e.g. a host /gnu that is a symlink: shadow it with a directory
-                mkdir_at(ddir, name, 0755, path);
+                make_entry(ddir, name, Make::dir, 0755, path);
                 return;
             }
             std::string target = read_link_fd(src.get());
@@ -358,7 +358,7 @@ private:
             return;
         }
         if (split && S_ISDIR(st.st_mode)) {
-            mkdir_at(ddir, name, st.st_mode & 07777, path);
+            make_entry(ddir, name, Make::dir, st.st_mode & 07777, path);
             Fd child(::openat(ddir, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!child) throw Error("cannot open " + path + " in the new root: " + errno_text(errno));
             for (const auto& e : list_dir(src.get(), path))
@@ -366,11 +366,11 @@ private:
             return;
         }
         bool dir = S_ISDIR(st.st_mode);
-        if (dir) mkdir_at(ddir, name, 0755, path);
-        else create_at(ddir, name, path);
-        InRoot at{Fd(), name, path, Fd(::openat(ddir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC))};
-        if (!at.fd) throw Error("cannot open " + path + " in the new root: " + errno_text(errno));
-        if (::mount(fd_path(src.get()).c_str(), fd_path(at.fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+        if (dir) make_entry(ddir, name, Make::dir, 0755, path);
+        else make_entry(ddir, name, Make::file, 0444, path);
+        Fd dst(::openat(ddir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        if (!dst) throw Error("cannot open " + path + " in the new root: " + errno_text(errno));
+        if (::mount(fd_path(src.get()).c_str(), fd_path(dst.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
             int err = errno;
             if (err == ENOENT) {  // vanished meanwhile
                 ::unlinkat(ddir, name.c_str(), dir ? AT_REMOVEDIR : 0);
@@ -389,16 +389,6 @@ private:
     }
 
     // ---- primitives ----------------------------------------------------------------
-
-    static void mkdir_at(int dir, const std::string& name, mode_t mode, const std::string& shown) {
-        if (::mkdirat(dir, name.c_str(), mode) != 0 && errno != EEXIST)
-            throw Error("cannot create directory " + shown + " in the new root: " + errno_text(errno));
-    }
-
-    static void create_at(int dir, const std::string& name, const std::string& shown) {
-        Fd fd(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0444));
-        if (!fd && errno != EEXIST) throw Error("cannot create " + shown + " in the new root: " + errno_text(errno));
-    }
 
     // Bind `src` (an fd or a path of ours) onto the mountpoint `at`, then return the new mount.
     Fd bind_onto(const std::string& src, const std::string& shown_src, const InRoot& at, bool recursive,
@@ -537,8 +527,8 @@ private:
                     fail(&op, "cannot recreate store symlink " + item + ": " + errno_text(errno));
                 continue;
             }
-            if (S_ISDIR(ist.st_mode)) mkdir_at(dir.get(), item, 0755, shown);
-            else create_at(dir.get(), item, shown);
+            if (S_ISDIR(ist.st_mode)) make_entry(dir.get(), item, Make::dir, 0755, shown);
+            else make_entry(dir.get(), item, Make::file, 0444, shown);
             InRoot to{Fd(), item, shown, Fd(::openat(dir.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC))};
             if (!to.fd) fail(&op, "cannot open " + shown + ": " + errno_text(errno));
             if (::mount(fd_path(from.get()).c_str(), fd_path(to.fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
@@ -599,12 +589,12 @@ private:
             std::string from = host(std::string("/dev/") + node);
             struct stat st{};
             if (::stat(from.c_str(), &st) != 0) continue;  // e.g. no /dev/tty in some containers
-            create_at(dev.get(), node, d + "/" + node);
+            make_entry(dev.get(), node, Make::file, 0444, d + "/" + node);
             bind_onto(from, std::string("/dev/") + node, in_dev(node), false, &op);
         }
-        mkdir_at(dev.get(), "shm", 01777, d + "/shm");
+        make_entry(dev.get(), "shm", Make::dir, 01777, d + "/shm");
         mount_tmpfs(in_dev("shm"), 01777, std::nullopt, MS_NOSUID | MS_NODEV, &op);
-        mkdir_at(dev.get(), "pts", 0755, d + "/pts");
+        make_entry(dev.get(), "pts", Make::dir, 0755, d + "/pts");
         InRoot pts = in_dev("pts");
         if (::mount("devpts", fd_path(pts.fd.get()).c_str(), "devpts", MS_NOSUID | MS_NOEXEC,
                     "newinstance,ptmxmode=0666,mode=620") != 0) {
