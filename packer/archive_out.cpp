@@ -57,6 +57,9 @@ la_ssize_t sink_write(archive* a, void* ctx, const void* buf, size_t len) {
     check_interrupted();
     std::string why = archive_error_string(a) ? archive_error_string(a) : "unknown libarchive error";
     if (sink && sink->err != 0) why = std::strerror(sink->err);
+    // libarchive's disk writer says only "Write failed"; the errno says why.
+    else if (const int err = archive_errno(a); err > 0 && why.find(std::strerror(err)) == std::string::npos)
+        why += std::string(": ") + std::strerror(err);
     throw Error(what + ": " + why, 1);
 }
 
@@ -212,32 +215,32 @@ void compress_file(const std::string& src, Compression c, int fd, const std::str
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot write " + out_name, &sink);
 }
 
-void write_directory(const std::vector<Node>& nodes, const std::string& dir, std::int64_t epoch,
-                     Progress* progress) {
+void write_directory(const std::vector<Node>& nodes, const std::string& dir, const std::string& out_name,
+                     std::int64_t epoch, Progress* progress) {
     ArchivePtr a(archive_write_disk_new());
     if (!a) throw Error("out of memory (archive_write_disk_new)", 1);
     archive_write_disk_set_options(a.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
                                                 ARCHIVE_EXTRACT_SECURE_SYMLINKS |
                                                 ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                                 ARCHIVE_EXTRACT_NO_OVERWRITE);
-    const std::string base = dir + "/";
+    const std::string base = dir + "/", shown = out_name + "/";
     if (progress) progress->phase("writing", nodes.size(), "files");
     for (const auto& n : nodes) {
         check_interrupted();
         EntryPtr e = make_entry(n, base + n.path, base, epoch);
         if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN)
-            archive_fail(a.get(), "cannot create " + base + n.path, nullptr);
+            archive_fail(a.get(), "cannot create " + shown + n.path, nullptr);
         if (n.type == Node::Type::file) {
             copy_contents(n, [&](const char* p, std::size_t len) {
                 if (archive_write_data(a.get(), p, len) < 0)
-                    archive_fail(a.get(), "cannot write " + base + n.path, nullptr);
+                    archive_fail(a.get(), "cannot write " + shown + n.path, nullptr);
             }, progress);
         }
         if (archive_write_finish_entry(a.get()) < ARCHIVE_WARN)
-            archive_fail(a.get(), "cannot write " + base + n.path, nullptr);
+            archive_fail(a.get(), "cannot write " + shown + n.path, nullptr);
         if (progress) progress->item_done();
     }
-    if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot finish " + dir, nullptr);
+    if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot finish " + out_name, nullptr);
 }
 
 TempOutput::TempOutput(const std::string& out, Format format)

@@ -30,9 +30,10 @@ void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t e
 // Writes the file `src` compressed with `c` (no container format) to fd.
 void compress_file(const std::string& src, Compression c, int fd, const std::string& out_name);
 
-// Creates the nodes below `dir` (which exists and is empty).
-void write_directory(const std::vector<Node>& nodes, const std::string& dir, std::int64_t epoch,
-                     Progress* progress);
+// Creates the nodes below `dir` (which exists and is empty); errors name the file as
+// below `out_name` (the directory `dir` becomes).
+void write_directory(const std::vector<Node>& nodes, const std::string& dir, const std::string& out_name,
+                     std::int64_t epoch, Progress* progress);
 
 // OUT is written under a temporary name (a file, or a directory for -f dir and -f oci) in its directory and renamed when complete; the
 // destructor removes the temporary (file or tree) unless commit() succeeded.

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "packer/fsutil.hpp"
+#include "packer/manifest.hpp"
 #include "packer/sha256.hpp"
 #include "packer/tree.hpp"
 #include "runtime/error.hpp"
@@ -187,7 +188,7 @@ Node inline_file(const std::string& path, const std::string& data) {
 }
 
 
-std::vector<Node> layout(const PackInputs& in, const std::string& manifest_text) {
+std::vector<Node> layout(const PackInputs& in) {
     NodeBuilder b;
     b.dir(kPackDir);
     {
@@ -210,7 +211,6 @@ std::vector<Node> layout(const PackInputs& in, const std::string& manifest_text)
         p.size = in.proot_size;
         b.add(std::move(p));
     }
-    b.add(inline_file(kManifestPath, manifest_text));
     if (!in.entries.empty()) {
         b.dir(kProfilesDir);
         b.dir("bin");
@@ -238,6 +238,23 @@ std::vector<Node> layout(const PackInputs& in, const std::string& manifest_text)
         b.add(std::move(n));
     }
     return b.finish();
+}
+
+std::vector<Node> pack_nodes(const PackInputs& in) {
+    std::vector<Node> nodes = layout(in);
+    auto insert = [&nodes](Node n) {
+        const auto at = std::upper_bound(nodes.begin(), nodes.end(), n.path,
+                                         [](const std::string& p, const Node& x) { return tree_less(p, x.path); });
+        nodes.insert(at, std::move(n));
+    };
+    std::vector<TreeRecord> records = pack_records(nodes);
+    const std::size_t count = records.size();
+    Node files = inline_file(kFileListPath, file_list_text(std::move(records)));
+    nlohmann::json m = make_manifest(in);
+    m["files"] = {{"path", kFileListPath}, {"sha256", files.sha256}, {"count", count}};
+    insert(std::move(files));
+    insert(inline_file(kManifestPath, json_text(m)));
+    return nodes;
 }
 
 }  // namespace burrow::pack

@@ -6,6 +6,7 @@
 //   .burrow/burrow            the static runtime
 //   .burrow/proot             with --proot
 //   .burrow/manifest.json     provenance (make_manifest)
+//   .burrow/files             every other member, hashed (manifest.hpp), for verify
 //   .burrow/profiles/NAME.json
 //   .burrow/slices/<item>/    --slice directories
 //   <DEST without '/'>/<item>/ the store items (e.g. gnu/store/<item>)
@@ -29,9 +30,10 @@ inline constexpr const char* kPackDir = ".burrow";
 inline constexpr const char* kRuntimePath = ".burrow/burrow";
 inline constexpr const char* kProotPath = ".burrow/proot";
 inline constexpr const char* kManifestPath = ".burrow/manifest.json";
+inline constexpr const char* kFileListPath = ".burrow/files";
 inline constexpr const char* kProfilesDir = ".burrow/profiles";
 inline constexpr const char* kSlicesDir = ".burrow/slices";
-inline constexpr int kManifestFormat = 1;
+inline constexpr int kManifestFormat = 2;
 
 struct PackSlice {
     ScannedItem item;
@@ -113,10 +115,14 @@ void add_item_nodes(NodeBuilder& b, const ScannedItem& item, const std::string& 
 // A regular file whose content is `data` (manifests, profiles, image metadata).
 Node inline_file(const std::string& path, const std::string& data);
 
-// All nodes in tree order, parents before children; identical non-empty files (same
-// contents and executable bit) after the first become hard links to it. Throws Error(1)
-// when two things claim one path (e.g. -S gnu=… next to the store) or a -S target is
-// not in the pack.
-std::vector<Node> layout(const PackInputs& in, const std::string& manifest_text);
+// All nodes but the manifest and the file list, in tree order, parents before children;
+// identical non-empty files (same contents and executable bit) after the first become
+// hard links to it. Throws Error(1) when two things claim one path (e.g. -S gnu=… next to
+// the store) or a -S target is not in the pack.
+std::vector<Node> layout(const PackInputs& in);
+
+// layout() plus .burrow/files (the records of every other member) and the manifest,
+// whose "files" names the list's hash and length.
+std::vector<Node> pack_nodes(const PackInputs& in);
 
 }  // namespace burrow::pack

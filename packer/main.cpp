@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
                 say("verify: " + cmd.target + ": " + std::to_string(r.problems.size()) + " difference(s) from its manifest");
                 return 1;
             }
-            std::cout << cmd.target << ": ok (" << r.items << " items, " << r.entries << " entries match the manifest)\n";
+            std::cout << cmd.target << ": ok (" << r.items << " items, " << r.entries << " entries, " << r.files
+                      << " files match the manifest)\n";
             return 0;
         }
         case Command::Kind::pack: {

@@ -117,8 +117,8 @@ one profile per entry. Unpack it anywhere and run ./bin/NAME.
   -h, --help                 this text
   -V, --version              the version
 
-  info PACK                  print the manifest of PACK (a tarball or a directory)
-  verify PACK                recompute every item's content hash; exit 1 on a difference
+  info PACK                  print the manifest of PACK (a tarball or a directory), checked
+  verify PACK                check every file of PACK against its manifest; exit 1 on a difference
 
 SOURCE_DATE_EPOCH sets the time stamp of every file and of the manifest (default 1).
 See burrow-pack(1).

@@ -371,6 +371,12 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
             return it;
         };
         in.items = closure(roots, scan, o.closure);
+        // A name becomes a path in the pack, a profile's item and a line of the manifest.
+        for (const auto& [name, it] : in.items)
+            if (const std::string why = name_problem(name); !why.empty())
+                throw Error("item " + shown_name(name) + " of the store " + store->src_given +
+                                ": cannot pack it: its name is not usable (" + why + "); rename it in the store",
+                            1);
         if (o.closure) {
             std::vector<std::string> lines;
             auto report = [&](const ScannedItem& it, const std::string& where) {
@@ -453,12 +459,11 @@ std::string run_pack(const PackOptions& o, const std::string& self_dir, Progress
     if (!to_stdout) out.emplace(o.output, o.format);
 
     const PackInputs in = gather_inputs(o, self_dir, epoch, progress);
-    const std::string manifest = json_text(make_manifest(in));
-    const std::vector<Node> nodes = layout(in, manifest);
+    const std::vector<Node> nodes = pack_nodes(in);
 
     if (to_stdout) write_tarball(nodes, o.compression, epoch, 1, "standard output", progress);
     else if (o.format == Format::tarball) write_tarball(nodes, o.compression, epoch, out->fd(), o.output, progress);
-    else write_directory(nodes, out->path(), epoch, progress);
+    else write_directory(nodes, out->path(), o.output, epoch, progress);
     check_interrupted();
     if (out) out->commit();
     if (progress) progress->finish();

@@ -1,5 +1,9 @@
 #include "packer/store_names.hpp"
 
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 namespace burrow::pack {
 
 bool is_base32_char(unsigned char c) {
@@ -79,6 +83,15 @@ std::string name_problem(std::string_view name) {
     }
     if (!valid_utf8(name)) return "it is not valid UTF-8";
     return {};
+}
+
+std::string shown_name(std::string_view name) {
+    const bool plain = !name.empty() && valid_utf8(name) && std::none_of(name.begin(), name.end(), [](char ch) {
+        const auto u = static_cast<unsigned char>(ch);
+        return u <= 0x20 || u == 0x7f || ch == '"';
+    });
+    return plain ? std::string(name)
+                 : nlohmann::json(std::string(name)).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace burrow::pack

@@ -28,6 +28,11 @@ std::string slice_item_name(std::string_view content_digest, std::string_view ba
 
 bool valid_utf8(std::string_view s);
 
+// A name as printed in a message: as is, or JSON-quoted when it is empty or holds a
+// space, a '"', a control character or invalid UTF-8 (so a hostile name cannot forge
+// lines of a report).
+std::string shown_name(std::string_view name);
+
 // A store item name or an entry name: one path component, not hidden, printable, UTF-8.
 // Returns the reason it is not valid, or empty.
 std::string name_problem(std::string_view name);

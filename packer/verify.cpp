@@ -2,8 +2,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <algorithm>
 #include <cerrno>
 #include <dirent.h>
+#include <fcntl.h>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,10 +17,11 @@
 
 #include "packer/fsutil.hpp"
 #include "packer/interrupt.hpp"
-#include "packer/item_scan.hpp"
 #include "packer/layout.hpp"
+#include "packer/manifest.hpp"
 #include "packer/progress.hpp"
 #include "packer/sha256.hpp"
+#include "packer/store_names.hpp"
 #include "packer/tree.hpp"
 #include "runtime/error.hpp"
 
@@ -31,24 +34,51 @@ struct ReadDeleter {
 };
 using ReadPtr = std::unique_ptr<archive, ReadDeleter>;
 
-// One entry of a pack, wherever it was read from.
+// One member of a pack, wherever it was read from.
 struct Seen {
-    char type = 'd';          // d f l ('f' with exec for executables) or '?'
-    bool exec = false;
+    TreeRecord::Type type = TreeRecord::Type::dir;
     std::string payload;      // sha256 hex / symlink target
     std::uint64_t size = 0;
 };
 
-std::string clean_member(std::string p) {
-    while (p.rfind("./", 0) == 0) p.erase(0, 2);
-    while (!p.empty() && p.back() == '/') p.pop_back();
-    return p == "." ? std::string() : p;
+// Everything in a pack: its members by relative path, what is wrong with members that
+// cannot be described (unsafe names, devices, set-id bits, repeats), and the text of
+// the manifest and the file list.
+struct Contents {
+    std::map<std::string, Seen> members;
+    std::vector<std::string> problems;
+    std::optional<std::string> manifest, file_list;
+};
+
+std::string shown(const std::string& name) { return shown_name(name); }
+
+// Which text a member's bytes are kept for, and its cap.
+std::string* kept_text(Contents& c, const std::string& path, std::uint64_t* cap) {
+    if (path == kManifestPath) { *cap = kManifestMaxBytes; return &c.manifest.emplace(); }
+    if (path == kFileListPath) { *cap = kFileListMaxBytes; return &c.file_list.emplace(); }
+    return nullptr;
 }
 
-bool is_dir_pack(const std::string& pack) {
-    struct stat st;
-    if (::stat(pack.c_str(), &st) != 0) throw_sys("cannot open the pack", pack, errno);
-    return S_ISDIR(st.st_mode);
+[[noreturn]] void too_big(const std::string& pack, const std::string& path, std::uint64_t cap) {
+    throw Error(pack + ": " + path + " is larger than " + std::to_string(cap >> 20) +
+                    " MiB; the pack is damaged or not made by burrow-pack",
+                1);
+}
+
+// Problems of the mode bits burrow-pack never writes.
+std::string mode_problem(unsigned perm) {
+    if (perm & 04000) return "has the setuid bit";
+    if (perm & 02000) return "has the setgid bit";
+    if (perm & 01000) return "has the sticky bit";
+    return {};
+}
+
+// ---- tarballs
+
+std::string clean_member(std::string p) {
+    while (p.rfind("./", 0) == 0) p.erase(0, 2);
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    return p == "." ? std::string() : p;
 }
 
 ReadPtr open_tarball(const std::string& pack) {
@@ -67,275 +97,444 @@ ReadPtr open_tarball(const std::string& pack) {
     throw Error("cannot read the pack " + pack + ": " + (why ? why : "not a tarball"), 1);
 }
 
-// Every entry of a tarball, with file contents hashed; the manifest's text on the side.
-std::map<std::string, Seen> read_tarball(const std::string& pack, std::string* manifest,
-                                         Progress* progress) {
+// Reads the data of the current entry: hashed, and appended to KEEP (up to CAP bytes).
+void read_data(archive* a, const std::string& pack, const std::string& path, Seen& s, std::string* keep,
+               std::uint64_t cap, Progress* progress) {
+    Sha256 h;
+    const void* buf;
+    size_t len;
+    la_int64_t off;
+    int r;
+    while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+        check_interrupted();
+        h.update(buf, len);
+        s.size += len;
+        if (keep) {
+            if (s.size > cap) too_big(pack, path, cap);
+            keep->append(static_cast<const char*>(buf), len);
+        }
+        if (progress) progress->bytes(len);
+    }
+    if (r != ARCHIVE_EOF) read_fail(a, pack);
+    s.payload = h.hex_digest();
+}
+
+const char* special_type(unsigned type) {
+    switch (type) {
+    case AE_IFCHR: return "a character device";
+    case AE_IFBLK: return "a block device";
+    case AE_IFIFO: return "a fifo";
+    case AE_IFSOCK: return "a socket";
+    default: return "not a file, directory or symlink";
+    }
+}
+
+Contents read_tarball(const std::string& pack, bool only_manifest, Progress* progress) {
     ReadPtr a = open_tarball(pack);
-    std::map<std::string, Seen> seen;
+    Contents c;
     archive_entry* e = nullptr;
     for (;;) {
         check_interrupted();
         const int r = archive_read_next_header(a.get(), &e);
         if (r == ARCHIVE_EOF) break;
         if (r < ARCHIVE_WARN) read_fail(a.get(), pack);
-        const std::string path = clean_member(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
-        if (path.empty()) continue;
+        const char* raw = archive_entry_pathname(e);
+        const std::string path = clean_member(raw ? raw : "");
+        if (raw && path.empty()) continue;   // "./", the directory it unpacks into
+        auto problem = [&](const std::string& why) { c.problems.push_back("member " + shown(path) + ": " + why); };
+        if (only_manifest) {
+            if (path != kManifestPath) continue;
+            if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e))
+                throw Error(pack + ": " + kManifestPath + " is not a regular file; the pack is damaged", 1);
+            if (archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > kManifestMaxBytes)
+                too_big(pack, kManifestPath, kManifestMaxBytes);
+            Seen s;
+            read_data(a.get(), pack, path, s, &c.manifest.emplace(), kManifestMaxBytes, nullptr);
+            return c;
+        }
+        if (const std::string why = member_name_problem(path); !why.empty()) {
+            problem("has " + why + "; unpacking it would write outside the pack or where the manifest cannot say");
+            continue;
+        }
+        if (c.members.count(path)) {
+            problem("appears twice (unpacking lets the second replace the first)");
+            continue;
+        }
+        if (const std::string why = mode_problem(archive_entry_perm(e)); !why.empty())
+            problem(why + "; burrow-pack never writes one");
         Seen s;
-        s.exec = (archive_entry_perm(e) & 0100) != 0;
         if (const char* hl = archive_entry_hardlink(e)) {
-            auto it = seen.find(clean_member(hl));
-            if (it == seen.end()) { s.type = '?'; s.payload = "hard link to a missing file"; }
-            else { s.type = 'f'; s.payload = it->second.payload; s.size = it->second.size; }
+            const std::string to = clean_member(hl);
+            auto it = c.members.find(to);
+            if (!member_name_problem(to).empty() || it == c.members.end() || it->second.type == TreeRecord::Type::dir ||
+                it->second.type == TreeRecord::Type::symlink) {
+                problem("a hard link to " + shown(to) + ", which is not an earlier file of the pack");
+                continue;
+            }
+            s = it->second;
+            // The link shares the file's inode, so the mode in its header is the file's.
+            s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
         } else {
             switch (archive_entry_filetype(e)) {
-            case AE_IFDIR: s.type = 'd'; break;
+            case AE_IFDIR: s.type = TreeRecord::Type::dir; break;
             case AE_IFLNK:
-                s.type = 'l';
+                s.type = TreeRecord::Type::symlink;
                 s.payload = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
                 break;
             case AE_IFREG: {
-                s.type = 'f';
-                Sha256 h;
-                const bool keep = manifest && path == kManifestPath;
-                const void* buf;
-                size_t len;
-                la_int64_t off;
-                int rr;
-                while ((rr = archive_read_data_block(a.get(), &buf, &len, &off)) == ARCHIVE_OK) {
-                    h.update(buf, len);
-                    s.size += len;
-                    if (keep) manifest->append(static_cast<const char*>(buf), len);
-                    if (progress) progress->bytes(len);
-                }
-                if (rr != ARCHIVE_EOF) read_fail(a.get(), pack);
-                s.payload = h.hex_digest();
+                s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
+                std::uint64_t cap = 0;
+                std::string* keep = kept_text(c, path, &cap);
+                if (keep && archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > cap)
+                    too_big(pack, path, cap);
+                read_data(a.get(), pack, path, s, keep, cap, progress);
                 break;
             }
-            default: s.type = '?'; s.payload = "not a file, directory or symlink"; break;
+            default:
+                problem(std::string("is ") + special_type(archive_entry_filetype(e)) +
+                        "; a pack holds only directories, files and symlinks");
+                continue;
             }
         }
-        seen[path] = std::move(s);
+        c.members.emplace(path, std::move(s));
     }
-    return seen;
-}
-
-nlohmann::json parse_manifest(const std::string& text, const std::string& pack) {
-    try {
-        nlohmann::json m = nlohmann::json::parse(text);
-        if (!m.is_object()) throw Error(pack + ": " + kManifestPath + " is not a JSON object", 1);
-        if (m.value("format", 0) != kManifestFormat)
-            throw Error(pack + ": " + kManifestPath + " has format " + m.value("format", nlohmann::json()).dump() +
-                            "; this burrow-pack reads format " + std::to_string(kManifestFormat),
-                        1);
-        return m;
-    } catch (const nlohmann::json::exception& ex) {
-        throw Error(pack + ": " + kManifestPath + " is not valid JSON: " + ex.what(), 1);
-    }
-}
-
-// Item records out of a tarball's entries: PATH and everything below it.
-std::vector<TreeRecord> records_below(const std::map<std::string, Seen>& seen, const std::string& base,
-                                      bool* found) {
-    std::vector<TreeRecord> out;
-    std::set<std::string> have;
-    auto add = [&](const std::string& rel, const Seen& s) {
-        TreeRecord r;
-        r.path = rel;
-        switch (s.type) {
-        case 'd': r.type = TreeRecord::Type::dir; break;
-        case 'l': r.type = TreeRecord::Type::symlink; r.payload = s.payload; break;
-        case 'f':
-            r.type = s.exec ? TreeRecord::Type::exec : TreeRecord::Type::file;
-            r.payload = s.payload;
-            r.size = s.size;
-            break;
-        default: r.type = TreeRecord::Type::file; r.payload = "?" + s.payload; break;
-        }
-        have.insert(rel);
-        out.push_back(std::move(r));
-    };
-    auto self = seen.find(base);
-    *found = self != seen.end();
-    if (*found) add("", self->second);
-    const std::string prefix = base + "/";
-    for (auto it = seen.lower_bound(prefix); it != seen.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-        *found = true;
-        add(it->first.substr(prefix.size()), it->second);
-    }
-    // Directories a tar tool left implicit.
+    // Directories a tar tool left implicit: unpacking creates them.
     std::vector<std::string> implied;
-    for (const auto& r : out)
-        for (auto slash = r.path.rfind('/'); slash != std::string::npos; slash = r.path.rfind('/', slash - 1)) {
-            implied.push_back(r.path.substr(0, slash));
-            if (slash == 0) break;
-        }
-    if (*found && !have.count("")) implied.push_back("");
-    for (const auto& d : implied)
-        if (have.insert(d).second) out.push_back(TreeRecord{d, TreeRecord::Type::dir, {}, 0});
-    return out;
+    for (const auto& [path, s] : c.members)
+        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+            if (!c.members.count(path.substr(0, slash))) implied.push_back(path.substr(0, slash));
+    for (const auto& d : implied) c.members.emplace(d, Seen{});
+    return c;
 }
 
-// Names directly below DIR (a directory in the pack).
-std::set<std::string> children(const std::map<std::string, Seen>* seen, const std::string& root,
-                               const std::string& dir) {
-    std::set<std::string> out;
-    if (seen) {
-        const std::string prefix = dir + "/";
-        for (auto it = seen->lower_bound(prefix); it != seen->end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-            const std::string rest = it->first.substr(prefix.size());
-            out.insert(rest.substr(0, rest.find('/')));
+// ---- unpacked directories, read through directory fds without following any link
+
+class DirReader {
+public:
+    DirReader(const std::string& pack, Contents& c, Progress* progress)
+        : pack_(pack), c_(c), progress_(progress), buf_(1 << 20, '\0') {}
+
+    void dir(int dfd, const std::string& rel, int depth) {
+        if (depth > 512) {
+            c_.problems.push_back("member " + shown(rel) + ": more than 512 directories deep");
+            return;
         }
-        return out;
+        const int dup = ::fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+        if (dup < 0) throw_sys("cannot read the directory", where(rel), errno);
+        DIR* d = ::fdopendir(dup);
+        if (d == nullptr) {
+            ::close(dup);
+            throw_sys("cannot read the directory", where(rel), errno);
+        }
+        std::vector<std::string> names;
+        errno = 0;
+        while (const dirent* e = ::readdir(d)) {
+            const std::string n = e->d_name;
+            if (n != "." && n != "..") names.push_back(n);
+        }
+        const int err = errno;
+        ::closedir(d);
+        if (err != 0) throw_sys("cannot read the directory", where(rel), err);
+        std::sort(names.begin(), names.end());
+        for (const auto& n : names) any(dfd, n, rel.empty() ? n : rel + "/" + n, depth);
     }
-    DIR* d = ::opendir(join_path(root, dir).c_str());
-    if (d == nullptr) return out;
-    while (const dirent* e = ::readdir(d)) {
-        const std::string n = e->d_name;
-        if (n != "." && n != "..") out.insert(n);
+
+private:
+    std::string where(const std::string& rel) const { return rel.empty() ? pack_ : join_path(pack_, rel); }
+
+    void any(int dfd, const std::string& name, const std::string& rel, int depth) {
+        check_interrupted();
+        struct stat st;
+        if (::fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) throw_sys("cannot read", where(rel), errno);
+        if (const std::string why = mode_problem(st.st_mode & 07777); !why.empty())
+            c_.problems.push_back("member " + shown(rel) + ": " + why + "; burrow-pack never writes one");
+        Seen s;
+        if (S_ISDIR(st.st_mode)) {
+            Fd sub(::openat(dfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!sub) throw_sys("cannot read the directory", where(rel), errno);
+            c_.members.emplace(rel, s);
+            dir(sub.get(), rel, depth + 1);
+            return;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            std::string t(static_cast<std::size_t>(st.st_size) + 2, '\0');
+            const ssize_t n = ::readlinkat(dfd, name.c_str(), t.data(), t.size());
+            if (n < 0) throw_sys("cannot read the symlink", where(rel), errno);
+            t.resize(static_cast<std::size_t>(n));
+            s.type = TreeRecord::Type::symlink;
+            s.payload = std::move(t);
+        } else if (S_ISREG(st.st_mode)) {
+            file(dfd, name, rel, st, s);
+        } else {
+            c_.problems.push_back("member " + shown(rel) + ": is " +
+                                  (S_ISCHR(st.st_mode)    ? "a character device"
+                                   : S_ISBLK(st.st_mode)  ? "a block device"
+                                   : S_ISFIFO(st.st_mode) ? "a fifo"
+                                                          : "a socket") +
+                                  "; a pack holds only directories, files and symlinks");
+            return;
+        }
+        c_.members.emplace(rel, std::move(s));
     }
-    ::closedir(d);
-    return out;
+
+    void file(int dfd, const std::string& name, const std::string& rel, const struct stat& st, Seen& s) {
+        // O_NONBLOCK: a fifo put there after the fstatat does not hang the read.
+        Fd fd(::openat(dfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        struct stat now;
+        if (!fd) throw_sys("cannot read", where(rel), errno);
+        if (::fstat(fd.get(), &now) != 0 || !S_ISREG(now.st_mode) || now.st_ino != st.st_ino)
+            throw Error(where(rel) + " changed while it was read; verify again when nothing writes the pack", 1);
+        s.type = (st.st_mode & S_IXUSR) ? TreeRecord::Type::exec : TreeRecord::Type::file;
+        std::uint64_t cap = 0;
+        std::string* keep = kept_text(c_, rel, &cap);
+        if (keep && static_cast<std::uint64_t>(st.st_size) > cap) too_big(pack_, rel, cap);
+        Sha256 h;
+        for (;;) {
+            const std::size_t n = read_some(fd.get(), buf_.data(), buf_.size(), where(rel));
+            if (n == 0) break;
+            h.update(buf_.data(), n);
+            s.size += n;
+            if (keep) {
+                if (s.size > cap) too_big(pack_, rel, cap);
+                keep->append(buf_.data(), n);
+            }
+            if (progress_) progress_->bytes(n);
+        }
+        s.payload = h.hex_digest();
+    }
+
+    const std::string& pack_;
+    Contents& c_;
+    Progress* progress_;
+    std::string buf_;
+};
+
+Fd open_dir_pack(const std::string& pack) {
+    Fd root(::open(pack.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw_sys("cannot open the pack", pack, errno);
+    return root;
 }
 
-// A pack member as Seen, from a directory (nullopt: absent).
-std::optional<Seen> stat_member(const std::string& root, const std::string& rel) {
-    const std::string p = join_path(root, rel);
+// The manifest of an unpacked pack, opened without following links and without blocking.
+std::string dir_manifest(const std::string& pack) {
+    const Fd root = open_dir_pack(pack);
+    const std::string none = pack + " is not a burrow pack: it has no " + kManifestPath;
+    Fd dot(::openat(root.get(), kPackDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dot) {
+        if (errno == ENOENT) throw Error(none, 1);
+        throw_sys("cannot open", join_path(pack, kPackDir), errno);
+    }
+    const char* base = kManifestPath + std::string_view(kPackDir).size() + 1;
+    Fd fd(::openat(dot.get(), base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) throw Error(none, 1);
+        if (errno == ELOOP) throw Error(pack + ": " + kManifestPath + " is a symlink, not the pack's manifest", 1);
+        throw_sys("cannot open", join_path(pack, kManifestPath), errno);
+    }
     struct stat st;
-    if (::lstat(p.c_str(), &st) != 0) return std::nullopt;
-    Seen s;
-    s.exec = (st.st_mode & S_IXUSR) != 0;
-    if (S_ISDIR(st.st_mode)) s.type = 'd';
-    else if (S_ISLNK(st.st_mode)) {
-        s.type = 'l';
-        std::string t(static_cast<std::size_t>(st.st_size) + 1, '\0');
-        const ssize_t n = ::readlink(p.c_str(), t.data(), t.size());
-        t.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
-        s.payload = t;
-    } else if (S_ISREG(st.st_mode)) {
-        s.type = 'f';
-        s.payload = sha256_of_file(p);
-        s.size = static_cast<std::uint64_t>(st.st_size);
-    } else s.type = '?';
-    return s;
+    if (::fstat(fd.get(), &st) != 0) throw_sys("cannot read", join_path(pack, kManifestPath), errno);
+    if (!S_ISREG(st.st_mode)) throw Error(pack + ": " + kManifestPath + " is not a regular file; the pack is damaged", 1);
+    if (static_cast<std::uint64_t>(st.st_size) > kManifestMaxBytes) too_big(pack, kManifestPath, kManifestMaxBytes);
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        const std::size_t n = read_some(fd.get(), buf, sizeof buf, join_path(pack, kManifestPath));
+        if (n == 0) break;
+        text.append(buf, n);
+        if (text.size() > kManifestMaxBytes) too_big(pack, kManifestPath, kManifestMaxBytes);
+    }
+    return text;
+}
+
+bool is_dir_pack(const std::string& pack) {
+    struct stat st;
+    if (::stat(pack.c_str(), &st) != 0) throw_sys("cannot open the pack", pack, errno);
+    return S_ISDIR(st.st_mode);
+}
+
+// ---- comparing
+
+const char* type_word(TreeRecord::Type t) {
+    switch (t) {
+    case TreeRecord::Type::dir: return "a directory";
+    case TreeRecord::Type::file: return "a file";
+    case TreeRecord::Type::exec: return "an executable file";
+    case TreeRecord::Type::symlink: return "a symlink";
+    }
+    return "?";
+}
+
+bool below(const std::string& path, const std::string& dir) {
+    return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+// Every record of the file list against the members, and every member the list lacks.
+// Below a missing or an extra directory only the directory is named.
+void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::string, Seen>& members,
+                   std::vector<std::string>& out) {
+    std::string missing_dir;
+    std::set<std::string> known = {kManifestPath, kFileListPath};
+    for (const auto& r : listed) {
+        known.insert(r.path);
+        if (!missing_dir.empty() && below(r.path, missing_dir)) continue;
+        const auto it = members.find(r.path);
+        if (it == members.end()) {
+            out.push_back(shown(r.path) + ": missing");
+            if (r.type == TreeRecord::Type::dir) missing_dir = r.path;
+            continue;
+        }
+        const Seen& s = it->second;
+        const bool file = r.type == TreeRecord::Type::file || r.type == TreeRecord::Type::exec;
+        const bool seen_file = s.type == TreeRecord::Type::file || s.type == TreeRecord::Type::exec;
+        if (file && seen_file) {
+            if (s.payload != r.payload) out.push_back(shown(r.path) + ": changed (sha256 " + r.payload + ", found " + s.payload + ")");
+            else if (s.type != r.type)
+                out.push_back(shown(r.path) + (r.type == TreeRecord::Type::exec ? ": lost its executable bit" : ": became executable"));
+        } else if (s.type != r.type) {
+            out.push_back(shown(r.path) + ": is " + type_word(s.type) + ", the manifest lists " + type_word(r.type));
+        } else if (r.type == TreeRecord::Type::symlink && s.payload != r.payload) {
+            out.push_back(shown(r.path) + ": a symlink to " + shown(s.payload) + ", the manifest lists " + shown(r.payload));
+        }
+    }
+    std::string extra_dir;
+    for (const auto& [path, s] : members) {
+        if (known.count(path)) continue;
+        if (!extra_dir.empty() && below(path, extra_dir)) continue;
+        out.push_back(shown(path) + ": in the pack but not in the manifest");
+        if (s.type == TreeRecord::Type::dir) extra_dir = path;
+    }
+}
+
+// Item records out of the members: PATH and everything below it.
+std::vector<TreeRecord> records_below(const std::map<std::string, Seen>& members, const std::string& base, bool* found) {
+    std::vector<TreeRecord> out;
+    auto self = members.find(base);
+    *found = self != members.end();
+    if (*found) out.push_back(TreeRecord{"", self->second.type, self->second.payload, self->second.size});
+    const std::string prefix = base + "/";
+    for (auto it = members.lower_bound(prefix); it != members.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+        out.push_back(TreeRecord{it->first.substr(prefix.size()), it->second.type, it->second.payload, it->second.size});
+    return out;
 }
 
 }  // namespace
 
 std::string manifest_text_of(const std::string& pack) {
+    std::string text;
     if (is_dir_pack(pack)) {
-        const std::string p = join_path(pack, kManifestPath);
-        if (!path_exists(p)) throw Error(pack + " is not a burrow pack: it has no " + kManifestPath, 1);
-        return read_file(p);
+        text = dir_manifest(pack);
+    } else {
+        Contents c = read_tarball(pack, true, nullptr);
+        if (!c.manifest) throw Error(pack + " is not a burrow pack: it has no " + std::string(kManifestPath), 1);
+        text = std::move(*c.manifest);
     }
-    ReadPtr a = open_tarball(pack);
-    archive_entry* e = nullptr;
-    for (;;) {
-        const int r = archive_read_next_header(a.get(), &e);
-        if (r == ARCHIVE_EOF) break;
-        if (r < ARCHIVE_WARN) read_fail(a.get(), pack);
-        const char* name = archive_entry_pathname(e);
-        if (!name || clean_member(name) != kManifestPath) continue;
-        std::string text;
-        const void* buf;
-        size_t len;
-        la_int64_t off;
-        int rr;
-        while ((rr = archive_read_data_block(a.get(), &buf, &len, &off)) == ARCHIVE_OK)
-            text.append(static_cast<const char*>(buf), len);
-        if (rr != ARCHIVE_EOF) read_fail(a.get(), pack);
-        return text;
-    }
-    throw Error(pack + " is not a burrow pack: it has no " + std::string(kManifestPath), 1);
+    (void)parse_manifest(text, pack);
+    return text;
 }
 
 VerifyResult verify_pack(const std::string& pack, Progress* progress) {
     VerifyResult res;
-    const bool dir = is_dir_pack(pack);
-    std::map<std::string, Seen> seen;
-    std::string manifest_text;
-    if (dir) {
-        manifest_text = manifest_text_of(pack);
+    Contents c;
+    if (progress) progress->phase("reading", 0, "files");
+    if (is_dir_pack(pack)) {
+        // The manifest first: a directory that is not a pack is not walked.
+        (void)dir_manifest(pack);
+        const Fd root = open_dir_pack(pack);
+        DirReader(pack, c, progress).dir(root.get(), "", 0);
     } else {
-        if (progress) progress->phase("reading", 0, "items");
-        seen = read_tarball(pack, &manifest_text, progress);
-        if (!seen.count(kManifestPath))
-            throw Error(pack + " is not a burrow pack: it has no " + std::string(kManifestPath), 1);
+        c = read_tarball(pack, false, progress);
     }
-    const nlohmann::json m = parse_manifest(manifest_text, pack);
-    auto member = [&](const std::string& rel) -> std::optional<Seen> {
-        if (dir) return stat_member(pack, rel);
-        auto it = seen.find(rel);
-        if (it == seen.end()) return std::nullopt;
-        return it->second;
-    };
+    if (!c.manifest) throw Error(pack + " is not a burrow pack: it has no " + std::string(kManifestPath), 1);
+    const nlohmann::json m = parse_manifest(*c.manifest, pack);
     auto problem = [&](std::string s) { res.problems.push_back(std::move(s)); };
+    for (auto& p : c.problems) problem(std::move(p));
+    auto member = [&](const std::string& rel) -> const Seen* {
+        auto it = c.members.find(rel);
+        return it == c.members.end() ? nullptr : &it->second;
+    };
 
-    try {
-        // The runtime (and proot).
-        for (const char* key : {"runtime", "proot"}) {
-            if (!m.contains(key) || m[key].is_null()) continue;
-            const std::string path = m[key].value("path", std::string(key) == "runtime" ? kRuntimePath : kProotPath);
-            const auto s = member(path);
-            if (!s) problem(std::string(key) + " " + path + ": missing");
-            else if (s->type != 'f' || s->payload != m[key].at("sha256").get<std::string>())
-                problem(std::string(key) + " " + path + ": content differs from the manifest (sha256 " +
-                        m[key].at("sha256").get<std::string>() + ", found " + (s->type == 'f' ? s->payload : "not a file") + ")");
-        }
+    // Every member against the file list, which the manifest hashes.
+    bool files_checked = false;
+    if (!m.contains("files")) {
+        problem(std::string(kManifestPath) + " has no \"files\" (an image's manifest?); the pack's members cannot be checked");
+    } else if (const Seen* f = member(kFileListPath); !f || f->type != TreeRecord::Type::file) {
+        problem(std::string(kFileListPath) + ": missing; the pack's members cannot be checked");
+    } else if (f->payload != m["files"]["sha256"].get<std::string>()) {
+        problem(std::string(kFileListPath) + ": changed (sha256 " + m["files"]["sha256"].get<std::string>() + ", found " +
+                f->payload + "); the pack's members cannot be checked");
+    } else {
+        const std::vector<TreeRecord> listed = parse_file_list(*c.file_list, pack);
+        if (listed.size() != m["files"]["count"].get<std::uint64_t>())
+            problem(std::string(kFileListPath) + ": " + std::to_string(listed.size()) + " records, the manifest says " +
+                    m["files"]["count"].dump());
+        compare_files(listed, c.members, res.problems);
+        res.files = listed.size();
+        files_checked = true;
+    }
 
-        // Items.
-        const auto& items = m.at("items");
-        if (progress) progress->phase("verifying", items.size(), "items");
-        std::map<std::string, std::set<std::string>> listed;   // directory → item names
-        for (const auto& it : items) {
-            check_interrupted();
-            const std::string name = it.at("name").get<std::string>();
-            const std::string path = it.at("path").get<std::string>();
-            const std::string want = it.at("sha256").get<std::string>();
-            listed[dirname_of(path)].insert(basename_of(path));
-            std::vector<TreeRecord> records;
-            bool found = false;
-            if (dir) {
-                if (path_exists(join_path(pack, path))) {
-                    found = true;
-                    records = scan_item(name, join_path(pack, path), nullptr, progress).records;
-                }
-            } else {
-                records = records_below(seen, path, &found);
-            }
-            ++res.items;
-            if (progress) progress->item_done();
-            if (!found) { problem("item " + name + ": missing (" + path + " is not in the pack)"); continue; }
-            const ItemDigest d = digest_records(records);
-            if (d.sha256 != want)
-                problem("item " + name + ": content differs from the manifest (" + path + ": sha256 " + want +
-                        ", found " + d.sha256 + ")");
-            else if (d.size != it.at("size").get<std::uint64_t>())
-                problem("item " + name + ": size differs from the manifest");
-        }
-        // Items nobody listed, in the directories that hold items.
-        for (const auto& [d, names] : listed)
-            for (const auto& c : children(dir ? nullptr : &seen, pack, d))
-                if (!names.count(c)) problem(d + "/" + c + ": in the pack but not in the manifest");
+    // The runtime (and proot).
+    for (const char* key : {"runtime", "proot"}) {
+        if (!m.contains(key) || m[key].is_null()) continue;
+        const std::string path = m[key]["path"].get<std::string>();
+        const std::string want = m[key]["sha256"].get<std::string>();
+        const Seen* s = member(path);
+        if (!s) problem(std::string(key) + " " + path + ": missing");
+        else if (s->type != TreeRecord::Type::exec || s->payload != want)
+            problem(std::string(key) + " " + path + ": content differs from the manifest (sha256 " + want + ", found " +
+                    (s->type == TreeRecord::Type::exec ? s->payload : type_word(s->type)) + ")");
+    }
 
-        // Entries: bin/NAME → ../.burrow/burrow and a profile.
-        for (const auto& e : m.at("entries")) {
-            const std::string name = e.at("name").get<std::string>();
-            const std::string profile = e.value("profile", std::string(kProfilesDir) + "/" + name + ".json");
-            ++res.entries;
-            const auto link = member("bin/" + name);
-            if (!link || link->type != 'l' || link->payload != "../.burrow/burrow")
-                problem("entry " + name + ": bin/" + name + " is not the symlink ../.burrow/burrow");
-            const auto p = member(profile);
-            if (!p || p->type != 'f') problem("entry " + name + ": its profile " + profile + " is missing");
+    // Items, by their content hash.
+    const auto& items = m["items"];
+    if (progress) progress->phase("verifying", items.size(), "items");
+    std::map<std::string, std::set<std::string>> listed;   // directory → item names
+    for (const auto& it : items) {
+        check_interrupted();
+        const std::string name = it["name"].get<std::string>();
+        const std::string path = it["path"].get<std::string>();
+        const std::string want = it["sha256"].get<std::string>();
+        listed[dirname_of(path)].insert(basename_of(path));
+        bool found = false;
+        std::vector<TreeRecord> records = records_below(c.members, path, &found);
+        ++res.items;
+        if (progress) progress->item_done();
+        if (!found) { problem("item " + name + ": missing (" + path + " is not in the pack)"); continue; }
+        const ItemDigest d = digest_records(records);
+        if (d.sha256 != want)
+            problem("item " + name + ": content differs from the manifest (" + path + ": sha256 " + want + ", found " +
+                    d.sha256 + ")");
+        else if (d.size != it["size"].get<std::uint64_t>())
+            problem("item " + name + ": size differs from the manifest");
+    }
+    // Items nobody listed, in the directories that hold items (the file list names them
+    // when it could be checked).
+    for (const auto& [d, names] : listed) {
+        if (files_checked) break;
+        const std::string prefix = d + "/";
+        for (auto it = c.members.lower_bound(prefix); it != c.members.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            const std::string rest = it->first.substr(prefix.size());
+            if (rest.find('/') == std::string::npos && !names.count(rest))
+                problem(shown(it->first) + ": an item in the pack but not in the manifest");
         }
-        for (const auto& l : m.at("links")) {
-            const std::string link = l.at("link").get<std::string>();
-            const auto s = member(link);
-            if (!s || s->type != 'l' || s->payload != l.at("target").get<std::string>())
-                problem("link " + link + ": not the symlink to " + l.at("target").get<std::string>());
-        }
-    } catch (const nlohmann::json::exception& ex) {
-        throw Error(pack + ": " + kManifestPath + " is malformed: " + ex.what(), 1);
+    }
+
+    // Entries: bin/NAME → ../.burrow/burrow and a profile.
+    for (const auto& e : m["entries"]) {
+        const std::string name = e["name"].get<std::string>();
+        ++res.entries;
+        const Seen* link = member("bin/" + name);
+        if (!link || link->type != TreeRecord::Type::symlink || link->payload != "../.burrow/burrow")
+            problem("entry " + name + ": bin/" + name + " is not the symlink ../.burrow/burrow");
+        if (e["profile"].is_null()) continue;
+        const std::string profile = e["profile"].get<std::string>();
+        const Seen* p = member(profile);
+        if (!p || p->type != TreeRecord::Type::file) problem("entry " + name + ": its profile " + profile + " is missing");
+    }
+    for (const auto& l : m["links"]) {
+        const std::string link = l["link"].get<std::string>();
+        const Seen* s = member(link);
+        if (!s || s->type != TreeRecord::Type::symlink || s->payload != l["target"].get<std::string>())
+            problem("link " + link + ": not the symlink to " + l["target"].get<std::string>());
     }
     return res;
 }

@@ -11,15 +11,19 @@ class Progress;
 
 struct VerifyResult {
     std::vector<std::string> problems;   // one line each, naming the item or file
-    std::size_t items = 0, entries = 0;
+    std::size_t items = 0, entries = 0, files = 0;
 };
 
-// The bytes of PACK's .burrow/manifest.json. Throws Error(1) when PACK is not a pack.
+// The bytes of PACK's .burrow/manifest.json, after checking them (manifest.hpp). Throws
+// Error(1) when PACK is not a pack or its manifest is not one burrow-pack wrote: too
+// large, not a regular file, not JSON, not of this format or shape.
 std::string manifest_text_of(const std::string& pack);
 
-// Recomputes every item's content hash (and the runtime's, the entries' links and
-// profiles, the -S links) and lists every difference; items present in the pack's store
-// but absent from the manifest are differences too.
+// Reads every member of PACK and lists every difference from its manifest: members the
+// file list (.burrow/files, hashed by the manifest) lacks, misses or lists otherwise;
+// names that are absolute or have "..", devices, fifos, set-id bits and repeated members;
+// every item's content hash, the runtime's, the entries' links and profiles, the -S
+// links. Throws Error(1) when PACK is not a pack or its manifest is damaged.
 VerifyResult verify_pack(const std::string& pack, Progress* progress);
 
 }  // namespace burrow::pack

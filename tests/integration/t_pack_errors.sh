@@ -122,8 +122,32 @@ if unshare -Urm true 2>/dev/null; then
         *) fail "full disk: the message says so" "$(t_what)" ;;
     esac
     expect_eq "full disk: no temporary file, OUT untouched" "$(printf 'files: p.tar.gz \nold: old pack')" "$T_OUT"
+    # -f dir: libarchive's disk writer says only "Write failed"; the message adds the
+    # file (as named under OUT) and the reason.
+    t_run unshare -Urm sh -c '
+        mount -t tmpfs -o size=256k tmpfs "$1" || exit 99
+        shift
+        "$@"; rc=$?
+        echo "files: $(ls -A "$0" | tr "\n" " ")"
+        exit $rc' "$T_TMP/small" "$T_TMP/small" \
+        "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -f dir -o "$T_TMP/small/d"
+    expect_eq "full disk, -f dir: status 1" 1 "$T_STATUS"
+    case $T_ERR in
+        *"burrow-pack: cannot write $T_TMP/small/d/"*": Write failed: No space left on device"*) ok "full disk, -f dir: names the file and the reason" ;;
+        *) fail "full disk, -f dir: names the file and the reason" "$(t_what)" ;;
+    esac
+    expect_eq "full disk, -f dir: no temporary directory" "files: " "$T_OUT"
 else
     fail "full disk: a private tmpfs" "unshare -Urm is not possible here: $(unshare -Urm true 2>&1)"
 fi
+
+# --- A store item whose name holds a control character: refused, the name shown escaped.
+mkdir -p "$T_TMP/cstore/$(printf 'evil\nitem')" "$T_TMP/out3"
+echo hi > "$T_TMP/cstore/$(printf 'evil\nitem')/f"
+expect_err "names: an item name with a newline is refused" 1 \
+    'item "evil\nitem" of the store '"$T_TMP/cstore"': cannot pack it: its name is not usable (it contains a control character)' \
+    "$T_PACK" --store "$T_TMP/cstore:/gnu/store" "$(printf 'evil\nitem')" -o "$T_TMP/out3/p.tar"
+expect_eq "names: the message is one line" 1 "$(printf '%s\n' "$T_ERR" | wc -l)"
+expect_eq "names: no output" "" "$(ls -A "$T_TMP/out3")"
 
 done_testing

@@ -3,6 +3,7 @@
 // nothing behind.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <dirent.h>
 #include <filesystem>
 #include <fstream>
@@ -154,11 +155,14 @@ TEST_CASE("pack roundtrip: the directory format holds the same files, and verify
 
     std::ofstream(d + "/gnu/store/" + kData + "/share/msg", std::ios::app) << "!";
     const VerifyResult r = verify_pack(d, nullptr);
-    REQUIRE(r.problems.size() == 1);
-    CHECK(r.problems[0].find("item " + kData + ": content differs") == 0);
+    REQUIRE(r.problems.size() == 2);   // the file, then its item
+    CHECK(r.problems[0].find("gnu/store/" + kData + "/share/msg: changed (sha256 ") == 0);
+    CHECK(r.problems[1].find("item " + kData + ": content differs") == 0);
 
     ::chmod((d + "/gnu/store/" + kSh + "/bin/sh").c_str(), 0644);   // the executable bit counts
-    CHECK(verify_pack(d, nullptr).problems.size() == 2);
+    const VerifyResult r2 = verify_pack(d, nullptr);
+    REQUIRE(r2.problems.size() == 4);
+    CHECK(std::count(r2.problems.begin(), r2.problems.end(), "gnu/store/" + kSh + "/bin/sh: lost its executable bit") == 1);
 
     // -f dir never replaces an existing directory.
     CHECK_THROWS_WITH_AS(run_pack(f.options({"-f", "dir", "-o", d}), f.root, nullptr),
