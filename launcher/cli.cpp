@@ -50,14 +50,14 @@ size_t distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-constexpr std::array<std::string_view, 44> kOptions{
+constexpr std::array<std::string_view, 45> kOptions{
     "--profile", "--host-root", "--store", "--bind", "--ro-bind", "--dev-bind", "--bind-try",
     "--ro-bind-try", "--dev-bind-try", "--tmpfs", "--proc", "--dev", "--dir", "--symlink",
     "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
     "--unshare-cgroup", "--unshare-all", "--share-net", "--uid", "--gid", "--hostname",
     "--chdir", "--setenv", "--unsetenv", "--clearenv", "--die-with-parent", "--new-session",
     "--close-fds", "--keep-fd",
-    "--print-plan", "--check", "--seccomp-groups", "--help", "--version", "--unshare-user-try",
+    "--print-plan", "--check", "--seccomp-groups", "--list-profiles", "--help", "--version", "--unshare-user-try",
     "--unshare-cgroup-try", "--ro-host-root", "-h", "--root", "--root-rw"};
 
 [[noreturn]] void unknown_option(const std::string& opt) {
@@ -159,6 +159,7 @@ private:
         if (a == "--version") { cli_.version = true; return; }
         if (a == "--print-plan") { cli_.print_plan = true; return; }
         if (a == "--check") { cli_.check = true; return; }
+        if (a == "--list-profiles") { cli_.list_profiles = true; return; }
         if (a == "--seccomp-groups") {
             cli_.seccomp_groups = true;
             if (i_ < argv_.size() && !argv_[i_].empty() && argv_[i_][0] == '@') cli_.seccomp_group = argv_[i_++];
@@ -168,7 +169,8 @@ private:
             const std::string& f = nonempty(a, "FILE", arg(a, 1, 0, "FILE or builtin:NAME"));
             if (cli_.profile) throw Error("--profile given twice (" + *cli_.profile + ", " + f +
                                           "); combine profiles with \"extends\" instead");
-            cli_.profile = f.rfind("builtin:", 0) == 0 ? f : absolute(f, cwd_);
+            // A name (no '/') is looked up later (profile_search.hpp); a path is made absolute.
+            cli_.profile = f.rfind("builtin:", 0) == 0 || f.find('/') == std::string::npos ? f : absolute(f, cwd_);
             return;
         }
         if (a == "--host-root" || a == "--host-root=rw" || a == "--host-root=ro" || a == "--ro-host-root") {
@@ -313,7 +315,7 @@ Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd) {
 
 const char* help_text() {
     return R"(usage: burrow [OPTIONS] [--] COMMAND [ARG...]
-       burrow --profile FILE|builtin:NAME [OPTIONS] [--] [ARG...]
+       burrow --profile FILE|NAME|builtin:NAME [OPTIONS] [--] [ARG...]
 
 Run COMMAND in its own filesystem view, inside new user and mount namespaces, as an
 ordinary user. With a profile whose process.exec is set, every ARG goes to that program.
@@ -322,6 +324,9 @@ an empty read-only tmpfs: add --host-root, --store and binds.
 
 Profile and plan:
   --profile FILE|builtin:NAME  start from this profile (builtin:pack, builtin:sandbox)
+  --profile NAME               NAME.json from ~/.config/burrow/profiles, /etc/burrow/profiles
+                               or PREFIX/share/burrow/profiles (never from the cwd)
+  --list-profiles              list the profiles found by name, and the built-in ones
   --print-plan                 print the resolved plan as JSON and exit; run nothing
   --check                      validate the profile and the host paths it needs; run nothing
   --seccomp-groups [@NAME]     list the seccomp syscall groups (or one group's members)

@@ -22,6 +22,7 @@
 #include "pack_entry.hpp"
 #include "plan.hpp"
 #include "profile_load.hpp"
+#include "profile_search.hpp"
 #include "seccomp.hpp"
 
 extern char** environ;
@@ -213,6 +214,18 @@ int run(int argc, char** argv) {
             return 0;
         }
         pack_root = pack_root_of_runtime();
+        if (cli.list_profiles || (cli.profile && is_profile_name(*cli.profile))) {
+            ProfileSearch search;
+            search.cwd = cwd;
+            if (const char* x = std::getenv("XDG_CONFIG_HOME")) search.xdg_config_home = x;
+            if (const char* h = std::getenv("HOME")) search.home = h;
+            if (const auto& exe = self_exe()) search.exe_dir = dirname_of(*exe);
+            if (cli.list_profiles) {
+                std::fputs(list_profiles_text(list_profiles(search), search).c_str(), stdout);
+                return 0;
+            }
+            cli.profile = find_profile(*cli.profile, search);
+        }
     }
 
     if (!entry && pack_root && !cli.profile && cli.args.empty() && !cli.check && !cli.print_plan)

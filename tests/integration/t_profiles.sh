@@ -17,9 +17,10 @@ prof() { _p=$1; shift; "$T_BURROW" --profile "$PROF/$_p.json" "$@"; }
 for p in archiver build offline untrusted; do
     expect_out "$p: the profile passes --check" "ok: $PROF/$p.json" sh -c '"$1" --check --profile "$2" | cut -d: -f1-2' \
         sh "$T_BURROW" "$PROF/$p.json"
-    # The form each profile's header shows ("Use: burrow --profile P.json -- COMMAND").
+    # The form of each profile's header ("Use: burrow --profile P -- COMMAND"), by path here;
+    # by name from an installed prefix in t_profiles_installed.sh.
     mkdir -p "$T_TMP/use"
-    expect_out "$p: the header's usage form 'burrow --profile $p.json -- COMMAND' works" "used" \
+    expect_out "$p: burrow --profile FILE -- COMMAND works" "used" \
         in_dir "$T_TMP/use" "$T_BURROW" --profile "$PROF/$p.json" -- /bin/echo used
 done
 

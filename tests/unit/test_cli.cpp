@@ -72,8 +72,11 @@ TEST_CASE("cli: ids, hostname, chdir, process switches, profile") {
     CHECK(c.overlay["process"]["dieWithParent"] == true);
     CHECK(c.overlay["process"]["newSession"] == true);
     CHECK(c.overlay["process"]["env"]["clear"] == true);
-    CHECK(*c.profile == "/etc/burrow/p.json");
+    CHECK(*c.profile == "p.json");   // a name: looked up by the launcher (profile_search.hpp)
+    CHECK(*parse_cli({"--profile", "./p.json"}, "/etc/burrow").profile == "/etc/burrow/./p.json");
+    CHECK(*parse_cli({"--profile", "d/p.json"}, "/etc").profile == "/etc/d/p.json");
     CHECK(*parse_cli({"--profile", "builtin:sandbox"}, "/x").profile == "builtin:sandbox");
+    CHECK(parse_cli({"--list-profiles"}, "/x").list_profiles);
 }
 
 TEST_CASE("cli: bad options name the option and how to fix it") {

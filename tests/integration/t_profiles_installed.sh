@@ -1,0 +1,87 @@
+# Profiles by name from a real `make install PREFIX=…` (of the binaries under test): the
+# README's archiver example verbatim, --list-profiles, the search order, and that a name
+# never picks up a profile planted in the current directory.
+. "$T_LIB"
+
+BDIR=${T_BURROW%/*}
+PREFIX=$T_TMP/prefix
+# -o all: install what is built (the binaries under test), do not build.
+check "install: make install PREFIX=…" make -s -C "$T_SRC" -o all install BUILD="$BDIR" PREFIX="$PREFIX"
+B=$PREFIX/bin/burrow
+H=$T_TMP/home
+mkdir -p "$H/incoming"
+export HOME="$H"
+unset XDG_CONFIG_HOME
+
+# --list-profiles: the built-in bases, then every installed profile with its description.
+t_run "$B" --list-profiles
+expect_eq "list: status 0" 0 "$T_STATUS"
+for p in archiver build offline untrusted; do
+    case $T_OUT in
+        *"
+$p "*"[$PREFIX/share/burrow/profiles/$p.json]"*) ok "list: $p, installed" ;;
+        *) fail "list: $p, installed" "$(t_what)" ;;
+    esac
+done
+case $T_OUT in
+    *"archiver         for tar, unzip, gzip, xz and friends on archives you do not trust:"*) ok "list: the header's first sentence" ;;
+    *) fail "list: the header's first sentence" "$(t_what)" ;;
+esac
+case $T_OUT in
+    "builtin:pack "*"
+builtin:sandbox  hermetic: "*) ok "list: the built-in bases first" ;;
+    *) fail "list: the built-in bases first" "$(t_what)" ;;
+esac
+expect_eq "list: the directories, in order" \
+    "Searched, in this order: $H/.config/burrow/profiles /etc/burrow/profiles $PREFIX/share/burrow/profiles" \
+    "$(printf '%s\n' "$T_OUT" | tail -n1)"
+
+# The README's example, verbatim, with the installed burrow first on PATH.
+line=$(grep -F 'cd ~/incoming && burrow --profile archiver' "$T_SRC/README.md" | sed 's/^ *//')
+expect_eq "readme: the example is there" "cd ~/incoming && burrow --profile archiver -- tar xzf - < ../x.tar.gz" "$line"
+mkdir -p "$T_TMP/src/d"
+echo "from the archive" > "$T_TMP/src/d/f.txt"
+tar -czf "$H/x.tar.gz" -C "$T_TMP/src" d
+t_run env PATH="$PREFIX/bin:$PATH" sh -c "$line"
+expect_eq "readme: the archiver example runs" "0 from the archive" "$T_STATUS $(cat "$H/incoming/d/f.txt" 2>/dev/null)"
+
+# The other headers' forms, by name.
+expect_out "name: build runs" "built" sh -c 'cd "$1" && "$2" --profile build -- /bin/echo built' sh "$H/incoming" "$B"
+expect_out "name: FILE.json is found by name too" "json" sh -c 'cd "$1" && "$2" --profile untrusted.json -- /bin/echo json' sh "$H" "$B"
+
+# A profile planted in the cwd (as an archive could leave it) is not used for a name; it
+# is for an explicit path, and for FILE.json (the pre-name behaviour, documented).
+cat > "$H/incoming/archiver.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack", "process": { "exec": "/bin/echo", "args": ["planted"] } }
+JSON
+expect_out "planted: --profile NAME ignores the cwd's NAME.json" "real" \
+    sh -c 'cd "$1" && "$2" --profile archiver -- /bin/echo real' sh "$H/incoming" "$B"
+expect_out "planted: --profile ./NAME.json uses it" "planted" \
+    sh -c 'cd "$1" && "$2" --profile ./archiver.json' sh "$H/incoming" "$B"
+
+# ~/.config/burrow/profiles comes first, and --list-profiles says what it hides.
+mkdir -p "$H/.config/burrow/profiles"
+printf '// archiver - my own\n{ "version": 1, "extends": "builtin:pack", "process": { "exec": "/bin/echo", "args": ["mine"] } }\n' \
+    > "$H/.config/burrow/profiles/archiver.json"
+expect_out "search: ~/.config/burrow/profiles first" "mine" sh -c 'cd / && "$1" --profile archiver' sh "$B"
+t_run "$B" --list-profiles
+case $T_OUT in
+    *"archiver         my own  [$H/.config/burrow/profiles/archiver.json]"*"[$PREFIX/share/burrow/profiles/archiver.json, hidden by $H/.config/burrow/profiles/archiver.json]"*)
+        ok "list: an earlier profile hides a later one" ;;
+    *) fail "list: an earlier profile hides a later one" "$(t_what)" ;;
+esac
+XDG_CONFIG_HOME=$T_TMP/xdg
+mkdir -p "$XDG_CONFIG_HOME/burrow/profiles"
+printf '{ "version": 1, "extends": "builtin:pack", "process": { "exec": "/bin/echo", "args": ["xdg"] } }\n' \
+    > "$XDG_CONFIG_HOME/burrow/profiles/archiver.json"
+expect_out "search: \$XDG_CONFIG_HOME replaces ~/.config" "xdg" env XDG_CONFIG_HOME="$XDG_CONFIG_HOME" "$B" --profile archiver
+
+# Unknown names: 125, every place looked, and a hint when the cwd has the file.
+expect_err "unknown: status 125, the places looked" 125 \
+    "--profile nosuch: no profile of that name (looked for $H/.config/burrow/profiles/nosuch.json, /etc/burrow/profiles/nosuch.json, $PREFIX/share/burrow/profiles/nosuch.json); burrow --list-profiles" \
+    "$B" --profile nosuch
+printf '{ "version": 1 }\n' > "$T_TMP/local.json"
+expect_err "unknown: the hint for a file in the cwd" 125 "the current directory's local.json is not used for a name: give --profile ./local.json" \
+    sh -c 'cd "$1" && "$2" --profile local -- /bin/true' sh "$T_TMP" "$B"
+
+done_testing
