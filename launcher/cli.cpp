@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <optional>
 #include <string_view>
@@ -50,13 +51,13 @@ size_t distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-constexpr std::array<std::string_view, 45> kOptions{
+constexpr std::array<std::string_view, 46> kOptions{
     "--profile", "--host-root", "--store", "--bind", "--ro-bind", "--dev-bind", "--bind-try",
     "--ro-bind-try", "--dev-bind-try", "--tmpfs", "--proc", "--dev", "--dir", "--symlink",
     "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
     "--unshare-cgroup", "--unshare-all", "--share-net", "--uid", "--gid", "--hostname",
     "--chdir", "--setenv", "--unsetenv", "--clearenv", "--die-with-parent", "--new-session",
-    "--close-fds", "--keep-fd",
+    "--close-fds", "--keep-fd", "--rlimit",
     "--print-plan", "--check", "--seccomp-groups", "--list-profiles", "--help", "--version", "--unshare-user-try",
     "--unshare-cgroup-try", "--ro-host-root", "-h", "--root", "--root-rw"};
 
@@ -263,6 +264,31 @@ private:
             wrote("/process/cwd", a + " " + dir);
             return;
         }
+        if (a == "--rlimit") {
+            // NAME=VALUE: NAME as in a profile, or without RLIMIT_, any case; VALUE as in a
+            // profile ("1g", "unlimited", "inherit") or SOFT:HARD. The loader checks both.
+            const std::string spec = arg(a, 1, 0, "NAME=VALUE");
+            const auto eq = spec.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+                throw Error(a + " " + spec + ": expected NAME=VALUE, as in --rlimit nofile=1024 or --rlimit as=4g");
+            std::string name = spec.substr(0, eq);
+            for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (name.rfind("RLIMIT_", 0) != 0) name = "RLIMIT_" + name;
+            const std::string value = spec.substr(eq + 1);
+            auto one = [](const std::string& v) -> json {
+                if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                    v.size() < 20)
+                    return json(std::stoull(v));
+                return json(v);
+            };
+            json& limits = cli_.overlay["process"]["rlimits"];
+            if (const auto colon = value.find(':'); colon != std::string::npos)
+                limits[name] = {{"soft", one(value.substr(0, colon))}, {"hard", one(value.substr(colon + 1))}};
+            else
+                limits[name] = one(value);
+            wrote("/process/rlimits/" + pointer_token(name), a + " " + spec);
+            return;
+        }
         if (a == "--setenv") {
             std::string var = arg(a, 2, 0, "VAR VALUE");
             std::string val = arg(a, 2, 1, "VAR VALUE");
@@ -364,6 +390,8 @@ Process:
   --die-with-parent            kill the command when burrow's parent dies
   --close-fds                  pass only fds 0-2 to the command (builtin:sandbox does)
   --keep-fd FD                 pass FD on even so (repeatable)
+  --rlimit NAME=VALUE          resource limit: NAME as nofile or RLIMIT_NOFILE; VALUE 1024,
+                               4g (k/m/g suffix), unlimited, inherit or SOFT:HARD (repeatable)
   --new-session                run the command in a new session (setsid)
 
   --help, --version

@@ -315,24 +315,11 @@ private:
     std::optional<std::uint64_t> size(const ojson& v, const std::string& ptr) {
         if (v.is_number_unsigned()) return v.get<std::uint64_t>();
         if (v.is_string()) {
-            const std::string& s = v.get_ref<const std::string&>();
-            std::size_t digits = 0;
-            while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) ++digits;
-            const std::string suffix = s.substr(digits);
-            const std::string units = "kKmMgG";
-            if (digits > 0 && suffix.size() <= 1 && (suffix.empty() || units.find(suffix[0]) != std::string::npos)) {
-                const unsigned shift = suffix.empty() ? 0 : 10 * (1 + static_cast<unsigned>(units.find(suffix[0])) / 2);
-                constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-                std::uint64_t n = 0;
-                bool overflow = false;
-                for (std::size_t i = 0; i < digits && !overflow; ++i) {
-                    const auto d = static_cast<std::uint64_t>(s[i] - '0');
-                    overflow = n > (kMax - d) / 10;
-                    n = n * 10 + d;
-                }
-                if (!overflow && n <= (kMax >> shift)) return n << shift;
-                err(ptr, "size " + quote(s) + " is too large");
-                return std::nullopt;
+            std::uint64_t n = 0;
+            switch (parse_size(v.get_ref<const std::string&>(), n)) {
+            case SizeText::ok: return n;
+            case SizeText::too_large: err(ptr, "size " + quote(v.get<std::string>()) + " is too large"); return std::nullopt;
+            case SizeText::bad: break;
             }
         }
         err(ptr, "expected a size in bytes such as 67108864 or \"64m\", got " + describe(v));
@@ -792,10 +779,21 @@ private:
         return out;
     }
 
+    // A limit: an unsigned integer, digits with a k/m/g suffix (→ the integer), "unlimited".
     std::optional<ojson> limit_value(const ojson& v, const std::string& ptr) {
         if (v.is_number_unsigned()) return v;
         if (v.is_string() && v.get<std::string>() == "unlimited") return v;
-        err(ptr, "expected an unsigned integer or \"unlimited\", got " + describe(v));
+        if (v.is_string()) {
+            std::uint64_t n = 0;
+            const SizeText r = parse_size(v.get_ref<const std::string&>(), n);
+            if (r == SizeText::ok) return ojson(n);
+            if (r == SizeText::too_large) {
+                err(ptr, "limit " + quote(v.get<std::string>()) + " is too large; use \"unlimited\"");
+                return std::nullopt;
+            }
+        }
+        err(ptr, "expected an unsigned integer (a k, m or g suffix allowed, as in \"1g\") or \"unlimited\", got " +
+                     describe(v));
         return std::nullopt;
     }
 
@@ -817,13 +815,19 @@ private:
                 err(p, msg);
                 continue;
             }
-            if (e.is_number_unsigned() || (e.is_string() && (e.get<std::string>() == "unlimited" ||
-                                                             e.get<std::string>() == "inherit"))) {
+            if (e.is_string() && e.get<std::string>() == "inherit") {
                 out[k] = e;
                 continue;
             }
             if (!e.is_object()) {
-                err(p, "expected an unsigned integer, \"unlimited\", \"inherit\" or {\"soft\": …, \"hard\": …}, got " + describe(e));
+                std::uint64_t n = 0;
+                if (e.is_number_unsigned() || (e.is_string() && (e.get<std::string>() == "unlimited" ||
+                                                                 parse_size(e.get<std::string>(), n) != SizeText::bad))) {
+                    set(out, k, limit_value(e, p));
+                    continue;
+                }
+                err(p, "expected an unsigned integer (a k, m or g suffix allowed, as in \"1g\"), \"unlimited\", "
+                       "\"inherit\" or {\"soft\": …, \"hard\": …}, got " + describe(e));
                 continue;
             }
             ojson lim = ojson::object();

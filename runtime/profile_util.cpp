@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace burrow::profile {
 
@@ -210,6 +211,26 @@ bool is_profile_name(std::string_view s) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' ||
                c == '-';
     });
+}
+
+SizeText parse_size(std::string_view s, std::uint64_t& out) {
+    std::size_t digits = 0;
+    while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) ++digits;
+    const std::string_view suffix = s.substr(digits);
+    const std::string_view units = "kKmMgG";
+    if (digits == 0 || suffix.size() > 1 || (!suffix.empty() && units.find(suffix[0]) == std::string_view::npos))
+        return SizeText::bad;
+    const unsigned shift = suffix.empty() ? 0 : 10 * (1 + static_cast<unsigned>(units.find(suffix[0])) / 2);
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < digits; ++i) {
+        const auto d = static_cast<std::uint64_t>(s[i] - '0');
+        if (n > (kMax - d) / 10) return SizeText::too_large;
+        n = n * 10 + d;
+    }
+    if (n > (kMax >> shift)) return SizeText::too_large;
+    out = n << shift;
+    return SizeText::ok;
 }
 
 }  // namespace burrow::profile

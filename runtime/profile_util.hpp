@@ -2,6 +2,8 @@
 // values in messages, "did you mean" suggestions and lexical path handling.
 #pragma once
 
+#include <cstdint>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,5 +62,9 @@ bool path_within(std::string_view inner, std::string_view outer);
 bool is_env_name(std::string_view s);
 // ^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$
 bool is_profile_name(std::string_view s);
+
+// "64m" → 67108864: digits with an optional k, m or g suffix (KiB, MiB, GiB; either case).
+enum class SizeText { ok, bad, too_large };
+SizeText parse_size(std::string_view s, std::uint64_t& out);
 
 }  // namespace burrow::profile

@@ -79,6 +79,21 @@ TEST_CASE("cli: ids, hostname, chdir, process switches, profile") {
     CHECK(parse_cli({"--list-profiles"}, "/x").list_profiles);
 }
 
+TEST_CASE("cli: --rlimit NAME=VALUE") {
+    const auto c = parse_cli({"--rlimit", "nofile=1024", "--rlimit", "RLIMIT_AS=4g", "--rlimit", "Core=0:unlimited",
+                              "--rlimit", "stack=inherit", "x"},
+                             "/");
+    const json& r = c.overlay["process"]["rlimits"];
+    CHECK(r["RLIMIT_NOFILE"] == 1024);
+    CHECK(r["RLIMIT_AS"] == "4g");
+    CHECK(r["RLIMIT_CORE"] == json({{"soft", 0}, {"hard", "unlimited"}}));
+    CHECK(r["RLIMIT_STACK"] == "inherit");
+    CHECK(c.option_at.at("/process/rlimits/RLIMIT_AS") == "--rlimit RLIMIT_AS=4g");
+    CHECK(error_of({"--rlimit", "nofile", "x"}) ==
+          "--rlimit nofile: expected NAME=VALUE, as in --rlimit nofile=1024 or --rlimit as=4g");
+    CHECK(error_of({"--rlimit", "=1", "x"}).find("expected NAME=VALUE") != std::string::npos);
+}
+
 TEST_CASE("cli: bad options name the option and how to fix it") {
     CHECK(error_of({"--bnd", "a", "b"}) ==
           "unknown option --bnd; did you mean --bind? (see burrow --help; put the command after -- if it "

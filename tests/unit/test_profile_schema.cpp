@@ -246,12 +246,31 @@ TEST_CASE("S: rlimits") {
     CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"NOFILE\": 1}}") ==
           "/process/rlimits/NOFILE: unknown resource limit \"NOFILE\"; did you mean \"RLIMIT_NOFILE\"?");
     CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_CORE\": -1}}") ==
-          "/process/rlimits/RLIMIT_CORE: expected an unsigned integer, \"unlimited\", \"inherit\" or {\"soft\": …, "
-          "\"hard\": …}, got integer -1");
+          "/process/rlimits/RLIMIT_CORE: expected an unsigned integer (a k, m or g suffix allowed, as in \"1g\"), "
+          "\"unlimited\", \"inherit\" or {\"soft\": …, \"hard\": …}, got integer -1");
     CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_CORE\": {\"soft\": 1}}}") ==
           "/process/rlimits/RLIMIT_CORE: a limit object needs both \"soft\" and \"hard\"");
     CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_CORE\": {\"soft\": 1, \"hard\": \"inherit\"}}}") ==
-          "/process/rlimits/RLIMIT_CORE/hard: expected an unsigned integer or \"unlimited\", got string \"inherit\"");
+          "/process/rlimits/RLIMIT_CORE/hard: expected an unsigned integer (a k, m or g suffix allowed, as in "
+          "\"1g\") or \"unlimited\", got string \"inherit\"");
+
+    // Suffixes: KiB, MiB, GiB, either case, in plain values and in soft/hard.
+    Profile q = load_ok(dir.write("sfx.json", doc(kBase + "\"process\": {\"rlimits\": {\"RLIMIT_AS\": \"4g\", "
+                                                          "\"RLIMIT_NOFILE\": {\"soft\": \"1k\", \"hard\": \"4K\"}, "
+                                                          "\"RLIMIT_FSIZE\": \"16m\", \"RLIMIT_CORE\": \"0\"}}")));
+    REQUIRE(q.process.rlimits.size() == 4);
+    CHECK(q.process.rlimits[0].soft == (4ull << 30));
+    CHECK(q.process.rlimits[0].hard == (4ull << 30));
+    CHECK(q.process.rlimits[1].soft == 1024u);
+    CHECK(q.process.rlimits[1].hard == 4096u);
+    CHECK(q.process.rlimits[2].soft == (16u << 20));
+    CHECK(q.process.rlimits[3].soft == 0u);
+    CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_AS\": \"4x\"}}").find("got string \"4x\"") !=
+          std::string::npos);
+    CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_AS\": \"99999999999999999999g\"}}") ==
+          "/process/rlimits/RLIMIT_AS: limit \"99999999999999999999g\" is too large; use \"unlimited\"");
+    CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": \"2k\", \"hard\": \"1k\"}}}") ==
+          "/process/rlimits/RLIMIT_NOFILE: soft limit 2048 exceeds hard limit 1024");
 }
 
 TEST_CASE("S: capabilities") {
