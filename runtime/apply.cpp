@@ -21,6 +21,16 @@ void trace(const ApplyOptions& opts, const std::string& what) {
     if (opts.debug) std::fprintf(stderr, "burrow: debug: %s\n", what.c_str());
 }
 
+void trace_step(const ApplyOptions& opts, const char* op) {
+    if (opts.trace_fd < 0) return;
+    char line[64];
+    size_t n = std::strlen(op);
+    if (n >= sizeof line) n = sizeof line - 1;
+    std::memcpy(line, op, n);
+    line[n++] = '\n';
+    [[maybe_unused]] ssize_t w = ::write(opts.trace_fd, line, n);
+}
+
 }  // namespace detail
 
 bool stores_in_place(const Plan& plan) {
@@ -54,6 +64,7 @@ int apply_direct(const Plan& plan, const ApplyOptions& opts) {
 
 int apply(const Plan& plan, const ApplyOptions& opts) {
     if (plan.die_with_parent) {
+        detail::trace_step(opts, "die-with-parent");
         if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
             throw Error("cannot set the parent-death signal: " + errno_text(errno));
         // The caller was recorded when burrow started: if it died since, nothing runs.
@@ -64,11 +75,13 @@ int apply(const Plan& plan, const ApplyOptions& opts) {
     }
     detail::enter_namespaces(plan, opts);
     if (plan.hostname) {
+        detail::trace_step(opts, "sethostname");
         detail::trace(opts, "hostname " + *plan.hostname);
         if (::sethostname(plan.hostname->data(), plan.hostname->size()) != 0)
             throw Error("cannot set the hostname to \"" + *plan.hostname + "\": " + errno_text(errno));
     }
     if (plan.ns.net) {
+        detail::trace_step(opts, "loopback-up");
         detail::trace(opts, "bring up lo");
         detail::loopback_up();
     }

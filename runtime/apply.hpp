@@ -32,6 +32,7 @@ struct ApplyOptions {
     ino_t cwd_ino = 0;                     //   "inherit" finds the same directory inside
     pid_t parent = 0;                      // caller's parent, for dieWithParent
     bool have_caps = true;                 // false: direct exec as a user, nothing to drop
+    int trace_fd = -1;                     // BURROW_TRACE_STEPS=FD: each step's op, as it starts
 };
 
 // Run the plan. Exec in place: does not return on success. With a pid namespace (or a
@@ -62,6 +63,8 @@ void drop_capabilities(const Plan& plan);                               // caps.
 int run_with_pid1(const Plan& plan, const ApplyOptions& opts);          // reaper.cpp
 int run_in_new_session(const Plan& plan, const ApplyOptions& opts);     // reaper.cpp
 void trace(const ApplyOptions& opts, const std::string& what);          // apply.cpp
+// BURROW_TRACE_STEPS: `op` (a --print-plan step name) and a newline on opts.trace_fd.
+void trace_step(const ApplyOptions& opts, const char* op);              // apply.cpp
 }  // namespace detail
 
 }  // namespace burrow

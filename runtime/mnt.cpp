@@ -71,6 +71,7 @@ public:
     RootBuilder(const Plan& plan, const ApplyOptions& opts) : plan_(plan), opts_(opts) {}
 
     void build() {
+        trace_step(opts_, "root-tmpfs");
         resolve_sources();
         make_private();
         enter_scratch_root();
@@ -286,6 +287,7 @@ private:
     }
 
     void bind_host_root() {
+        trace_step(opts_, plan_.root_source == "/" ? "bind-host-root" : "bind-root-dir");
         trace(opts_, "bind the top-level entries of " + plan_.root_source + " (" +
                          (plan_.host_access == Access::ro ? "ro" : "rw") + ")");
         auto synth = synthetic();
@@ -435,6 +437,9 @@ private:
     // ---- operations ------------------------------------------------------------------
 
     void apply_op(const MountOp& op) {
+        static constexpr const char* kNames[] = {"bind", "store", "tmpfs", "proc", "dev",
+                                                 "dir", "symlink", "file", "mask"};
+        trace_step(opts_, kNames[static_cast<int>(op.kind)]);
         switch (op.kind) {
             case MountOp::Kind::bind: return do_bind(op);
             case MountOp::Kind::store: return do_store(op);
@@ -691,9 +696,11 @@ private:
     // host's root below it; then check that "/" really is the new root, so a mount
     // stacked on the way can never leave the host's root reachable.
     void finish() {
+        trace_step(opts_, "remount-root-ro");
         trace(opts_, "detach the old root, make the new root read-only");
         if (::mount(nullptr, kNew, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
             throw Error(std::string("cannot make the new root read-only: ") + errno_text(errno));
+        trace_step(opts_, "detach-old-root");
         if (::fchdir(root_.get()) != 0) throw Error(std::string("chdir to the new root: ") + errno_text(errno));
         // pivot_root(".", "."): the new root becomes "/" with the scratch root stacked on it,
         // which the detach then removes with everything below it (the host's root).

@@ -146,7 +146,9 @@ std::string resolve(const std::string& program, const std::vector<std::string>& 
 }  // namespace
 
 void finish_and_exec(const Plan& plan, const ApplyOptions& opts) {
+    trace_step(opts, "chdir");
     enter_cwd(plan, opts);
+    trace_step(opts, "env");
     std::vector<std::string> env = compute_env(plan.env, opts.environ);
     if (plan.cwd) {
         std::string scratch;
@@ -156,18 +158,25 @@ void finish_and_exec(const Plan& plan, const ApplyOptions& opts) {
             env.push_back("PWD=" + *plan.cwd);
         }
     }
+    if (!plan.rlimits.empty()) trace_step(opts, "rlimits");
     set_rlimits(plan);
+    if (plan.umask) trace_step(opts, "umask");
     if (plan.umask) ::umask(*plan.umask);
+    if (plan.new_session) trace_step(opts, "setsid");
     if (plan.new_session && ::setsid() < 0)
         throw Error("cannot start a new session: " + errno_text(errno));
     if (plan.die_with_parent) {
+        trace_step(opts, "die-with-parent");
         if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
             throw Error("cannot set the parent-death signal: " + errno_text(errno));
         if (opts.parent != 0 && ::getppid() != opts.parent) _exit(kExitSetupFailure);  // already gone
     }
+    if (plan.program.find('/') == std::string::npos) trace_step(opts, "search-path");
     std::string path = resolve(plan.program, env);
+    if (plan.no_new_privileges) trace_step(opts, "no-new-privs");
     if (plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         throw Error("cannot set no_new_privs: " + errno_text(errno));
+    trace_step(opts, "drop-capabilities");
     if (opts.have_caps) drop_capabilities(plan);
     trace(opts, "exec " + path);
 
@@ -176,8 +185,11 @@ void finish_and_exec(const Plan& plan, const ApplyOptions& opts) {
     argv.push_back(nullptr);
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
+    if (plan.close_fds) trace_step(opts, "close-fds");
     if (plan.close_fds) close_inherited_fds(plan.keep_fds);
+    if (plan.seccomp.enabled) trace_step(opts, "seccomp");
     if (plan.seccomp.enabled) seccomp::install(plan.seccomp);  // last: nothing after it but execve
+    trace_step(opts, "exec");
     ::execve(path.c_str(), argv.data(), envp.data());
     exec_failed(path, errno);
 }

@@ -97,6 +97,7 @@ int run_with_pid1(const Plan& plan, const ApplyOptions& opts) {
     Fd life_r(fds[0]), life_w(fds[1]);
     sigset_t waitset = forwarded_and_chld(), old;
     ::sigprocmask(SIG_BLOCK, &waitset, &old);
+    trace_step(opts, "fork-pid1");
     trace(opts, "fork pid 1 of the new pid namespace");
     pid_t pid1 = ::fork();
     if (pid1 < 0) throw Error("fork: " + errno_text(errno));
@@ -118,6 +119,7 @@ int run_with_pid1(const Plan& plan, const ApplyOptions& opts) {
             struct sigaction sa{};
             sa.sa_handler = noop_handler;
             for (int s : kForwarded) ::sigaction(s, &sa, nullptr);
+            trace_step(opts, "fork-program");
             pid_t target = ::fork();
             if (target < 0) throw Error("fork: " + errno_text(errno));
             if (target == 0) {
@@ -169,6 +171,7 @@ int run_in_new_session(const Plan& plan, const ApplyOptions& opts) {
     sigset_t waitset = forwarded_and_chld(), old;
     ::sigprocmask(SIG_BLOCK, &waitset, &old);
     const pid_t parent = ::getpid();
+    trace_step(opts, "fork-for-setsid");
     pid_t child = ::fork();
     if (child < 0) throw Error("fork: " + errno_text(errno));
     if (child == 0) {

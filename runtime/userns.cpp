@@ -90,6 +90,7 @@ void enter_namespaces(const Plan& plan, const ApplyOptions& opts) {
     if (plan.ns.ipc) flags |= CLONE_NEWIPC;
     if (plan.ns.uts) flags |= CLONE_NEWUTS;
     if (plan.ns.cgroup) flags |= CLONE_NEWCGROUP;
+    trace_step(opts, "unshare");
     trace(opts, "unshare user+mount namespaces");
     if (::unshare(flags) != 0) {
         int err = errno;
@@ -100,6 +101,7 @@ void enter_namespaces(const Plan& plan, const ApplyOptions& opts) {
                         "from \"namespaces\" or check the kernel configuration");
         throw NamespaceError(diagnose_userns(err));
     }
+    trace_step(opts, "map-ids");
     // setgroups must be denied before an unprivileged gid_map is accepted (absent on
     // kernels before 3.19).
     int err = write_proc("/proc/self/setgroups", "deny");
