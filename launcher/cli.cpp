@@ -322,7 +322,8 @@ an empty read-only tmpfs: add --host-root, --store and binds.
 
 Profile and plan:
   --profile FILE|builtin:NAME  start from this profile (builtin:pack, builtin:sandbox)
-  --print-plan                 print the resolved plan as JSON and exit; run nothing
+  --print-plan                 print the plan (its steps, in the order they run) as JSON
+                               and exit; run nothing
   --check                      validate the profile and the host paths it needs; run nothing
   --seccomp-groups [@NAME]     list the seccomp syscall groups (or one group's members)
 
@@ -368,7 +369,8 @@ signal; 125 burrow failed (bad option or profile, setup failure); 126 the comman
 executable; 127 the command was not found.
 
 Environment: BURROW_ENGINE=auto|userns|proot|direct (how packs run),
-BURROW_DEBUG=1 (trace each launch step on stderr).
+BURROW_DEBUG=1 (trace each launch step on stderr), BURROW_TRACE_STEPS=FD (name each
+step of the plan on FD as it starts).
 See burrow(1) and burrow-profile(5).
 )";
 }
