@@ -353,7 +353,8 @@ Profile and plan:
   --profile NAME               NAME.json from ~/.config/burrow/profiles, /etc/burrow/profiles
                                or PREFIX/share/burrow/profiles (never from the cwd)
   --list-profiles              list the profiles found by name, and the built-in ones
-  --print-plan                 print the resolved plan as JSON and exit; run nothing
+  --print-plan                 print the plan (its steps, in the order they run) as JSON
+                               and exit; run nothing
   --check                      validate the profile and the host paths it needs; run nothing
   --seccomp-groups [@NAME]     list the seccomp syscall groups (or one group's members)
 
@@ -401,7 +402,8 @@ signal; 125 burrow failed (bad option or profile, setup failure); 126 the comman
 executable; 127 the command was not found.
 
 Environment: BURROW_ENGINE=auto|userns|proot|direct (how packs run),
-BURROW_DEBUG=1 (trace each launch step on stderr).
+BURROW_DEBUG=1 (trace each launch step on stderr), BURROW_TRACE_STEPS=FD (name each
+step of the plan on FD as it starts).
 See burrow(1) and burrow-profile(5).
 )";
 }

@@ -1,10 +1,12 @@
 // burrow: command line (or pack entry) → profile → plan → apply.
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -33,6 +35,18 @@ namespace {
 std::string getenv_str(const char* name) {
     const char* v = std::getenv(name);
     return v ? v : "";
+}
+
+// BURROW_TRACE_STEPS=FD: the op of each step of the plan, one a line, written on FD as the
+// step starts (what tests compare with --print-plan); -1 when unset.
+int trace_fd() {
+    const std::string v = getenv_str("BURROW_TRACE_STEPS");
+    if (v.empty()) return -1;
+    int fd = -1;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), fd);
+    if (ec != std::errc() || end != v.data() + v.size() || fd < 0 || ::fcntl(fd, F_GETFD) < 0)
+        throw Error("BURROW_TRACE_STEPS=" + v + ": expected the number of an open file descriptor");
+    return fd;
 }
 
 // getcwd(), or — when the directory was deleted — what the kernel still calls it
@@ -255,6 +269,7 @@ int run(int argc, char** argv) {
 
     ApplyOptions opts;
     opts.debug = !getenv_str("BURROW_DEBUG").empty() && getenv_str("BURROW_DEBUG") != "0";
+    opts.trace_fd = trace_fd();
     for (char** e = environ; e && *e; ++e) opts.environ.emplace_back(*e);
     opts.parent = caller;
     struct stat st{};

@@ -1,4 +1,5 @@
-// The launch sequence. Each step lives in its facility's file; this one only orders them.
+// The launch sequence: one loop over the plan's steps. Each step lives in its facility's
+// file; this one only performs them in order.
 #include "apply.hpp"
 
 #include <sys/prctl.h>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <variant>
 
 namespace burrow {
 
@@ -21,6 +23,139 @@ void trace(const ApplyOptions& opts, const std::string& what) {
     if (opts.debug) std::fprintf(stderr, "burrow: debug: %s\n", what.c_str());
 }
 
+void trace_step(const ApplyOptions& opts, const char* op) {
+    if (opts.trace_fd < 0) return;
+    char line[64];
+    size_t n = std::strlen(op);
+    if (n >= sizeof line) n = sizeof line - 1;
+    std::memcpy(line, op, n);
+    line[n++] = '\n';
+    [[maybe_unused]] ssize_t w = ::write(opts.trace_fd, line, n);
+}
+
+Run::Run(const Plan& p, const ApplyOptions& o) : plan(p), opts(o), parent(o.parent), path(p.program) {
+    for (const auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+}
+
+namespace {
+
+// Performs one step. nullopt: go on with the next one; a value: this process is the one
+// left waiting by a fork step, and that is the program's wait status.
+struct Perform {
+    Run& r;
+    using Next = std::optional<int>;
+
+    Next operator()(const step::DieWithParent& s) const {
+        die_with_parent(r, s);
+        return {};
+    }
+    Next operator()(const step::Unshare& s) const {
+        unshare_namespaces(s.ns, r.opts);
+        return {};
+    }
+    Next operator()(const step::MapIds&) const {
+        map_ids(r.plan);
+        return {};
+    }
+    Next operator()(const step::SetHostname& s) const {
+        trace(r.opts, "hostname " + s.name);
+        if (::sethostname(s.name.data(), s.name.size()) != 0)
+            throw Error("cannot set the hostname to \"" + s.name + "\": " + errno_text(errno));
+        return {};
+    }
+    Next operator()(const step::LoopbackUp&) const {
+        trace(r.opts, "bring up lo");
+        loopback_up();
+        return {};
+    }
+    Next operator()(const step::ForkPid1&) const { return fork_pid1(r); }
+    Next operator()(const step::RootTmpfs&) const {
+        root_tmpfs(r);
+        return {};
+    }
+    Next operator()(const step::HostRoot&) const {
+        host_root(r);
+        return {};
+    }
+    Next operator()(const step::Mount& s) const {
+        apply_mount(r, r.plan.mounts.at(s.index));
+        return {};
+    }
+    Next operator()(const step::RemountRootRo&) const {
+        remount_root_ro(r);
+        return {};
+    }
+    Next operator()(const step::DetachOldRoot&) const {
+        detach_old_root(r);
+        return {};
+    }
+    Next operator()(const step::ForkProgram& s) const {
+        fork_program(r, s);
+        return {};
+    }
+    Next operator()(const step::ForkForSetsid&) const { return fork_for_setsid(r); }
+    Next operator()(const step::Chdir&) const {
+        enter_cwd(r);
+        return {};
+    }
+    Next operator()(const step::Env&) const {
+        make_env(r);
+        return {};
+    }
+    Next operator()(const step::Rlimits& s) const {
+        set_rlimits(s);
+        return {};
+    }
+    Next operator()(const step::Umask& s) const {
+        ::umask(s.mask);
+        return {};
+    }
+    Next operator()(const step::Setsid&) const {
+        new_session();
+        return {};
+    }
+    Next operator()(const step::SearchPath&) const {
+        search_path(r);
+        return {};
+    }
+    Next operator()(const step::NoNewPrivs&) const {
+        no_new_privs();
+        return {};
+    }
+    Next operator()(const step::DropCapabilities& s) const {
+        if (!s.only_as_root || ::geteuid() == 0) drop_capabilities(r.plan, s);
+        return {};
+    }
+    Next operator()(const step::CloseFds& s) const {
+        close_inherited_fds(s.keep);
+        return {};
+    }
+    Next operator()(const step::Seccomp&) const {
+        seccomp::install(r.plan.seccomp);
+        return {};
+    }
+    Next operator()(const step::Exec&) const { exec(r); }
+};
+
+// The loop. In the child of a fork step an error is reported and ends that process (its
+// parent mirrors the status); before any fork it goes to the launcher.
+int perform(const Plan& plan, const std::vector<Step>& steps, const ApplyOptions& opts) {
+    Run run(plan, opts);
+    for (const Step& s : steps) {
+        trace_step(run.opts, step_op(plan, s));
+        try {
+            if (std::optional<int> status = std::visit(Perform{run}, s)) return *status;
+        } catch (const Error& e) {
+            if (!run.forked) throw;
+            report(e);
+            _exit(e.status());
+        }
+    }
+    throw Error("internal error: the plan ends without an exec step");
+}
+
+}  // namespace
 }  // namespace detail
 
 bool stores_in_place(const Plan& plan) {
@@ -44,38 +179,9 @@ bool stores_in_place(const Plan& plan) {
 
 int apply_direct(const Plan& plan, const ApplyOptions& opts) {
     detail::trace(opts, "direct exec: the stores are already in place, no namespaces needed");
-    // Without a user namespace an ordinary user holds no capabilities to drop; root's are
-    // dropped as in the namespace case.
-    ApplyOptions o = opts;
-    o.have_caps = ::geteuid() == 0;
-    if (plan.new_session && ::getpid() == ::getpgrp()) return detail::run_in_new_session(plan, o);
-    detail::finish_and_exec(plan, o);
+    return detail::perform(plan, plan.direct_steps, opts);
 }
 
-int apply(const Plan& plan, const ApplyOptions& opts) {
-    if (plan.die_with_parent) {
-        if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-            throw Error("cannot set the parent-death signal: " + errno_text(errno));
-        // The caller was recorded when burrow started: if it died since, nothing runs.
-        if (opts.parent != 0 && ::getppid() != opts.parent)
-            throw Error("the caller (pid " + std::to_string(opts.parent) +
-                        ") exited while the sandbox was set up; with --die-with-parent "
-                        "(\"dieWithParent\") the program does not start");
-    }
-    detail::enter_namespaces(plan, opts);
-    if (plan.hostname) {
-        detail::trace(opts, "hostname " + *plan.hostname);
-        if (::sethostname(plan.hostname->data(), plan.hostname->size()) != 0)
-            throw Error("cannot set the hostname to \"" + *plan.hostname + "\": " + errno_text(errno));
-    }
-    if (plan.ns.net) {
-        detail::trace(opts, "bring up lo");
-        detail::loopback_up();
-    }
-    if (plan.ns.pid) return detail::run_with_pid1(plan, opts);
-    detail::build_root(plan, opts);
-    if (plan.new_session && ::getpid() == ::getpgrp()) return detail::run_in_new_session(plan, opts);
-    detail::finish_and_exec(plan, opts);
-}
+int apply(const Plan& plan, const ApplyOptions& opts) { return detail::perform(plan, plan.steps, opts); }
 
 }  // namespace burrow

@@ -14,14 +14,14 @@
 
 namespace burrow::detail {
 
-void drop_capabilities(const Plan& plan) {
-    const auto& keep = plan.caps_keep;
+void drop_capabilities(const Plan& plan, const step::DropCapabilities& s) {
+    const auto& keep = s.keep;
     auto kept = [&](int c) { return std::find(keep.begin(), keep.end(), c) != keep.end(); };
     int last = static_cast<int>(cap_max_bits()) - 1;
     // A refused drop is fine only for a capability no longer in the set: a nested launch
     // (a pack program starting another) finds it empty and holds no CAP_SETPCAP. One
     // prctl per capability on the usual path; the READ only when a drop is refused.
-    for (int c = 0; c <= last && plan.clear_bounding_set; ++c)
+    for (int c = 0; c <= last && s.clear_bounding_set; ++c)
         if (!kept(c) && ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL &&
             ::prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
             throw Error("cannot drop capability " + std::to_string(c) + " from the bounding set: " +
@@ -43,7 +43,7 @@ void drop_capabilities(const Plan& plan) {
     ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
     // A non-zero uid loses every capability at execve unless it is ambient, so for such a
     // program the kept capabilities are made ambient (as bwrap --cap-add does).
-    std::vector<int> ambient = plan.caps_ambient;
+    std::vector<int> ambient = s.ambient;
     if (plan.uid_inside != 0) ambient = keep;
     for (int c : ambient)
         if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) != 0)

@@ -66,17 +66,49 @@ int do_mount_setattr(int fd, bool recursive, std::uint64_t set) {
 #endif
 }
 
+}  // namespace
+
+// The new root while it is built: one per launch, from the root-tmpfs step to
+// detach-old-root.
 class RootBuilder {
 public:
     RootBuilder(const Plan& plan, const ApplyOptions& opts) : plan_(plan), opts_(opts) {}
 
-    void build() {
+    // root-tmpfs. The sources are resolved first, while the host's root is still "/".
+    void begin() {
         resolve_sources();
         make_private();
         enter_scratch_root();
-        if (plan_.host_root) bind_host_root();
-        for (const auto& op : plan_.mounts) apply_op(op);
-        finish();
+    }
+    // bind-host-root, bind-root-dir.
+    void host_root() { bind_host_root(); }
+    // Each mount step.
+    void op(const MountOp& op) { apply_op(op); }
+
+    // Make the new root read-only (remount-root-ro), then move it onto "/" and detach the
+    // scratch tmpfs with the host's root below it (detach-old-root); then check that "/"
+    // really is the new root, so a mount stacked on the way can never leave the host's
+    // root reachable.
+    void remount_ro() {
+        trace(opts_, "make the new root read-only");
+        if (::mount(nullptr, kNew, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
+            throw Error(std::string("cannot make the new root read-only: ") + errno_text(errno));
+    }
+
+    void detach() {
+        trace(opts_, "detach the old root");
+        if (::fchdir(root_.get()) != 0) throw Error(std::string("chdir to the new root: ") + errno_text(errno));
+        // pivot_root(".", "."): the new root becomes "/" with the scratch root stacked on it,
+        // which the detach then removes with everything below it (the host's root).
+        if (::syscall(SYS_pivot_root, ".", ".") != 0)
+            throw Error(std::string("pivot_root onto the new root failed: ") + errno_text(errno));
+        if (::umount2(".", MNT_DETACH) != 0)
+            throw Error(std::string("cannot detach the old root: ") + errno_text(errno));
+        if (::chdir("/") != 0) throw Error(std::string("chdir /: ") + errno_text(errno));
+        struct stat st{}, old{};
+        bool old_visible = ::stat(kOld, &old) == 0 && old.st_dev == host_root_.st_dev && old.st_ino == host_root_.st_ino;
+        if (::stat("/", &st) != 0 || st.st_dev != root_dev_ || old_visible)
+            throw Error("the old root is still reachable after detaching it; refusing to run the program");
     }
 
 private:
@@ -686,33 +718,24 @@ private:
         Fd top = bind_onto(host("/dev/null"), "/dev/null", at, false, &op);
         set_attrs(top.get(), op.destination, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
     }
-
-    // Make the new root read-only, move it onto "/" and detach the scratch tmpfs with the
-    // host's root below it; then check that "/" really is the new root, so a mount
-    // stacked on the way can never leave the host's root reachable.
-    void finish() {
-        trace(opts_, "detach the old root, make the new root read-only");
-        if (::mount(nullptr, kNew, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
-            throw Error(std::string("cannot make the new root read-only: ") + errno_text(errno));
-        if (::fchdir(root_.get()) != 0) throw Error(std::string("chdir to the new root: ") + errno_text(errno));
-        // pivot_root(".", "."): the new root becomes "/" with the scratch root stacked on it,
-        // which the detach then removes with everything below it (the host's root).
-        if (::syscall(SYS_pivot_root, ".", ".") != 0)
-            throw Error(std::string("pivot_root onto the new root failed: ") + errno_text(errno));
-        if (::umount2(".", MNT_DETACH) != 0)
-            throw Error(std::string("cannot detach the old root: ") + errno_text(errno));
-        if (::chdir("/") != 0) throw Error(std::string("chdir /: ") + errno_text(errno));
-        struct stat st{}, old{};
-        bool old_visible = ::stat(kOld, &old) == 0 && old.st_dev == host_root_.st_dev && old.st_ino == host_root_.st_ino;
-        if (::stat("/", &st) != 0 || st.st_dev != root_dev_ || old_visible)
-            throw Error("the old root is still reachable after detaching it; refusing to run the program");
-    }
 };
 
-}  // namespace
+void RootBuilderDelete::operator()(RootBuilder* b) const { delete b; }
 
-void build_root(const Plan& plan, const ApplyOptions& opts) {
-    RootBuilder(plan, opts).build();
+void root_tmpfs(Run& run) {
+    run.root.reset(new RootBuilder(run.plan, run.opts));
+    run.root->begin();
+}
+
+void host_root(Run& run) { run.root->host_root(); }
+
+void apply_mount(Run& run, const MountOp& op) { run.root->op(op); }
+
+void remount_root_ro(Run& run) { run.root->remount_ro(); }
+
+void detach_old_root(Run& run) {
+    run.root->detach();
+    run.root.reset();  // the new root is "/": nothing more to build
 }
 
 }  // namespace burrow::detail

@@ -4,6 +4,7 @@
 #include <sys/capability.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -115,16 +116,56 @@ std::string octal(unsigned mode) {
     return buf;
 }
 
+// The last steps, in the program's process: shared by both engines. The order is chosen
+// for security: cwd and environment, limits, then no_new_privs, capabilities, and seccomp
+// last of all, right before execve.
+void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, bool direct) {
+    const auto& pr = p.process;
+    out.push_back(step::Chdir{});
+    out.push_back(step::Env{});
+    step::Rlimits limits;
+    for (const auto& r : pr.rlimits) {
+        if (r.inherit) continue;
+        limits.limits.push_back({rlimit_resource(r.name), r.name, r.soft, r.hard});
+    }
+    if (!limits.limits.empty()) out.push_back(std::move(limits));
+    if (pr.umask) out.push_back(step::Umask{*pr.umask});
+    if (pr.new_session) out.push_back(step::Setsid{});
+    if (pr.die_with_parent) out.push_back(step::DieWithParent{true});
+    if (!plan.program.empty() && plan.program.find('/') == std::string::npos)
+        out.push_back(step::SearchPath{});
+    if (p.security.no_new_privileges) out.push_back(step::NoNewPrivs{});
+    step::DropCapabilities caps;
+    for (const auto& c : p.security.caps_keep)
+        caps.keep.push_back(cap_value(c, "/security/capabilities/keep"));
+    for (const auto& c : p.security.caps_ambient)
+        caps.ambient.push_back(cap_value(c, "/security/capabilities/ambient"));
+    // Without no_new_privs a setuid or file-capability program could gain what the bounding
+    // set holds: then it is cleared whatever the profile says.
+    caps.clear_bounding_set = p.security.clear_bounding_set || !p.security.no_new_privileges;
+    // Without a user namespace an ordinary user holds no capabilities to drop; root's are
+    // dropped as in the namespace case.
+    caps.only_as_root = direct;
+    out.push_back(std::move(caps));
+    if (pr.close_fds) {
+        step::CloseFds close;
+        close.keep = pr.keep_fds;
+        std::sort(close.keep.begin(), close.keep.end());
+        close.keep.erase(std::unique(close.keep.begin(), close.keep.end()), close.keep.end());
+        out.push_back(std::move(close));
+    }
+    if (plan.seccomp.enabled) out.push_back(step::Seccomp{});  // last: nothing after it but execve
+    out.push_back(step::Exec{});
+}
+
 }  // namespace
 
 Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::string>& args) {
     Plan plan;
-    plan.ns = p.namespaces;
     plan.uid_outside = host.uid;
     plan.gid_outside = host.gid;
     plan.uid_inside = p.uid.self ? host.uid : p.uid.id;
     plan.gid_inside = p.gid.self ? host.gid : p.gid.id;
-    plan.hostname = p.hostname;
 
     plan.host_root = p.root.host == RootSpec::Host::all;
     plan.host_access = p.root.access;
@@ -161,136 +202,217 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     plan.cwd = p.process.cwd;
     plan.caller_cwd = host.cwd;
     plan.env = p.process.env;
-    for (const auto& r : p.process.rlimits) {
-        if (r.inherit) continue;
-        plan.rlimits.push_back({rlimit_resource(r.name), r.name, r.soft, r.hard});
-    }
-    plan.umask = p.process.umask;
-    plan.new_session = p.process.new_session;
-    plan.die_with_parent = p.process.die_with_parent;
-    plan.close_fds = p.process.close_fds;
-    plan.keep_fds = p.process.keep_fds;
-    std::sort(plan.keep_fds.begin(), plan.keep_fds.end());
-    plan.keep_fds.erase(std::unique(plan.keep_fds.begin(), plan.keep_fds.end()), plan.keep_fds.end());
-    plan.no_new_privileges = p.security.no_new_privileges;
-    // Without no_new_privs a setuid or file-capability program could gain what the bounding
-    // set holds: then it is cleared whatever the profile says.
-    plan.clear_bounding_set = p.security.clear_bounding_set || !p.security.no_new_privileges;
-    for (const auto& c : p.security.caps_keep)
-        plan.caps_keep.push_back(cap_value(c, "/security/capabilities/keep"));
-    for (const auto& c : p.security.caps_ambient)
-        plan.caps_ambient.push_back(cap_value(c, "/security/capabilities/ambient"));
     plan.seccomp = seccomp::compile(p.security.seccomp);
+
+    // The steps, in the order apply() performs them. The parent-death signal is armed
+    // before anything else, so a caller that died during setup stops the launch at once;
+    // the hostname and lo are set up in burrow's process, before the fork of pid 1.
+    const auto& n = p.namespaces;
+    const bool die = p.process.die_with_parent;
+    auto& s = plan.steps;
+    if (die) s.push_back(step::DieWithParent{false});
+    s.push_back(step::Unshare{n});
+    s.push_back(step::MapIds{});
+    if (p.hostname) s.push_back(step::SetHostname{*p.hostname});
+    if (n.net) s.push_back(step::LoopbackUp{});
+    if (n.pid) s.push_back(step::ForkPid1{});
+    s.push_back(step::RootTmpfs{});
+    if (plan.host_root) s.push_back(step::HostRoot{});
+    for (std::size_t i = 0; i < plan.mounts.size(); ++i) s.push_back(step::Mount{i});
+    s.push_back(step::RemountRootRo{});
+    s.push_back(step::DetachOldRoot{});
+    if (n.pid) s.push_back(step::ForkProgram{die});
+    else if (p.process.new_session) s.push_back(step::ForkForSetsid{});
+    process_steps(s, p, plan, false);
 
     // Direct exec is possible when the namespaces would only add the stores: the host
     // root read-write, nothing but stores mounted, no other namespace, our own ids.
     bool only_stores = true;
     for (const auto& m : plan.mounts)
         if (m.kind != MountOp::Kind::store) only_stores = false;
-    const auto& n = plan.ns;
     plan.direct_eligible = plan.host_root && plan.root_source == "/" && plan.host_access == Access::rw &&
                            plan.host_exclude.empty() && only_stores && !n.pid && !n.net &&
-                           !n.ipc && !n.uts && !n.cgroup && !plan.hostname &&
+                           !n.ipc && !n.uts && !n.cgroup && !p.hostname &&
                            plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
-                           plan.caps_keep.empty();
+                           p.security.caps_keep.empty();
+    if (plan.direct_eligible) {
+        if (p.process.new_session) plan.direct_steps.push_back(step::ForkForSetsid{});
+        process_steps(plan.direct_steps, p, plan, true);
+    }
     return plan;
 }
 
-nlohmann::ordered_json plan_to_json(const Plan& plan) {
-    using json = nlohmann::ordered_json;
-    json steps = json::array();
-    json flags = json::array({"user", "mount"});
-    const auto& n = plan.ns;
-    if (n.pid) flags.push_back("pid");
-    if (n.net) flags.push_back("net");
-    if (n.ipc) flags.push_back("ipc");
-    if (n.uts) flags.push_back("uts");
-    if (n.cgroup) flags.push_back("cgroup");
-    steps.push_back({{"op", "unshare"}, {"namespaces", flags}});
-    steps.push_back({{"op", "map-ids"},
-                     {"uid", {{"inside", plan.uid_inside}, {"outside", plan.uid_outside}}},
-                     {"gid", {{"inside", plan.gid_inside}, {"outside", plan.gid_outside}}},
-                     {"setgroups", "deny"}});
-    if (n.pid) steps.push_back({{"op", "fork-pid1"}});
-    if (n.net) steps.push_back({{"op", "loopback-up"}});
-    if (plan.hostname) steps.push_back({{"op", "sethostname"}, {"name", *plan.hostname}});
-    steps.push_back({{"op", "root-tmpfs"}});
-    if (plan.host_root) {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json mount_json(const MountOp& m) {
+    json j = {{"op", kind_name(m.kind)}, {"destination", m.destination}};
+    switch (m.kind) {
+        case MountOp::Kind::bind:
+            j["source"] = m.source;
+            j["access"] = m.readonly ? "ro" : "rw";
+            j["recursive"] = m.recursive;
+            if (m.devices) j["devices"] = true;
+            if (m.noexec) j["noexec"] = true;
+            if (m.optional) j["optional"] = true;
+            break;
+        case MountOp::Kind::store:
+            j["source"] = m.source;
+            j["items"] = m.items.empty() ? json("*") : json(m.items);
+            break;
+        case MountOp::Kind::tmpfs:
+            j["mode"] = octal(m.mode);
+            if (m.size) j["size"] = *m.size;
+            break;
+        case MountOp::Kind::dir: j["mode"] = octal(m.mode); break;
+        case MountOp::Kind::symlink: j["target"] = m.target; break;
+        case MountOp::Kind::file:
+            j["mode"] = octal(m.mode);
+            j["content"] = m.content;
+            break;
+        default: break;
+    }
+    if (!m.origin.empty()) j["origin"] = m.origin;
+    return j;
+}
+
+// One step as --print-plan shows it: {"op": step_op(...), and what the step does}.
+struct StepJson {
+    const Plan& plan;
+    json j;
+
+    void operator()(const step::DieWithParent& s) {
+        if (s.again) j["again"] = true;
+    }
+    void operator()(const step::Unshare& s) {
+        json flags = json::array({"user", "mount"});
+        if (s.ns.pid) flags.push_back("pid");
+        if (s.ns.net) flags.push_back("net");
+        if (s.ns.ipc) flags.push_back("ipc");
+        if (s.ns.uts) flags.push_back("uts");
+        if (s.ns.cgroup) flags.push_back("cgroup");
+        j["namespaces"] = flags;
+    }
+    void operator()(const step::MapIds&) {
+        j["uid"] = {{"inside", plan.uid_inside}, {"outside", plan.uid_outside}};
+        j["gid"] = {{"inside", plan.gid_inside}, {"outside", plan.gid_outside}};
+        j["setgroups"] = "deny";
+    }
+    void operator()(const step::SetHostname& s) { j["name"] = s.name; }
+    void operator()(const step::HostRoot&) {
         json ex = json::array();
         for (const auto& e : plan.host_exclude) ex.push_back("/" + e);
-        json step = {{"op", "bind-host-root"},
-                     {"access", plan.host_access == Access::ro ? "ro" : "rw"},
-                     {"exclude", ex}};
-        if (plan.root_source != "/") step["op"] = "bind-root-dir", step["source"] = plan.root_source;
-        steps.push_back(step);
+        j["access"] = plan.host_access == Access::ro ? "ro" : "rw";
+        j["exclude"] = ex;
+        if (plan.root_source != "/") j["source"] = plan.root_source;
     }
-    for (const auto& m : plan.mounts) {
-        json j = {{"op", kind_name(m.kind)}, {"destination", m.destination}};
-        switch (m.kind) {
-            case MountOp::Kind::bind:
-                j["source"] = m.source;
-                j["access"] = m.readonly ? "ro" : "rw";
-                j["recursive"] = m.recursive;
-                if (m.devices) j["devices"] = true;
-                if (m.noexec) j["noexec"] = true;
-                if (m.optional) j["optional"] = true;
-                break;
-            case MountOp::Kind::store:
-                j["source"] = m.source;
-                j["items"] = m.items.empty() ? json("*") : json(m.items);
-                break;
-            case MountOp::Kind::tmpfs:
-                j["mode"] = octal(m.mode);
-                if (m.size) j["size"] = *m.size;
-                break;
-            case MountOp::Kind::dir: j["mode"] = octal(m.mode); break;
-            case MountOp::Kind::symlink: j["target"] = m.target; break;
-            case MountOp::Kind::file:
-                j["mode"] = octal(m.mode);
-                j["content"] = m.content;
-                break;
-            default: break;
-        }
-        if (!m.origin.empty()) j["origin"] = m.origin;
-        steps.push_back(j);
+    void operator()(const step::Mount& s) { j = mount_json(plan.mounts.at(s.index)); }
+    void operator()(const step::Chdir&) {
+        j["path"] = plan.cwd ? *plan.cwd : plan.caller_cwd;
+        j["inherit"] = !plan.cwd.has_value();
     }
-    steps.push_back({{"op", "detach-old-root"}});
-    steps.push_back({{"op", "remount-root-ro"}});
-    steps.push_back({{"op", "chdir"},
-                     {"path", plan.cwd ? *plan.cwd : plan.caller_cwd},
-                     {"inherit", !plan.cwd.has_value()}});
-    {
+    void operator()(const step::Env&) {
         const auto& e = plan.env;
         json set = json::object(), pre = json::object(), app = json::object();
-        for (const auto& [k, v] : e.set) set[k] = v;
-        for (const auto& [k, v] : e.prepend) pre[k] = v;
-        for (const auto& [k, v] : e.append) app[k] = v;
-        steps.push_back({{"op", "env"}, {"clear", e.clear}, {"keep", e.keep}, {"unset", e.unset},
-                         {"set", set}, {"prepend", pre}, {"append", app}});
+        for (const auto& kv : e.set) set[kv.first] = kv.second;
+        for (const auto& kv : e.prepend) pre[kv.first] = kv.second;
+        for (const auto& kv : e.append) app[kv.first] = kv.second;
+        j["clear"] = e.clear;
+        j["keep"] = e.keep;
+        j["unset"] = e.unset;
+        j["set"] = set;
+        j["prepend"] = pre;
+        j["append"] = app;
     }
-    if (!plan.rlimits.empty()) {
+    void operator()(const step::Rlimits& s) {
         json r = json::object();
-        for (const auto& l : plan.rlimits) {
+        for (const auto& l : s.limits) {
             auto v = [](std::uint64_t x) { return x == kUnlimited ? json("unlimited") : json(x); };
             r[l.name] = {{"soft", v(l.soft)}, {"hard", v(l.hard)}};
         }
-        steps.push_back({{"op", "rlimits"}, {"limits", r}});
+        j["limits"] = r;
     }
-    if (plan.umask) steps.push_back({{"op", "umask"}, {"mask", octal(*plan.umask)}});
-    if (plan.new_session) steps.push_back({{"op", "setsid"}});
-    if (plan.die_with_parent) steps.push_back({{"op", "die-with-parent"}});
-    if (plan.close_fds) steps.push_back({{"op", "close-fds"}, {"keep", plan.keep_fds}});
-    if (plan.no_new_privileges) steps.push_back({{"op", "no-new-privs"}});
-    {
+    void operator()(const step::Umask& s) { j["mask"] = octal(s.mask); }
+    void operator()(const step::SearchPath&) { j["program"] = plan.program; }
+    void operator()(const step::DropCapabilities& s) {
         json keep = json::array(), amb = json::array();
-        for (int c : plan.caps_keep) keep.push_back(cap_name(c));
-        for (int c : plan.caps_ambient) amb.push_back(cap_name(c));
-        steps.push_back({{"op", "drop-capabilities"}, {"keep", keep}, {"ambient", amb},
-                         {"clearBoundingSet", plan.clear_bounding_set}});
+        for (int c : s.keep) keep.push_back(cap_name(c));
+        for (int c : s.ambient) amb.push_back(cap_name(c));
+        j["keep"] = keep;
+        j["ambient"] = amb;
+        j["clearBoundingSet"] = s.clear_bounding_set;
+        if (s.only_as_root) j["onlyAsRoot"] = true;
     }
-    if (plan.seccomp.enabled) steps.push_back({{"op", "seccomp"}, {"filter", json(seccomp::to_json(plan.seccomp))}});
-    steps.push_back({{"op", "exec"}, {"program", plan.program}, {"argv", plan.argv}});
-    return {{"version", 1}, {"directEligible", plan.direct_eligible}, {"steps", steps}};
+    void operator()(const step::CloseFds& s) { j["keep"] = s.keep; }
+    void operator()(const step::Seccomp&) { j["filter"] = json(seccomp::to_json(plan.seccomp)); }
+    void operator()(const step::Exec&) {
+        j["program"] = plan.program;
+        j["argv"] = plan.argv;
+    }
+    void operator()(const step::ForkProgram& s) {
+        if (s.die_with_parent) j["dieWithParent"] = true;
+    }
+    // Steps that are their op alone.
+    void operator()(const step::LoopbackUp&) {}
+    void operator()(const step::ForkPid1&) {}
+    void operator()(const step::RootTmpfs&) {}
+    void operator()(const step::RemountRootRo&) {}
+    void operator()(const step::DetachOldRoot&) {}
+    void operator()(const step::ForkForSetsid&) {}
+    void operator()(const step::Setsid&) {}
+    void operator()(const step::NoNewPrivs&) {}
+};
+
+json steps_json(const Plan& plan, const std::vector<Step>& steps) {
+    json out = json::array();
+    for (const auto& s : steps) {
+        StepJson r{plan, {{"op", step_op(plan, s)}}};
+        std::visit(r, s);
+        out.push_back(std::move(r.j));
+    }
+    return out;
+}
+
+// The op of each step type (mounts and the host root depend on the plan).
+struct StepOp {
+    const Plan& plan;
+    const char* operator()(const step::DieWithParent&) const { return "die-with-parent"; }
+    const char* operator()(const step::Unshare&) const { return "unshare"; }
+    const char* operator()(const step::MapIds&) const { return "map-ids"; }
+    const char* operator()(const step::SetHostname&) const { return "sethostname"; }
+    const char* operator()(const step::LoopbackUp&) const { return "loopback-up"; }
+    const char* operator()(const step::ForkPid1&) const { return "fork-pid1"; }
+    const char* operator()(const step::RootTmpfs&) const { return "root-tmpfs"; }
+    const char* operator()(const step::HostRoot&) const {
+        return plan.root_source == "/" ? "bind-host-root" : "bind-root-dir";
+    }
+    const char* operator()(const step::Mount& s) const { return kind_name(plan.mounts.at(s.index).kind); }
+    const char* operator()(const step::RemountRootRo&) const { return "remount-root-ro"; }
+    const char* operator()(const step::DetachOldRoot&) const { return "detach-old-root"; }
+    const char* operator()(const step::ForkProgram&) const { return "fork-program"; }
+    const char* operator()(const step::ForkForSetsid&) const { return "fork-for-setsid"; }
+    const char* operator()(const step::Chdir&) const { return "chdir"; }
+    const char* operator()(const step::Env&) const { return "env"; }
+    const char* operator()(const step::Rlimits&) const { return "rlimits"; }
+    const char* operator()(const step::Umask&) const { return "umask"; }
+    const char* operator()(const step::Setsid&) const { return "setsid"; }
+    const char* operator()(const step::SearchPath&) const { return "search-path"; }
+    const char* operator()(const step::NoNewPrivs&) const { return "no-new-privs"; }
+    const char* operator()(const step::DropCapabilities&) const { return "drop-capabilities"; }
+    const char* operator()(const step::CloseFds&) const { return "close-fds"; }
+    const char* operator()(const step::Seccomp&) const { return "seccomp"; }
+    const char* operator()(const step::Exec&) const { return "exec"; }
+};
+
+}  // namespace
+
+const char* step_op(const Plan& plan, const Step& step) { return std::visit(StepOp{plan}, step); }
+
+nlohmann::ordered_json plan_to_json(const Plan& plan) {
+    json out = {{"version", 2}, {"directEligible", plan.direct_eligible}, {"steps", steps_json(plan, plan.steps)}};
+    if (plan.direct_eligible) out["directSteps"] = steps_json(plan, plan.direct_steps);
+    return out;
 }
 
 }  // namespace burrow

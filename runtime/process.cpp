@@ -1,5 +1,5 @@
-// The last steps before execve, in an order chosen for security: cwd and environment,
-// limits, then no_new_privs, capabilities, and seccomp last of all.
+// The steps in the program's process before execve (the plan orders them for security:
+// cwd and environment, limits, then no_new_privs, capabilities, and seccomp last of all).
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
@@ -19,7 +19,7 @@
 namespace burrow::detail {
 namespace {
 
-void enter_cwd(const Plan& plan, const ApplyOptions& opts) {
+void enter_cwd_of(const Plan& plan, const ApplyOptions& opts) {
     if (plan.cwd) {
         if (::chdir(plan.cwd->c_str()) != 0)
             throw Error("/process/cwd: cannot enter " + *plan.cwd + " inside the sandbox: " + errno_text(errno));
@@ -45,36 +45,8 @@ void enter_cwd(const Plan& plan, const ApplyOptions& opts) {
         throw Error("the current directory " + cwd + " is a different directory inside the sandbox" + fix);
 }
 
-// Every fd from 3 up, except `keep` (sorted), gets close-on-exec: nothing the caller left
-// open (a directory fd would reach the host's tree) survives into the program.
-void close_inherited_fds(const std::vector<int>& keep) {
-    unsigned lo = 3;
-    auto mark = [](unsigned a, unsigned b) {
-        if (a > b) return;
-#ifdef SYS_close_range
-        if (::syscall(SYS_close_range, a, b, CLOSE_RANGE_CLOEXEC) == 0) return;
-#endif
-        // Before Linux 5.11: one fcntl per possible fd, up to the fd limit.
-        struct rlimit rl{};
-        unsigned top = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1u << 20 ? unsigned(rl.rlim_cur) : 1u << 20;
-        for (unsigned fd = a; fd <= b && fd < top; ++fd) {
-            int fl = ::fcntl(int(fd), F_GETFD);
-            if (fl >= 0) ::fcntl(int(fd), F_SETFD, fl | FD_CLOEXEC);
-        }
-    };
-    for (int k : keep) {
-        if (k < 3) continue;
-        mark(lo, unsigned(k) - 1);
-        // A kept fd stays open across exec even if the caller's side set close-on-exec.
-        int fl = ::fcntl(k, F_GETFD);
-        if (fl >= 0) ::fcntl(k, F_SETFD, fl & ~FD_CLOEXEC);
-        lo = unsigned(k) + 1;
-    }
-    mark(lo, ~0U);
-}
-
-void set_rlimits(const Plan& plan) {
-    for (const auto& l : plan.rlimits) {
+void apply_rlimits(const std::vector<Rlimit>& limits) {
+    for (const auto& l : limits) {
         struct rlimit r{};
         r.rlim_cur = l.soft == UINT64_MAX ? RLIM_INFINITY : l.soft;
         r.rlim_max = l.hard == UINT64_MAX ? RLIM_INFINITY : l.hard;
@@ -145,41 +117,82 @@ std::string resolve(const std::string& program, const std::vector<std::string>& 
 
 }  // namespace
 
-void finish_and_exec(const Plan& plan, const ApplyOptions& opts) {
-    enter_cwd(plan, opts);
-    std::vector<std::string> env = compute_env(plan.env, opts.environ);
+void enter_cwd(Run& run) { enter_cwd_of(run.plan, run.opts); }
+
+void make_env(Run& run) {
+    const Plan& plan = run.plan;
+    run.env = compute_env(plan.env, run.opts.environ);
     if (plan.cwd) {
         std::string scratch;
         // An explicit cwd makes an inherited $PWD wrong; keep it truthful.
-        if (env_lookup(env, "PWD", scratch) || !plan.env.clear) {
-            std::erase_if(env, [](const std::string& e) { return e.rfind("PWD=", 0) == 0; });
-            env.push_back("PWD=" + *plan.cwd);
+        if (env_lookup(run.env, "PWD", scratch) || !plan.env.clear) {
+            std::erase_if(run.env, [](const std::string& e) { return e.rfind("PWD=", 0) == 0; });
+            run.env.push_back("PWD=" + *plan.cwd);
         }
     }
-    set_rlimits(plan);
-    if (plan.umask) ::umask(*plan.umask);
-    if (plan.new_session && ::setsid() < 0)
-        throw Error("cannot start a new session: " + errno_text(errno));
-    if (plan.die_with_parent) {
-        if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-            throw Error("cannot set the parent-death signal: " + errno_text(errno));
-        if (opts.parent != 0 && ::getppid() != opts.parent) _exit(kExitSetupFailure);  // already gone
-    }
-    std::string path = resolve(plan.program, env);
-    if (plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        throw Error("cannot set no_new_privs: " + errno_text(errno));
-    if (opts.have_caps) drop_capabilities(plan);
-    trace(opts, "exec " + path);
+    // execve's array now: nothing is allocated for it after seccomp.
+    run.envp.clear();
+    for (const auto& e : run.env) run.envp.push_back(const_cast<char*>(e.c_str()));
+    run.envp.push_back(nullptr);
+}
 
-    std::vector<char*> argv, envp;
-    for (const auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    if (plan.close_fds) close_inherited_fds(plan.keep_fds);
-    if (plan.seccomp.enabled) seccomp::install(plan.seccomp);  // last: nothing after it but execve
-    ::execve(path.c_str(), argv.data(), envp.data());
-    exec_failed(path, errno);
+void set_rlimits(const step::Rlimits& s) { apply_rlimits(s.limits); }
+
+void new_session() {
+    if (::setsid() < 0) throw Error("cannot start a new session: " + errno_text(errno));
+}
+
+void die_with_parent(Run& run, const step::DieWithParent& s) {
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+        throw Error("cannot set the parent-death signal: " + errno_text(errno));
+    const pid_t parent = run.parent;
+    if (parent == 0 || ::getppid() == parent) return;
+    if (s.again) _exit(kExitSetupFailure);  // already gone
+    // The caller was recorded when burrow started: if it died since, nothing runs.
+    throw Error("the caller (pid " + std::to_string(parent) +
+                ") exited while the sandbox was set up; with --die-with-parent "
+                "(\"dieWithParent\") the program does not start");
+}
+
+void search_path(Run& run) { run.path = resolve(run.plan.program, run.env); }
+
+void no_new_privs() {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        throw Error("cannot set no_new_privs: " + errno_text(errno));
+}
+
+// Every fd from 3 up, except `keep` (sorted), gets close-on-exec: nothing the caller left
+// open (a directory fd would reach the host's tree) survives into the program.
+void close_inherited_fds(const std::vector<int>& keep) {
+    unsigned lo = 3;
+    auto mark = [](unsigned a, unsigned b) {
+        if (a > b) return;
+#ifdef SYS_close_range
+        if (::syscall(SYS_close_range, a, b, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+        // Before Linux 5.11: one fcntl per possible fd, up to the fd limit.
+        struct rlimit rl{};
+        unsigned top = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1u << 20 ? unsigned(rl.rlim_cur) : 1u << 20;
+        for (unsigned fd = a; fd <= b && fd < top; ++fd) {
+            int fl = ::fcntl(int(fd), F_GETFD);
+            if (fl >= 0) ::fcntl(int(fd), F_SETFD, fl | FD_CLOEXEC);
+        }
+    };
+    for (int k : keep) {
+        if (k < 3) continue;
+        mark(lo, unsigned(k) - 1);
+        // A kept fd stays open across exec even if the caller's side set close-on-exec.
+        int fl = ::fcntl(k, F_GETFD);
+        if (fl >= 0) ::fcntl(k, F_SETFD, fl & ~FD_CLOEXEC);
+        lo = unsigned(k) + 1;
+    }
+    mark(lo, ~0U);
+}
+
+void exec(Run& run) {
+    trace(run.opts, "exec " + run.path);
+    ::execve(run.path.c_str(), run.argv.data(), run.envp.data());
+    exec_failed(run.path, errno);
 }
 
 }  // namespace burrow::detail

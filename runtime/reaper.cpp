@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "apply.hpp"
 #include "fd.hpp"
@@ -87,7 +88,7 @@ void exit_like(int st) {
 
 namespace detail {
 
-int run_with_pid1(const Plan& plan, const ApplyOptions& opts) {
+std::optional<int> fork_pid1(Run& run) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("pipe: " + errno_text(errno));
     Fd status_r(fds[0]), status_w(fds[1]);
@@ -95,92 +96,82 @@ int run_with_pid1(const Plan& plan, const ApplyOptions& opts) {
     // even if that happened before pid 1 could ask for the parent-death signal.
     if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("pipe: " + errno_text(errno));
     Fd life_r(fds[0]), life_w(fds[1]);
-    sigset_t waitset = forwarded_and_chld(), old;
-    ::sigprocmask(SIG_BLOCK, &waitset, &old);
-    trace(opts, "fork pid 1 of the new pid namespace");
+    run.waitset = forwarded_and_chld();
+    ::sigprocmask(SIG_BLOCK, &run.waitset, &run.old_mask);
+    trace(run.opts, "fork pid 1 of the new pid namespace");
     pid_t pid1 = ::fork();
     if (pid1 < 0) throw Error("fork: " + errno_text(errno));
     if (pid1 == 0) {
+        run.forked = true;
         status_r.reset();
         life_w.reset();
-        try {
-            // pid 1 never outlives burrow: if burrow is killed outright (SIGKILL), the
-            // namespace and the program go with it, as an exec'd program would. getppid()
-            // is 0 here (the parent is outside the namespace), so a death before the prctl
-            // shows as the hang-up of `life`.
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-            struct pollfd alive{life_r.get(), POLLIN, 0};
-            if (::poll(&alive, 1, 0) != 0) _exit(kExitSetupFailure);  // burrow is gone
-            life_r.reset();
-            build_root(plan, opts);
-            // pid 1 only receives signals it has handlers for: install no-op ones, keep
-            // them blocked and collect them with sigwaitinfo.
-            struct sigaction sa{};
-            sa.sa_handler = noop_handler;
-            for (int s : kForwarded) ::sigaction(s, &sa, nullptr);
-            pid_t target = ::fork();
-            if (target < 0) throw Error("fork: " + errno_text(errno));
-            if (target == 0) {
-                status_w.reset();
-                restore_signals(old);
-                try {
-                    if (plan.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-                    ApplyOptions child = opts;
-                    child.parent = 0;
-                    finish_and_exec(plan, child);
-                } catch (const Error& e) {
-                    report(e);
-                    _exit(e.status());
-                }
-            }
-            ::prctl(PR_SET_NAME, "burrow-pid1", 0, 0, 0);
-            int target_status = -1;
-            while (target_status == -1) {
-                siginfo_t si{};
-                int sig = ::sigwaitinfo(&waitset, &si);
-                if (sig == SIGCHLD) {
-                    int st = 0;
-                    pid_t r;
-                    while ((r = ::waitpid(-1, &st, WNOHANG)) > 0)  // orphans too
-                        if (r == target) target_status = st;
-                } else if (sig > 0 && from_a_process(si)) {
-                    ::kill(target, sig);
-                }
-            }
-            [[maybe_unused]] ssize_t n = ::write(status_w.get(), &target_status, sizeof target_status);
-            _exit(0);  // the kernel kills whatever is left in the namespace
-        } catch (const Error& e) {
-            report(e);
-            _exit(e.status());
-        }
+        // pid 1 never outlives burrow: if burrow is killed outright (SIGKILL), the
+        // namespace and the program go with it, as an exec'd program would. getppid()
+        // is 0 here (the parent is outside the namespace), so a death before the prctl
+        // shows as the hang-up of `life`.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        struct pollfd alive{life_r.get(), POLLIN, 0};
+        if (::poll(&alive, 1, 0) != 0) _exit(kExitSetupFailure);  // burrow is gone
+        life_r.reset();
+        run.status_w = std::move(status_w);
+        return std::nullopt;  // pid 1 goes on: the root, then fork-program
     }
     status_w.reset();
-    int pid1_status = supervise(pid1, waitset);
-    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    int pid1_status = supervise(pid1, run.waitset);
+    ::sigprocmask(SIG_SETMASK, &run.old_mask, nullptr);
     int target_status = 0;
     if (::read(status_r.get(), &target_status, sizeof target_status) == sizeof target_status)
         return target_status;
     return pid1_status;  // pid 1 failed before the program ran: its exit code says why
 }
 
-int run_in_new_session(const Plan& plan, const ApplyOptions& opts) {
+void fork_program(Run& run, const step::ForkProgram& s) {
+    // pid 1 only receives signals it has handlers for: install no-op ones, keep them
+    // blocked and collect them with sigwaitinfo.
+    struct sigaction sa{};
+    sa.sa_handler = noop_handler;
+    for (int sig : kForwarded) ::sigaction(sig, &sa, nullptr);
+    pid_t target = ::fork();
+    if (target < 0) throw Error("fork: " + errno_text(errno));
+    if (target == 0) {
+        run.status_w.reset();
+        restore_signals(run.old_mask);
+        if (s.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        run.parent = 0;
+        return;  // the program's process goes on
+    }
+    ::prctl(PR_SET_NAME, "burrow-pid1", 0, 0, 0);
+    int target_status = -1;
+    while (target_status == -1) {
+        siginfo_t si{};
+        int sig = ::sigwaitinfo(&run.waitset, &si);
+        if (sig == SIGCHLD) {
+            int st = 0;
+            pid_t r;
+            while ((r = ::waitpid(-1, &st, WNOHANG)) > 0)  // orphans too
+                if (r == target) target_status = st;
+        } else if (sig > 0 && from_a_process(si)) {
+            ::kill(target, sig);
+        }
+    }
+    [[maybe_unused]] ssize_t n = ::write(run.status_w.get(), &target_status, sizeof target_status);
+    _exit(0);  // the kernel kills whatever is left in the namespace
+}
+
+std::optional<int> fork_for_setsid(Run& run) {
     // setsid() is refused to a process-group leader, which a shell makes of every job:
     // the program runs in a child, and burrow stays to mirror its status.
+    if (::getpid() != ::getpgrp()) return std::nullopt;
     sigset_t waitset = forwarded_and_chld(), old;
     ::sigprocmask(SIG_BLOCK, &waitset, &old);
     const pid_t parent = ::getpid();
     pid_t child = ::fork();
     if (child < 0) throw Error("fork: " + errno_text(errno));
     if (child == 0) {
+        run.forked = true;
         restore_signals(old);
-        try {
-            ApplyOptions c = opts;
-            c.parent = parent;  // burrow: the program must not outlive it
-            finish_and_exec(plan, c);
-        } catch (const Error& e) {
-            report(e);
-            _exit(e.status());
-        }
+        run.parent = parent;  // burrow: the program must not outlive it
+        return std::nullopt;
     }
     int st = supervise(child, waitset);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);

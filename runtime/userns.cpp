@@ -83,13 +83,13 @@ std::string diagnose_userns(int err) {
 
 namespace detail {
 
-void enter_namespaces(const Plan& plan, const ApplyOptions& opts) {
+void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts) {
     int flags = CLONE_NEWUSER | CLONE_NEWNS;
-    if (plan.ns.pid) flags |= CLONE_NEWPID;
-    if (plan.ns.net) flags |= CLONE_NEWNET;
-    if (plan.ns.ipc) flags |= CLONE_NEWIPC;
-    if (plan.ns.uts) flags |= CLONE_NEWUTS;
-    if (plan.ns.cgroup) flags |= CLONE_NEWCGROUP;
+    if (ns.pid) flags |= CLONE_NEWPID;
+    if (ns.net) flags |= CLONE_NEWNET;
+    if (ns.ipc) flags |= CLONE_NEWIPC;
+    if (ns.uts) flags |= CLONE_NEWUTS;
+    if (ns.cgroup) flags |= CLONE_NEWCGROUP;
     trace(opts, "unshare user+mount namespaces");
     if (::unshare(flags) != 0) {
         int err = errno;
@@ -100,6 +100,9 @@ void enter_namespaces(const Plan& plan, const ApplyOptions& opts) {
                         "from \"namespaces\" or check the kernel configuration");
         throw NamespaceError(diagnose_userns(err));
     }
+}
+
+void map_ids(const Plan& plan) {
     // setgroups must be denied before an unprivileged gid_map is accepted (absent on
     // kernels before 3.19).
     int err = write_proc("/proc/self/setgroups", "deny");

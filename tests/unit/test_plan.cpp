@@ -111,19 +111,35 @@ TEST_CASE("plan: rlimits and capabilities are resolved to numbers") {
     p.process.rlimits = {{"RLIMIT_CORE", false, 0, 0}, {"RLIMIT_NOFILE", true, 0, 0}};
     p.security.caps_keep = {"CAP_NET_RAW"};
     Plan plan = compile(p, caller(), {"x"});
-    REQUIRE(plan.rlimits.size() == 1);  // "inherit" leaves the limit alone
-    CHECK(plan.rlimits[0].name == "RLIMIT_CORE");
-    CHECK(plan.caps_keep == std::vector<int>{13});
+    const auto* limits = find_step<step::Rlimits>(plan.steps);
+    REQUIRE(limits);
+    REQUIRE(limits->limits.size() == 1);  // "inherit" leaves the limit alone
+    CHECK(limits->limits[0].name == "RLIMIT_CORE");
+    REQUIRE(find_step<step::DropCapabilities>(plan.steps));
+    CHECK(find_step<step::DropCapabilities>(plan.steps)->keep == std::vector<int>{13});
+}
+
+static bool clears_bounding_set(const Profile& p) {
+    Plan plan = compile(p, caller(), {"x"});
+    const auto* caps = find_step<step::DropCapabilities>(plan.steps);
+    REQUIRE(caps);
+    return caps->clear_bounding_set;
 }
 
 TEST_CASE("plan: the bounding set is left only when no_new_privs makes it moot") {
     Profile p = pack_like();
-    CHECK_FALSE(compile(p, caller(), {"x"}).clear_bounding_set);  // the default
+    CHECK_FALSE(clears_bounding_set(p));  // the default
     p.security.clear_bounding_set = true;
-    CHECK(compile(p, caller(), {"x"}).clear_bounding_set);
+    CHECK(clears_bounding_set(p));
     p.security.clear_bounding_set = false;
     p.security.no_new_privileges = false;  // a setuid or file-capability program could gain
-    CHECK(compile(p, caller(), {"x"}).clear_bounding_set);
+    CHECK(clears_bounding_set(p));
+}
+
+static V ops_of(const nlohmann::ordered_json& steps) {
+    V ops;
+    for (const auto& s : steps) ops.push_back(s["op"]);
+    return ops;
 }
 
 TEST_CASE("plan: JSON lists the steps in launch order") {
@@ -131,14 +147,60 @@ TEST_CASE("plan: JSON lists the steps in launch order") {
     p.namespaces.pid = true;
     p.namespaces.net = true;
     p.process.exec = "/gnu/store/abc-hello/bin/hello";
-    auto j = plan_to_json(compile(p, caller(), {"a b"}));
-    V ops;
-    for (const auto& s : j["steps"]) ops.push_back(s["op"]);
-    CHECK(ops == V{"unshare", "map-ids", "fork-pid1", "loopback-up", "root-tmpfs", "bind-host-root", "store",
-                   "detach-old-root", "remount-root-ro", "chdir", "env", "no-new-privs", "drop-capabilities",
-                   "exec"});
+    Plan plan = compile(p, caller(), {"a b"});
+    auto j = plan_to_json(plan);
+    CHECK(ops_of(j["steps"]) == V{"unshare", "map-ids", "loopback-up", "fork-pid1", "root-tmpfs",
+                                  "bind-host-root", "store", "remount-root-ro", "detach-old-root",
+                                  "fork-program", "chdir", "env", "no-new-privs",
+                                  "drop-capabilities", "exec"});
     CHECK(j["steps"][0]["namespaces"] == nlohmann::ordered_json({"user", "mount", "pid", "net"}));
     CHECK(j["steps"][6]["items"] == nlohmann::ordered_json({"abc-hello", "def-libc"}));
     CHECK(j["steps"].back()["argv"] == nlohmann::ordered_json({"/gnu/store/abc-hello/bin/hello", "a b"}));
-    CHECK(j["steps"][9]["path"] == "/home/u/src");
+    CHECK(j["steps"][10]["path"] == "/home/u/src");
+    CHECK_FALSE(j.contains("directSteps"));
+    // One object per step, named as the trace names it.
+    REQUIRE(j["steps"].size() == plan.steps.size());
+    for (std::size_t i = 0; i < plan.steps.size(); ++i)
+        CHECK(j["steps"][i]["op"] == step_op(plan, plan.steps[i]));
+}
+
+TEST_CASE("plan: the order of the security steps") {
+    Profile p = pack_like();
+    p.namespaces.uts = true;
+    p.namespaces.net = true;
+    p.hostname = "box";
+    p.process.die_with_parent = true;
+    p.process.new_session = true;
+    p.process.close_fds = true;
+    p.process.keep_fds = {5, 3, 5};
+    p.process.umask = 077;
+    p.security.seccomp = {{"baseline", "default"}};
+    Plan plan = compile(p, caller(), {"ls"});
+    auto j = plan_to_json(plan);
+    // The parent-death signal first (nothing set up for a caller already gone), hostname
+    // and lo before the root; a bare name is looked up before privileges go; seccomp last.
+    CHECK(ops_of(j["steps"]) == V{"die-with-parent", "unshare", "map-ids", "sethostname",
+                                  "loopback-up", "root-tmpfs", "bind-host-root", "store",
+                                  "remount-root-ro", "detach-old-root", "fork-for-setsid", "chdir",
+                                  "env", "umask", "setsid", "die-with-parent", "search-path",
+                                  "no-new-privs", "drop-capabilities", "close-fds", "seccomp",
+                                  "exec"});
+    CHECK(j["steps"][15]["again"] == true);
+    CHECK_FALSE(j["steps"][0].contains("again"));
+    CHECK(j["steps"][19]["keep"] == nlohmann::ordered_json({3, 5}));
+}
+
+TEST_CASE("plan: the direct engine's steps, for a plan that may run without namespaces") {
+    Profile p = pack_like();
+    p.process.new_session = true;
+    p.process.die_with_parent = true;
+    Plan plan = compile(p, caller(), {"/bin/x"});
+    REQUIRE(plan.direct_eligible);
+    auto j = plan_to_json(plan);
+    CHECK(ops_of(j["directSteps"]) == V{"fork-for-setsid", "chdir", "env", "setsid", "die-with-parent",
+                                        "no-new-privs", "drop-capabilities", "exec"});
+    CHECK(j["directSteps"][6]["onlyAsRoot"] == true);
+    CHECK_FALSE(j["steps"][0].contains("onlyAsRoot"));
+    p.namespaces.pid = true;
+    CHECK(compile(p, caller(), {"x"}).direct_steps.empty());
 }
