@@ -51,13 +51,13 @@ size_t distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-constexpr std::array<std::string_view, 46> kOptions{
+constexpr std::array<std::string_view, 48> kOptions{
     "--profile", "--host-root", "--store", "--bind", "--ro-bind", "--dev-bind", "--bind-try",
     "--ro-bind-try", "--dev-bind-try", "--tmpfs", "--proc", "--dev", "--dir", "--symlink",
     "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
     "--unshare-cgroup", "--unshare-all", "--share-net", "--uid", "--gid", "--hostname",
     "--chdir", "--setenv", "--unsetenv", "--clearenv", "--die-with-parent", "--new-session",
-    "--close-fds", "--keep-fd", "--rlimit",
+    "--close-fds", "--keep-fd", "--rlimit", "--timeout", "--kill-after",
     "--print-plan", "--check", "--seccomp-groups", "--list-profiles", "--help", "--version", "--unshare-user-try",
     "--unshare-cgroup-try", "--ro-host-root", "-h", "--root", "--root-rw"};
 
@@ -264,6 +264,14 @@ private:
             wrote("/process/cwd", a + " " + dir);
             return;
         }
+        if (a == "--timeout" || a == "--kill-after") {
+            // DURATION as timeout(1) takes it; the loader checks it ("10s", "2m", "1.5").
+            const std::string d = arg(a, 1, 0, "DURATION");
+            const char* key = a == "--timeout" ? "timeout" : "killAfter";
+            cli_.overlay["process"][key] = d;
+            wrote(std::string("/process/") + key, a + " " + d);
+            return;
+        }
         if (a == "--rlimit") {
             // NAME=VALUE: NAME as in a profile, or without RLIMIT_, any case; VALUE as in a
             // profile ("1g", "unlimited", "inherit") or SOFT:HARD. The loader checks both.
@@ -394,11 +402,14 @@ Process:
   --rlimit NAME=VALUE          resource limit: NAME as nofile or RLIMIT_NOFILE; VALUE 1024,
                                4g (k/m/g suffix), unlimited, inherit or SOFT:HARD (repeatable)
   --new-session                run the command in a new session (setsid)
+  --timeout DURATION           SIGTERM the command after DURATION (10, 1.5, 30s, 2m, 1h),
+                               SIGKILL it --kill-after DURATION later (default 5s); exit 124
+                               (137 when it had to be killed), as timeout(1)
 
   --help, --version
 
 Exit status: the command's own; if it is killed by a signal, burrow dies of the same
-signal; 125 burrow failed (bad option or profile, setup failure); 126 the command is not
+signal; 124 (or 137) the command ran past --timeout; 125 burrow failed (bad option or profile, setup failure); 126 the command is not
 executable; 127 the command was not found.
 
 Environment: BURROW_ENGINE=auto|userns|proot|direct (how packs run),

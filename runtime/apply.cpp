@@ -69,7 +69,7 @@ struct Perform {
         loopback_up();
         return {};
     }
-    Next operator()(const step::ForkPid1&) const { return fork_pid1(r); }
+    Next operator()(const step::ForkPid1& s) const { return fork_pid1(r, s.timeout); }
     Next operator()(const step::RootTmpfs&) const {
         root_tmpfs(r);
         return {};
@@ -95,6 +95,7 @@ struct Perform {
         return {};
     }
     Next operator()(const step::ForkForSetsid&) const { return fork_for_setsid(r); }
+    Next operator()(const step::ForkTimeout& s) const { return fork_timeout(r, s.timeout); }
     Next operator()(const step::Chdir&) const {
         enter_cwd(r);
         return {};

@@ -89,9 +89,10 @@ void trace_step(const ApplyOptions& opts, const char* op);              // apply
 void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts);  // userns.cpp
 void map_ids(const Plan& plan);                                         // userns.cpp
 void loopback_up();                                                     // net.cpp
-std::optional<int> fork_pid1(Run& run);                                 // reaper.cpp
+std::optional<int> fork_pid1(Run& run, const step::Timeout& t);         // reaper.cpp
 void fork_program(Run& run, const step::ForkProgram& s);                // reaper.cpp
 std::optional<int> fork_for_setsid(Run& run);                           // reaper.cpp
+std::optional<int> fork_timeout(Run& run, const step::Timeout& t);      // reaper.cpp
 void root_tmpfs(Run& run);                                              // mnt.cpp
 void host_root(Run& run);                                               // mnt.cpp
 void apply_mount(Run& run, const MountOp& op);                          // mnt.cpp

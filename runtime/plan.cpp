@@ -215,13 +215,15 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     s.push_back(step::MapIds{});
     if (p.hostname) s.push_back(step::SetHostname{*p.hostname});
     if (n.net) s.push_back(step::LoopbackUp{});
-    if (n.pid) s.push_back(step::ForkPid1{});
+    const step::Timeout timeout{p.process.timeout, p.process.kill_after};
+    if (n.pid) s.push_back(step::ForkPid1{timeout});
     s.push_back(step::RootTmpfs{});
     if (plan.host_root) s.push_back(step::HostRoot{});
     for (std::size_t i = 0; i < plan.mounts.size(); ++i) s.push_back(step::Mount{i});
     s.push_back(step::RemountRootRo{});
     s.push_back(step::DetachOldRoot{});
     if (n.pid) s.push_back(step::ForkProgram{die});
+    else if (timeout.seconds > 0) s.push_back(step::ForkTimeout{timeout});   // setsid works in its child
     else if (p.process.new_session) s.push_back(step::ForkForSetsid{});
     process_steps(s, p, plan, false);
 
@@ -236,7 +238,8 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
                            plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
                            p.security.caps_keep.empty();
     if (plan.direct_eligible) {
-        if (p.process.new_session) plan.direct_steps.push_back(step::ForkForSetsid{});
+        if (timeout.seconds > 0) plan.direct_steps.push_back(step::ForkTimeout{timeout});
+        else if (p.process.new_session) plan.direct_steps.push_back(step::ForkForSetsid{});
         process_steps(plan.direct_steps, p, plan, true);
     }
     return plan;
@@ -355,7 +358,11 @@ struct StepJson {
     }
     // Steps that are their op alone.
     void operator()(const step::LoopbackUp&) {}
-    void operator()(const step::ForkPid1&) {}
+    void operator()(const step::ForkPid1& s) { timeout(s.timeout); }
+    void operator()(const step::ForkTimeout& s) { timeout(s.timeout); }
+    void timeout(const step::Timeout& t) {
+        if (t.seconds > 0) j["timeout"] = {{"seconds", t.seconds}, {"killAfter", t.kill_after}};
+    }
     void operator()(const step::RootTmpfs&) {}
     void operator()(const step::RemountRootRo&) {}
     void operator()(const step::DetachOldRoot&) {}
@@ -392,6 +399,7 @@ struct StepOp {
     const char* operator()(const step::DetachOldRoot&) const { return "detach-old-root"; }
     const char* operator()(const step::ForkProgram&) const { return "fork-program"; }
     const char* operator()(const step::ForkForSetsid&) const { return "fork-for-setsid"; }
+    const char* operator()(const step::ForkTimeout&) const { return "fork-timeout"; }
     const char* operator()(const step::Chdir&) const { return "chdir"; }
     const char* operator()(const step::Env&) const { return "env"; }
     const char* operator()(const step::Rlimits&) const { return "rlimits"; }

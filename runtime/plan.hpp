@@ -67,9 +67,18 @@ struct Unshare { Namespaces ns; };
 struct MapIds {};
 struct SetHostname { std::string name; };
 struct LoopbackUp {};
-// Fork pid 1 of the new pid namespace. burrow waits for it, forwarding signals, and
-// mirrors the program's status; the following steps run in pid 1.
-struct ForkPid1 {};
+// process.timeout: the supervising process sends SIGTERM after `seconds`, SIGKILL
+// `kill_after` seconds later, and exits 124 (137 when SIGKILL was needed), as timeout(1).
+struct Timeout {
+    double seconds = 0;      // 0: none
+    double kill_after = 5;
+};
+// Fork pid 1 of the new pid namespace. burrow waits for it, forwarding signals (and
+// timing it), and mirrors the program's status; the following steps run in pid 1.
+struct ForkPid1 { Timeout timeout; };
+// Without a pid namespace, a timeout needs a process that outlives the program: burrow
+// forks, times and mirrors it; the following steps run in the child.
+struct ForkTimeout { Timeout timeout; };
 // Make every mount private, pivot_root into a scratch tmpfs with the host's root below it,
 // and mount the tmpfs that becomes the new root.
 struct RootTmpfs {};
@@ -110,7 +119,7 @@ struct Exec {};                           // Plan::program (or the path found), 
 using Step = std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname,
                           step::LoopbackUp, step::ForkPid1, step::RootTmpfs, step::HostRoot,
                           step::Mount, step::RemountRootRo, step::DetachOldRoot,
-                          step::ForkProgram, step::ForkForSetsid, step::Chdir, step::Env,
+                          step::ForkProgram, step::ForkForSetsid, step::ForkTimeout, step::Chdir, step::Env,
                           step::Rlimits, step::Umask, step::Setsid, step::SearchPath,
                           step::NoNewPrivs, step::DropCapabilities, step::CloseFds,
                           step::Seccomp, step::Exec>;

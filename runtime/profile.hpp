@@ -98,6 +98,8 @@ struct ProcessSpec {
     bool die_with_parent = false;
     bool close_fds = false;               // close inherited fds >= 3 at exec ...
     std::vector<int> keep_fds;            // ... except these
+    double timeout = 0;                   // seconds; 0: none. Then SIGTERM, and SIGKILL
+    double kill_after = 5;                // this long after it
 };
 
 struct SecuritySpec {

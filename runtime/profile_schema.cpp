@@ -31,7 +31,7 @@ const Keys kNamespaceKeys = {"user", "mount", "pid", "net", "ipc", "uts", "cgrou
 const Keys kUserKeys = {"uid", "gid"};
 const Keys kProcessKeys = {"exec",    "args",  "argv0",      "cwd",           "env",
                            "rlimits", "umask", "newSession", "dieWithParent", "timeout",
-                           "closeFds", "keepFds"};
+                           "killAfter", "closeFds", "keepFds"};
 const Keys kEnvKeys = {"clear", "keep", "unset", "set", "prepend", "append"};
 const Keys kSecurityKeys = {"noNewPrivileges", "capabilities", "seccomp"};
 const Keys kCapabilityKeys = {"keep", "ambient", "clearBoundingSet"};
@@ -94,7 +94,7 @@ std::optional<std::string> foreign_hint(const std::string& context, const std::s
         if (any_of_keys(key, {"network", "net"}))
             return "write \"namespaces\": {\"net\": true} for a sandbox without network";
         if (any_of_keys(key, {"env", "environment", "cwd", "args", "exec", "argv0", "rlimits", "umask",
-                              "newSession", "dieWithParent"}))
+                              "newSession", "dieWithParent", "timeout", "killAfter"}))
             return "write it inside \"process\": {\"" + std::string(key == "environment" ? "env" : key) + "\": …}";
         if (any_of_keys(key, {"uid", "gid"})) return "write it inside \"user\": {\"" + key + "\": …}";
         if (any_of_keys(key, {"capabilities", "seccomp", "noNewPrivileges"}))
@@ -295,6 +295,15 @@ private:
     std::optional<std::uint64_t> uint(const ojson& v, const std::string& ptr) {
         if (v.is_number_unsigned()) return v.get<std::uint64_t>();
         err(ptr, "expected an unsigned integer, got " + describe(v));
+        return std::nullopt;
+    }
+
+    // Seconds: a number ≥ 0, or a string such as "1.5", "10s", "2m", "1h", "1d".
+    std::optional<double> duration(const ojson& v, const std::string& ptr) {
+        double d = 0;
+        if (v.is_number() && v.get<double>() >= 0 && v.get<double>() <= 100.0 * 365 * 86400) return v.get<double>();
+        if (v.is_string() && parse_duration(v.get_ref<const std::string&>(), d)) return d;
+        err(ptr, "expected a duration in seconds such as 10, 1.5, \"30s\", \"2m\" or \"1h\", got " + describe(v));
         return std::nullopt;
     }
 
@@ -698,8 +707,8 @@ private:
                     }
                     out[k] = fds;
                 }
-            } else if (k == "timeout") {
-                if (auto n = uint(e, p)) out[k] = *n;
+            } else if (k == "timeout" || k == "killAfter") {
+                if (auto d = duration(e, p)) out[k] = *d;
             } else {
                 unknown(p, k, e, kProcessKeys, "process", "");
             }

@@ -296,9 +296,8 @@ private:
         out.close_fds = flag(pr, "closeFds", false);
         if (const ojson* k = get(pr, "keepFds"))
             for (const auto& fd : *k) out.keep_fds.push_back(fd.get<int>());
-        if (const ojson* t = get(pr, "timeout"); t && t->get<std::uint64_t>() > 0)
-            err("/process/timeout",
-                "\"timeout\" is not supported by this version of burrow; remove it, or run the command under timeout(1)");
+        if (const ojson* t = get(pr, "timeout")) out.timeout = t->get<double>();
+        if (const ojson* k = get(pr, "killAfter")) out.kill_after = k->get<double>();
         if (const ojson* env = get(pr, "env")) environment(*env, out.env);
         if (const ojson* r = get(pr, "rlimits"))
             for (const auto& [name, val] : r->items()) {

@@ -233,4 +233,38 @@ SizeText parse_size(std::string_view s, std::uint64_t& out) {
     return SizeText::ok;
 }
 
+bool parse_duration(std::string_view s, double& seconds) {
+    std::size_t i = 0, digits = 0;
+    double v = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+        v = v * 10 + (s[i++] - '0');
+        ++digits;
+        if (v > 1e12) return false;
+    }
+    if (i < s.size() && s[i] == '.') {
+        double scale = 0.1;
+        for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i, scale /= 10) {
+            v += (s[i] - '0') * scale;
+            ++digits;
+        }
+    }
+    if (digits == 0) return false;
+    double unit = 1;
+    if (i + 1 == s.size()) {
+        switch (s[i]) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        default: return false;
+        }
+    } else if (i != s.size()) {
+        return false;
+    }
+    v *= unit;
+    if (v > 100.0 * 365 * 86400) return false;
+    seconds = v;
+    return true;
+}
+
 }  // namespace burrow::profile

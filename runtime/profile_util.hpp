@@ -67,4 +67,8 @@ bool is_profile_name(std::string_view s);
 enum class SizeText { ok, bad, too_large };
 SizeText parse_size(std::string_view s, std::uint64_t& out);
 
+// "10", "1.5", "10s", "2m", "1h", "1d" → seconds (as timeout(1) reads DURATION). False for
+// anything else, and beyond 100 years.
+bool parse_duration(std::string_view s, double& seconds);
+
 }  // namespace burrow::profile

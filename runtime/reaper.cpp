@@ -16,10 +16,14 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <algorithm>
 #include <optional>
+#include <string>
 
 #include "apply.hpp"
 #include "fd.hpp"
+#include "fileio.hpp"
 
 namespace burrow {
 namespace {
@@ -50,18 +54,50 @@ void restore_signals(const sigset_t& old) {
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
 }
 
-// Wait for `child`, forwarding signals to it; returns its wait status.
-int supervise(pid_t child, const sigset_t& waitset) {
+double monotonic_now() {
+    struct timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Wait for `child`, forwarding signals to it; returns its wait status. With a timeout:
+// SIGTERM when it is up, SIGKILL kill_after later; `*sent` says which went out.
+int supervise(pid_t child, const sigset_t& waitset, const step::Timeout* t = nullptr, int* sent = nullptr) {
+    const bool timed = t && t->seconds > 0;
+    double deadline = timed ? monotonic_now() + t->seconds : 0;
+    int last = 0;
     for (;;) {
         int st = 0;
         pid_t r = ::waitpid(child, &st, WNOHANG);
-        if (r == child) return st;
+        if (r == child) {
+            if (sent) *sent = last;
+            return st;
+        }
         if (r < 0 && errno != EINTR) return W_EXITCODE(kExitSetupFailure, 0);
         siginfo_t si{};
-        int sig = ::sigwaitinfo(&waitset, &si);
+        int sig;
+        if (timed && last != SIGKILL) {
+            const double left = std::max(0.0, deadline - monotonic_now());
+            struct timespec ts{};
+            ts.tv_sec = static_cast<time_t>(left);
+            ts.tv_nsec = static_cast<long>((left - static_cast<double>(ts.tv_sec)) * 1e9);
+            sig = ::sigtimedwait(&waitset, &si, &ts);
+            if (sig < 0 && errno == EAGAIN) {
+                last = last == 0 ? SIGTERM : SIGKILL;
+                ::kill(child, last);
+                deadline = monotonic_now() + t->kill_after;
+                continue;
+            }
+        } else {
+            sig = ::sigwaitinfo(&waitset, &si);
+        }
         if (sig > 0 && sig != SIGCHLD && from_a_process(si)) ::kill(child, sig);
     }
 }
+
+// The status burrow exits with after a timeout, as timeout(1): 124, or 137 when the
+// program had to be killed.
+int timed_out_status(int sent) { return W_EXITCODE(sent == SIGKILL ? 128 + SIGKILL : 124, 0); }
 
 }  // namespace
 
@@ -88,7 +124,7 @@ void exit_like(int st) {
 
 namespace detail {
 
-std::optional<int> fork_pid1(Run& run) {
+std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("pipe: " + errno_text(errno));
     Fd status_r(fds[0]), status_w(fds[1]);
@@ -117,8 +153,10 @@ std::optional<int> fork_pid1(Run& run) {
         return std::nullopt;  // pid 1 goes on: the root, then fork-program
     }
     status_w.reset();
-    int pid1_status = supervise(pid1, run.waitset);
+    int sent = 0;
+    int pid1_status = supervise(pid1, run.waitset, &timeout, &sent);
     ::sigprocmask(SIG_SETMASK, &run.old_mask, nullptr);
+    if (sent) return timed_out_status(sent);
     int target_status = 0;
     if (::read(status_r.get(), &target_status, sizeof target_status) == sizeof target_status)
         return target_status;
@@ -176,6 +214,50 @@ std::optional<int> fork_for_setsid(Run& run) {
     int st = supervise(child, waitset);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     return st;
+}
+
+// Kills every process below us: with PR_SET_CHILD_SUBREAPER every orphan of the program
+// is our child, so repeating "kill and reap our children" empties the tree.
+void kill_descendants() {
+    for (int round = 0; round < 100; ++round) {
+        auto text = read_file("/proc/self/task/" + std::to_string(::getpid()) + "/children", 1 << 20);
+        bool any = false;
+        if (text)
+            for (std::size_t i = 0; i < text->size();) {
+                const std::size_t j = std::min(text->find(' ', i), text->size());
+                if (j > i) {
+                    ::kill(static_cast<pid_t>(std::stol(text->substr(i, j - i))), SIGKILL);
+                    any = true;
+                }
+                i = j + 1;
+            }
+        int st;
+        while (::waitpid(-1, &st, any ? 0 : WNOHANG) > 0) {
+        }
+        if (!any) return;
+    }
+}
+
+std::optional<int> fork_timeout(Run& run, const step::Timeout& timeout) {
+    sigset_t waitset = forwarded_and_chld(), old;
+    ::sigprocmask(SIG_BLOCK, &waitset, &old);
+    // Without a pid namespace the program's own children would outlive a SIGKILL of it.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    const pid_t parent = ::getpid();
+    trace(run.opts, "fork the program, to time it");
+    pid_t child = ::fork();
+    if (child < 0) throw Error("fork: " + errno_text(errno));
+    if (child == 0) {
+        run.forked = true;
+        restore_signals(old);
+        run.parent = parent;  // burrow: the program must not outlive it
+        return std::nullopt;
+    }
+    int sent = 0;
+    int st = supervise(child, waitset, &timeout, &sent);
+    if (sent) kill_descendants();   // what a timed-out program leaves running
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    return sent ? timed_out_status(sent) : st;
 }
 
 }  // namespace detail

@@ -94,6 +94,13 @@ TEST_CASE("cli: --rlimit NAME=VALUE") {
     CHECK(error_of({"--rlimit", "=1", "x"}).find("expected NAME=VALUE") != std::string::npos);
 }
 
+TEST_CASE("cli: --timeout and --kill-after go to the profile as given") {
+    const auto c = parse_cli({"--timeout", "2m", "--kill-after", "1.5", "x"}, "/");
+    CHECK(c.overlay["process"]["timeout"] == "2m");
+    CHECK(c.overlay["process"]["killAfter"] == "1.5");
+    CHECK(c.option_at.at("/process/timeout") == "--timeout 2m");
+}
+
 TEST_CASE("cli: bad options name the option and how to fix it") {
     CHECK(error_of({"--bnd", "a", "b"}) ==
           "unknown option --bnd; did you mean --bind? (see burrow --help; put the command after -- if it "

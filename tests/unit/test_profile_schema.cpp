@@ -92,14 +92,11 @@ TEST_CASE("S14-S17: types") {
     CHECK(s_error(dir, kBase + "\"namespaces\": {\"net\": \"yes\"}") == "/namespaces/net: expected boolean, got string \"yes\"");
     CHECK(s_error(dir, kBase + "\"process\": {\"newSession\": 1}") == "/process/newSession: expected boolean, got integer 1");
     CHECK(s_error(dir, kBase + "\"mounts\": {\"type\": \"bind\"}") == "/mounts: expected array, got object");
-    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": 1.5}") ==
-          "/process/timeout: expected an unsigned integer, got number 1.5");
-    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": -1}") ==
-          "/process/timeout: expected an unsigned integer, got integer -1");
-    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": 1e3}") ==
-          "/process/timeout: expected an unsigned integer, got number 1000.0");
-    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": true}") ==
-          "/process/timeout: expected an unsigned integer, got boolean true");
+    const std::string dur = "expected a duration in seconds such as 10, 1.5, \"30s\", \"2m\" or \"1h\", got ";
+    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": -1}") == "/process/timeout: " + dur + "integer -1");
+    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": \"10ms\"}") == "/process/timeout: " + dur + "string \"10ms\"");
+    CHECK(s_error(dir, kBase + "\"process\": {\"killAfter\": true}") == "/process/killAfter: " + dur + "boolean true");
+    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": 1e12}") == "/process/timeout: " + dur + "number 1000000000000.0");
     CHECK(s_error(dir, kBase + "\"process\": {\"args\": [\"a\", 1]}") == "/process/args/1: expected string, got integer 1");
     CHECK(s_error(dir, kBase + "\"process\": \"x\"") == "/process: expected object, got string \"x\"");
     CHECK(s_error(dir, kBase + "\"hostname\": null") == "/hostname: expected string, got null");

@@ -55,3 +55,31 @@ TEST_CASE("profile search: the description is the header's first sentence, witho
     CHECK(burrow::profile_description("{ \"version\": 1 }", "x").empty());
     CHECK(burrow::profile_description("// first paragraph\n//\n// second\n", "x") == "first paragraph");
 }
+
+#include "profile_util.hpp"
+
+TEST_CASE("durations as timeout(1) reads them, sizes with k/m/g") {
+    using burrow::profile::parse_duration;
+    double d = -1;
+    CHECK((parse_duration("10", d) && d == 10));
+    CHECK((parse_duration("1.5", d) && d == 1.5));
+    CHECK((parse_duration("30s", d) && d == 30));
+    CHECK((parse_duration("2m", d) && d == 120));
+    CHECK((parse_duration("1h", d) && d == 3600));
+    CHECK((parse_duration("1d", d) && d == 86400));
+    CHECK((parse_duration(".5", d) && d == 0.5));
+    for (const char* bad : {"", "s", "1x", "10ms", "-1", "1.5.5", "1 s", "999999999999999"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_duration(bad, d));
+    }
+    using burrow::profile::SizeText;
+    std::uint64_t n = 0;
+    CHECK((burrow::profile::parse_size("4g", n) == SizeText::ok && n == (4ull << 30)));
+    CHECK((burrow::profile::parse_size("16M", n) == SizeText::ok && n == (16ull << 20)));
+    CHECK((burrow::profile::parse_size("1k", n) == SizeText::ok && n == 1024));
+    CHECK((burrow::profile::parse_size("0", n) == SizeText::ok && n == 0));
+    CHECK(burrow::profile::parse_size("1t", n) == SizeText::bad);
+    CHECK(burrow::profile::parse_size("k", n) == SizeText::bad);
+    CHECK(burrow::profile::parse_size("99999999999999999999", n) == SizeText::too_large);
+    CHECK(burrow::profile::parse_size("17179869184g", n) == SizeText::too_large);
+}

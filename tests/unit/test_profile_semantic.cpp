@@ -197,12 +197,16 @@ TEST_CASE("V: env.keep needs clear") {
     CHECK(p.process.env.keep.back() == "A?");
 }
 
-TEST_CASE("V: process.timeout") {
+TEST_CASE("V: process.timeout and killAfter, in seconds or with a unit") {
     TempDir dir;
-    CHECK(v_error(dir, kBase + "\"process\": {\"timeout\": 5}") ==
-          "/process/timeout: \"timeout\" is not supported by this version of burrow; remove it, or run the command "
-          "under timeout(1)");
-    CHECK_NOTHROW(load_ok(dir.write("ok.json", doc(kBase + "\"process\": {\"timeout\": 0}"))));
+    auto t = [&](const std::string& process) {
+        const Profile p = load_ok(dir.write("t.json", doc(kBase + "\"process\": " + process)));
+        return std::make_pair(p.process.timeout, p.process.kill_after);
+    };
+    CHECK(t("{\"timeout\": 0}") == std::make_pair(0.0, 5.0));
+    CHECK(t("{\"timeout\": 1.5}") == std::make_pair(1.5, 5.0));
+    CHECK(t("{\"timeout\": \"2m\", \"killAfter\": \"0.5s\"}") == std::make_pair(120.0, 0.5));
+    CHECK(t("{\"timeout\": \"1h\", \"killAfter\": 0}") == std::make_pair(3600.0, 0.0));
 }
 
 TEST_CASE("V: problems of several stages and files are all reported") {
