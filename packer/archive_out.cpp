@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include "packer/interrupt.hpp"
 #include "packer/progress.hpp"
 #include "packer/sha256.hpp"
+#include "packer/tempfiles.hpp"
 
 namespace burrow::pack {
 
@@ -99,20 +101,33 @@ EntryPtr make_entry(const Node& n, const std::string& path, const std::string& h
 
 // Streams one file node's contents into the archive, checking size and hash.
 template <class WriteFn>
-void copy_contents(const Node& n, WriteFn&& write, Progress* progress) {
+void copy_contents(const Node& n, WriteFn&& write, Progress* progress, const OpenFiles* open_files = nullptr) {
     if (n.host_path.empty()) {
         write(n.data.data(), n.data.size());
         if (progress) progress->bytes(n.data.size());
         return;
     }
-    Fd fd(::open(n.host_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) throw_sys("cannot read", n.host_path, errno);
+    Fd owned;
+    int fd = -1;
+    bool positional = false;
+    if (open_files) {
+        if (const auto it = open_files->find(n.host_path); it != open_files->end()) {
+            fd = it->second;
+            positional = true;
+        }
+    }
+    if (!positional) {
+        owned = Fd(::open(n.host_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!owned) throw_sys("cannot read", n.host_path, errno);
+        fd = owned.get();
+    }
     Sha256 h;
     std::string buf(1 << 20, '\0');
     std::uint64_t total = 0;
     for (;;) {
         check_interrupted();
-        const std::size_t got = read_some(fd.get(), buf.data(), buf.size(), n.host_path);
+        const std::size_t got = positional ? pread_some(fd, buf.data(), buf.size(), total, n.host_path)
+                                           : read_some(fd, buf.data(), buf.size(), n.host_path);
         if (got == 0) break;
         if (total + got > n.size) break;
         h.update(buf.data(), got);
@@ -152,7 +167,7 @@ int add_compression(archive* a, Compression c) {
 }
 
 void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t epoch, int fd,
-                   const std::string& out_name, Progress* progress) {
+                   const std::string& out_name, Progress* progress, const OpenFiles* open_files) {
     ArchivePtr a(archive_write_new());
     if (!a) throw Error("out of memory (archive_write_new)", 1);
     Sink sink{fd, out_name};
@@ -177,14 +192,14 @@ void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t e
             copy_contents(n, [&](const char* p, std::size_t len) {
                 if (archive_write_data(a.get(), p, len) < 0)
                     archive_fail(a.get(), "cannot write " + out_name + " (" + n.path + ")", &sink);
-            }, progress);
+            }, progress, open_files);
         }
         if (progress) progress->item_done();
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot write " + out_name, &sink);
 }
 
-void compress_file(const std::string& src, Compression c, int fd, const std::string& out_name) {
+void compress_file(int src_fd, const std::string& src, Compression c, int fd, const std::string& out_name) {
     ArchivePtr a(archive_write_new());
     if (!a) throw Error("out of memory (archive_write_new)", 1);
     Sink sink{fd, out_name};
@@ -195,10 +210,8 @@ void compress_file(const std::string& src, Compression c, int fd, const std::str
     archive_write_set_bytes_in_last_block(a.get(), 1);
     if (archive_write_open(a.get(), &sink, nullptr, sink_write, nullptr) != ARCHIVE_OK)
         archive_fail(a.get(), "cannot write " + out_name, &sink);
-    Fd in(::open(src.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!in) throw_sys("cannot read", src, errno);
     struct stat st;
-    if (::fstat(in.get(), &st) != 0) throw_sys("cannot read", src, errno);
+    if (::fstat(src_fd, &st) != 0) throw_sys("cannot read", src, errno);
     EntryPtr e(archive_entry_new());
     archive_entry_set_pathname(e.get(), "data");
     archive_entry_set_filetype(e.get(), AE_IFREG);
@@ -206,10 +219,11 @@ void compress_file(const std::string& src, Compression c, int fd, const std::str
     archive_entry_set_size(e.get(), static_cast<la_int64_t>(st.st_size));
     if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN) archive_fail(a.get(), "cannot write " + out_name, &sink);
     std::string buf(1 << 20, '\0');
-    for (;;) {
+    for (std::uint64_t off = 0;;) {
         check_interrupted();
-        const std::size_t got = read_some(in.get(), buf.data(), buf.size(), src);
+        const std::size_t got = pread_some(src_fd, buf.data(), buf.size(), off, src);
         if (got == 0) break;
+        off += got;
         if (archive_write_data(a.get(), buf.data(), got) < 0) archive_fail(a.get(), "cannot write " + out_name, &sink);
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot write " + out_name, &sink);
@@ -243,57 +257,85 @@ void write_directory(const std::vector<Node>& nodes, const std::string& dir, con
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot finish " + out_name, nullptr);
 }
 
+namespace {
+
+mode_t current_umask() {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+}
+
+}  // namespace
+
 TempOutput::TempOutput(const std::string& out, Format format)
-    : out_(out), format_(format), is_dir_(format == Format::dir || format == Format::oci) {
-    const std::string dir = dirname_of(out);
+    : out_(out), dir_(dirname_of(out)), base_(basename_of(out)), format_(format),
+      is_dir_(format == Format::dir || format == Format::oci) {
+    dir_fd_ = Fd(::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd_) throw_sys("cannot write the output: its directory", dir_, errno);
     struct stat st;
-    if (::stat(dir.c_str(), &st) != 0) throw_sys("cannot write the output: its directory", dir, errno);
     if (::lstat(out.c_str(), &st) == 0) {
         if (is_dir_)
             throw Error(out + " already exists; -f " + format_name(format) +
                             " writes a new directory (remove it or choose another -o)", 1);
         if (S_ISDIR(st.st_mode)) throw Error(out + " is a directory; give the tarball's file name with -o", 1);
     }
-    std::string tmpl = join_path(dir, "." + basename_of(out) + ".tmp-XXXXXX");
-    if (!is_dir_) {
-        fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
-        if (fd_ < 0) throw_sys("cannot create a temporary file in", dir, errno);
-    } else {
-        if (::mkdtemp(tmpl.data()) == nullptr) throw_sys("cannot create a temporary directory in", dir, errno);
-        // mkdtemp makes it 0700; the pack's root gets what mkdir would give it.
-        const mode_t mask = ::umask(0);
-        ::umask(mask);
-        ::chmod(tmpl.c_str(), 0777 & ~mask);
+    for (const auto& t : remove_stale_temps(out)) {
+        const std::string line = t.err == 0
+            ? "burrow-pack: removed " + t.path + " (left by a run that did not finish)\n"
+            : "burrow-pack: cannot remove all of " + t.path + " (left by a run that did not finish): " +
+                  std::strerror(t.err) + "\n";
+        std::fputs(line.c_str(), stderr);
     }
-    tmp_ = tmpl;
+    if (!is_dir_) {
+        fd_ = open_unnamed(dir_fd_.get(), dir_);
+        if (!fd_) {
+            fd_ = create_temp_file(dir_fd_.get(), dir_, base_, TempKind::tmp, tmp_name_);
+            tmp_path_ = join_path(dir_, tmp_name_);
+        }
+    }
+}
+
+const std::string& TempOutput::directory() {
+    if (!fd_) {
+        // The pack's root gets what mkdir would give it.
+        fd_ = create_temp_dir(dir_fd_.get(), dir_, base_, TempKind::tmp, 0777, tmp_name_);
+        tmp_path_ = join_path(dir_, tmp_name_);
+    }
+    return tmp_path_;
 }
 
 TempOutput::~TempOutput() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_ && !tmp_.empty()) {
-        if (!is_dir_) ::unlink(tmp_.c_str());
-        else remove_tree(tmp_);
+    if (committed_ || tmp_name_.empty() || !fd_) return;   // unnamed: gone with its fd
+    // Only what is still ours: the name may have been taken over in a shared directory.
+    if (still_named(dir_fd_.get(), tmp_name_, fd_.get())) {
+        if (is_dir_) remove_tree_at(dir_fd_.get(), tmp_name_);
+        else ::unlinkat(dir_fd_.get(), tmp_name_.c_str(), 0);
     }
 }
 
 void TempOutput::commit() {
     if (!is_dir_) {
-        const mode_t mask = ::umask(0);
-        ::umask(mask);
-        if (::fchmod(fd_, 0666 & ~mask) != 0) throw_sys("cannot set the mode of", tmp_, errno);
-        if (::fsync(fd_) != 0) throw_sys("cannot write", out_, errno);
-        const int fd = fd_;
-        fd_ = -1;
-        if (::close(fd) != 0) throw_sys("cannot write", out_, errno);
-        if (::rename(tmp_.c_str(), out_.c_str()) != 0) throw_sys("cannot rename the finished pack to", out_, errno);
-    } else {
-        Fd d(::open(tmp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (d && ::syncfs(d.get()) != 0) throw_sys("cannot write", out_, errno);
-        if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, out_.c_str(), RENAME_NOREPLACE) != 0)
+        if (::fchmod(fd_.get(), 0666 & ~current_umask()) != 0) throw_sys("cannot set the mode of", out_, errno);
+        if (::fsync(fd_.get()) != 0) throw_sys("cannot write", out_, errno);
+        // linkat(2) cannot replace OUT: a temporary name (locked, as the file is), then
+        // rename(2). Only a kill between the two leaves it, for the next run to remove.
+        if (tmp_name_.empty()) {
+            tmp_name_ = link_unnamed_as_temp(fd_.get(), dir_fd_.get(), dir_, base_);
+            tmp_path_ = join_path(dir_, tmp_name_);
+        }
+        if (::renameat(dir_fd_.get(), tmp_name_.c_str(), dir_fd_.get(), base_.c_str()) != 0)
             throw_sys("cannot rename the finished pack to", out_, errno);
+        committed_ = true;
+        // fsync has reported any write error; the lock goes with the descriptor.
+        fd_ = Fd();
+    } else {
+        directory();
+        if (::syncfs(fd_.get()) != 0) throw_sys("cannot write", out_, errno);
+        if (::renameat2(dir_fd_.get(), tmp_name_.c_str(), dir_fd_.get(), base_.c_str(), RENAME_NOREPLACE) != 0)
+            throw_sys("cannot rename the finished pack to", out_, errno);
+        committed_ = true;
     }
-    committed_ = true;
-    Fd d(::open(dirname_of(out_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    Fd d(::openat(dir_fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (d) ::fsync(d.get());
 }
 

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "packer/fsutil.hpp"
 #include "packer/layout.hpp"
 #include "packer/options.hpp"
 
@@ -20,23 +22,33 @@ class Progress;
 // without time stamp or name, single-threaded xz). Returns the libarchive status.
 int add_compression(archive* a, Compression c);
 
+// Files that the writers read from an open descriptor (unnamed temporary files) instead
+// of opening Node::host_path: host_path → fd, read with pread(2) from the start.
+using OpenFiles = std::map<std::string, int>;
+
 // Every entry: mtime `epoch`, uid/gid 0 named root, directories 0755, files 0644 or 0755,
 // no atime/ctime, no "./" root entry. gzip without a time stamp or name in its header.
 // Each file read from the host is hashed again and must match the node's sha256 (the
 // store changed under us otherwise).
 void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t epoch, int fd,
-                   const std::string& out_name, Progress* progress);
+                   const std::string& out_name, Progress* progress, const OpenFiles* open_files = nullptr);
 
-// Writes the file `src` compressed with `c` (no container format) to fd.
-void compress_file(const std::string& src, Compression c, int fd, const std::string& out_name);
+// Writes the file open as `src_fd` (named `src` in errors) compressed with `c` (no
+// container format) to fd.
+void compress_file(int src_fd, const std::string& src, Compression c, int fd, const std::string& out_name);
 
 // Creates the nodes below `dir` (which exists and is empty); errors name the file as
 // below `out_name` (the directory `dir` becomes).
 void write_directory(const std::vector<Node>& nodes, const std::string& dir, const std::string& out_name,
                      std::int64_t epoch, Progress* progress);
 
-// OUT is written under a temporary name (a file, or a directory for -f dir and -f oci) in its directory and renamed when complete; the
-// destructor removes the temporary (file or tree) unless commit() succeeded.
+// OUT is written under a temporary name in its directory and renamed when complete; the
+// destructor removes the temporary unless commit() succeeded. A tarball is an unnamed file
+// (O_TMPFILE) where the file system allows, named (.OUT.tmp-XXXXXX, locked) only by
+// commit() just before the rename, so that even a killed run leaves nothing; elsewhere a
+// locked .OUT.tmp-XXXXXX from the start. -f dir and -f oci write a locked directory of
+// that name, made by the first directory() call. The constructor first removes the
+// temporaries for OUT that killed runs left (see tempfiles.hpp), one line each on stderr.
 class TempOutput {
 public:
     TempOutput(const std::string& out, Format format);
@@ -44,15 +56,18 @@ public:
     TempOutput(const TempOutput&) = delete;
     TempOutput& operator=(const TempOutput&) = delete;
 
-    int fd() const { return fd_; }                  // tarball
-    const std::string& path() const { return tmp_; }
+    int fd() const { return fd_.get(); }            // tarball
+    const std::string& directory();                 // -f dir, -f oci: made on the first call
     void commit();
 
 private:
-    std::string out_, tmp_;
+    std::string out_, dir_, base_;
+    std::string tmp_name_;                          // in dir_; empty while unnamed or not made
     Format format_;
     bool is_dir_;
-    int fd_ = -1;
+    std::string tmp_path_;
+    Fd dir_fd_;                                     // OUT's directory (O_PATH)
+    Fd fd_;                                         // the tarball, or the temporary directory
     bool committed_ = false;
 };
 

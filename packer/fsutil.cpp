@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +32,15 @@ void throw_sys(const std::string& what, const std::string& path, int err) {
 std::size_t read_some(int fd, char* buf, std::size_t size, const std::string& path) {
     for (;;) {
         const ssize_t n = ::read(fd, buf, size);
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno != EINTR) throw_sys("cannot read", path, errno);
+        check_interrupted();
+    }
+}
+
+std::size_t pread_some(int fd, char* buf, std::size_t size, std::uint64_t offset, const std::string& path) {
+    for (;;) {
+        const ssize_t n = ::pread(fd, buf, size, static_cast<off_t>(offset));
         if (n >= 0) return static_cast<std::size_t>(n);
         if (errno != EINTR) throw_sys("cannot read", path, errno);
         check_interrupted();
@@ -73,6 +81,18 @@ std::string sha256_of_file(const std::string& path) {
         const std::size_t n = read_some(fd.get(), buf.data(), buf.size(), path);
         if (n == 0) break;
         h.update(buf.data(), n);
+    }
+    return h.hex_digest();
+}
+
+std::string sha256_of_fd(int fd, const std::string& path) {
+    Sha256 h;
+    std::string buf(1 << 20, '\0');
+    for (std::uint64_t off = 0;;) {
+        const std::size_t n = pread_some(fd, buf.data(), buf.size(), off, path);
+        if (n == 0) break;
+        h.update(buf.data(), n);
+        off += n;
     }
     return h.hex_digest();
 }
@@ -124,21 +144,6 @@ std::string normalise_absolute(std::string_view path) {
         out += comp;
     }
     return out.empty() ? "/" : out;
-}
-
-namespace {
-int remove_one(const char* path, const struct stat*, int type, struct FTW*) {
-    if (type == FTW_DP) ::rmdir(path);
-    else ::unlink(path);
-    return 0;
-}
-}  // namespace
-
-void remove_tree(const std::string& path) {
-    // Directories we made are owner-writable; make sure anyway so rm cannot stall.
-    ::nftw(path.c_str(), remove_one, 64, FTW_DEPTH | FTW_PHYS);
-    ::rmdir(path.c_str());
-    ::unlink(path.c_str());
 }
 
 }  // namespace burrow::pack

@@ -33,10 +33,14 @@ private:
 
 // read() that retries on EINTR unless a signal is pending (then throws Interrupted).
 std::size_t read_some(int fd, char* buf, std::size_t size, const std::string& path);
+// The same with pread(2) at `offset` (the fd's own offset is not used).
+std::size_t pread_some(int fd, char* buf, std::size_t size, std::uint64_t offset, const std::string& path);
 void write_all(int fd, std::string_view data, const std::string& path);
 
 std::string read_file(const std::string& path, std::uint64_t limit = 64u << 20);
 std::string sha256_of_file(const std::string& path);
+// Of the whole file open as fd (read with pread from the start); `path` names it in errors.
+std::string sha256_of_fd(int fd, const std::string& path);
 
 std::string dirname_of(const std::string& path);   // "a/b" → "a", "b" → ".", "/b" → "/"
 std::string basename_of(const std::string& path);
@@ -47,8 +51,5 @@ bool path_exists(const std::string& path);         // lstat succeeds
 // Lexically normalised absolute path ("/a//b/./c/" → "/a/b/c"); ".." is refused (nullopt
 // is signalled by an empty result).
 std::string normalise_absolute(std::string_view path);
-
-// rm -rf, best effort, not following symlinks.
-void remove_tree(const std::string& path);
 
 }  // namespace burrow::pack

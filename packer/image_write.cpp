@@ -16,26 +16,67 @@
 #include "packer/progress.hpp"
 #include "packer/sha256.hpp"
 #include "packer/store_names.hpp"
+#include "packer/tempfiles.hpp"
 
 namespace burrow::pack {
 
 namespace {
 
-// A private directory next to OUT for the layer tars, removed with its contents.
-class ScratchDir {
+// A file for a layer tar or a compressed blob.
+struct ScratchFile {
+    Fd fd;                     // read-write
+    std::string name;          // in messages, and its key in OpenFiles
+    std::string file;          // its name in Scratch's directory; empty: unnamed
+};
+
+// The layer tars and compressed blobs, next to OUT (so that a blob becomes a file of an
+// OCI layout without a copy): unnamed files where the file system allows, so that a killed
+// run leaves nothing; elsewhere files in a locked directory .OUT.layers-XXXXXX, made when
+// first needed and removed at the end (or, after a kill, by the next run for OUT).
+class Scratch {
 public:
-    explicit ScratchDir(const std::string& out) {
-        std::string tmpl = join_path(dirname_of(out), "." + basename_of(out) + ".layers-XXXXXX");
-        if (::mkdtemp(tmpl.data()) == nullptr) throw_sys("cannot create a temporary directory in", dirname_of(out), errno);
-        path_ = tmpl;
+    explicit Scratch(const std::string& out) : dir_(dirname_of(out)), base_(basename_of(out)) {
+        dir_fd_ = Fd(::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!dir_fd_) throw_sys("cannot write the output: its directory", dir_, errno);
     }
-    ~ScratchDir() { remove_tree(path_); }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    const std::string& path() const { return path_; }
+    ~Scratch() {
+        if (sub_fd_ && still_named(dir_fd_.get(), sub_name_, sub_fd_.get())) remove_tree_at(dir_fd_.get(), sub_name_);
+    }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+
+    // `label` ("layer-0.tar") is its name in the scratch directory, or in messages.
+    ScratchFile create(const std::string& label) {
+        ScratchFile f;
+        if (unnamed_) {
+            f.fd = open_unnamed(dir_fd_.get(), dir_);
+            if (f.fd) {
+                f.name = "the temporary " + label + " in " + dir_;
+                return f;
+            }
+            unnamed_ = false;
+        }
+        if (!sub_fd_) sub_fd_ = create_temp_dir(dir_fd_.get(), dir_, base_, TempKind::layers, 0700, sub_name_);
+        f.file = label;
+        f.name = join_path(join_path(dir_, sub_name_), label);
+        f.fd = Fd(::openat(sub_fd_.get(), label.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!f.fd) throw_sys("cannot create", f.name, errno);
+        return f;
+    }
+
+    // Gives `f` the name `name` in the directory dest_fd (`dest` in messages).
+    void publish(const ScratchFile& f, int dest_fd, const std::string& name, const std::string& dest) {
+        const bool ok = f.file.empty() ? link_unnamed(f.fd.get(), dest_fd, name)
+                                       : ::renameat(sub_fd_.get(), f.file.c_str(), dest_fd, name.c_str()) == 0;
+        if (!ok) throw_sys("cannot move a layer to", dest, errno);
+    }
 
 private:
-    std::string path_;
+    std::string dir_, base_;
+    Fd dir_fd_;
+    bool unnamed_ = true;
+    std::string sub_name_;
+    Fd sub_fd_;
 };
 
 Fd create_file(const std::string& path) {
@@ -49,25 +90,26 @@ void close_checked(Fd& fd, const std::string& path) {
     if (::close(f) != 0) throw_sys("cannot write", path, errno);
 }
 
-std::uint64_t file_size(const std::string& path) {
+std::uint64_t file_size(const ScratchFile& f) {
     struct stat st;
-    if (::stat(path.c_str(), &st) != 0) throw_sys("cannot read", path, errno);
+    if (::fstat(f.fd.get(), &st) != 0) throw_sys("cannot read", f.name, errno);
     return static_cast<std::uint64_t>(st.st_size);
 }
 
 struct LayerFile {
-    std::string tar_path;     // the uncompressed layer in the scratch directory
+    ScratchFile tar;          // the uncompressed layer
     std::string diff_hex;
     std::uint64_t tar_size = 0;
     std::string comment;
 };
 
-LayerFile write_layer(const std::vector<Node>& nodes, const std::string& path, std::int64_t epoch,
+LayerFile write_layer(const std::vector<Node>& nodes, Scratch& scratch, const std::string& label, std::int64_t epoch,
                       const std::string& comment, Progress* progress) {
-    Fd fd = create_file(path);
-    write_tarball(nodes, Compression::none, epoch, fd.get(), path, progress);
-    close_checked(fd, path);
-    return LayerFile{path, sha256_of_file(path), file_size(path), comment};
+    ScratchFile f = scratch.create(label);
+    write_tarball(nodes, Compression::none, epoch, f.fd.get(), f.name, progress);
+    std::string hex = sha256_of_fd(f.fd.get(), f.name);
+    const std::uint64_t size = file_size(f);
+    return LayerFile{std::move(f), std::move(hex), size, comment};
 }
 
 Node host_node(const std::string& path, const std::string& host, const std::string& hex, std::uint64_t size) {
@@ -110,7 +152,7 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
     const bool oci_tar = !docker && oci_output_is_tar(o.output);
     // Refuse an existing OCI directory before any work.
     TempOutput out(o.output, docker ? Format::docker : oci_tar ? Format::tarball : Format::oci);
-    const ScratchDir scratch(o.output);
+    Scratch scratch(o.output);
 
     const PackInputs in = gather_inputs(o, self_dir, epoch, progress);
     const std::string manifest = json_text(make_manifest(in));
@@ -168,7 +210,7 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
         const std::vector<Node> nodes = b.finish();
         for (const auto& n : nodes) image_paths.insert(n.path);
         if (progress) progress->phase("layer " + std::to_string(i + 1) + "/" + std::to_string(planned.size() + 1), 0);
-        layers.push_back(write_layer(nodes, scratch.path() + "/layer-" + std::to_string(i) + ".tar", epoch, comment, progress));
+        layers.push_back(write_layer(nodes, scratch, "layer-" + std::to_string(i) + ".tar", epoch, comment, progress));
     }
 
     // The last layer: parents, /tmp, entries, links, the manifest.
@@ -206,7 +248,7 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
             b.add(std::move(n));
         }
         const std::vector<Node> nodes = b.finish();
-        layers.push_back(write_layer(nodes, scratch.path() + "/layer-last.tar", epoch,
+        layers.push_back(write_layer(nodes, scratch, "layer-last.tar", epoch,
                                      "parent directories, /tmp, entries, links and " + std::string(kImageManifestPath),
                                      progress));
     }
@@ -214,6 +256,7 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
 
     std::vector<LayerDigest> digests;
     std::string summary;
+    OpenFiles open_files;
     if (docker) {
         NodeBuilder b;
         std::vector<std::string> files;
@@ -221,36 +264,38 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
             digests.push_back(LayerDigest{"sha256:" + l.diff_hex, "sha256:" + l.diff_hex, l.tar_size, l.comment});
             const std::string file = l.diff_hex + "/layer.tar";
             files.push_back(file);
-            b.add(host_node(file, l.tar_path, l.diff_hex, l.tar_size));
+            b.add(host_node(file, l.tar.name, l.diff_hex, l.tar_size));
+            open_files[l.tar.name] = l.tar.fd.get();
         }
         const std::string config = blob_json(image_config(s, digests));
         const std::string config_file = sha256_hex(config) + ".json";
         b.add(inline_file(config_file, config));
         b.add(inline_file("manifest.json", blob_json(docker_manifest(config_file, s.ref, files))));
         if (progress) progress->phase("writing the archive", 0);
-        write_tarball(b.finish(), Compression::none, epoch, out.fd(), o.output, progress);
+        write_tarball(b.finish(), Compression::none, epoch, out.fd(), o.output, progress, &open_files);
         summary = "docker image " + s.ref.full();
     } else {
         // Blobs: compressed layers, then the config and the manifest.
         struct Blob {
-            std::string hex, host, data;
+            std::string hex, data;
             std::uint64_t size = 0;
+            ScratchFile file;     // none for data
         };
         std::vector<Blob> blobs;
         std::vector<BlobRef> layer_refs;
         for (std::size_t i = 0; i < layers.size(); ++i) {
-            const LayerFile& l = layers[i];
+            LayerFile& l = layers[i];
             Blob blob;
             if (o.compression == Compression::none) {
-                blob.host = l.tar_path;
+                blob.file = std::move(l.tar);
+                blob.hex = l.diff_hex;
             } else {
-                blob.host = scratch.path() + "/blob-" + std::to_string(i);
-                Fd fd = create_file(blob.host);
-                compress_file(l.tar_path, o.compression, fd.get(), blob.host);
-                close_checked(fd, blob.host);
+                blob.file = scratch.create("blob-" + std::to_string(i));
+                compress_file(l.tar.fd.get(), l.tar.name, o.compression, blob.file.fd.get(), blob.file.name);
+                l.tar = ScratchFile{};   // an unnamed tar is freed here
+                blob.hex = sha256_of_fd(blob.file.fd.get(), blob.file.name);
             }
-            blob.hex = blob.host == l.tar_path ? l.diff_hex : sha256_of_file(blob.host);
-            blob.size = file_size(blob.host);
+            blob.size = file_size(blob.file);
             digests.push_back(LayerDigest{"sha256:" + l.diff_hex, "sha256:" + blob.hex, blob.size, l.comment});
             layer_refs.push_back(BlobRef{layer_media_type(o.compression), "sha256:" + blob.hex, blob.size});
             blobs.push_back(std::move(blob));
@@ -261,7 +306,7 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
         const BlobRef manifest_ref{kMediaOciManifest, "sha256:" + sha256_hex(image_manifest), image_manifest.size()};
         const std::string index = blob_json(oci_index(manifest_ref, s.ref));
         const std::string layout = blob_json({{"imageLayoutVersion", "1.0.0"}});
-        for (const std::string* t : {&config, &image_manifest}) blobs.push_back(Blob{sha256_hex(*t), "", *t, t->size()});
+        for (const std::string* t : {&config, &image_manifest}) blobs.push_back(Blob{sha256_hex(*t), *t, t->size(), {}});
 
         if (oci_tar) {
             NodeBuilder b;
@@ -270,24 +315,32 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
             for (const auto& blob : blobs) {
                 const std::string p = "blobs/sha256/" + blob.hex;
                 if (b.has(p)) continue;
-                b.add(blob.host.empty() ? inline_file(p, blob.data) : host_node(p, blob.host, blob.hex, blob.size));
+                if (!blob.file.fd) {
+                    b.add(inline_file(p, blob.data));
+                } else {
+                    b.add(host_node(p, blob.file.name, blob.hex, blob.size));
+                    open_files[blob.file.name] = blob.file.fd.get();
+                }
             }
             if (progress) progress->phase("writing the archive", 0);
-            write_tarball(b.finish(), Compression::none, epoch, out.fd(), o.output, progress);
+            write_tarball(b.finish(), Compression::none, epoch, out.fd(), o.output, progress, &open_files);
         } else {
-            const std::string root = out.path();
+            const std::string root = out.directory();
             make_dir(root + "/blobs");
             make_dir(root + "/blobs/sha256");
+            const std::string blob_dir = root + "/blobs/sha256";
+            const Fd blob_dir_fd(::open(blob_dir.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!blob_dir_fd) throw_sys("cannot open", blob_dir, errno);
             const mode_t mask = ::umask(0);
             ::umask(mask);
             for (const auto& blob : blobs) {
-                const std::string p = root + "/blobs/sha256/" + blob.hex;
+                const std::string p = blob_dir + "/" + blob.hex;
                 if (path_exists(p)) continue;
-                if (blob.host.empty()) {
+                if (!blob.file.fd) {
                     write_text(p, blob.data);
                 } else {
-                    if (::rename(blob.host.c_str(), p.c_str()) != 0) throw_sys("cannot move a layer to", p, errno);
-                    if (::chmod(p.c_str(), 0666 & ~mask) != 0) throw_sys("cannot set the mode of", p, errno);
+                    scratch.publish(blob.file, blob_dir_fd.get(), blob.hex, p);
+                    if (::fchmod(blob.file.fd.get(), 0666 & ~mask) != 0) throw_sys("cannot set the mode of", p, errno);
                 }
             }
             write_text(root + "/oci-layout", layout);

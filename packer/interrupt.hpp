@@ -1,7 +1,13 @@
-// SIGINT/SIGTERM while packing: the handler only records the signal; the packing loops
-// call check_interrupted(), which throws, and the RAII owners of the temporary output
-// remove it on the way out. main() then exits 128+signal.
+// SIGINT, SIGTERM, SIGQUIT, SIGHUP and SIGPIPE while packing: the handler only records the
+// signal; the packing loops call check_interrupted(), which throws, and the RAII owners of
+// the temporary output remove it on the way out. main() then exits 128+signal.
+//
+// SIGHUP and SIGPIPE stay ignored when they were ignored at start (nohup; a caller that
+// wants EPIPE errors). SIGINT and SIGQUIT are handled even then: sh ignores them for every
+// background command, and a background pack must still clean up when sent them.
 #pragma once
+
+#include <string>
 
 #include "runtime/error.hpp"
 
@@ -15,6 +21,9 @@ public:
 private:
     int sig_;
 };
+
+// "SIGHUP", or "signal N" for one without a name.
+std::string signal_name(int sig);
 
 // Installs the handlers (without SA_RESTART, so a blocked read/write returns EINTR).
 void install_interrupt_handlers();

@@ -1,4 +1,5 @@
 // burrow-pack: make relocatable packs (see packer/pack.hpp and man burrow-pack(1)).
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -65,7 +66,18 @@ int main(int argc, char** argv) {
             install_interrupt_handlers();
             Progress progress(::isatty(2) == 1);
             const std::string self_dir = dirname_of(real_path("/proc/self/exe"));
-            const std::string summary = run_pack(cmd.pack, self_dir, &progress);
+            std::string summary;
+            try {
+                summary = run_pack(cmd.pack, self_dir, &progress);
+            } catch (const Interrupted& e) {
+                if (cmd.pack.output != "-") throw;
+                progress.finish();
+                // Its reader closed standard output (`| head`): quiet, as for a program
+                // that SIGPIPE kills. Otherwise what went to standard output is cut short.
+                if (e.signal() != SIGPIPE)
+                    say("interrupted by " + signal_name(e.signal()) + "; the tarball on standard output is incomplete");
+                return e.status();
+            }
             if (::isatty(2) == 1) say(summary);
             return 0;
         }

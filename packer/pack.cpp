@@ -463,7 +463,7 @@ std::string run_pack(const PackOptions& o, const std::string& self_dir, Progress
 
     if (to_stdout) write_tarball(nodes, o.compression, epoch, 1, "standard output", progress);
     else if (o.format == Format::tarball) write_tarball(nodes, o.compression, epoch, out->fd(), o.output, progress);
-    else write_directory(nodes, out->path(), o.output, epoch, progress);
+    else write_directory(nodes, out->directory(), o.output, epoch, progress);
     check_interrupted();
     if (out) out->commit();
     if (progress) progress->finish();

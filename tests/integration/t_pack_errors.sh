@@ -1,54 +1,13 @@
-# burrow-pack failures: interrupted mid-way, bad options, unreadable items, a full disk.
+# burrow-pack failures: bad options, unreadable items, a full disk.
 # Each gives a clear message and a non-zero status, and leaves no partial output and no
 # temporary file (an existing OUT survives).
 . "$T_LIB"
 
-tmp_files() { ls -A "$1" | grep '\.tmp-' || true; }
+# Interrupts and kills: t_pack_interrupt.sh.
 
-# --- Interrupt: a store with a big (sparse) file keeps the packer busy long enough.
+# A copy of the fixture store, for the unreadable files below.
 cp -R "$FIX_STORE" "$T_TMP/store"
 chmod -R u+w "$T_TMP/store"
-truncate -s 1G "$T_TMP/store/$FIX_ITEM_DATA/big"
-mkdir "$T_TMP/out"
-printf 'previous pack\n' > "$T_TMP/out/p.tar.gz"
-for sig in INT TERM; do
-    "$T_PACK" --store "$T_TMP/store:$FIX_DEST" "$FIX_ITEM_HELLO" -o "$T_TMP/out/p.tar.gz" 2>"$T_TMP/err.$sig" &
-    pid=$!
-    # Wait until it is writing (the temporary file has grown), then interrupt it.
-    n=0
-    while kill -0 "$pid" 2>/dev/null; do
-        t=$(tmp_files "$T_TMP/out")
-        [ -n "$t" ] && [ -s "$T_TMP/out/$t" ] && break
-        n=$((n + 1)); [ "$n" -gt 6000 ] && break
-        sleep 0.05
-    done
-    kill -"$sig" "$pid" 2>/dev/null
-    wait "$pid"
-    status=$?
-    want=130; [ "$sig" = TERM ] && want=143
-    expect_eq "interrupt: SIG$sig exits $want" "$want" "$status"
-    case $(cat "$T_TMP/err.$sig") in
-        *"burrow-pack: interrupted by SIG$sig; removed the partial output"*) ok "interrupt: SIG$sig says so" ;;
-        *) fail "interrupt: SIG$sig says so" "stderr: $(cat "$T_TMP/err.$sig")" ;;
-    esac
-    expect_eq "interrupt: SIG$sig leaves no temporary file" "" "$(tmp_files "$T_TMP/out")"
-    expect_eq "interrupt: SIG$sig leaves the existing OUT alone" "previous pack" "$(cat "$T_TMP/out/p.tar.gz")"
-done
-rm -f "$T_TMP/store/$FIX_ITEM_DATA/big"
-
-# -f dir interrupted: no directory left behind either.
-"$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -f dir -o "$T_TMP/out/d" 2>/dev/null &
-pid=$!
-kill -INT "$pid" 2>/dev/null
-wait "$pid"
-status=$?
-if [ "$status" = 130 ]; then
-    expect_eq "interrupt: -f dir leaves nothing" "p.tar.gz" "$(ls -A "$T_TMP/out")"
-else
-    # It finished before the signal arrived: then it must be complete.
-    check "interrupt: -f dir leaves nothing (or a complete pack)" "$T_PACK" verify "$T_TMP/out/d"
-    rm -rf "$T_TMP/out/d"
-fi
 
 # --- Bad options: status 125, one clear line and a pointer to --help.
 expect_err "options: unknown option" 125 "burrow-pack: unknown option '--frobnicate'" "$T_PACK" --frobnicate
