@@ -26,6 +26,11 @@ GEN_SRC     := $(BUILD)/gen/builtins.cpp
 # Facilities may add generated sources and rules here (e.g. the syscall table); their rules
 # must not become the default goal.
 .DEFAULT_GOAL := all
+
+# Parallel by default: one job per CPU unless the caller chose (-jN, -j1 for serial).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 -include runtime/*.mk
 
 OBJ          = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(1))

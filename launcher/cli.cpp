@@ -1,9 +1,9 @@
 #include "cli.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -51,27 +51,6 @@ size_t distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-constexpr std::array<std::string_view, 48> kOptions{
-    "--profile", "--host-root", "--store", "--bind", "--ro-bind", "--dev-bind", "--bind-try",
-    "--ro-bind-try", "--dev-bind-try", "--tmpfs", "--proc", "--dev", "--dir", "--symlink",
-    "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-    "--unshare-cgroup", "--unshare-all", "--share-net", "--uid", "--gid", "--hostname",
-    "--chdir", "--setenv", "--unsetenv", "--clearenv", "--die-with-parent", "--new-session",
-    "--close-fds", "--keep-fd", "--rlimit", "--timeout", "--kill-after",
-    "--print-plan", "--check", "--seccomp-groups", "--list-profiles", "--help", "--version", "--unshare-user-try",
-    "--unshare-cgroup-try", "--ro-host-root", "-h", "--root", "--root-rw"};
-
-[[noreturn]] void unknown_option(const std::string& opt) {
-    std::string best;
-    size_t best_d = 3;
-    for (auto o : kOptions) {
-        size_t d = distance(opt, o);
-        if (d < best_d) best_d = d, best = o;
-    }
-    throw Error("unknown option " + opt + (best.empty() ? "" : "; did you mean " + best + "?") +
-                " (see burrow --help; put the command after -- if it starts with '-')");
-}
-
 // `v` as a whole decimal number from lo to hi, or nullopt.
 std::optional<std::uint32_t> decimal(const std::string& v, std::uint32_t lo, std::uint32_t hi) {
     std::uint32_t n = 0;
@@ -80,264 +59,407 @@ std::optional<std::uint32_t> decimal(const std::string& v, std::uint32_t lo, std
     return n;
 }
 
-std::uint32_t parse_id(const std::string& opt, const std::string& v) {
-    auto id = decimal(v, 0, 4294967294u);
-    if (!id) throw Error(opt + " " + v + ": expected a number from 0 to 4294967294");
-    return *id;
-}
+// ---- The options: one row each. ----------------------------------------------------------
+//
+// A row names the option's spellings, its arguments, its place and text in --help, and
+// what it writes into the overlay. The parser, `burrow --help` and the "did you mean"
+// suggestions all read this one table: adding an option is adding a row.
 
-class Parser {
-public:
-    Parser(const std::vector<std::string>& argv, const std::string& cwd) : argv_(argv), cwd_(cwd) {}
+enum class Section { Profile, Filesystem, Namespaces, Process, Other };
 
-    Cli run() {
-        while (i_ < argv_.size()) {
-            const std::string& a = argv_[i_];
-            if (a == "--") {
-                ++i_;
-                break;
-            }
-            if (a.size() < 2 || a[0] != '-') break;  // the command
-            ++i_;
-            option(a);
-        }
-        cli_.args.assign(argv_.begin() + static_cast<long>(i_), argv_.end());
-        return std::move(cli_);
-    }
+struct State;
+using Args = std::vector<std::string>;  // the option's arguments, as many as Option::args names
+using Handler = void (*)(State&, const std::string& opt, const Args& args);
 
-private:
-    const std::vector<std::string>& argv_;
-    std::string cwd_;
-    size_t i_ = 0;
-    Cli cli_;
+struct Option {
+    std::string_view names;  // '|'-separated spellings: "--help|-h"
+    std::string_view args;   // argument names, space-separated: "SRC DEST"; "" for none
+    Section section;
+    bool listed;             // has a line in --help (false: covered by another row's label)
+    std::string_view label;  // --help's left column when it is not "NAME ARGS"
+    std::string_view help;   // --help's text; '\n' starts a continuation line
+    Handler run;
+};
 
-    const std::string& arg(const std::string& opt, int n, int k, const char* names) {
-        if (i_ >= argv_.size())
-            throw Error("option " + opt + " needs " + std::to_string(n) + " argument" +
-                        (n > 1 ? "s" : "") + " (" + names + "), got " + std::to_string(k));
-        return argv_[i_++];
-    }
-
-    // An empty path would mean the current directory: almost always an unset variable.
-    static const std::string& nonempty(const std::string& opt, const char* what, const std::string& v) {
-        if (v.empty())
-            throw Error(opt + ": " + what + " is empty (an unset variable?); give a path, or . for the "
-                        "current directory");
-        return v;
-    }
+// What the handlers write to: the Cli being built, and the rest of the command line for
+// the one option whose argument is optional (--seccomp-groups [@NAME]).
+struct State {
+    const std::vector<std::string>& argv;
+    size_t& next;
+    std::string cwd;
+    Cli cli;
 
     json& mounts() {
-        json& m = cli_.overlay["mounts"];
+        json& m = cli.overlay["mounts"];
         if (m.is_null()) m = json::array();
         return m;
     }
-    json& env() { return cli_.overlay["process"]["env"]; }
-
-    void wrote(const std::string& pointer, const std::string& text) { cli_.option_at[pointer] = text; }
-
+    json& process() { return cli.overlay["process"]; }
+    json& env() { return cli.overlay["process"]["env"]; }
+    void wrote(const std::string& pointer, const std::string& text) { cli.option_at[pointer] = text; }
     void add_mount(json m, const std::string& text) {
         m["x-option"] = text;
         mounts().push_back(std::move(m));
     }
-
-    void bind(const std::string& opt, const char* access, bool devices, bool optional) {
-        std::string src = nonempty(opt, "SRC", arg(opt, 2, 0, "SRC DEST"));
-        std::string dst = nonempty(opt, "DEST", arg(opt, 2, 1, "SRC DEST"));
-        json m = {{"type", "bind"}, {"source", lit(absolute(src, cwd_))}, {"destination", lit(dst)},
-                  {"access", access}};
-        if (devices) m["devices"] = true;
-        if (optional) m["optional"] = true;
-        add_mount(std::move(m), opt + " " + src + " " + dst);
-    }
-
-    void remove_name(json& list, const std::string& name) {
-        if (!list.is_array()) return;
-        list.erase(std::remove(list.begin(), list.end(), json(name)), list.end());
-    }
-
-    void option(const std::string& a) {
-        if (a == "--help" || a == "-h") { cli_.help = true; return; }
-        if (a == "--version") { cli_.version = true; return; }
-        if (a == "--print-plan") { cli_.print_plan = true; return; }
-        if (a == "--check") { cli_.check = true; return; }
-        if (a == "--list-profiles") { cli_.list_profiles = true; return; }
-        if (a == "--seccomp-groups") {
-            cli_.seccomp_groups = true;
-            if (i_ < argv_.size() && !argv_[i_].empty() && argv_[i_][0] == '@') cli_.seccomp_group = argv_[i_++];
-            return;
-        }
-        if (a == "--profile") {
-            const std::string& f = nonempty(a, "FILE", arg(a, 1, 0, "FILE or builtin:NAME"));
-            if (cli_.profile) throw Error("--profile given twice (" + *cli_.profile + ", " + f +
-                                          "); combine profiles with \"extends\" instead");
-            // A name (no '/') is looked up later (profile_search.hpp); a path is made absolute.
-            cli_.profile = f.rfind("builtin:", 0) == 0 || f.find('/') == std::string::npos ? f : absolute(f, cwd_);
-            return;
-        }
-        if (a == "--host-root" || a == "--host-root=rw" || a == "--host-root=ro" || a == "--ro-host-root") {
-            bool ro = a == "--host-root=ro" || a == "--ro-host-root";
-            cli_.overlay["root"] = {{"host", "all"}, {"access", ro ? "ro" : "rw"}};
-            return;
-        }
-        if (a == "--root") {
-            // An image root: its entries bound (read-only) on burrow's own tmpfs, so /dev,
-            // /tmp and /proc can be mounted without writing into the image.
-            std::string dir = nonempty(a, "DIR", arg(a, 1, 0, "DIR"));
-            cli_.overlay["root"] = {{"path", lit(absolute(dir, cwd_))}, {"access", "ro"}};
-            wrote("/root", a + " " + dir);
-            const std::string text = a + " " + dir;
-            add_mount({{"type", "dev"}, {"destination", "/dev"}}, text);
-            add_mount({{"type", "tmpfs"}, {"destination", "/tmp"}, {"mode", "1777"}}, text);
-            add_mount({{"type", "bind"}, {"source", "/proc"}, {"destination", "/proc"}, {"access", "rw"}}, text);
-            if (!cli_.overlay["process"].contains("cwd")) cli_.overlay["process"]["cwd"] = "/";
-            return;
-        }
-        if (a == "--root-rw") {
-            cli_.overlay["root"]["access"] = "rw";
-            wrote("/root/access", a);
-            return;
-        }
-        if (a.rfind("--host-root=", 0) == 0)
-            throw Error(a + ": expected --host-root, --host-root=ro or --host-root=rw");
-        if (a == "--store") {
-            std::string spec = arg(a, 1, 0, "SRC[:DEST]");
-            auto colon = spec.find(':');
-            std::string src = spec.substr(0, colon);
-            std::string dst = colon == std::string::npos ? "/gnu/store" : spec.substr(colon + 1);
-            if (src.empty()) throw Error("--store " + spec + ": the store directory SRC is empty");
-            json& stores = cli_.overlay["stores"];
-            if (stores.is_null()) stores = json::array();
-            stores.push_back({{"source", lit(absolute(src, cwd_))}, {"destination", lit(dst)},
-                              {"x-option", "--store " + spec}});
-            return;
-        }
-        if (a == "--bind") return bind(a, "rw", false, false);
-        if (a == "--ro-bind") return bind(a, "ro", false, false);
-        if (a == "--dev-bind") return bind(a, "rw", true, false);
-        if (a == "--bind-try") return bind(a, "rw", false, true);
-        if (a == "--ro-bind-try") return bind(a, "ro", false, true);
-        if (a == "--dev-bind-try") return bind(a, "rw", true, true);
-        if (a == "--tmpfs" || a == "--proc" || a == "--dev" || a == "--dir") {
-            std::string dst = nonempty(a, "DEST", arg(a, 1, 0, "DEST"));
-            add_mount({{"type", a.substr(2)}, {"destination", lit(dst)}}, a + " " + dst);
-            return;
-        }
-        if (a == "--symlink") {
-            std::string target = arg(a, 2, 0, "TARGET LINK");
-            std::string link = arg(a, 2, 1, "TARGET LINK");
-            add_mount({{"type", "symlink"}, {"destination", lit(link)}, {"target", lit(target)}},
-                      a + " " + target + " " + link);
-            return;
-        }
-        static const std::array<std::string_view, 6> kNs{"user", "pid", "net", "ipc", "uts", "cgroup"};
-        if (a == "--unshare-all") {
-            for (auto n : kNs) cli_.overlay["namespaces"][std::string(n)] = true;
-            return;
-        }
-        if (a == "--unshare-user-try" || a == "--unshare-cgroup-try") {
-            cli_.overlay["namespaces"][a == "--unshare-user-try" ? "user" : "cgroup"] = true;
-            return;
-        }
-        if (a.rfind("--unshare-", 0) == 0) {
-            std::string n = a.substr(10);
-            if (std::find(kNs.begin(), kNs.end(), n) == kNs.end()) unknown_option(a);
-            cli_.overlay["namespaces"][n] = true;
-            return;
-        }
-        if (a == "--share-net") { cli_.overlay["namespaces"]["net"] = false; return; }
-        if (a == "--uid" || a == "--gid") {
-            std::string v = arg(a, 1, 0, "N");
-            std::uint32_t id = parse_id(a, v);
-            cli_.overlay["user"][a == "--uid" ? "uid" : "gid"] = id;
-            wrote(a == "--uid" ? "/user/uid" : "/user/gid", a + " " + v);
-            return;
-        }
-        if (a == "--hostname") {
-            std::string name = arg(a, 1, 0, "NAME");
-            cli_.overlay["hostname"] = lit(name);
-            wrote("/hostname", a + " " + name);
-            return;
-        }
-        if (a == "--chdir") {
-            std::string dir = arg(a, 1, 0, "DIR");
-            cli_.overlay["process"]["cwd"] = lit(dir);  // the loader rejects relative paths
-            wrote("/process/cwd", a + " " + dir);
-            return;
-        }
-        if (a == "--timeout" || a == "--kill-after") {
-            // DURATION as timeout(1) takes it; the loader checks it ("10s", "2m", "1.5").
-            const std::string d = arg(a, 1, 0, "DURATION");
-            const char* key = a == "--timeout" ? "timeout" : "killAfter";
-            cli_.overlay["process"][key] = d;
-            wrote(std::string("/process/") + key, a + " " + d);
-            return;
-        }
-        if (a == "--rlimit") {
-            // NAME=VALUE: NAME as in a profile, or without RLIMIT_, any case; VALUE as in a
-            // profile ("1g", "unlimited", "inherit") or SOFT:HARD. The loader checks both.
-            const std::string spec = arg(a, 1, 0, "NAME=VALUE");
-            const auto eq = spec.find('=');
-            if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
-                throw Error(a + " " + spec + ": expected NAME=VALUE, as in --rlimit nofile=1024 or --rlimit as=4g");
-            std::string name = spec.substr(0, eq);
-            for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            if (name.rfind("RLIMIT_", 0) != 0) name = "RLIMIT_" + name;
-            const std::string value = spec.substr(eq + 1);
-            auto one = [](const std::string& v) -> json {
-                if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                    v.size() < 20)
-                    return json(std::stoull(v));
-                return json(v);
-            };
-            json& limits = cli_.overlay["process"]["rlimits"];
-            if (const auto colon = value.find(':'); colon != std::string::npos)
-                limits[name] = {{"soft", one(value.substr(0, colon))}, {"hard", one(value.substr(colon + 1))}};
-            else
-                limits[name] = one(value);
-            wrote("/process/rlimits/" + pointer_token(name), a + " " + spec);
-            return;
-        }
-        if (a == "--setenv") {
-            std::string var = arg(a, 2, 0, "VAR VALUE");
-            std::string val = arg(a, 2, 1, "VAR VALUE");
-            remove_name(env()["unset"], var);
-            env()["set"][var] = lit(val);
-            wrote("/process/env/set/" + pointer_token(var), a + " " + var);
-            return;
-        }
-        if (a == "--unsetenv") {
-            std::string var = arg(a, 1, 0, "VAR");
-            if (env()["set"].is_object()) env()["set"].erase(var);
-            json& u = env()["unset"];
-            if (u.is_null()) u = json::array();
-            u.push_back(var);
-            wrote("/process/env/unset/" + std::to_string(u.size() - 1), a + " " + var);
-            return;
-        }
-        if (a == "--clearenv") { env()["clear"] = true; return; }
-        if (a == "--die-with-parent") { cli_.overlay["process"]["dieWithParent"] = true; return; }
-        if (a == "--new-session") { cli_.overlay["process"]["newSession"] = true; return; }
-        if (a == "--close-fds") { cli_.overlay["process"]["closeFds"] = true; return; }
-        if (a == "--keep-fd") {
-            std::string n = arg(a, 1, 0, "FD");
-            json& k = cli_.overlay["process"]["keepFds"];
-            if (k.is_null()) k = json::array();
-            auto v = decimal(n, 3, 65535);
-            if (!v)
-                throw Error("--keep-fd " + n + ": FD must be a file descriptor number from 3 to 65535 "
-                            "(0, 1 and 2 are always kept)");
-            k.push_back(static_cast<std::uint64_t>(*v));
-            wrote("/process/keepFds/" + std::to_string(k.size() - 1), a + " " + n);
-            return;
-        }
-        unknown_option(a);
-    }
+    std::string abs(const std::string& path) const { return absolute(path, cwd); }
 };
+
+// An empty path would mean the current directory: almost always an unset variable.
+const std::string& nonempty(const std::string& opt, const char* what, const std::string& v) {
+    if (v.empty())
+        throw Error(opt + ": " + what + " is empty (an unset variable?); give a path, or . for the "
+                    "current directory");
+    return v;
+}
+
+void bind(State& s, const std::string& opt, const Args& a, const char* access, bool devices, bool optional) {
+    const std::string& src = nonempty(opt, "SRC", a[0]);
+    const std::string& dst = nonempty(opt, "DEST", a[1]);
+    json m = {{"type", "bind"}, {"source", lit(s.abs(src))}, {"destination", lit(dst)}, {"access", access}};
+    if (devices) m["devices"] = true;
+    if (optional) m["optional"] = true;
+    s.add_mount(std::move(m), opt + " " + src + " " + dst);
+}
+
+void new_mount(State& s, const std::string& opt, const Args& a) {  // --tmpfs, --proc, --dev, --dir
+    const std::string& dst = nonempty(opt, "DEST", a[0]);
+    s.add_mount({{"type", opt.substr(2)}, {"destination", lit(dst)}}, opt + " " + dst);
+}
+
+void unshare(State& s, const std::string& opt, const Args&) {  // --unshare-NAME[-try]
+    std::string name = opt.substr(10);
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, "-try") == 0) name.resize(name.size() - 4);
+    s.cli.overlay["namespaces"][name] = true;
+}
+
+void host_root(State& s, const std::string& opt, const Args&) {
+    const bool ro = opt == "--host-root=ro" || opt == "--ro-host-root";
+    s.cli.overlay["root"] = {{"host", "all"}, {"access", ro ? "ro" : "rw"}};
+}
+
+void flag(State& s, const std::string& opt, const Args&) {  // an option that sets one process flag
+    const char* key = opt == "--die-with-parent" ? "dieWithParent" : opt == "--new-session" ? "newSession" : "closeFds";
+    s.process()[key] = true;
+}
+
+void remove_name(json& list, const std::string& name) {
+    if (!list.is_array()) return;
+    list.erase(std::remove(list.begin(), list.end(), json(name)), list.end());
+}
+
+// --rlimit NAME=VALUE: NAME as in a profile, or without RLIMIT_, any case; VALUE as in a
+// profile ("1g", "unlimited", "inherit") or SOFT:HARD. The loader checks both.
+void rlimit(State& s, const std::string& opt, const Args& a) {
+    const std::string& spec = a[0];
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+        throw Error(opt + " " + spec + ": expected NAME=VALUE, as in --rlimit nofile=1024 or --rlimit as=4g");
+    std::string name = spec.substr(0, eq);
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (name.rfind("RLIMIT_", 0) != 0) name = "RLIMIT_" + name;
+    const std::string value = spec.substr(eq + 1);
+    auto one = [](const std::string& v) -> json {
+        if (!v.empty() && v.size() < 20 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return json(std::stoull(v));
+        return json(v);
+    };
+    json& limits = s.process()["rlimits"];
+    if (const auto colon = value.find(':'); colon != std::string::npos)
+        limits[name] = {{"soft", one(value.substr(0, colon))}, {"hard", one(value.substr(colon + 1))}};
+    else
+        limits[name] = one(value);
+    s.wrote("/process/rlimits/" + pointer_token(name), opt + " " + spec);
+}
+
+void keep_fd(State& s, const std::string& opt, const Args& a) {
+    const std::string& n = a[0];
+    json& k = s.process()["keepFds"];
+    if (k.is_null()) k = json::array();
+    auto v = decimal(n, 3, 65535);
+    if (!v)
+        throw Error("--keep-fd " + n + ": FD must be a file descriptor number from 3 to 65535 "
+                    "(0, 1 and 2 are always kept)");
+    k.push_back(static_cast<std::uint64_t>(*v));
+    s.wrote("/process/keepFds/" + std::to_string(k.size() - 1), opt + " " + n);
+}
+
+void set_profile(State& s, const std::string& opt, const Args& a) {
+    const std::string& f = nonempty(opt, "FILE", a[0]);
+    if (s.cli.profile)
+        throw Error("--profile given twice (" + *s.cli.profile + ", " + f +
+                    "); combine profiles with \"extends\" instead");
+    // A name (no '/') is looked up later (profile_search.hpp); a path is made absolute.
+    s.cli.profile = f.rfind("builtin:", 0) == 0 || f.find('/') == std::string::npos ? f : s.abs(f);
+}
+
+// An image root: its entries bound (read-only) on burrow's own tmpfs, so /dev, /tmp and
+// /proc can be mounted without writing into the image.
+void image_root(State& s, const std::string& opt, const Args& a) {
+    const std::string& dir = nonempty(opt, "DIR", a[0]);
+    s.cli.overlay["root"] = {{"path", lit(s.abs(dir))}, {"access", "ro"}};
+    const std::string text = opt + " " + dir;
+    s.wrote("/root", text);
+    s.add_mount({{"type", "dev"}, {"destination", "/dev"}}, text);
+    s.add_mount({{"type", "tmpfs"}, {"destination", "/tmp"}, {"mode", "1777"}}, text);
+    s.add_mount({{"type", "bind"}, {"source", "/proc"}, {"destination", "/proc"}, {"access", "rw"}}, text);
+    if (!s.process().contains("cwd")) s.process()["cwd"] = "/";
+}
+
+void store(State& s, const std::string& opt, const Args& a) {
+    const std::string& spec = a[0];
+    auto colon = spec.find(':');
+    std::string src = spec.substr(0, colon);
+    std::string dst = colon == std::string::npos ? "/gnu/store" : spec.substr(colon + 1);
+    if (src.empty()) throw Error(opt + " " + spec + ": the store directory SRC is empty");
+    json& stores = s.cli.overlay["stores"];
+    if (stores.is_null()) stores = json::array();
+    stores.push_back({{"source", lit(s.abs(src))}, {"destination", lit(dst)}, {"x-option", opt + " " + spec}});
+}
+
+void setenv_opt(State& s, const std::string& opt, const Args& a) {
+    remove_name(s.env()["unset"], a[0]);
+    s.env()["set"][a[0]] = lit(a[1]);
+    s.wrote("/process/env/set/" + pointer_token(a[0]), opt + " " + a[0]);
+}
+
+void unsetenv_opt(State& s, const std::string& opt, const Args& a) {
+    if (s.env()["set"].is_object()) s.env()["set"].erase(a[0]);
+    json& u = s.env()["unset"];
+    if (u.is_null()) u = json::array();
+    u.push_back(a[0]);
+    s.wrote("/process/env/unset/" + std::to_string(u.size() - 1), opt + " " + a[0]);
+}
+
+void id_opt(State& s, const std::string& opt, const Args& a) {  // --uid N, --gid N
+    auto id = decimal(a[0], 0, 4294967294u);
+    if (!id) throw Error(opt + " " + a[0] + ": expected a number from 0 to 4294967294");
+    const char* key = opt == "--uid" ? "uid" : "gid";
+    s.cli.overlay["user"][key] = *id;
+    s.wrote(std::string("/user/") + key, opt + " " + a[0]);
+}
+
+// Writes `value` at /SECTION/KEY of the overlay, as the option's own words (--hostname,
+// --chdir, --timeout, --kill-after); the loader checks the value.
+void string_at(State& s, const std::string& opt, const std::string& section, const char* key, const std::string& v) {
+    json& j = section.empty() ? s.cli.overlay[key] : s.cli.overlay[section][key];
+    j = lit(v);
+    s.wrote((section.empty() ? "" : "/" + section) + "/" + key, opt + " " + v);
+}
+
+void seccomp_groups(State& s, const std::string&, const Args&) {
+    s.cli.seccomp_groups = true;
+    if (s.next < s.argv.size() && !s.argv[s.next].empty() && s.argv[s.next][0] == '@')
+        s.cli.seccomp_group = s.argv[s.next++];
+}
+
+#define SETS(what) [](State& s, const std::string&, const Args&) { what; }
+#define BIND(access, dev, opt)                                                      \
+    [](State& s, const std::string& o, const Args& a) { bind(s, o, a, access, dev, opt); }
+
+using S = Section;
+const Option kOptions[] = {
+    {"--profile", "FILE", S::Profile, true, "--profile FILE|NAME|builtin:NAME",
+     "start from this profile: a file, builtin:pack, builtin:sandbox,\n"
+     "or NAME.json from ~/.config/burrow/profiles, /etc/burrow/profiles\n"
+     "or PREFIX/share/burrow/profiles (a NAME never from the cwd)",
+     set_profile},
+    {"--list-profiles", "", S::Profile, true, "", "list the profiles found by name, and the built-in ones",
+     SETS(s.cli.list_profiles = true)},
+    {"--print-plan", "", S::Profile, true, "",
+     "print the plan (its steps, in the order they run) as JSON\nand exit; run nothing",
+     SETS(s.cli.print_plan = true)},
+    {"--check", "", S::Profile, true, "", "validate the profile and the host paths it needs; run nothing",
+     SETS(s.cli.check = true)},
+    {"--seccomp-groups", "", S::Profile, true, "--seccomp-groups [@NAME]",
+     "list the seccomp syscall groups (or one group's members)", seccomp_groups},
+
+    {"--host-root|--host-root=rw|--host-root=ro", "", S::Filesystem, true, "--host-root[=ro|rw]",
+     "bind every top-level entry of the host's / (default rw)", host_root},
+    {"--ro-host-root", "", S::Filesystem, false, "", "", host_root},
+    {"--root", "DIR", S::Filesystem, true, "",
+     "use directory DIR (an unpacked image) as the root, read-only,\n"
+     "with a minimal /dev, a private /tmp and the host's /proc;\nruns in / unless --chdir is given",
+     image_root},
+    {"--root-rw", "", S::Filesystem, true, "", "make the --root directory writable",
+     [](State& s, const std::string& opt, const Args&) {
+         s.cli.overlay["root"]["access"] = "rw";
+         s.wrote("/root/access", opt);
+     }},
+    {"--store", "SRC[:DEST]", S::Filesystem, true, "", "mount store directory SRC read-only at DEST (/gnu/store)",
+     store},
+    {"--bind", "SRC DEST", S::Filesystem, true, "", "bind SRC read-write (nosuid, nodev)", BIND("rw", false, false)},
+    {"--ro-bind", "SRC DEST", S::Filesystem, true, "", "bind SRC read-only, recursively", BIND("ro", false, false)},
+    {"--dev-bind", "SRC DEST", S::Filesystem, true, "", "bind SRC read-write, device nodes allowed",
+     BIND("rw", true, false)},
+    {"--bind-try", "SRC DEST", S::Filesystem, true, "--bind-try, --ro-bind-try, --dev-bind-try SRC DEST",
+     "the same, skipped when SRC does not exist", BIND("rw", false, true)},
+    {"--ro-bind-try", "SRC DEST", S::Filesystem, false, "", "", BIND("ro", false, true)},
+    {"--dev-bind-try", "SRC DEST", S::Filesystem, false, "", "", BIND("rw", true, true)},
+    {"--tmpfs", "DEST", S::Filesystem, true, "", "mount a new tmpfs", new_mount},
+    {"--proc", "DEST", S::Filesystem, true, "", "mount a new procfs (needs --unshare-pid)", new_mount},
+    {"--dev", "DEST", S::Filesystem, true, "",
+     "mount a minimal /dev (null zero full random urandom tty,\npts, shm)", new_mount},
+    {"--dir", "DEST", S::Filesystem, true, "", "create a directory (never on a host filesystem)", new_mount},
+    {"--symlink", "TARGET LINK", S::Filesystem, true, "", "create a symlink LINK pointing to TARGET",
+     [](State& s, const std::string& opt, const Args& a) {
+         s.add_mount({{"type", "symlink"}, {"destination", lit(a[1])}, {"target", lit(a[0])}},
+                     opt + " " + a[0] + " " + a[1]);
+     }},
+
+    {"--unshare-user|--unshare-pid|--unshare-net|--unshare-ipc|--unshare-uts|--unshare-cgroup", "",
+     S::Namespaces, true, "", "", unshare},
+    {"--unshare-user-try|--unshare-cgroup-try", "", S::Namespaces, false, "", "", unshare},
+    {"--unshare-all", "", S::Namespaces, true, "", "all of the above",
+     SETS(for (const char* n : {"user", "pid", "net", "ipc", "uts", "cgroup"}) s.cli.overlay["namespaces"][n] = true)},
+    {"--share-net", "", S::Namespaces, true, "", "keep the host's network (after --unshare-all)",
+     SETS(s.cli.overlay["namespaces"]["net"] = false)},
+    {"--uid|--gid", "N", S::Namespaces, true, "--uid N, --gid N",
+     "user/group id inside (default: your own); yours outside", id_opt},
+    {"--hostname", "NAME", S::Namespaces, true, "", "hostname inside (needs --unshare-uts)",
+     [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "", "hostname", a[0]); }},
+
+    {"--chdir", "DIR", S::Process, true, "",
+     "working directory inside (default: the current one,\nwhich must be visible inside)",
+     // As bwrap does, a relative DIR is taken from the new root (the profile's process.cwd
+     // must be absolute, and the loader still rejects an empty one).
+     [](State& s, const std::string& opt, const Args& a) {
+         string_at(s, opt, "process", "cwd", a[0].empty() || a[0][0] == '/' ? a[0] : "/" + a[0]);
+         s.wrote("/process/cwd", opt + " " + a[0]);
+     }},
+    {"--setenv", "VAR VALUE", S::Process, true, "--setenv VAR VALUE, --unsetenv VAR, --clearenv", "", setenv_opt},
+    {"--unsetenv", "VAR", S::Process, false, "", "", unsetenv_opt},
+    {"--clearenv", "", S::Process, false, "", "", SETS(s.env()["clear"] = true)},
+    {"--die-with-parent", "", S::Process, true, "", "kill the command when burrow's parent dies", flag},
+    {"--close-fds", "", S::Process, true, "", "pass only fds 0-2 to the command (builtin:sandbox does)", flag},
+    {"--keep-fd", "FD", S::Process, true, "", "pass FD on even so (repeatable)", keep_fd},
+    {"--rlimit", "NAME=VALUE", S::Process, true, "",
+     "resource limit: NAME as nofile or RLIMIT_NOFILE; VALUE 1024,\n"
+     "4g (k/m/g suffix), unlimited, inherit or SOFT:HARD (repeatable)",
+     rlimit},
+    {"--new-session", "", S::Process, true, "", "run the command in a new session (setsid)", flag},
+    // DURATION as timeout(1) takes it ("10s", "2m", "1.5"); the loader checks it.
+    {"--timeout", "DURATION", S::Process, true, "",
+     "SIGTERM the command after DURATION (10, 1.5, 30s, 2m, 1h),\n"
+     "SIGKILL it --kill-after DURATION later (default 5s); exit 124\n(137 when it had to be killed), as timeout(1)",
+     [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "process", "timeout", a[0]); }},
+    {"--kill-after", "DURATION", S::Process, false, "", "",
+     [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "process", "killAfter", a[0]); }},
+
+    {"--help|-h", "", S::Other, true, "--help, --version", "", SETS(s.cli.help = true)},
+    {"--version", "", S::Other, false, "", "", SETS(s.cli.version = true)},
+};
+#undef SETS
+#undef BIND
+
+// Calls f with each '|'-separated spelling of a row's names.
+template <class F>
+void for_each_name(std::string_view names, F&& f) {
+    for (;;) {
+        auto bar = names.find('|');
+        f(names.substr(0, bar));
+        if (bar == std::string_view::npos) return;
+        names.remove_prefix(bar + 1);
+    }
+}
+
+const Option* find_option(std::string_view a) {
+    for (const Option& o : kOptions) {
+        bool hit = false;
+        for_each_name(o.names, [&](std::string_view n) { hit = hit || n == a; });
+        if (hit) return &o;
+    }
+    return nullptr;
+}
+
+size_t count_args(std::string_view args) {
+    return args.empty() ? 0 : 1 + static_cast<size_t>(std::count(args.begin(), args.end(), ' '));
+}
+
+[[noreturn]] void unknown_option(const std::string& opt) {
+    std::string best;
+    size_t best_d = 3;
+    for (const Option& o : kOptions)
+        for_each_name(o.names, [&](std::string_view n) {
+            size_t d = distance(opt, n);
+            if (d < best_d) best_d = d, best = n;
+        });
+    throw Error("unknown option " + opt + (best.empty() ? "" : "; did you mean " + best + "?") +
+                " (see burrow --help; put the command after -- if it starts with '-')");
+}
+
+Cli parse(const std::vector<std::string>& argv, const std::string& cwd) {
+    size_t i = 0;
+    State s{argv, i, cwd, Cli{}};
+    while (i < argv.size()) {
+        const std::string& a = argv[i];
+        if (a == "--") {
+            ++i;
+            break;
+        }
+        if (a.size() < 2 || a[0] != '-') break;  // the command
+        ++i;
+        const Option* o = find_option(a);
+        if (!o && a.rfind("--host-root=", 0) == 0)
+            throw Error(a + ": expected --host-root, --host-root=ro or --host-root=rw");
+        if (!o) unknown_option(a);
+        const size_t n = count_args(o->args);
+        Args args;
+        for (size_t k = 0; k < n; ++k) {
+            if (i >= argv.size())
+                throw Error("option " + a + " needs " + std::to_string(n) + " argument" + (n > 1 ? "s" : "") +
+                            " (" + std::string(o->args) + "), got " + std::to_string(k));
+            args.push_back(argv[i++]);
+        }
+        o->run(s, a, args);
+    }
+    s.cli.args.assign(argv.begin() + static_cast<long>(i), argv.end());
+    return std::move(s.cli);
+}
+
+// --help's option list, from the table: a header per section, then one line per listed row
+// (its label, its text from column 31, continuation lines aligned with it).
+std::string option_help() {
+    static const std::pair<Section, const char*> kHeaders[] = {
+        {S::Profile, "Profile and plan:"},
+        {S::Filesystem, "Filesystem (DEST is a path inside the sandbox; relative SRC is taken from the cwd):"},
+        {S::Namespaces, "Namespaces and identity:"},
+        {S::Process, "Process:"},
+        {S::Other, ""}};
+    constexpr size_t kColumn = 31;
+    std::string out;
+    for (const auto& [section, header] : kHeaders) {
+        out += *header ? std::string("\n") + header + "\n" : "\n";
+        for (const Option& o : kOptions) {
+            if (o.section != section || !o.listed) continue;
+            std::string label = "  ";
+            if (!o.label.empty()) label += o.label;
+            else {
+                for_each_name(o.names, [&](std::string_view n) { label += (label.size() > 2 ? "|" : "") + std::string(n); });
+                if (!o.args.empty()) label += " " + std::string(o.args);
+            }
+            out += label;
+            std::string_view text = o.help;
+            if (text.empty()) {
+                out += "\n";
+                continue;
+            }
+            out += label.size() + 1 < kColumn ? std::string(kColumn - label.size(), ' ') : "\n" + std::string(kColumn, ' ');
+            for (;;) {
+                auto nl = text.find('\n');
+                out += std::string(text.substr(0, nl)) + "\n";
+                if (nl == std::string_view::npos) break;
+                text.remove_prefix(nl + 1);
+                out += std::string(kColumn, ' ');
+            }
+        }
+    }
+    return out;
+}
 
 }  // namespace
 
 Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd) {
-    Cli cli = Parser(argv, cwd).run();
+    Cli cli = parse(argv, cwd);
     // Empty containers left by --unsetenv/--setenv bookkeeping are not "set" values.
     if (cli.overlay.contains("process") && cli.overlay["process"].contains("env")) {
         json& e = cli.overlay["process"]["env"];
@@ -348,75 +470,24 @@ Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd) {
 }
 
 const char* help_text() {
-    return R"(usage: burrow [OPTIONS] [--] COMMAND [ARG...]
+    static const std::string text = std::string(R"(usage: burrow [OPTIONS] [--] COMMAND [ARG...]
        burrow --profile FILE|NAME|builtin:NAME [OPTIONS] [--] [ARG...]
 
 Run COMMAND in its own filesystem view, inside new user and mount namespaces, as an
 ordinary user. With a profile whose process.exec is set, every ARG goes to that program.
 Options apply on top of the profile, in the order given. Without --profile the root is
 an empty read-only tmpfs: add --host-root, --store and binds.
-
-Profile and plan:
-  --profile FILE|builtin:NAME  start from this profile (builtin:pack, builtin:sandbox)
-  --profile NAME               NAME.json from ~/.config/burrow/profiles, /etc/burrow/profiles
-                               or PREFIX/share/burrow/profiles (never from the cwd)
-  --list-profiles              list the profiles found by name, and the built-in ones
-  --print-plan                 print the plan (its steps, in the order they run) as JSON
-                               and exit; run nothing
-  --check                      validate the profile and the host paths it needs; run nothing
-  --seccomp-groups [@NAME]     list the seccomp syscall groups (or one group's members)
-
-Filesystem (DEST is a path inside the sandbox; relative SRC is taken from the cwd):
-  --host-root[=ro|rw]          bind every top-level entry of the host's / (default rw)
-  --root DIR                   use directory DIR (an unpacked image) as the root, read-only,
-                               with a minimal /dev, a private /tmp and the host's /proc;
-                               runs in / unless --chdir is given
-  --root-rw                    make the --root directory writable
-  --store SRC[:DEST]           mount store directory SRC read-only at DEST (/gnu/store)
-  --bind SRC DEST              bind SRC read-write (nosuid, nodev)
-  --ro-bind SRC DEST           bind SRC read-only, recursively
-  --dev-bind SRC DEST          bind SRC read-write, device nodes allowed
-  --bind-try, --ro-bind-try, --dev-bind-try SRC DEST
-                               the same, skipped when SRC does not exist
-  --tmpfs DEST                 mount a new tmpfs
-  --proc DEST                  mount a new procfs (needs --unshare-pid)
-  --dev DEST                   mount a minimal /dev (null zero full random urandom tty,
-                               pts, shm)
-  --dir DEST                   create a directory (never on a host filesystem)
-  --symlink TARGET LINK        create a symlink LINK pointing to TARGET
-
-Namespaces and identity:
-  --unshare-user|--unshare-pid|--unshare-net|--unshare-ipc|--unshare-uts|--unshare-cgroup
-  --unshare-all                all of the above
-  --share-net                  keep the host's network (after --unshare-all)
-  --uid N, --gid N             user/group id inside (default: your own); yours outside
-  --hostname NAME              hostname inside (needs --unshare-uts)
-
-Process:
-  --chdir DIR                  working directory inside (default: the current one,
-                               which must be visible inside)
-  --setenv VAR VALUE, --unsetenv VAR, --clearenv
-  --die-with-parent            kill the command when burrow's parent dies
-  --close-fds                  pass only fds 0-2 to the command (builtin:sandbox does)
-  --keep-fd FD                 pass FD on even so (repeatable)
-  --rlimit NAME=VALUE          resource limit: NAME as nofile or RLIMIT_NOFILE; VALUE 1024,
-                               4g (k/m/g suffix), unlimited, inherit or SOFT:HARD (repeatable)
-  --new-session                run the command in a new session (setsid)
-  --timeout DURATION           SIGTERM the command after DURATION (10, 1.5, 30s, 2m, 1h),
-                               SIGKILL it --kill-after DURATION later (default 5s); exit 124
-                               (137 when it had to be killed), as timeout(1)
-
-  --help, --version
-
+)") + option_help() + R"(
 Exit status: the command's own; if it is killed by a signal, burrow dies of the same
-signal; 124 (or 137) the command ran past --timeout; 125 burrow failed (bad option or profile, setup failure); 126 the command is not
-executable; 127 the command was not found.
+signal; 124 (or 137) the command ran past --timeout; 125 burrow failed (bad option or
+profile, setup failure); 126 the command is not executable; 127 the command was not found.
 
 Environment: BURROW_ENGINE=auto|userns|proot|direct (how packs run),
 BURROW_DEBUG=1 (trace each launch step on stderr), BURROW_TRACE_STEPS=FD (name each
 step of the plan on FD as it starts).
 See burrow(1) and burrow-profile(5).
 )";
+    return text.c_str();
 }
 
 }  // namespace burrow

@@ -44,6 +44,8 @@ expect_out "cwd: kept through a symlink (physical)" "$phys" sh -c 'cd "$1" && sh
 expect_out "cwd: kept with a pid namespace" "$phys" \
     sh -c 'cd "$1" && shift && "$@"' sh "$phys" $R --unshare-pid -- "$FIX_HELLO" --cwd
 expect_out "cwd: --chdir" "$FIX_DEST/$FIX_ITEM_HELLO" run --chdir "$FIX_DEST/$FIX_ITEM_HELLO" -- "$FIX_HELLO" --cwd
+rel=${FIX_DEST#/}/$FIX_ITEM_HELLO
+expect_out "cwd: a relative --chdir DIR is taken from /" "$FIX_DEST/$FIX_ITEM_HELLO" run --chdir "$rel" -- "$FIX_HELLO" --cwd
 # The cwd is not visible without the host root: a clear error, never a silent "/".
 here=$(pwd -P)
 expect_err "cwd: not visible inside is an error (125)" 125 "$here" \

@@ -179,3 +179,41 @@ TEST_CASE("cli: --setenv records its option under the escaped JSON pointer") {
     CHECK(c.option_at.at("/process/env/set/A~1B") == "--setenv A/B");
     CHECK(c.option_at.at("/process/env/set/C~0D") == "--setenv C~D");
 }
+
+TEST_CASE("cli: every option that --help lists is parsed, and every parsed option is in --help") {
+    const std::string help = burrow::help_text();
+    // Each "--name" word of the help's option lines must be an option the parser knows:
+    // an unknown one is reported as such, a known one at worst lacks its arguments.
+    size_t at = 0, seen = 0;
+    while ((at = help.find("  --", at)) != std::string::npos) {
+        size_t end = help.find_first_of(" ,[|=\n", at + 2);
+        const std::string opt = help.substr(at + 2, end - at - 2);
+        at = end;
+        ++seen;
+        std::string what;
+        try {
+            parse_cli({opt, "@x", "/a", "/b"}, "/");
+        } catch (const burrow::Error& e) {
+            what = e.what();
+        }
+        CHECK_MESSAGE(what.find("unknown option") == std::string::npos, opt, ": ", what);
+    }
+    CHECK(seen > 30);
+    for (const char* opt : {"--bind-try", "--ro-bind-try", "--dev-bind-try", "--unshare-cgroup", "--gid",
+                            "--unsetenv", "--clearenv", "--version", "--kill-after", "--keep-fd", "--rlimit"})
+        CHECK_MESSAGE(help.find(opt) != std::string::npos, opt);
+}
+
+TEST_CASE("cli: an option's missing arguments are counted from its table row") {
+    CHECK(error_of({"--symlink", "t"}) == "option --symlink needs 2 arguments (TARGET LINK), got 1");
+    CHECK(error_of({"--rlimit"}) == "option --rlimit needs 1 argument (NAME=VALUE), got 0");
+    CHECK(parse_cli({"--seccomp-groups", "@mount"}, "/").seccomp_group == std::optional<std::string>("@mount"));
+    CHECK(parse_cli({"--seccomp-groups", "ls"}, "/").args == V{"ls"});
+    CHECK(parse_cli({"--unshare-cgroup-try", "x"}, "/").overlay["namespaces"]["cgroup"] == true);
+}
+
+TEST_CASE("cli: a relative --chdir DIR is taken from / (as burrow(1) and bwrap say)") {
+    CHECK(parse_cli({"--chdir", "tmp/x", "sh"}, "/home/u").overlay["process"]["cwd"] == "/tmp/x");
+    CHECK(parse_cli({"--chdir", "/src", "sh"}, "/home/u").overlay["process"]["cwd"] == "/src");
+    CHECK(parse_cli({"--chdir", "tmp", "sh"}, "/home/u").option_at["/process/cwd"] == "--chdir tmp");
+}
