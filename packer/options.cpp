@@ -54,25 +54,40 @@ bool is_under(const std::string& path, const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+// The output formats and compressions by name; a row's first name is the canonical one.
+struct FormatName { Format format; const char* name; const char* alias; };
+constexpr FormatName kFormats[] = {{Format::tarball, "tarball", nullptr},
+                                   {Format::dir, "dir", "directory"},
+                                   {Format::docker, "docker", nullptr},
+                                   {Format::oci, "oci", nullptr}};
+struct CompressionName { Compression compression; const char* name; const char* alias; };
+constexpr CompressionName kCompressions[] = {{Compression::gzip, "gzip", "gz"},
+                                             {Compression::zstd, "zstd", "zst"},
+                                             {Compression::xz, "xz", nullptr},
+                                             {Compression::none, "none", nullptr}};
+
+template <class Row, std::size_t N>
+const Row* by_name(const Row (&rows)[N], const std::string& v) {
+    for (const Row& r : rows)
+        if (v == r.name || (r.alias && v == r.alias)) return &r;
+    return nullptr;
+}
+
+}  // namespace
+
 const char* format_name(Format f) {
-    switch (f) {
-    case Format::tarball: return "tarball";
-    case Format::dir: return "dir";
-    case Format::docker: return "docker";
-    case Format::oci: return "oci";
-    }
+    for (const auto& r : kFormats)
+        if (r.format == f) return r.name;
     return "?";
 }
 
 bool is_image_format(Format f) { return f == Format::docker || f == Format::oci; }
 
 const char* compression_name(Compression c) {
-    switch (c) {
-    case Compression::gzip: return "gzip";
-    case Compression::zstd: return "zstd";
-    case Compression::xz: return "xz";
-    case Compression::none: return "none";
-    }
+    for (const auto& r : kCompressions)
+        if (r.compression == c) return r.name;
     return "?";
 }
 
@@ -83,6 +98,224 @@ std::pair<std::string, std::string> split_store_spec(const std::string& spec) {
     return {spec, ""};
 }
 
+namespace {
+
+// ---- The options: one row each. ----------------------------------------------------------
+//
+// A row names the option's spellings, its value, its --help text and what it does to the
+// options being built. The parser and usage_text() read this one table: adding an option is
+// adding a row (and, where it needs them, a check in check_combination()).
+
+struct State {
+    Command& cmd;
+    PackOptions& o;
+    bool compression_given = false, output_given = false, max_layers_given = false;
+    std::set<std::string> entry_names, profile_names;
+    bool done = false;  // --help, --version: nothing more is read
+};
+
+struct Option {
+    std::string_view short_name;  // "-e", or "" when there is none
+    std::string_view long_name;   // "--entry"
+    std::string_view value;       // "NAME=PROGRAM", or "" for a switch
+    std::string_view help;        // --help's text; '\n' starts a continuation line
+    void (*run)(State&, const std::string& name, const std::string& value);
+};
+
+void store(State& s, const std::string&, const std::string& value) {
+    if (s.o.store_source) usage_error("--store given twice; a pack holds one store (use --slice for other directories)");
+    auto [src, dest] = split_store_spec(value);
+    if (src.empty()) usage_error("--store '" + value + "': SRC is empty");
+    s.o.store_source = src;
+    if (!dest.empty()) s.o.store_destination = absolute_dest("--store", dest, "DEST");
+}
+
+void slice(State& s, const std::string& name, const std::string& value) {
+    auto [dir, dest] = split_pair(name, value, "DIR", "DEST");
+    if (dir.empty()) usage_error("--slice '" + value + "': DIR is empty");
+    s.o.slices.push_back(SliceOption{dir, absolute_dest("--slice", dest, "DEST")});
+}
+
+void entry(State& s, const std::string& name, const std::string& value) {
+    auto [n, prog] = split_pair(name, value, "NAME", "PROGRAM");
+    check_name(name, n, "entry name");
+    const std::string p = normalise_absolute(prog);
+    if (p.empty() || p == "/")
+        usage_error(name + " " + value + ": PROGRAM must be an absolute path inside the sandbox (e.g. /gnu/store/…/bin/" + n + ")");
+    if (!s.entry_names.insert(n).second) usage_error(name + ": entry '" + n + "' given twice");
+    s.o.entries.push_back(EntryOption{n, p});
+}
+
+void profile(State& s, const std::string& name, const std::string& value) {
+    auto [n, file] = split_pair(name, value, "NAME", "FILE");
+    check_name(name, n, "entry name");
+    if (file.empty()) usage_error("--profile " + value + ": FILE is empty");
+    if (!s.profile_names.insert(n).second) usage_error("--profile: entry '" + n + "' given twice");
+    s.o.profiles.push_back(ProfileOption{n, file});
+}
+
+void symlink(State& s, const std::string& name, const std::string& value) {
+    auto [link, target] = split_pair(name, value, "LINK", "TARGET");
+    if (target.empty()) usage_error(name + " " + value + ": TARGET is empty");
+    s.o.links.push_back(LinkOption{relative_link(link), target});
+}
+
+void format(State& s, const std::string& name, const std::string& value) {
+    const FormatName* f = by_name(kFormats, value);
+    if (!f) usage_error(name + " '" + value + "': unknown format; use tarball, dir, docker or oci");
+    s.o.format = f->format;
+}
+
+void compression(State& s, const std::string& name, const std::string& value) {
+    const CompressionName* c = by_name(kCompressions, value);
+    if (!c) usage_error(name + " '" + value + "': unknown compression; use gzip, zstd, xz or none");
+    s.o.compression = c->compression;
+    s.compression_given = true;
+}
+
+void output(State& s, const std::string& name, const std::string& value) {
+    if (value.empty()) usage_error(name + ": OUT is empty");
+    if (s.output_given) usage_error(name + " given twice");
+    s.o.output = value;
+    s.output_given = true;
+}
+
+void max_layers(State& s, const std::string&, const std::string& value) {
+    if (value.empty() || value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(value) < 2 || std::stoi(value) > kMaxLayersLimit)
+        usage_error("--max-layers '" + value + "': expected a number of layers from 2 to " +
+                    std::to_string(kMaxLayersLimit) + " (one or more for the store items, plus the last layer)");
+    s.o.max_layers = std::stoi(value);
+    s.max_layers_given = true;
+}
+
+void tag(State& s, const std::string&, const std::string& value) {
+    const std::string why = image_reference_problem(value);
+    if (!why.empty()) usage_error("--tag '" + value + "': " + why);
+    s.o.tag = value;
+}
+
+#define SETS(what) [](State& s, const std::string&, const std::string& v) { (void)v; what; }
+
+const Option kOptions[] = {
+    {"", "--store", "SRC[:DEST]", "SRC holds the store items; DEST is where they appear\ninside the sandbox (default: SRC)",
+     store},
+    {"", "--slice", "DIR=DEST", "pack directory DIR as an item mounted at DEST inside", slice},
+    {"-e", "--entry", "NAME=PROGRAM", "bin/NAME runs PROGRAM (a path inside the sandbox)", entry},
+    {"", "--profile", "NAME=FILE", "entry NAME uses profile FILE instead of the generated one", profile},
+    {"-S", "--symlink", "LINK=TARGET",
+     "add symlink LINK at the pack root pointing at TARGET\n(relative to the pack root, or a path under DEST)", symlink},
+    {"-f", "--format", "FORMAT",
+     "tarball (default), dir, docker (a 'docker load'\narchive) or oci (an OCI image layout; a tar of it\nwhen OUT "
+     "ends in .tar)",
+     format},
+    {"-C", "--compression", "METHOD",
+     "gzip (default), zstd, xz or none (oci layers: gzip,\nzstd or none; docker archives are not compressed)",
+     compression},
+    {"-o", "--output", "OUT", "where to write the pack ('-': the tarball on stdout)", output},
+    {"", "--max-layers", "N", "docker/oci: at most N layers, 2 to 127 (default 100)", max_layers},
+    {"", "--tag", "NAME[:TAG]", "docker/oci: the image's name (default: the first\nentry's name, tag latest)", tag},
+    {"", "--no-closure", "", "pack only the named items", SETS(s.o.closure = false)},
+    {"", "--runtime", "FILE", "runtime to embed (default: 'burrow' next to burrow-pack)", SETS(s.o.runtime = v)},
+    {"", "--proot", "FILE", "ship FILE as the pack's proot, for hosts without user\nnamespaces", SETS(s.o.proot = v)},
+    {"-h", "--help", "", "this text", SETS(s.cmd.kind = Command::Kind::help; s.done = true)},
+    {"-V", "--version", "", "the version", SETS(s.cmd.kind = Command::Kind::version; s.done = true)},
+};
+#undef SETS
+
+const Option* find_option(const std::string& name) {
+    for (const Option& o : kOptions)
+        if (name == o.long_name || (!o.short_name.empty() && name == o.short_name)) return &o;
+    return nullptr;
+}
+
+// The options' lines of --help: "  -e, --entry NAME=PROGRAM   text", the text from column 29.
+std::string option_lines() {
+    constexpr std::size_t kColumn = 29;
+    std::string out;
+    for (const Option& o : kOptions) {
+        std::string label = o.short_name.empty() ? "      " : "  " + std::string(o.short_name) + ", ";
+        label += std::string(o.long_name) + (o.value.empty() ? "" : " " + std::string(o.value));
+        out += label + std::string(label.size() + 1 < kColumn ? kColumn - label.size() : 1, ' ');
+        std::string_view text = o.help;
+        for (;;) {
+            auto nl = text.find('\n');
+            out += std::string(text.substr(0, nl)) + "\n";
+            if (nl == std::string_view::npos) break;
+            text.remove_prefix(nl + 1);
+            out += std::string(kColumn, ' ');
+        }
+    }
+    return out;
+}
+
+// burrow-pack info PACK / verify PACK.
+Command parse_read_command(const std::vector<std::string>& args) {
+    Command cmd;
+    cmd.kind = args[0] == "info" ? Command::Kind::info : Command::Kind::verify;
+    std::vector<std::string> rest;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "-h" || args[i] == "--help") { cmd.kind = Command::Kind::help; return cmd; }
+        if (args[i] == "--" && i + 1 < args.size()) { rest.insert(rest.end(), args.begin() + i + 1, args.end()); break; }
+        if (args[i].size() > 1 && args[i][0] == '-') usage_error(args[0] + ": unknown option '" + args[i] + "'");
+        rest.push_back(args[i]);
+    }
+    if (rest.size() != 1) usage_error(args[0] + ": expected exactly one PACK (a tarball or a directory)");
+    cmd.target = rest[0];
+    return cmd;
+}
+
+// The checks that need all the options.
+void check_combination(const State& s) {
+    const PackOptions& o = s.o;
+    if (!s.output_given) usage_error("no output: add -o OUT (or -o - for stdout)");
+    if (o.items.empty() && o.slices.empty())
+        usage_error("nothing to pack: name store items (with --store SRC[:DEST]) or --slice DIR=DEST");
+    if (!o.items.empty() && !o.store_source)
+        usage_error("items given without --store SRC[:DEST]: say which directory holds them");
+    if (o.format == Format::dir && o.output == "-") usage_error("-o -: only a tarball can be written to stdout");
+    if (o.format == Format::dir && s.compression_given) usage_error("-C: compression applies to tarballs, not to -f dir");
+    if (is_image_format(o.format)) {
+        const std::string f = std::string("-f ") + format_name(o.format);
+        if (o.output == "-") usage_error("-o -: " + f + " writes a file or a directory, not standard output");
+        if (o.format == Format::docker && s.compression_given && o.compression != Compression::none)
+            usage_error("-C " + std::string(compression_name(o.compression)) +
+                        ": docker archives hold uncompressed layers; compress the archive afterwards, or use -f oci");
+        if (o.format == Format::oci && o.compression == Compression::xz)
+            usage_error("-C xz: OCI layers are gzip, zstd or none");
+        if (o.runtime) usage_error("--runtime: " + f + " images run the store's programs directly; they hold no runtime");
+        if (o.proot) usage_error("--proot: " + f + " images hold no runtime");
+        if (!o.profiles.empty()) usage_error("--profile: " + f + " images have no profiles; the entry's program is the image's entrypoint");
+    } else {
+        if (s.max_layers_given) usage_error("--max-layers: only for -f docker and -f oci");
+        if (o.tag) usage_error("--tag: only for -f docker and -f oci");
+    }
+
+    std::set<std::string> slice_dests;
+    for (const auto& sl : o.slices) {
+        if (!slice_dests.insert(sl.destination).second)
+            usage_error("--slice: two slices have the destination " + sl.destination);
+        if (!o.store_destination.empty() &&
+            (is_under(sl.destination, o.store_destination) || is_under(o.store_destination, sl.destination)))
+            usage_error("--slice " + sl.dir + "=" + sl.destination + ": overlaps the store's destination " + o.store_destination);
+    }
+    std::set<std::string> links;
+    for (const auto& l : o.links) {
+        const std::string top = l.link.substr(0, l.link.find('/'));
+        if (top == "bin" && !o.entries.empty())
+            usage_error("-S " + l.link + ": bin/ holds the pack's entries; choose another LINK");
+        if (top == ".burrow") usage_error("-S " + l.link + ": .burrow/ is the pack's own directory");
+        if (!links.insert(l.link).second) usage_error("-S: link " + l.link + " given twice");
+    }
+    // A link inside another: one of its parent directories is a link too.
+    for (const auto& l : o.links)
+        for (auto slash = l.link.find('/'); slash != std::string::npos; slash = l.link.find('/', slash + 1))
+            if (links.count(l.link.substr(0, slash)))
+                usage_error("-S " + l.link + ": lies inside the link " + l.link.substr(0, slash));
+}
+
+}  // namespace
+
 std::string usage_text() {
     return R"(Usage: burrow-pack [OPTIONS] --store SRC[:DEST] ITEM... -o OUT
        burrow-pack [OPTIONS] --slice DIR=DEST... -o OUT
@@ -92,31 +325,10 @@ std::string usage_text() {
 Make a relocatable pack: store items with their closure, the static burrow runtime and
 one profile per entry. Unpack it anywhere and run ./bin/NAME.
 
-  --store SRC[:DEST]         SRC holds the store items; DEST is where they appear
-                             inside the sandbox (default: SRC)
   ITEM...                    items to pack (names, or paths under SRC or DEST), with
                              every item they reference
-  --slice DIR=DEST           pack directory DIR as an item mounted at DEST inside
-  -e, --entry NAME=PROGRAM   bin/NAME runs PROGRAM (a path inside the sandbox)
-      --profile NAME=FILE    entry NAME uses profile FILE instead of the generated one
-  -S, --symlink LINK=TARGET  add symlink LINK at the pack root pointing at TARGET
-                             (relative to the pack root, or a path under DEST)
-  -f, --format FORMAT        tarball (default), dir, docker (a 'docker load'
-                             archive) or oci (an OCI image layout; a tar of it
-                             when OUT ends in .tar)
-  -C, --compression METHOD   gzip (default), zstd, xz or none (oci layers: gzip,
-                             zstd or none; docker archives are not compressed)
-  -o, --output OUT           where to write the pack ('-': the tarball on stdout)
-      --max-layers N         docker/oci: at most N layers, 2 to 127 (default 100)
-      --tag NAME[:TAG]       docker/oci: the image's name (default: the first
-                             entry's name, tag latest)
-      --no-closure           pack only the named items
-      --runtime FILE         runtime to embed (default: 'burrow' next to burrow-pack)
-      --proot FILE           ship FILE as the pack's proot, for hosts without user
-                             namespaces
-  -h, --help                 this text
-  -V, --version              the version
-
+)" + option_lines() +
+           R"(
   info PACK                  print the manifest of PACK (a tarball or a directory), checked
   verify PACK                check every file of PACK against its manifest; exit 1 on a difference
 
@@ -126,27 +338,12 @@ See burrow-pack(1).
 }
 
 Command parse_command_line(const std::vector<std::string>& args) {
+    if (!args.empty() && (args[0] == "info" || args[0] == "verify")) return parse_read_command(args);
     Command cmd;
-    if (!args.empty() && (args[0] == "info" || args[0] == "verify")) {
-        cmd.kind = args[0] == "info" ? Command::Kind::info : Command::Kind::verify;
-        std::vector<std::string> rest;
-        for (std::size_t i = 1; i < args.size(); ++i) {
-            if (args[i] == "-h" || args[i] == "--help") { cmd.kind = Command::Kind::help; return cmd; }
-            if (args[i] == "--" && i + 1 < args.size()) { rest.insert(rest.end(), args.begin() + i + 1, args.end()); break; }
-            if (args[i].size() > 1 && args[i][0] == '-') usage_error(args[0] + ": unknown option '" + args[i] + "'");
-            rest.push_back(args[i]);
-        }
-        if (rest.size() != 1) usage_error(args[0] + ": expected exactly one PACK (a tarball or a directory)");
-        cmd.target = rest[0];
-        return cmd;
-    }
-
+    State s{cmd, cmd.pack};
     PackOptions& o = cmd.pack;
-    bool compression_given = false, format_given = false, output_given = false, max_layers_given = false;
-    std::set<std::string> entry_names, profile_names;
     bool options_done = false;
-
-    for (std::size_t i = 0; i < args.size(); ++i) {
+    for (std::size_t i = 0; i < args.size() && !s.done; ++i) {
         const std::string& a = args[i];
         if (options_done || a.size() < 2 || a[0] != '-') {
             o.items.push_back(a);
@@ -159,7 +356,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
             o.recorded_options.push_back(a);
             continue;
         }
-        // Split into the option's name and an attached value, if any.
+        // The option's name and an attached value ("--format=dir", "-fdir"), if any.
         std::string name, value;
         bool attached = false;
         if (a[1] == '-') {
@@ -170,19 +367,17 @@ Command parse_command_line(const std::vector<std::string>& args) {
             name = a.substr(0, 2);
             if (a.size() > 2) { value = a.substr(2); attached = true; }
         }
-        static const std::set<std::string> with_value = {
-            "--store", "--slice", "-e", "--entry", "--profile", "-S", "--symlink", "-f", "--format",
-            "-C", "--compression", "-o", "--output", "--runtime", "--proot", "--max-layers", "--tag"};
-        static const std::set<std::string> flags = {"--no-closure", "-h", "--help", "-V", "--version"};
-        const bool takes_value = with_value.count(name) != 0;
-        if (!takes_value && !flags.count(name)) usage_error("unknown option '" + a + "'");
+        const Option* opt = find_option(name);
+        if (!opt) usage_error("unknown option '" + a + "'");
+        const bool takes_value = !opt->value.empty();
         if (!takes_value && attached) usage_error("option '" + name + "' takes no value");
         if (takes_value && !attached) {
             if (i + 1 >= args.size()) usage_error("option '" + name + "' needs a value");
             value = args[++i];
         }
-        const bool is_output = name == "-o" || name == "--output";
-        if (!is_output) {
+        // The manifest records the command line without -o OUT (packs of the same inputs
+        // written to different places are the same pack).
+        if (opt->run != output) {
             o.recorded_arguments.push_back(a);
             o.recorded_options.push_back(a);
             if (takes_value && !attached) {
@@ -190,138 +385,11 @@ Command parse_command_line(const std::vector<std::string>& args) {
                 o.recorded_options.push_back(value);
             }
         }
-
-        if (name == "-h" || name == "--help") { cmd.kind = Command::Kind::help; return cmd; }
-        if (name == "-V" || name == "--version") { cmd.kind = Command::Kind::version; return cmd; }
-        if (name == "--no-closure") { o.closure = false; continue; }
-        if (name == "--store") {
-            if (o.store_source) usage_error("--store given twice; a pack holds one store (use --slice for other directories)");
-            auto [src, dest] = split_store_spec(value);
-            if (src.empty()) usage_error("--store '" + value + "': SRC is empty");
-            o.store_source = src;
-            if (!dest.empty()) o.store_destination = absolute_dest("--store", dest, "DEST");
-            continue;
-        }
-        if (name == "--slice") {
-            auto [dir, dest] = split_pair(name, value, "DIR", "DEST");
-            if (dir.empty()) usage_error("--slice '" + value + "': DIR is empty");
-            o.slices.push_back(SliceOption{dir, absolute_dest("--slice", dest, "DEST")});
-            continue;
-        }
-        if (name == "-e" || name == "--entry") {
-            auto [n, prog] = split_pair(name, value, "NAME", "PROGRAM");
-            check_name(name, n, "entry name");
-            const std::string p = normalise_absolute(prog);
-            if (p.empty() || p == "/")
-                usage_error(name + " " + value + ": PROGRAM must be an absolute path inside the sandbox (e.g. /gnu/store/…/bin/" + n + ")");
-            if (!entry_names.insert(n).second) usage_error(name + ": entry '" + n + "' given twice");
-            o.entries.push_back(EntryOption{n, p});
-            continue;
-        }
-        if (name == "--profile") {
-            auto [n, file] = split_pair(name, value, "NAME", "FILE");
-            check_name(name, n, "entry name");
-            if (file.empty()) usage_error("--profile " + value + ": FILE is empty");
-            if (!profile_names.insert(n).second) usage_error("--profile: entry '" + n + "' given twice");
-            o.profiles.push_back(ProfileOption{n, file});
-            continue;
-        }
-        if (name == "-S" || name == "--symlink") {
-            auto [link, target] = split_pair(name, value, "LINK", "TARGET");
-            if (target.empty()) usage_error(name + " " + value + ": TARGET is empty");
-            o.links.push_back(LinkOption{relative_link(link), target});
-            continue;
-        }
-        if (name == "-f" || name == "--format") {
-            if (value == "tarball") o.format = Format::tarball;
-            else if (value == "dir" || value == "directory") o.format = Format::dir;
-            else if (value == "docker") o.format = Format::docker;
-            else if (value == "oci") o.format = Format::oci;
-            else usage_error(name + " '" + value + "': unknown format; use tarball, dir, docker or oci");
-            format_given = true;
-            continue;
-        }
-        if (name == "-C" || name == "--compression") {
-            if (value == "gzip" || value == "gz") o.compression = Compression::gzip;
-            else if (value == "zstd" || value == "zst") o.compression = Compression::zstd;
-            else if (value == "xz") o.compression = Compression::xz;
-            else if (value == "none") o.compression = Compression::none;
-            else usage_error(name + " '" + value + "': unknown compression; use gzip, zstd, xz or none");
-            compression_given = true;
-            continue;
-        }
-        if (is_output) {
-            if (value.empty()) usage_error(name + ": OUT is empty");
-            if (output_given) usage_error(name + " given twice");
-            o.output = value;
-            output_given = true;
-            continue;
-        }
-        if (name == "--max-layers") {
-            if (value.empty() || value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos ||
-                std::stoi(value) < 2 || std::stoi(value) > kMaxLayersLimit)
-                usage_error("--max-layers '" + value + "': expected a number of layers from 2 to " +
-                            std::to_string(kMaxLayersLimit) + " (one or more for the store items, plus the last layer)");
-            o.max_layers = std::stoi(value);
-            max_layers_given = true;
-            continue;
-        }
-        if (name == "--tag") {
-            const std::string why = image_reference_problem(value);
-            if (!why.empty()) usage_error("--tag '" + value + "': " + why);
-            o.tag = value;
-            continue;
-        }
-        if (name == "--runtime") { o.runtime = value; continue; }
-        if (name == "--proot") { o.proot = value; continue; }
+        opt->run(s, name, value);
     }
-    (void)format_given;
-
-    // Checks across options.
-    if (!output_given) usage_error("no output: add -o OUT (or -o - for stdout)");
-    if (o.items.empty() && o.slices.empty())
-        usage_error("nothing to pack: name store items (with --store SRC[:DEST]) or --slice DIR=DEST");
-    if (!o.items.empty() && !o.store_source)
-        usage_error("items given without --store SRC[:DEST]: say which directory holds them");
-    if (o.format == Format::dir && o.output == "-") usage_error("-o -: only a tarball can be written to stdout");
-    if (o.format == Format::dir && compression_given) usage_error("-C: compression applies to tarballs, not to -f dir");
-    if (is_image_format(o.format)) {
-        const std::string f = std::string("-f ") + format_name(o.format);
-        if (o.output == "-") usage_error("-o -: " + f + " writes a file or a directory, not standard output");
-        if (o.format == Format::docker && compression_given && o.compression != Compression::none)
-            usage_error("-C " + std::string(compression_name(o.compression)) +
-                        ": docker archives hold uncompressed layers; compress the archive afterwards, or use -f oci");
-        if (o.format == Format::docker) o.compression = Compression::none;
-        if (o.format == Format::oci && o.compression == Compression::xz)
-            usage_error("-C xz: OCI layers are gzip, zstd or none");
-        if (o.runtime) usage_error("--runtime: " + f + " images run the store's programs directly; they hold no runtime");
-        if (o.proot) usage_error("--proot: " + f + " images hold no runtime");
-        if (!o.profiles.empty()) usage_error("--profile: " + f + " images have no profiles; the entry's program is the image's entrypoint");
-    } else {
-        if (max_layers_given) usage_error("--max-layers: only for -f docker and -f oci");
-        if (o.tag) usage_error("--tag: only for -f docker and -f oci");
-    }
-
-    std::set<std::string> slice_dests;
-    for (const auto& s : o.slices) {
-        if (!slice_dests.insert(s.destination).second)
-            usage_error("--slice: two slices have the destination " + s.destination);
-        if (!o.store_destination.empty() &&
-            (is_under(s.destination, o.store_destination) || is_under(o.store_destination, s.destination)))
-            usage_error("--slice " + s.dir + "=" + s.destination + ": overlaps the store's destination " + o.store_destination);
-    }
-    std::set<std::string> links;
-    for (const auto& l : o.links) {
-        const std::string top = l.link.substr(0, l.link.find('/'));
-        if (top == "bin" && !o.entries.empty())
-            usage_error("-S " + l.link + ": bin/ holds the pack's entries; choose another LINK");
-        if (top == ".burrow") usage_error("-S " + l.link + ": .burrow/ is the pack's own directory");
-        if (!links.insert(l.link).second) usage_error("-S: link " + l.link + " given twice");
-    }
-    for (const auto& l : o.links)
-        for (const auto& m : o.links)
-            if (l.link != m.link && is_under(m.link, l.link))
-                usage_error("-S " + m.link + ": lies inside the link " + l.link);
+    if (s.done) return cmd;
+    check_combination(s);
+    if (o.format == Format::docker) o.compression = Compression::none;
     return cmd;
 }
 

@@ -94,3 +94,22 @@ TEST_CASE("pack options: mistakes give one clear message and status 125") {
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "--slice", "d=rel"}), "absolute path"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "--no-closure=yes"}), "takes no value"));
 }
+
+TEST_CASE("pack options: every option --help lists is known to the parser") {
+    const std::string help = usage_text();
+    std::size_t at = 0, seen = 0;
+    while ((at = help.find(" --", at)) != std::string::npos) {
+        const std::size_t end = help.find_first_of(" =\n", at + 1);
+        const std::string opt = help.substr(at + 1, end - at - 1);
+        at = end;
+        ++seen;
+        CHECK_MESSAGE(!contains(error_of({opt, "x=/y"}), "unknown option"), opt);
+    }
+    CHECK(seen >= 15);
+}
+
+TEST_CASE("pack options: a -S link inside another is found whatever sorts between them") {
+    // "a-x" sorts between "a" and "a/b": the check must not depend on neighbours.
+    CHECK(contains(error_of({"--slice", "/d=/opt/d", "-S", "a=x", "-S", "a-x=y", "-S", "a/b=z", "-o", "o"}),
+                   "-S a/b: lies inside the link a"));
+}
