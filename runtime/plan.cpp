@@ -80,35 +80,12 @@ MountOp mount_op(const MountSpec& m) {
     op.optional = m.optional;
     op.size = m.size;
     op.origin = m.origin.where;
-    using T = MountSpec::Type;
-    using K = MountOp::Kind;
-    switch (m.type) {
-        case T::bind: op.kind = K::bind; break;
-        case T::tmpfs: op.kind = K::tmpfs; op.mode = m.mode.value_or(0755); break;
-        case T::proc: op.kind = K::proc; break;
-        case T::dev: op.kind = K::dev; break;
-        case T::dir: op.kind = K::dir; op.mode = m.mode.value_or(0755); break;
-        case T::symlink: op.kind = K::symlink; break;
-        case T::file: op.kind = K::file; op.mode = m.mode.value_or(0444); break;
-        case T::mask: op.kind = K::mask; break;
-    }
+    op.kind = m.type;
+    if (const auto dflt = mount_kind(m.type).mode) op.mode = m.mode.value_or(*dflt);
     return op;
 }
 
-const char* kind_name(MountOp::Kind k) {
-    switch (k) {
-        case MountOp::Kind::bind: return "bind";
-        case MountOp::Kind::store: return "store";
-        case MountOp::Kind::tmpfs: return "tmpfs";
-        case MountOp::Kind::proc: return "proc";
-        case MountOp::Kind::dev: return "dev";
-        case MountOp::Kind::dir: return "dir";
-        case MountOp::Kind::symlink: return "symlink";
-        case MountOp::Kind::file: return "file";
-        case MountOp::Kind::mask: return "mask";
-    }
-    return "?";
-}
+const char* kind_name(MountOp::Kind k) { return mount_kind(k).name.data(); }
 
 std::string octal(unsigned mode) {
     char buf[8];

@@ -33,11 +33,9 @@ struct HostFacts {
 
 // One filesystem operation, applied in order inside the new root.
 struct MountOp {
-    enum class Kind {
-        bind,       // source (host path) → destination
-        store,      // read-only store: whole source, or a directory of listed items
-        tmpfs, proc, dev, dir, symlink, file, mask,
-    };
+    // bind: source (host path) → destination; store: read-only store, the whole source or
+    // a directory of listed items; the others as in a profile (mount_kinds.hpp).
+    using Kind = MountKind;
     Kind kind = Kind::bind;
     std::string source, destination, target, content;
     bool readonly = false, recursive = true, devices = false, noexec = false, optional = false;

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "mount_kinds.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace burrow {
@@ -44,7 +46,7 @@ struct StoreSpec {
 };
 
 struct MountSpec {
-    enum class Type { bind, tmpfs, proc, dev, dir, symlink, file, mask };
+    using Type = MountKind;               // never MountKind::store (that is Profile::stores)
     Type type = Type::bind;
     std::string source;                   // bind
     std::string destination;              // all (defaults filled by the loader)

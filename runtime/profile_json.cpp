@@ -20,20 +20,6 @@ json limit(std::uint64_t v) {
     return v;
 }
 
-const char* type_name(MountSpec::Type t) {
-    switch (t) {
-    case MountSpec::Type::bind: return "bind";
-    case MountSpec::Type::tmpfs: return "tmpfs";
-    case MountSpec::Type::proc: return "proc";
-    case MountSpec::Type::dev: return "dev";
-    case MountSpec::Type::dir: return "dir";
-    case MountSpec::Type::symlink: return "symlink";
-    case MountSpec::Type::file: return "file";
-    case MountSpec::Type::mask: return "mask";
-    }
-    return "bind";
-}
-
 const char* access(Access a) { return a == Access::ro ? "ro" : "rw"; }
 
 json id(const IdSpec& i) {
@@ -42,7 +28,7 @@ json id(const IdSpec& i) {
 }
 
 json mount(const MountSpec& m) {
-    json j = {{"type", type_name(m.type)}, {"destination", m.destination}};
+    json j = {{"type", std::string(mount_kind(m.type).name)}, {"destination", m.destination}};
     switch (m.type) {
     case MountSpec::Type::bind:
         j["source"] = m.source;

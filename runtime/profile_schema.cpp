@@ -24,7 +24,7 @@ const Keys kOverlayKeys = {"name",   "description", "override",  "root",    "sto
                            "namespaces", "user",    "hostname",  "process", "security"};
 const Keys kRootKeys = {"host", "path", "access", "exclude"};
 const Keys kStoreKeys = {"source", "destination", "items"};
-const Keys kMountTypes = {"bind", "tmpfs", "proc", "dev", "dir", "symlink", "file", "mask"};
+const Keys kMountTypes = profile_mount_types();
 const Keys kAllMountKeys = {"type",     "source",    "destination", "access", "optional", "recursive",
                             "devices",  "noexec",    "size",        "mode",   "target",   "content"};
 const Keys kNamespaceKeys = {"user", "mount", "pid", "net", "ipc", "uts", "cgroup"};
@@ -42,19 +42,7 @@ const Keys kSeccompKeys = {"baseline",       "deny",         "allow",         "e
                            "debuggers",      "architectures", "newSyscalls",   "log",
                            "oci"};
 
-const Keys& mount_keys(const std::string& type) {
-    static const std::map<std::string, Keys> keys = {
-        {"bind", {"type", "source", "destination", "access", "optional", "recursive", "devices", "noexec"}},
-        {"tmpfs", {"type", "destination", "size", "mode"}},
-        {"proc", {"type", "destination"}},
-        {"dev", {"type", "destination"}},
-        {"dir", {"type", "destination", "mode"}},
-        {"symlink", {"type", "destination", "target"}},
-        {"file", {"type", "destination", "content", "mode"}},
-        {"mask", {"type", "destination"}},
-    };
-    return keys.at(type);
-}
+const Keys& mount_keys(const std::string& type) { return profile_mount_kind(type)->keys; }
 
 bool contains(const Keys& keys, const std::string& k) {
     return std::find(keys.begin(), keys.end(), k) != keys.end();

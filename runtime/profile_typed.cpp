@@ -29,16 +29,12 @@ unsigned octal_value(const ojson& v) { return static_cast<unsigned>(std::stoul(v
 
 std::uint64_t limit_value(const ojson& v) { return v.is_string() ? kUnlimited : v.get<std::uint64_t>(); }
 
+// The schema check has accepted only the names of profile_mount_kind(); anything else here
+// is a bug, never a silent other kind.
 MountSpec::Type mount_type(const std::string& t) {
-    using T = MountSpec::Type;
-    if (t == "bind") return T::bind;
-    if (t == "tmpfs") return T::tmpfs;
-    if (t == "proc") return T::proc;
-    if (t == "dev") return T::dev;
-    if (t == "dir") return T::dir;
-    if (t == "symlink") return T::symlink;
-    if (t == "file") return T::file;
-    return T::mask;
+    const MountKindInfo* k = profile_mount_kind(t);
+    if (!k) throw std::logic_error("mount type \"" + t + "\" passed the schema check");
+    return k->kind;
 }
 
 class Builder {

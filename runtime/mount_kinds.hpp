@@ -1,0 +1,35 @@
+// The mount kinds: one row each (name, profile keys, default mode), read by the schema
+// check, the typed builder, the canonical JSON and the plan. A profile's "type" names a
+// row; "store" is the plan's own kind for the profile's "stores" and has no profile keys.
+//
+// Adding a mount kind: a value in MountKind and a row in mount_kinds.cpp, its operation in
+// mnt.cpp (MountSetup::apply_op), and its documentation (profiles/schema.json,
+// man/burrow-profile.5).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace burrow {
+
+enum class MountKind { bind, store, tmpfs, proc, dev, dir, symlink, file, mask };
+
+struct MountKindInfo {
+    MountKind kind;
+    std::string_view name;              // the profile's "type", --print-plan's "kind"
+    std::vector<std::string> keys;      // the keys a profile mount of this kind may have
+    std::optional<unsigned> mode;       // the default mode, for the kinds that have one
+};
+
+// Every kind, in MountKind order.
+const std::vector<MountKindInfo>& mount_kinds();
+const MountKindInfo& mount_kind(MountKind k);
+// The row a profile's "type" names; nullptr for a name that is no profile mount type
+// (so an unknown name can never become some other kind).
+const MountKindInfo* profile_mount_kind(std::string_view name);
+// The profile's mount type names, in table order.
+std::vector<std::string> profile_mount_types();
+
+}  // namespace burrow
