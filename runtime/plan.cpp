@@ -172,6 +172,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     plan.root_source = p.root.path;
     for (const auto& e : p.root.exclude)
         plan.host_exclude.push_back(e.substr(e.find_first_not_of('/')));
+    plan.mounts.reserve(p.stores.size() + p.mounts.size());
     for (const auto& s : p.stores) plan.mounts.push_back(store_op(s));
     for (const auto& m : p.mounts) plan.mounts.push_back(mount_op(m));
 
@@ -210,6 +211,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     const auto& n = p.namespaces;
     const bool die = p.process.die_with_parent;
     auto& s = plan.steps;
+    s.reserve(plan.mounts.size() + 32);  // one step per mount, and a few dozen others at most
     if (die) s.push_back(step::DieWithParent{false});
     s.push_back(step::Unshare{n});
     s.push_back(step::MapIds{});
@@ -250,7 +252,11 @@ namespace {
 using json = nlohmann::ordered_json;
 
 json mount_json(const MountOp& m) {
-    json j = {{"op", kind_name(m.kind)}, {"destination", m.destination}};
+    json j = json::object();
+    // Room for every key first: growing an ordered object copies the values in it.
+    j.get_ref<json::object_t&>().reserve(8);
+    j["op"] = kind_name(m.kind);
+    j["destination"] = m.destination;
     switch (m.kind) {
         case MountOp::Kind::bind:
             j["source"] = m.source;
@@ -418,7 +424,11 @@ struct StepOp {
 const char* step_op(const Plan& plan, const Step& step) { return std::visit(StepOp{plan}, step); }
 
 nlohmann::ordered_json plan_to_json(const Plan& plan) {
-    json out = {{"version", 2}, {"directEligible", plan.direct_eligible}, {"steps", steps_json(plan, plan.steps)}};
+    json out = json::object();
+    out.get_ref<json::object_t&>().reserve(4);  // as in mount_json: growing would copy "steps"
+    out["version"] = 2;
+    out["directEligible"] = plan.direct_eligible;
+    out["steps"] = steps_json(plan, plan.steps);
     if (plan.direct_eligible) out["directSteps"] = steps_json(plan, plan.direct_steps);
     return out;
 }
