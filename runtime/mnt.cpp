@@ -150,6 +150,7 @@ private:
     static constexpr std::size_t kMaxDirs = 64;
     int files_ = 0;                // staged "file" mounts
     bool have_setattr_ = true;
+    bool have_open_tree_ = true;   // open_tree + move_mount (5.2) usable, with mount_setattr
     // Host paths of bind and store sources, resolved while the host's root is still "/"
     // (so absolute symlinks on the way resolve on the host), or the errno that stopped it.
     std::map<const MountOp*, std::string> source_;
@@ -472,6 +473,61 @@ private:
         }
     }
 
+    // bind_by_name() for a directory source with the mount API of Linux 5.2: open_tree
+    // clones the source (the clone mount(2) would make of it, from the same resolved host
+    // path, a symlink not followed), mount_setattr sets its attributes while it is still
+    // detached, and move_mount attaches it by name in the remembered parent. Six syscalls
+    // instead of eight. False, with nothing attached, whenever the classic way must do it
+    // or say why it cannot: no such kernel (or a filter refusing the calls), a source that
+    // is missing or not a directory, a symlink at the destination.
+    bool bind_tree_by_name(const MountOp& op) {
+#if defined(SYS_open_tree) && defined(SYS_move_mount) && defined(SYS_mount_setattr)
+        if (!have_open_tree_ || !have_setattr_) return false;
+        const std::string& path = op.destination;
+        auto it = dirs_.find(parent_of(path));
+        if (it == dirs_.end()) return false;
+        const std::string name = path.substr(path.rfind('/') + 1);
+        if (name.empty() || name == "." || name == "..") return false;
+        const int parent = it->second.fd.get();
+        unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW | (op.recursive ? AT_RECURSIVE : 0);
+        Fd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, host(source_[&op]).c_str(), flags)));
+        if (!tree) {
+            if (errno == ENOSYS || errno == EPERM) have_open_tree_ = false;
+            return false;
+        }
+        struct stat st{};
+        if (::fstat(tree.get(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+        if (do_mount_setattr(tree.get(), "", op.recursive, bind_attrs(op)) != 0) {
+            if (errno == ENOSYS || errno == EPERM) {
+                have_open_tree_ = false;
+                return false;
+            }
+            fail(&op, "cannot set mount attributes on " + path + ": " + errno_text(errno));
+        }
+        // As in bind_by_name(): the parent is ours, a fresh directory needs no check.
+        if (::mkdirat(parent, name.c_str(), 0755) != 0) {
+            if (errno != EEXIST) fail(&op, "cannot create directory " + path + " in the new root: " + errno_text(errno));
+            if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK(st.st_mode)) return false;
+            if (!S_ISDIR(st.st_mode))
+                fail(&op, "cannot mount a directory on " + path + ": it is not a directory inside the sandbox");
+        }
+        // The last component is not followed (no MOVE_MOUNT_T_SYMLINKS); a mount already on
+        // it is crossed into, as a lookup by name does.
+        if (::syscall(SYS_move_mount, tree.get(), "", parent, name.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+            if (errno == ENOSYS || errno == EPERM) {
+                have_open_tree_ = false;
+                return false;  // the directory made stays: the classic way mounts on it
+            }
+            fail(&op, "bind " + op.source + " → " + path + ": " + errno_text(errno));
+        }
+        forget_within(path);
+        return true;
+#else
+        (void)op;
+        return false;
+#endif
+    }
+
     // ---- primitives ----------------------------------------------------------------
 
     // Bind `src` (an fd or a path of ours) onto the mountpoint `at`, then return the new mount.
@@ -640,6 +696,7 @@ private:
             trace(opts_, "bind " + op.source + " → " + op.destination + (op.readonly ? " (ro)" : " (rw)"));
         struct stat st{};
         int err = source_err_.count(&op) ? source_err_[&op] : 0;
+        if (!err && bind_tree_by_name(op)) return;
         Fd src;
         if (!err) {
             src.reset(::open(host(source_[&op]).c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
