@@ -40,6 +40,12 @@ public:
         for_each_holder(path, [&](std::string_view q) { keep_first(within_, q, index); });
     }
 
+    // Room for about n paths (each also records its ancestors).
+    void reserve(std::size_t n) {
+        at_.reserve(n);
+        within_.reserve(2 * n);
+    }
+
     // The first entry whose path is `path` or lies below it (within it).
     std::optional<std::size_t> first_at_or_below(std::string_view path) const {
         return find(within_, path);

@@ -143,6 +143,7 @@ void Merged::merge_object(ojson& dst, ojson& src, const std::string& mptr, const
             // Where each destination is in the list so far (the first entry that has it),
             // so that a layer of N entries costs N lookups, not N scans of the list.
             std::unordered_map<std::string, std::size_t> by_destination;
+            by_destination.reserve(list.size() + v.size());
             auto destination = [](const ojson& e) -> const std::string* {
                 auto it = e.find("destination");
                 return it != e.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;

@@ -571,6 +571,7 @@ private:
         out.get_ref<ojson::array_t&>().reserve(v.size());
         // destination → the first entry with it; named (entry_name) only for a message.
         std::unordered_map<std::string, std::size_t> seen;
+        seen.reserve(v.size());  // no rehash while it fills
         for (std::size_t i = 0; i < v.size(); ++i) {
             std::string mp = pointer_join(ptr, i);
             ojson m = mount(v[i], mp);

@@ -191,6 +191,7 @@ private:
     void stores(const ojson& list, std::vector<StoreSpec>& out) {
         if (!list.is_array()) return;
         out.reserve(list.size());
+        stores_.reserve(list.size());
         for (std::size_t i = 0; i < list.size(); ++i) {
             const ojson& s = list[i];
             std::string sp = pointer_join("/stores", i);
@@ -224,6 +225,7 @@ private:
     void mounts(const ojson& list, Profile& p) {
         if (!list.is_array()) return;
         p.mounts.reserve(list.size());
+        mounts_.reserve(list.size());
         for (std::size_t i = 0; i < list.size(); ++i) {
             const ojson& m = list[i];
             std::string mp = pointer_join("/mounts", i);
