@@ -264,7 +264,7 @@ int run(int argc, char** argv) {
     Plan plan = compile(profile, host, cli.args);
 
     if (cli.print_plan) {
-        std::string text = plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        std::string text = plan_text(plan);
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fputc('\n', stdout);
         return 0;

@@ -377,14 +377,38 @@ struct StepJson {
     void operator()(const step::NoNewPrivs&) {}
 };
 
+json step_json(const Plan& plan, const Step& s) {
+    StepJson r{plan, {{"op", step_op(plan, s)}}};
+    std::visit(r, s);
+    return std::move(r.j);
+}
+
 json steps_json(const Plan& plan, const std::vector<Step>& steps) {
     json out = json::array();
-    for (const auto& s : steps) {
-        StepJson r{plan, {{"op", step_op(plan, s)}}};
-        std::visit(r, s);
-        out.push_back(std::move(r.j));
-    }
+    for (const auto& s : steps) out.push_back(step_json(plan, s));
     return out;
+}
+
+std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+
+// `steps` as the value of a member of the top-level object: each step dumped on its own and
+// indented two levels (JSON strings hold no raw newline, so every newline of a dump starts
+// a line of its structure).
+void append_steps(std::string& out, const Plan& plan, const std::vector<Step>& steps) {
+    if (steps.empty()) {
+        out += "[]";
+        return;
+    }
+    out += "[\n";
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        out += "    ";
+        for (char c : dump(step_json(plan, steps[i]))) {
+            out += c;
+            if (c == '\n') out += "    ";
+        }
+        out += i + 1 < steps.size() ? ",\n" : "\n";
+    }
+    out += "  ]";
 }
 
 // The op of each step type (mounts and the host root depend on the plan).
@@ -422,6 +446,19 @@ struct StepOp {
 }  // namespace
 
 const char* step_op(const Plan& plan, const Step& step) { return std::visit(StepOp{plan}, step); }
+
+std::string plan_text(const Plan& plan) {
+    std::string out = "{\n  \"version\": 2,\n  \"directEligible\": ";
+    out += plan.direct_eligible ? "true" : "false";
+    out += ",\n  \"steps\": ";
+    append_steps(out, plan, plan.steps);
+    if (plan.direct_eligible) {
+        out += ",\n  \"directSteps\": ";
+        append_steps(out, plan, plan.direct_steps);
+    }
+    out += "\n}";
+    return out;
+}
 
 nlohmann::ordered_json plan_to_json(const Plan& plan) {
     json out = json::object();

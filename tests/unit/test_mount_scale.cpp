@@ -136,6 +136,7 @@ TEST_CASE("scale: 10,000 nested mounts listed parents first keep their order int
     REQUIRE(order.size() == kMany);
     CHECK(std::is_sorted(order.begin(), order.end()));
     for (std::size_t k = 0; k < plan.mounts.size(); ++k) CHECK(plan.mounts[k].destination == p.mounts[k].destination);
+    CHECK(plan_text(plan) == plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 TEST_CASE("scale: stores and mounts among thousands of stores") {
