@@ -216,6 +216,7 @@ class Bench:
         subprocess.run(cc + ["-o", os.path.join(it, "bin", "statloop"), os.path.join(HERE, "statloop.c")], check=True)
         subprocess.run(cc + ["-static", "-o", self.p("bin", "fdexec"), os.path.join(HERE, "fdexec.c")], check=True)
         subprocess.run(cc + ["-static", "-o", self.p("bin", "argexec"), os.path.join(HERE, "argexec.c")], check=True)
+        subprocess.run(cc + ["-o", self.p("bin", "mountloop"), os.path.join(HERE, "mountloop.c")], check=True)
         baseline = os.environ.get("BENCH_BASELINE")
         self.baseline = None
         if baseline:
@@ -479,7 +480,10 @@ class Bench:
             with open(self.p("binds", f"items-{n}.json"), "w") as f:
                 json.dump(prof, f)
         self.res["meta"]["binds_head"] = shlex.join(head)
-        cmds = []
+        # The kernel's part alone: the same binds, made by bench/mountloop.c.
+        floor_mnt = self.p("binds", "mnt")
+        os.makedirs(floor_mnt)
+        cmds = [(f"floor N={n}", [self.p("bin", "mountloop"), src, str(n), floor_mnt]) for n in BINDS_N]
         for who, exe in (("", self.burrow), ("before ", self.baseline)):
             if not exe:
                 continue

@@ -442,15 +442,17 @@ class Report:
             return
         m = self.res["meta"]
         names = rec["times"].keys()
-        ns = sorted({int(n.rsplit("=", 1)[1]) for n in names})
         whos = [w for w in ("", "before ") if any(n.startswith(w + "plan ") for n in names)]
+        ns = sorted({int(n.rsplit("=", 1)[1]) for n in names if not n.startswith("floor ")})
         self.add("", "## 7. Plan and launch with thousands of binds", "",
                  "N `--bind SRC /mnt/NNNNN` options (SRC: N empty directories under `$W/b`) after "
                  f"`{self.show(m.get('binds_head', ''))}`, then `-- /bin/true`: planned only (`--print-plan`, "
                  "its output discarded) and launched. The command lines are too long for one hyperfine "
                  "argument, so bench/argexec.c reads them from a file and execs burrow with them (its "
                  "cost is in N = 0). Items: the same N directories as the items of one store in a "
-                 "pack-style profile (`extends: builtin:pack`, the host root), launched. µs per mount = "
+                 "pack-style profile (`extends: builtin:pack`, the host root), launched. Kernel floor: "
+                 "bench/mountloop.c makes the same N binds into a tmpfs with the syscalls of burrow's "
+                 "fastest bind and nothing else (no planning), exit included. µs per mount = "
                  "(median(N) − median(0)) / N."
                  + (" `before` is the baseline binary (BENCH_BASELINE), measured in the same rounds."
                     if "before " in whos else ""))
@@ -459,7 +461,8 @@ class Report:
                      f"{' '.join(m.get('binds_load_end', ['?']))}; binaries: " +
                      ", ".join(f"`{k}` sha256 {h}…" for k, h in m.get("sha256", {}).items() if k.startswith("burrow")))
         self.add("", "| burrow | N | plan ms (median) | plan µs/mount | launch ms (median) | launch µs/mount | "
-                 "items launch ms (median) | items µs/mount |", "|---|---:|---:|---:|---:|---:|---:|---:|")
+                 "items launch ms (median) | items µs/mount | kernel floor ms (median) | floor µs/mount |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         per = {}  # (who, series, n) → µs per mount
 
         def us(who, series, n):
@@ -468,7 +471,10 @@ class Report:
         for who in whos:
             for n in ns:
                 cells = []
-                for series in ("plan", "launch", "items"):
+                for series in ("plan", "launch", "items", "floor"):
+                    if series == "floor" and who:  # measured once: it has no burrow in it
+                        cells += ["", ""]
+                        continue
                     t = self.med(key, f"{who}{series} N={n}")
                     u = us(who, series, n)
                     per[(who, series, n)] = u
@@ -478,7 +484,7 @@ class Report:
         self.add("")
         for who in whos:
             flat = []
-            for series in ("plan", "launch", "items"):
+            for series in ("plan", "launch", "items") + (("floor",) if not who else ()):
                 a, b = per.get((who, series, lo)), per.get((who, series, hi))
                 if a and b:
                     flat.append(f"{series} {b / a:.2f}")
@@ -486,6 +492,10 @@ class Report:
                 self.add(f"- {who.strip() or 'this build'}: µs per mount at N = {hi} / at N = {lo}: " +
                          ", ".join(flat) + " (linear means ≈ 1, counted as flat when ≤ 1.25)")
         t_plan, t_launch, t_items = (self.med(key, f"{s} N={hi}") for s in ("plan", "launch", "items"))
+        t_floor = self.med(key, f"floor N={hi}")
+        if None not in (t_plan, t_launch, t_floor):
+            self.add(f"- N = {hi}: the launch takes {ms(t_launch)} ms, of which the kernel floor (the binds "
+                     f"alone, and their teardown) is {ms(t_floor)} ms; planning alone takes {ms(t_plan)} ms")
         before = {s: self.med(key, f"before {s} N={hi}") for s in ("plan", "launch", "items")}
 
         def was(series):
