@@ -11,9 +11,12 @@ raw numbers into bench/RESULTS.md and bench/scaling.png.
 
 Environment: BENCH_QUICK=1 runs every row with few repetitions (for trying the script out;
 the report then says its numbers are not valid). BENCH_KEEP=1 keeps W. BENCH_ONLY=launch,
-sandbox,scale,steady,pack,footprint,strace runs only those rows (the report then lacks the
-others). BENCH_RESULTS_COPY=FILE saves the raw numbers (report.py FILE rewrites the report
-from them).
+sandbox,scale,steady,pack,footprint,binds,strace runs only those rows: their sections (and
+their lines in the targets table) replace the ones in the existing bench/RESULTS.md, which
+keeps the rest and says which sections were measured when. BENCH_BASELINE=FILE is an older
+burrow binary that the binds row measures beside this build's, in the same rounds (before
+and after). BENCH_RESULTS_COPY=FILE saves the raw numbers (report.py FILE rewrites the
+report from them).
 """
 import base64
 import hashlib
@@ -44,7 +47,9 @@ SCALE = dict(rounds=10, runs=3, warmup=0) if not QUICK else dict(rounds=1, runs=
 STEADY = dict(rounds=15, runs=2, warmup=0) if not QUICK else dict(rounds=1, runs=2, warmup=0)
 PROOT_ROUNDS = 3 if not QUICK else 1  # one run in each of the first rounds: ~40× slower, for reference
 PACK = dict(rounds=3, runs=1, warmup=0) if not QUICK else dict(rounds=1, runs=1, warmup=0)
+BINDS = dict(rounds=5, runs=3, warmup=0) if not QUICK else dict(rounds=1, runs=2, warmup=0)
 SCALE_N = [0, 1, 10, 100, 1000]
+BINDS_N = [0, 100, 1000, 10000]
 STAT_CALLS = 200_000
 C_FILES = 20
 PACK_MIN_BYTES = 200 * 1000 * 1000
@@ -210,6 +215,16 @@ class Bench:
         cc = ["gcc", "-O2", "-Wall"]
         subprocess.run(cc + ["-o", os.path.join(it, "bin", "statloop"), os.path.join(HERE, "statloop.c")], check=True)
         subprocess.run(cc + ["-static", "-o", self.p("bin", "fdexec"), os.path.join(HERE, "fdexec.c")], check=True)
+        subprocess.run(cc + ["-static", "-o", self.p("bin", "argexec"), os.path.join(HERE, "argexec.c")], check=True)
+        subprocess.run(cc + ["-o", self.p("bin", "mountloop"), os.path.join(HERE, "mountloop.c")], check=True)
+        baseline = os.environ.get("BENCH_BASELINE")
+        self.baseline = None
+        if baseline:
+            self.baseline = self.p("bin", "burrow-baseline")
+            shutil.copy2(baseline, self.baseline)
+            os.chmod(self.baseline, 0o755)
+            self.res["meta"]["sha256"]["burrow (baseline)"] = \
+                hashlib.sha256(open(self.baseline, "rb").read()).hexdigest()[:16]
         subprocess.run(["g++", "-std=c++20", "-O1", "-I" + os.path.dirname(HERE), "-I" + os.path.join(os.path.dirname(HERE), "runtime"),
                         "-D_GNU_SOURCE", "-o", self.p("bin", "seccomp-export"), os.path.join(HERE, "seccomp-export.cpp"),
                         os.path.join(self.build, "libburrow.a"), "-lseccomp"], check=True)
@@ -438,6 +453,50 @@ class Bench:
         self.res["pack"]["identical"] = same
         shutil.rmtree(pk)
 
+    def row_binds(self):
+        """N --bind options into a fresh tmpfs, planned (--print-plan) and launched, and the
+        same N as store items of a pack-style profile (issue: 10,000 mounts)."""
+        log("row 7: plan and launch with N binds, N = " + ", ".join(map(str, BINDS_N)))
+        n_max = max(BINDS_N)
+        src = self.p("b")
+        names = [f"{i:05d}" for i in range(n_max)]
+        for name in names:
+            os.makedirs(os.path.join(src, name))
+        # The command lines do not fit in one hyperfine argument (128 KiB): each is a file of
+        # NUL-separated arguments that bench/argexec.c appends to burrow's own.
+        head = ["--ro-bind", "/usr", "/usr"] + self.usr_layout() + ["--tmpfs", "/mnt", "--chdir", "/"]
+        argexec = self.p("bin", "argexec")
+        os.makedirs(self.p("binds"))
+        for n in BINDS_N:
+            args = list(head)
+            for name in names[:n]:
+                args += ["--bind", os.path.join(src, name), "/mnt/" + name]
+            args += ["--", "/bin/true"]
+            with open(self.p("binds", f"args-{n}"), "wb") as f:
+                f.write(b"".join(a.encode() + b"\0" for a in args))
+            prof = {"version": 1, "extends": "builtin:pack"}
+            if n:
+                prof["stores"] = [{"source": src, "destination": "/gnu/store", "items": names[:n]}]
+            with open(self.p("binds", f"items-{n}.json"), "w") as f:
+                json.dump(prof, f)
+        self.res["meta"]["binds_head"] = shlex.join(head)
+        # The kernel's part alone: the same binds, made by bench/mountloop.c.
+        floor_mnt = self.p("binds", "mnt")
+        os.makedirs(floor_mnt)
+        cmds = [(f"floor N={n}", [self.p("bin", "mountloop"), src, str(n), floor_mnt]) for n in BINDS_N]
+        for who, exe in (("", self.burrow), ("before ", self.baseline)):
+            if not exe:
+                continue
+            for n in BINDS_N:
+                a = self.p("binds", f"args-{n}")
+                cmds += [(f"{who}plan N={n}", [argexec, a, exe, "--print-plan"]),
+                         (f"{who}launch N={n}", [argexec, a, exe]),
+                         (f"{who}items N={n}", [exe, "--profile", self.p("binds", f"items-{n}.json"), "--", "/bin/true"])]
+        self.res["meta"]["binds_load"] = open("/proc/loadavg").read().split()[:3]
+        self.measure("binds", [(BINDS["runs"], cmds)], BINDS["rounds"], BINDS["warmup"])
+        self.res["meta"]["binds_load_end"] = open("/proc/loadavg").read().split()[:3]
+        shutil.rmtree(src)
+
     def row_footprint(self):
         log("row 6: footprint")
         # The copy taken at the start: every row measured the same binary.
@@ -534,10 +593,12 @@ class Bench:
             self.setup()
             self.machine()
             only = os.environ.get("BENCH_ONLY", "").split(",")
+            if only != [""]:
+                self.res["meta"]["only"] = only
             for name, row in (("launch", self.row_launch), ("sandbox", self.row_sandbox),
                               ("scale", self.row_scale), ("steady", self.row_steady),
                               ("pack", self.row_pack), ("footprint", self.row_footprint),
-                              ("strace", self.row_strace)):
+                              ("binds", self.row_binds), ("strace", self.row_strace)):
                 if only == [""] or name in only:
                     row()
             self.res["meta"]["elapsed_s"] = time.monotonic() - self.t0

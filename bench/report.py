@@ -435,6 +435,90 @@ class Report:
         self.targets.append(("Peak RSS of a launch ≤ 2 MiB", f"{max(rss)} KiB (max of {len(rss)})" if rss else "not measured",
                              bool(rss) and max(rss) <= 2048))
 
+    def row_binds(self):
+        key = "binds"
+        rec = self.res["hf"].get(key)
+        if not rec:
+            return
+        m = self.res["meta"]
+        names = rec["times"].keys()
+        whos = [w for w in ("", "before ") if any(n.startswith(w + "plan ") for n in names)]
+        ns = sorted({int(n.rsplit("=", 1)[1]) for n in names if not n.startswith("floor ")})
+        self.add("", "## 7. Plan and launch with thousands of binds", "",
+                 "N `--bind SRC /mnt/NNNNN` options (SRC: N empty directories under `$W/b`) after "
+                 f"`{self.show(m.get('binds_head', ''))}`, then `-- /bin/true`: planned only (`--print-plan`, "
+                 "its output discarded) and launched. The command lines are too long for one hyperfine "
+                 "argument, so bench/argexec.c reads them from a file and execs burrow with them (its "
+                 "cost is in N = 0). Items: the same N directories as the items of one store in a "
+                 "pack-style profile (`extends: builtin:pack`, the host root), launched. Kernel floor: "
+                 "bench/mountloop.c makes the same N binds into a tmpfs with the syscalls of burrow's "
+                 "fastest bind and nothing else (no planning), exit included. µs per mount = "
+                 "(median(N) − median(0)) / N."
+                 + (" `before` is the baseline binary (BENCH_BASELINE), measured in the same rounds."
+                    if "before " in whos else ""))
+        if m.get("binds_load"):
+            self.add("", f"Load average at the start of this row {' '.join(m['binds_load'])}, at its end "
+                     f"{' '.join(m.get('binds_load_end', ['?']))}; binaries: " +
+                     ", ".join(f"`{k}` sha256 {h}…" for k, h in m.get("sha256", {}).items() if k.startswith("burrow")))
+        self.add("", "| burrow | N | plan ms (median) | plan µs/mount | launch ms (median) | launch µs/mount | "
+                 "items launch ms (median) | items µs/mount | kernel floor ms (median) | floor µs/mount |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        per = {}  # (who, series, n) → µs per mount
+
+        def us(who, series, n):
+            a, z = self.med(key, f"{who}{series} N={n}"), self.med(key, f"{who}{series} N=0")
+            return (a - z) / n * 1e6 if n and a is not None and z is not None else None
+        for who in whos:
+            for n in ns:
+                cells = []
+                for series in ("plan", "launch", "items", "floor"):
+                    if series == "floor" and who:  # measured once: it has no burrow in it
+                        cells += ["", ""]
+                        continue
+                    t = self.med(key, f"{who}{series} N={n}")
+                    u = us(who, series, n)
+                    per[(who, series, n)] = u
+                    cells += [ms(t) if t is not None else "failed", f"{u:.1f}" if u is not None else ""]
+                self.add(f"| {who.strip() or 'this build'} | {n} | " + " | ".join(cells) + " |")
+        lo, hi = (min(n for n in ns if n), max(ns)) if any(ns) else (None, None)
+        self.add("")
+        for who in whos:
+            flat = []
+            for series in ("plan", "launch", "items") + (("floor",) if not who else ()):
+                a, b = per.get((who, series, lo)), per.get((who, series, hi))
+                if a and b:
+                    flat.append(f"{series} {b / a:.2f}")
+            if flat:
+                self.add(f"- {who.strip() or 'this build'}: µs per mount at N = {hi} / at N = {lo}: " +
+                         ", ".join(flat) + " (linear means ≈ 1, counted as flat when ≤ 1.25)")
+        t_plan, t_launch, t_items = (self.med(key, f"{s} N={hi}") for s in ("plan", "launch", "items"))
+        t_floor = self.med(key, f"floor N={hi}")
+        if None not in (t_plan, t_launch, t_floor):
+            self.add(f"- N = {hi}: the launch takes {ms(t_launch)} ms, of which the kernel floor (the binds "
+                     f"alone, and their teardown) is {ms(t_floor)} ms; planning alone takes {ms(t_plan)} ms")
+        before = {s: self.med(key, f"before {s} N={hi}") for s in ("plan", "launch", "items")}
+
+        def was(series):
+            b = before.get(series)
+            return f" (before: {ms(b)} ms)" if b is not None else ""
+        if t_plan is not None:
+            self.targets.append((f"{hi:,} binds planned (`--print-plan`) well under 100 ms",
+                                 f"{ms(t_plan)} ms{was('plan')}", t_plan < 0.1))
+        if t_launch is not None:
+            self.targets.append((f"{hi:,} binds launched in ≤ 150 ms", f"{ms(t_launch)} ms{was('launch')}",
+                                 t_launch <= 0.15))
+        if t_items is not None:
+            self.targets.append((f"{hi:,} store items launched in ≤ 150 ms", f"{ms(t_items)} ms{was('items')}",
+                                 t_items <= 0.15))
+        ratios = {s: (per.get(("", s, hi)) or 0) / per[("", s, lo)] for s in ("plan", "launch")
+                  if per.get(("", s, lo))}
+        if len(ratios) == 2:
+            self.targets.append((f"µs per bind flat from {lo} to {hi:,} (plan, launch)",
+                                 ", ".join(f"{s} {per[('', s, lo)]:.1f} → {per[('', s, hi)]:.1f} µs = {r:.2f}×"
+                                            for s, r in ratios.items()),
+                                 all(r <= 1.25 for r in ratios.values())))
+        self.commands(key)
+
     def strace(self):
         st = self.res.get("strace")
         if not st:
@@ -469,6 +553,7 @@ class Report:
         self.row_steady()
         self.row_pack()
         self.row_footprint()
+        self.row_binds()
         self.strace()
         body = self.out[body_start:]
         self.out = self.out[:body_start]
@@ -477,8 +562,82 @@ class Report:
         return "\n".join(self.out) + "\n"
 
 
+# The section each row writes (BENCH_ONLY: only these are replaced in the existing report).
+SECTIONS = {"launch": "## 1.", "sandbox": "## 2.", "scale": "## 3.", "steady": "## 4.", "pack": "## 5.",
+            "footprint": "## 6.", "binds": "## 7.", "strace": "## Where the time goes"}
+TARGETS = "## Targets"
+
+
+def chunks(text):
+    """[(heading or None, lines)]: the text cut before each '## ' heading."""
+    out = [(None, [])]
+    for line in text.split("\n"):
+        if line.startswith("## "):
+            out.append((line, []))
+        out[-1][1].append(line)
+    return out
+
+
+def merge_partial(old, new, rows, res):
+    """The existing report `old` with the sections (and target lines) of `rows` taken from the
+    partial report `new`; the others stay as they were, and the header says what is from when."""
+    old_c, new_c = chunks(old), chunks(new)
+    wanted = [SECTIONS[r] for r in rows if r in SECTIONS]
+    fresh = {h: lines for h, lines in new_c if h and any(h.startswith(p) for p in wanted)}
+    out = []
+    placed = set()
+    for h, lines in old_c:
+        if h and any(h.startswith(p) for p in wanted):
+            for nh in fresh:
+                if nh.split(" ", 2)[:2] == h.split(" ", 2)[:2] and nh not in placed:
+                    out.append(fresh[nh])
+                    placed.add(nh)
+            continue
+        if h and h.startswith("## Where the time goes"):  # new sections go before it
+            out += [fresh[nh] for nh in fresh if nh not in placed and not nh.startswith("## Where")]
+            placed.update(nh for nh in fresh if not nh.startswith("## Where"))
+        out.append(lines)
+    out += [fresh[nh] for nh in fresh if nh not in placed]
+    text = "\n".join("\n".join(lines) for lines in out)
+    # The target lines of these rows replace the ones of the same name, or are added.
+    new_targets = [l for h, lines in new_c if h and h.startswith(TARGETS) for l in lines
+                   if l.startswith("| ") and not l.startswith("| target |")]
+    mine = {l.split(" | ")[0]: l for l in new_targets if "not measured" not in l}
+    lines = text.split("\n")
+    try:
+        start = next(i for i, l in enumerate(lines) if l.startswith(TARGETS))
+        end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("## "))
+    except StopIteration:
+        return text
+    table = [i for i in range(start, end) if lines[i].startswith("| ") and not lines[i].startswith("| target |")
+             and not lines[i].startswith("|---")]
+    for i in table:
+        name = lines[i].split(" | ")[0]
+        if name in mine:
+            lines[i] = mine.pop(name)
+    last = table[-1] if table else end - 1
+    lines[last + 1:last + 1] = list(mine.values())
+    # One line after the first paragraph: which sections come from this partial run.
+    m = res["meta"]
+    names = [SECTIONS[r].lstrip("# ").rstrip(".") for r in rows if r in SECTIONS]
+    note = (f"Section{'s' if len(names) > 1 else ''} {', '.join(names)} (and {'their' if len(names) > 1 else 'its'} "
+            f"target lines) {'were' if len(names) > 1 else 'was'} measured again alone on {m.get('date', '?')} (`BENCH_ONLY={','.join(rows)}`, "
+            f"{m.get('elapsed_s', 0):.0f} s)" + ("; QUICK MODE, not valid" if res.get("quick") else "") +
+            "; the rest is from the run above.")
+    for i in [i for i, l in enumerate(lines) if l.startswith("Section") and "measured again alone" in l][::-1]:
+        del lines[i - 1 if i and lines[i - 1] == "" else i:i + 1]  # an earlier note, with its blank line
+    first_blank = next((i for i in range(2, len(lines)) if lines[i] == ""), 2)
+    lines[first_blank:first_blank] = ["", note]
+    return "\n".join(lines)
+
+
 def write(res, bench_dir, w):
     text = Report(res, w).render(bench_dir)
+    rows = res["meta"].get("only")
+    path = os.path.join(bench_dir, "RESULTS.md")
+    if rows and os.path.exists(path):
+        with open(path) as f:
+            text = merge_partial(f.read(), text, rows, res)
     tmp = os.path.join(bench_dir, "RESULTS.md.tmp")
     with open(tmp, "w") as f:
         f.write(text)

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "apply.hpp"
@@ -247,8 +248,11 @@ int run(int argc, char** argv) {
                     *pack_root + "/bin/NAME (entries: " + list_entries(*pack_root) + ")");
     LoadContext ctx = load_context(pack_root);
     std::vector<Overlay> overlays;
-    if (!cli.overlay.empty()) overlays.push_back({"command line", cli.overlay, cli.option_at});
-    Profile profile = loaded ? std::move(*loaded) : load_profile(cli.profile, overlays, ctx);
+    // Moved, not copied: nothing reads them again, and with thousands of options a copy
+    // costs more than the rest of planning.
+    if (!cli.overlay.empty())
+        overlays.push_back({"command line", std::move(cli.overlay), std::move(cli.option_at)});
+    Profile profile = loaded ? std::move(*loaded) : load_profile(cli.profile, std::move(overlays), ctx);
 
     HostFacts host;
     host.uid = ::getuid();
@@ -260,7 +264,7 @@ int run(int argc, char** argv) {
     Plan plan = compile(profile, host, cli.args);
 
     if (cli.print_plan) {
-        std::string text = plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        std::string text = plan_text(plan);
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fputc('\n', stdout);
         return 0;

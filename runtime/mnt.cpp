@@ -11,7 +11,11 @@
 // filesystems of our own. At the end the new root is made read-only and pivoted onto "/",
 // and the scratch tmpfs with the old root under it is detached. Each bind costs a constant
 // number of syscalls (attributes are applied with mount_setattr, never by rereading the
-// mount table), so cost is linear in the number of mounts.
+// mount table), so cost is linear in the number of mounts. With thousands of binds that
+// constant is what counts: source directories are resolved once each, and a bind into a
+// directory of our own that the launch has already looked up (the usual case: many
+// mountpoints side by side in one tmpfs) makes its mountpoint there by name instead of
+// walking the whole path again from the root (RootBuilder::dirs_).
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -28,11 +32,15 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "apply.hpp"
 #include "fd.hpp"
 #include "inroot.hpp"
+#include "path_index.hpp"
 
 namespace burrow::detail {
 namespace {
@@ -54,16 +62,27 @@ bool is_under(const std::string& path, const std::string& dir) {
 // The path through which mount(2) reaches exactly the file `fd` is open on.
 std::string fd_path(int fd) { return std::string(kOld) + "/proc/self/fd/" + std::to_string(fd); }
 
-int do_mount_setattr(int fd, bool recursive, std::uint64_t set) {
+// mount_setattr on the mount at `name` in directory `dir` (the last component is not
+// followed; a mount on it is crossed into), or on `dir` itself when name is "".
+int do_mount_setattr(int dir, const char* name, bool recursive, std::uint64_t set) {
 #ifdef SYS_mount_setattr
     struct mount_attr attr{};
     attr.attr_set = set;
-    unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
-    return static_cast<int>(::syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr));
+    unsigned flags = (*name ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH) | (recursive ? AT_RECURSIVE : 0);
+    return static_cast<int>(::syscall(SYS_mount_setattr, dir, name, flags, &attr, sizeof attr));
 #else
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+// The strings `path` is under (is_under), for index lookups: for_each_holder() lists
+// them, and is_under() keeps exactly those it would accept.
+template <class F>
+void for_each_dir_holding(const std::string& path, F&& f) {
+    for_each_holder(path, [&](std::string_view q) {
+        if (is_under(path, std::string(q))) f(q);
+    });
 }
 
 }  // namespace
@@ -118,8 +137,20 @@ private:
     dev_t root_dev_ = 0;
     struct stat host_root_{};      // the host's "/", which must be unreachable at the end
     std::set<dev_t> own_;          // filesystems we created: safe to create entries on
+    // Directories of the new root already looked up, by their path, for binds into them
+    // (bind_by_name): only directories on our own filesystems, which nothing outside this
+    // launch writes to, reached without following a symlink (so a lookup of the path
+    // passes exactly through its prefixes). A mount at or above a path makes the lookup
+    // stale: forget_within() drops it. Few are kept (each holds an fd).
+    struct Dir {
+        Fd fd;
+        dev_t dev;
+    };
+    std::map<std::string, Dir> dirs_;
+    static constexpr std::size_t kMaxDirs = 64;
     int files_ = 0;                // staged "file" mounts
     bool have_setattr_ = true;
+    bool have_open_tree_ = true;   // open_tree + move_mount (5.2) usable, with mount_setattr
     // Host paths of bind and store sources, resolved while the host's root is still "/"
     // (so absolute symlinks on the way resolve on the host), or the errno that stopped it.
     std::map<const MountOp*, std::string> source_;
@@ -142,6 +173,9 @@ private:
                             "tree such as an unpacked image's rootfs");
             if (std::string(buf) != "/") root_base_ = std::string(kOld) + buf, image_root_ = true;
         }
+        // Binds often share a source directory, and realpath() reads every component of
+        // it (a readlink each): each directory is resolved once, to its path or errno.
+        std::unordered_map<std::string, std::pair<std::string, int>> real_dirs;
         for (const auto& op : plan_.mounts) {
             if (op.kind != MountOp::Kind::bind && op.kind != MountOp::Kind::store) continue;
             char buf[PATH_MAX];
@@ -154,11 +188,16 @@ private:
             std::string dir = parent_of(path), base = path.substr(path.rfind('/') + 1);
             if (path == "/") {
                 source_[&op] = "/";
-            } else if (::realpath(dir.c_str(), buf)) {
-                std::string d = buf;
+                continue;
+            }
+            auto [real, fresh] = real_dirs.try_emplace(dir);
+            if (fresh) real->second = ::realpath(dir.c_str(), buf) ? std::pair<std::string, int>(buf, 0)
+                                                                   : std::pair<std::string, int>("", errno);
+            if (real->second.second == 0) {
+                const std::string& d = real->second.first;
                 source_[&op] = (d == "/" ? "" : d) + "/" + base;
             } else {
-                source_err_[&op] = errno;
+                source_err_[&op] = real->second.second;
             }
         }
     }
@@ -296,23 +335,42 @@ private:
     // into), and destinations the source lacks that no other mount will hold (a file on
     // /etc/passwd of an image, a slice at /opt/x on a host with /opt): their ancestor
     // directories are recreated on our tmpfs, so nothing is ever created in the source.
-    std::vector<std::string> synthetic() const {
-        std::vector<std::string> out;
+    //
+    // Kept as sets of paths, so that placing each host entry asks them by lookup rather than
+    // comparing with every mount (thousands of binds below /tmp made that quadratic).
+    struct Synthetic {
+        std::unordered_set<std::string> at;            // the synthetic paths
+        std::unordered_set<std::string> above;         // directories holding one of them
+        std::unordered_set<std::string> above_store;   // directories holding a store destination
+    };
+
+    Synthetic synthetic() const {
+        Synthetic out;
+        auto add = [&](const std::string& path, bool store) {
+            out.at.insert(path);
+            for_each_dir_holding(path, [&](std::string_view q) {
+                out.above.emplace(q);
+                if (store) out.above_store.emplace(q);
+            });
+        };
+        // Destinations of the mounts that are not masks: a mount below one of them is
+        // "inside another" (held by a different destination).
+        std::unordered_set<std::string_view> dests;
+        for (const auto& m : plan_.mounts)
+            if (m.kind != MountOp::Kind::mask) dests.insert(m.destination);
         for (const auto& m : plan_.mounts) {
             if (m.kind == MountOp::Kind::store) {
-                out.push_back(m.destination);
+                add(m.destination, true);
                 continue;
             }
             if (m.kind == MountOp::Kind::mask) continue;
             bool inside_other = false;
-            for (const auto& o : plan_.mounts)
-                if (&o != &m && o.kind != MountOp::Kind::mask && o.destination != m.destination &&
-                    is_under(m.destination, o.destination))
-                    inside_other = true;
+            for_each_dir_holding(m.destination, [&](std::string_view q) {
+                if (q != m.destination && dests.count(q)) inside_other = true;
+            });
             struct stat st{};
             // Only asks whether the source has the entry: nothing is opened or created.
-            if (!inside_other && ::lstat(from(m.destination).c_str(), &st) != 0)
-                out.push_back(m.destination);
+            if (!inside_other && ::lstat(from(m.destination).c_str(), &st) != 0) add(m.destination, false);
         }
         return out;
     }
@@ -362,16 +420,10 @@ private:
     // visible everywhere except at the synthetic path. Symlinks are recreated, never
     // followed.
     void place_host(int sdir, int ddir, const std::string& name, const std::string& path, unsigned char type,
-                    const std::vector<std::string>& synth) {
-        bool split = false, for_store = false;
-        for (const auto& s : synth) {
-            if (s == path) return;  // the op creates it
-            if (is_under(s, path)) {
-                split = true;
-                for (const auto& m : plan_.mounts)
-                    if (m.kind == MountOp::Kind::store && m.destination == s) for_store = true;
-            }
-        }
+                    const Synthetic& synth) {
+        if (synth.at.count(path)) return;  // the op creates it
+        const bool split = synth.above.count(path) != 0;          // a synthetic path below it
+        const bool for_store = synth.above_store.count(path) != 0;  // ... that is a store's
         Fd src(::openat(sdir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
         if (!src) return;  // vanished meanwhile
         struct stat st{};
@@ -410,6 +462,7 @@ private:
             }
             throw Error("bind " + plan_.root_source + (path == "/" ? "" : path) + " → " + path + ": " + errno_text(err));
         }
+        forget_within(path);
         // What comes from an image is never trusted with set-id programs or device nodes.
         std::uint64_t attrs = image_root_ ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV : 0;
         if (plan_.host_access == Access::ro) attrs |= MOUNT_ATTR_RDONLY;
@@ -420,6 +473,61 @@ private:
         }
     }
 
+    // bind_by_name() for a directory source with the mount API of Linux 5.2: open_tree
+    // clones the source (the clone mount(2) would make of it, from the same resolved host
+    // path, a symlink not followed), mount_setattr sets its attributes while it is still
+    // detached, and move_mount attaches it by name in the remembered parent. Six syscalls
+    // instead of eight. False, with nothing attached, whenever the classic way must do it
+    // or say why it cannot: no such kernel (or a filter refusing the calls), a source that
+    // is missing or not a directory, a symlink at the destination.
+    bool bind_tree_by_name(const MountOp& op) {
+#if defined(SYS_open_tree) && defined(SYS_move_mount) && defined(SYS_mount_setattr)
+        if (!have_open_tree_ || !have_setattr_) return false;
+        const std::string& path = op.destination;
+        auto it = dirs_.find(parent_of(path));
+        if (it == dirs_.end()) return false;
+        const std::string name = path.substr(path.rfind('/') + 1);
+        if (name.empty() || name == "." || name == "..") return false;
+        const int parent = it->second.fd.get();
+        unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW | (op.recursive ? AT_RECURSIVE : 0);
+        Fd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, host(source_[&op]).c_str(), flags)));
+        if (!tree) {
+            if (errno == ENOSYS || errno == EPERM) have_open_tree_ = false;
+            return false;
+        }
+        struct stat st{};
+        if (::fstat(tree.get(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+        if (do_mount_setattr(tree.get(), "", op.recursive, bind_attrs(op)) != 0) {
+            if (errno == ENOSYS || errno == EPERM) {
+                have_open_tree_ = false;
+                return false;
+            }
+            fail(&op, "cannot set mount attributes on " + path + ": " + errno_text(errno));
+        }
+        // As in bind_by_name(): the parent is ours, a fresh directory needs no check.
+        if (::mkdirat(parent, name.c_str(), 0755) != 0) {
+            if (errno != EEXIST) fail(&op, "cannot create directory " + path + " in the new root: " + errno_text(errno));
+            if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK(st.st_mode)) return false;
+            if (!S_ISDIR(st.st_mode))
+                fail(&op, "cannot mount a directory on " + path + ": it is not a directory inside the sandbox");
+        }
+        // The last component is not followed (no MOVE_MOUNT_T_SYMLINKS); a mount already on
+        // it is crossed into, as a lookup by name does.
+        if (::syscall(SYS_move_mount, tree.get(), "", parent, name.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+            if (errno == ENOSYS || errno == EPERM) {
+                have_open_tree_ = false;
+                return false;  // the directory made stays: the classic way mounts on it
+            }
+            fail(&op, "bind " + op.source + " → " + path + ": " + errno_text(errno));
+        }
+        forget_within(path);
+        return true;
+#else
+        (void)op;
+        return false;
+#endif
+    }
+
     // ---- primitives ----------------------------------------------------------------
 
     // Bind `src` (an fd or a path of ours) onto the mountpoint `at`, then return the new mount.
@@ -428,7 +536,88 @@ private:
         unsigned long flags = MS_BIND | (recursive ? MS_REC : 0);
         if (::mount(src.c_str(), fd_path(at.fd.get()).c_str(), nullptr, flags, nullptr) != 0)
             fail(op, "bind " + shown_src + " → " + at.where + ": " + errno_text(errno));
+        forget_within(at.where);
         return reopen(at, at.where, op);
+    }
+
+    // ---- directories remembered for binds into them (dirs_) ---------------------------
+
+    // A mount now covers `where` (a path below the root, as resolved): every remembered
+    // directory at or below it may be hidden.
+    void forget_within(const std::string& where) {
+        if (dirs_.empty()) return;
+        if (where == "/" || where.empty()) {
+            dirs_.clear();
+            return;
+        }
+        dirs_.erase(where);
+        // The paths below `where` sort together, from where + "/" up to where + "0".
+        dirs_.erase(dirs_.lower_bound(where + "/"), dirs_.lower_bound(where + "0"));
+    }
+
+    // After a mount at `path` made the slow way: remember its parent directory for the
+    // binds that follow, if it may be (see dirs_).
+    void remember_parent(const std::string& path) {
+        const std::string parent = parent_of(path);
+        if (dirs_.count(parent) || path.find('/') == std::string::npos) return;
+        InRoot at;
+        try {
+            at = open_in_root(root_.get(), parent, Make::none, true, [](int, const std::string&) {});
+        } catch (const Error&) {
+            return;  // only an optimisation: the next bind looks the path up in full
+        }
+        struct stat st{};
+        if (!at.fd || at.where != parent || ::fstat(at.fd.get(), &st) != 0 || !S_ISDIR(st.st_mode) ||
+            !own_.count(st.st_dev))
+            return;
+        if (dirs_.size() >= kMaxDirs) dirs_.clear();
+        dirs_.emplace(parent, Dir{std::move(at.fd), st.st_dev});
+    }
+
+    // A bind whose destination's parent is remembered: the mountpoint is made (or found)
+    // there by name and mounted on, with the syscalls of the last component only. The
+    // messages are those of the full lookup (mountpoint(), bind_onto()). False, with
+    // nothing done but perhaps the mountpoint made, when the full lookup must decide: the
+    // parent not remembered, or a symlink (to be followed) at the destination.
+    bool bind_by_name(const MountOp& op, int src, bool dir) {
+        const std::string& path = op.destination;
+        auto it = dirs_.find(parent_of(path));
+        if (it == dirs_.end()) return false;
+        const std::string name = path.substr(path.rfind('/') + 1);
+        if (name.empty() || name == "." || name == "..") return false;
+        const int parent = it->second.fd.get();
+        // The parent is one of our directories (dirs_ holds no other): creating in it is
+        // allowed, as may_create() would say. Make first, then open: a fresh directory
+        // needs no fstat to be known as one.
+        bool made = false;
+        if (dir) {
+            made = ::mkdirat(parent, name.c_str(), 0755) == 0;
+            if (!made && errno != EEXIST)
+                fail(&op, "cannot create directory " + path + " in the new root: " + errno_text(errno));
+        } else {
+            try {
+                make_entry(parent, name, Make::file, 0444, path);  // an existing entry is fine
+            } catch (const Error& e) {
+                fail(&op, e.what());  // named by its origin, as lookup() names it
+            }
+        }
+        Fd at(::openat(parent, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC | (made ? O_DIRECTORY : 0)));
+        if (!at) return false;
+        if (!made) {
+            struct stat st{};
+            if (::fstat(at.get(), &st) != 0) fail(&op, "fstat " + path + ": " + errno_text(errno));
+            if (S_ISLNK(st.st_mode)) return false;
+            if (dir && !S_ISDIR(st.st_mode))
+                fail(&op, "cannot mount a directory on " + path + ": it is not a directory inside the sandbox");
+            if (!dir && S_ISDIR(st.st_mode))
+                fail(&op, "cannot mount a file on " + path + ": it is a directory inside the sandbox");
+        }
+        unsigned long flags = MS_BIND | (op.recursive ? MS_REC : 0);
+        if (::mount(fd_path(src).c_str(), fd_path(at.get()).c_str(), nullptr, flags, nullptr) != 0)
+            fail(&op, "bind " + op.source + " → " + path + ": " + errno_text(errno));
+        forget_within(path);
+        set_attrs_at(parent, name, path, op.recursive, bind_attrs(op), &op);
+        return true;
     }
 
     // Apply mount attributes to a mount (and all below it). Only the named attributes
@@ -436,11 +625,25 @@ private:
     // (nosuid, nodev, noexec, atime) are never cleared — clearing them is EPERM.
     void set_attrs(int fd, const std::string& path, bool recursive, std::uint64_t attrs, const MountOp* op) {
         if (have_setattr_) {
-            if (do_mount_setattr(fd, recursive, attrs) == 0) return;
+            if (do_mount_setattr(fd, "", recursive, attrs) == 0) return;
             if (errno != ENOSYS) fail(op, "cannot set mount attributes on " + path + ": " + errno_text(errno));
             have_setattr_ = false;  // kernel before 5.12
         }
         remount_fallback(fd, path, attrs, op);
+    }
+
+    // The same for the mount at `name` in directory `dir`, reached by name: no fd of the
+    // new mount is needed (one openat and one close fewer per bind).
+    void set_attrs_at(int dir, const std::string& name, const std::string& path, bool recursive,
+                      std::uint64_t attrs, const MountOp* op) {
+        if (have_setattr_) {
+            if (do_mount_setattr(dir, name.c_str(), recursive, attrs) == 0) return;
+            if (errno != ENOSYS) fail(op, "cannot set mount attributes on " + path + ": " + errno_text(errno));
+            have_setattr_ = false;  // kernel before 5.12
+        }
+        Fd top(::openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        if (!top) fail(op, "cannot open " + path + " after mounting on it: " + errno_text(errno));
+        remount_fallback(top.get(), path, attrs, op);
     }
 
     // Pre-5.12 kernels: MS_REMOUNT|MS_BIND, restating the flags already on the mount
@@ -480,10 +683,20 @@ private:
         }
     }
 
+    static std::uint64_t bind_attrs(const MountOp& op) {
+        std::uint64_t attrs = MOUNT_ATTR_NOSUID;
+        if (op.readonly) attrs |= MOUNT_ATTR_RDONLY;
+        if (!op.devices) attrs |= MOUNT_ATTR_NODEV;
+        if (op.noexec) attrs |= MOUNT_ATTR_NOEXEC;
+        return attrs;
+    }
+
     void do_bind(const MountOp& op) {
-        trace(opts_, "bind " + op.source + " → " + op.destination + (op.readonly ? " (ro)" : " (rw)"));
+        if (opts_.debug)  // not even the message is made otherwise: there may be thousands
+            trace(opts_, "bind " + op.source + " → " + op.destination + (op.readonly ? " (ro)" : " (rw)"));
         struct stat st{};
         int err = source_err_.count(&op) ? source_err_[&op] : 0;
+        if (!err && bind_tree_by_name(op)) return;
         Fd src;
         if (!err) {
             src.reset(::open(host(source_[&op]).c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
@@ -497,13 +710,11 @@ private:
                                          : ""));
         }
         if (S_ISLNK(st.st_mode)) return bind_symlink(op, src.get());
+        if (bind_by_name(op, src.get(), S_ISDIR(st.st_mode))) return;
         InRoot at = mountpoint(op.destination, S_ISDIR(st.st_mode), &op);
         Fd top = bind_onto(fd_path(src.get()), op.source, at, op.recursive, &op);
-        std::uint64_t attrs = MOUNT_ATTR_NOSUID;
-        if (op.readonly) attrs |= MOUNT_ATTR_RDONLY;
-        if (!op.devices) attrs |= MOUNT_ATTR_NODEV;
-        if (op.noexec) attrs |= MOUNT_ATTR_NOEXEC;
-        set_attrs(top.get(), op.destination, op.recursive, attrs, &op);
+        set_attrs(top.get(), op.destination, op.recursive, bind_attrs(op), &op);
+        remember_parent(op.destination);
     }
 
     // A bind source that is a symlink is recreated as the same symlink: inside, it resolves
@@ -565,6 +776,7 @@ private:
             if (!to.fd) fail(&op, "cannot open " + shown + ": " + errno_text(errno));
             if (::mount(fd_path(from.get()).c_str(), fd_path(to.fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
                 fail(&op, "bind store item " + item + " → " + shown + ": " + errno_text(errno));
+            forget_within(shown);
         }
         set_attrs(dir.get(), op.destination, true, kStoreAttrs, &op);
     }
@@ -577,6 +789,7 @@ private:
         else std::snprintf(data, sizeof data, "mode=%04o", mode);
         if (::mount("tmpfs", fd_path(at.fd.get()).c_str(), "tmpfs", flags, data) != 0)
             fail(op, "cannot mount a tmpfs on " + at.where + ": " + errno_text(errno));
+        forget_within(at.where);
         Fd top = reopen(at, at.where, op);
         remember_own(top.get());
         return top;
@@ -596,6 +809,7 @@ private:
                           "; the kernel allows it only in a pid namespace of ours (--unshare-pid) "
                           "and when the host's /proc is not partly hidden (as in some containers); "
                           "otherwise bind the host's: --ro-bind /proc " + op.destination);
+        forget_within(at.where);
         Fd proc = reopen(at, op.destination, &op);
         // As root inside (uid 0 mapped to the host's root) the kernel's knobs under /proc
         // would be writable: make them read-only, as bubblewrap does.

@@ -149,6 +149,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     plan.root_source = p.root.path;
     for (const auto& e : p.root.exclude)
         plan.host_exclude.push_back(e.substr(e.find_first_not_of('/')));
+    plan.mounts.reserve(p.stores.size() + p.mounts.size());
     for (const auto& s : p.stores) plan.mounts.push_back(store_op(s));
     for (const auto& m : p.mounts) plan.mounts.push_back(mount_op(m));
 
@@ -187,6 +188,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     const auto& n = p.namespaces;
     const bool die = p.process.die_with_parent;
     auto& s = plan.steps;
+    s.reserve(plan.mounts.size() + 32);  // one step per mount, and a few dozen others at most
     if (die) s.push_back(step::DieWithParent{false});
     s.push_back(step::Unshare{n});
     s.push_back(step::MapIds{});
@@ -227,7 +229,11 @@ namespace {
 using json = nlohmann::ordered_json;
 
 json mount_json(const MountOp& m) {
-    json j = {{"op", kind_name(m.kind)}, {"destination", m.destination}};
+    json j = json::object();
+    // Room for every key first: growing an ordered object copies the values in it.
+    j.get_ref<json::object_t&>().reserve(8);
+    j["op"] = kind_name(m.kind);
+    j["destination"] = m.destination;
     switch (m.kind) {
         case MountOp::Kind::bind:
             j["source"] = m.source;
@@ -348,14 +354,38 @@ struct StepJson {
     void operator()(const step::NoNewPrivs&) {}
 };
 
+json step_json(const Plan& plan, const Step& s) {
+    StepJson r{plan, {{"op", step_op(plan, s)}}};
+    std::visit(r, s);
+    return std::move(r.j);
+}
+
 json steps_json(const Plan& plan, const std::vector<Step>& steps) {
     json out = json::array();
-    for (const auto& s : steps) {
-        StepJson r{plan, {{"op", step_op(plan, s)}}};
-        std::visit(r, s);
-        out.push_back(std::move(r.j));
-    }
+    for (const auto& s : steps) out.push_back(step_json(plan, s));
     return out;
+}
+
+std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+
+// `steps` as the value of a member of the top-level object: each step dumped on its own and
+// indented two levels (JSON strings hold no raw newline, so every newline of a dump starts
+// a line of its structure).
+void append_steps(std::string& out, const Plan& plan, const std::vector<Step>& steps) {
+    if (steps.empty()) {
+        out += "[]";
+        return;
+    }
+    out += "[\n";
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        out += "    ";
+        for (char c : dump(step_json(plan, steps[i]))) {
+            out += c;
+            if (c == '\n') out += "    ";
+        }
+        out += i + 1 < steps.size() ? ",\n" : "\n";
+    }
+    out += "  ]";
 }
 
 // The op of each step type (mounts and the host root depend on the plan).
@@ -394,8 +424,25 @@ struct StepOp {
 
 const char* step_op(const Plan& plan, const Step& step) { return std::visit(StepOp{plan}, step); }
 
+std::string plan_text(const Plan& plan) {
+    std::string out = "{\n  \"version\": 2,\n  \"directEligible\": ";
+    out += plan.direct_eligible ? "true" : "false";
+    out += ",\n  \"steps\": ";
+    append_steps(out, plan, plan.steps);
+    if (plan.direct_eligible) {
+        out += ",\n  \"directSteps\": ";
+        append_steps(out, plan, plan.direct_steps);
+    }
+    out += "\n}";
+    return out;
+}
+
 nlohmann::ordered_json plan_to_json(const Plan& plan) {
-    json out = {{"version", 2}, {"directEligible", plan.direct_eligible}, {"steps", steps_json(plan, plan.steps)}};
+    json out = json::object();
+    out.get_ref<json::object_t&>().reserve(4);  // as in mount_json: growing would copy "steps"
+    out["version"] = 2;
+    out["directEligible"] = plan.direct_eligible;
+    out["steps"] = steps_json(plan, plan.steps);
     if (plan.direct_eligible) out["directSteps"] = steps_json(plan, plan.direct_steps);
     return out;
 }

@@ -170,4 +170,9 @@ Plan compile(const Profile& profile, const HostFacts& host, const std::vector<st
 // step, in order.
 nlohmann::ordered_json plan_to_json(const Plan& plan);
 
+// What --print-plan prints: plan_to_json(plan).dump(2) byte for byte (invalid UTF-8
+// replaced), made one step at a time, so that a plan of thousands of mounts is never a
+// JSON tree in memory all at once.
+std::string plan_text(const Plan& plan);
+
 }  // namespace burrow

@@ -33,6 +33,35 @@ std::string absolute_dir_of(const std::string& file, const LoadContext& ctx) {
     return profile::dir_name(profile::normalize_absolute(*pwd + "/" + file));
 }
 
+// An overlay as the loader's ordered JSON. nlohmann::json keeps an object's keys sorted,
+// so that is the order they get. Taken apart as it goes (strings are moved, each part is
+// freed once converted): the command line's overlay can hold thousands of mounts, and a
+// copy beside it made loading them slower than all the checks.
+ojson ordered(nlohmann::json&& v) {
+    using T = nlohmann::json::value_t;
+    switch (v.type()) {
+    case T::object: {
+        ojson out = ojson::object();
+        auto& members = out.get_ref<ojson::object_t&>();
+        members.reserve(v.size());
+        for (auto& [key, value] : v.get_ref<nlohmann::json::object_t&>())
+            members.emplace_back(key, ordered(std::move(value)));
+        v = nullptr;
+        return out;
+    }
+    case T::array: {
+        ojson out = ojson::array();
+        auto& items = out.get_ref<ojson::array_t&>();
+        items.reserve(v.size());
+        for (auto& item : v) items.push_back(ordered(std::move(item)));
+        v = nullptr;
+        return out;
+    }
+    case T::string: return ojson(std::move(v.get_ref<std::string&>()));
+    default: return ojson(v);  // numbers, booleans, null: nothing to move
+    }
+}
+
 std::string file_id(const profile::FileText& f) {
     return "file:" + std::to_string(f.dev) + ":" + std::to_string(f.ino);
 }
@@ -185,7 +214,7 @@ std::optional<std::string> LoadContext::env_value(const std::string& name) const
     return more_env ? more_env(name) : std::nullopt;
 }
 
-Profile load_profile(const std::optional<std::string>& ref, const std::vector<Overlay>& overlays,
+Profile load_profile(const std::optional<std::string>& ref, std::vector<Overlay> overlays,
                      const LoadContext& ctx) {
     Problems out;
     Loader loader(ctx, out);
@@ -200,12 +229,12 @@ Profile load_profile(const std::optional<std::string>& ref, const std::vector<Ov
         loader.docs.push_back(std::move(d));
     }
     std::vector<std::unique_ptr<Doc>> extra;
-    for (const auto& o : overlays) {
+    for (auto& o : overlays) {
         auto d = std::make_unique<Doc>();
         d->kind = Doc::Kind::overlay;
         d->file = o.label;
-        d->options = o.options;
-        d->raw = ojson(o.doc);
+        d->options = std::move(o.options);
+        d->raw = ordered(std::move(o.doc));
         if (!d->raw.is_object()) {
             out.add(d->where("") + ": expected an object, got " + profile::describe(d->raw));
             continue;

@@ -54,8 +54,10 @@ struct Overlay {
 };
 
 // ref: a file path, or "builtin:NAME"; nullopt = no profile (defaults, root.host "none").
+// The overlays are taken by value and consumed as they are read (move them in when they
+// are large).
 Profile load_profile(const std::optional<std::string>& ref,
-                     const std::vector<Overlay>& overlays, const LoadContext& ctx);
+                     std::vector<Overlay> overlays, const LoadContext& ctx);
 
 // Parse one profile file's text (exposed for tests and for burrow-pack).
 // Throws ProfileError naming `file` and, for syntax errors, line:column.

@@ -1,6 +1,8 @@
 #include "profile_merge.hpp"
 
 #include <set>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace burrow::profile {
@@ -95,14 +97,14 @@ void Merged::drop_from_list(const std::string& list_ptr, const std::string& name
     }
 }
 
-void Merged::apply(const Doc& doc, int index) {
+void Merged::apply(Doc& doc, int index) {
     for (const auto& ptr : doc.overrides) {
         auto keys = split_pointer(ptr);
         std::string parent;
         for (std::size_t i = 0; i + 1 < keys.size(); ++i) parent = pointer_join(parent, keys[i]);
         drop_key(parent, keys.back());
     }
-    const ojson& clean = doc.clean;
+    ojson& clean = doc.clean;
     if (clean.contains("process") && clean["process"].contains("env")) {
         const ojson& env = clean["process"]["env"];
         const std::string e = "/process/env";
@@ -120,32 +122,48 @@ void Merged::apply(const Doc& doc, int index) {
             }
     }
     merge_object(value_, clean, "", "", "", index);
+    clean = nullptr;  // its values were moved into the merged document
 }
 
-void Merged::merge_object(ojson& dst, const ojson& src, const std::string& mptr, const std::string& sptr,
+// Values are moved out of `src`, not copied: each document is merged once, and with
+// thousands of mounts the copies were a good part of loading.
+void Merged::merge_object(ojson& dst, ojson& src, const std::string& mptr, const std::string& sptr,
                           const std::string& path, int index) {
     if (!mptr.empty()) prov_[mptr] = {index, sptr};
-    for (const auto& [k, v] : src.items()) {
+    // Room for every key of src: growing an ordered object copies the values in it (its
+    // pairs have const keys, so they cannot be moved), the merged "mounts" list included.
+    if (dst.is_object() && src.is_object())
+        dst.get_ref<ojson::object_t&>().reserve(dst.size() + src.size());
+    for (auto& [k, v] : src.items()) {
         const std::string m = pointer_join(mptr, k), s = pointer_join(sptr, k);
         const std::string p = path.empty() ? k : path + "." + k;
         switch (rule_for(p, v)) {
         case Rule::keyed: {
             ojson& list = list_at(dst, k, m, {index, s});
+            // Where each destination is in the list so far (the first entry that has it),
+            // so that a layer of N entries costs N lookups, not N scans of the list.
+            std::unordered_map<std::string, std::size_t> by_destination;
+            by_destination.reserve(list.size() + v.size());
+            auto destination = [](const ojson& e) -> const std::string* {
+                auto it = e.find("destination");
+                return it != e.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+            };
+            for (std::size_t i = 0; i < list.size(); ++i)
+                if (const std::string* d = destination(list[i])) by_destination.emplace(*d, i);
             for (std::size_t j = 0; j < v.size(); ++j) {
-                const ojson& entry = v[j];
+                ojson& entry = v[j];
                 std::size_t at = list.size();
-                for (std::size_t i = 0; i < list.size(); ++i)
-                    if (entry.contains("destination") && list[i].contains("destination") &&
-                        list[i]["destination"] == entry["destination"]) {
-                        at = i;
-                        break;
-                    }
+                const std::string* d = destination(entry);
+                if (d) {
+                    auto [it, added] = by_destination.emplace(*d, at);
+                    if (!added) at = it->second;
+                }
                 std::string em = pointer_join(m, at);
                 if (at == list.size()) {
-                    list.push_back(entry);
+                    list.push_back(std::move(entry));
                 } else {
                     erase_subtree(em);
-                    list[at] = entry;
+                    list[at] = std::move(entry);
                 }
                 prov_[em] = {index, pointer_join(s, j)};
             }
@@ -160,7 +178,7 @@ void Merged::merge_object(ojson& dst, const ojson& src, const std::string& mptr,
                     for (const auto& e : list) present = present || e == v[j];
                 if (present) continue;
                 prov_[pointer_join(m, list.size())] = {index, pointer_join(s, j)};
-                list.push_back(v[j]);
+                list.push_back(std::move(v[j]));
             }
             break;
         }
@@ -173,7 +191,7 @@ void Merged::merge_object(ojson& dst, const ojson& src, const std::string& mptr,
             break;
         case Rule::replace:
             erase_subtree(m);
-            dst[k] = v;
+            dst[k] = std::move(v);
             prov_[m] = {index, s};
             break;
         }

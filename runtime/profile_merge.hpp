@@ -17,13 +17,14 @@ struct Src {
 
 class Merged {
 public:
-    // Merges doc.clean on top of everything merged so far (doc.overrides first).
+    // Merges doc.clean on top of everything merged so far (doc.overrides first), moving
+    // its values: doc.clean is left null.
     //   scalars: later wins; objects: by key; mounts/stores: concatenated, an entry with
     //   the same destination replaces the earlier one in place; name lists: union;
     //   process.args: replaced; env.prepend/append: concatenated per variable.
     //   env: a later "set" of X drops X from earlier "unset"/"prepend"/"append", and a
     //   later "unset" of X drops X from earlier "set"/"prepend"/"append".
-    void apply(const Doc& doc, int index);
+    void apply(Doc& doc, int index);
 
     const ojson& value() const { return value_; }
     // The origin of the value at a merged pointer (nearest recorded ancestor).
@@ -37,7 +38,7 @@ private:
     ojson* find(const std::string& ptr);
     void drop_key(const std::string& obj_ptr, const std::string& key);
     void drop_from_list(const std::string& list_ptr, const std::string& name);
-    void merge_object(ojson& dst, const ojson& src, const std::string& mptr, const std::string& sptr,
+    void merge_object(ojson& dst, ojson& src, const std::string& mptr, const std::string& sptr,
                       const std::string& path, int index);
 
     ojson value_ = ojson::object();

@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "profile_vars.hpp"
 #include "seccomp.hpp"
@@ -160,6 +161,10 @@ public:
         const ojson& raw = doc_.raw;
         if (doc_.kind == Doc::Kind::overlay) collect_options(raw, "");
         ojson clean = ojson::object();
+        // Room for every key first: an ordered object is a vector of (const key, value)
+        // pairs, so growing it copies every value already in it, the whole "mounts" list
+        // included.
+        clean.get_ref<ojson::object_t&>().reserve(raw.size());
         bool overlay = doc_.kind == Doc::Kind::overlay;
         bool has_version = false;
         for (const auto& [k, v] : raw.items()) {
@@ -496,6 +501,7 @@ private:
     ojson store(const ojson& v, const std::string& ptr) {
         ojson out = ojson::object();
         if (!object(v, ptr)) return out;
+        out.get_ref<ojson::object_t&>().reserve(v.size() + 1);  // as in mount(): + a default destination
         for (const auto& [k, e] : v.items()) {
             if (ignored(k)) continue;
             std::string p = pointer_join(ptr, k);
@@ -550,16 +556,18 @@ private:
     std::optional<ojson> mounts(const ojson& v, const std::string& ptr) {
         if (!array(v, ptr)) return std::nullopt;
         ojson out = ojson::array();
-        std::map<std::string, std::string> seen;  // destination → pointer
+        out.get_ref<ojson::array_t&>().reserve(v.size());
+        // destination → the first entry with it; named (entry_name) only for a message.
+        std::unordered_map<std::string, std::size_t> seen;
+        seen.reserve(v.size());  // no rehash while it fills
         for (std::size_t i = 0; i < v.size(); ++i) {
             std::string mp = pointer_join(ptr, i);
             ojson m = mount(v[i], mp);
-            if (m.contains("destination")) {
-                const std::string dest = m["destination"].get<std::string>();
-                if (auto it = seen.find(dest); it != seen.end())
-                    err(destination_ptr(v[i], mp), dest + " is already the destination of " + it->second);
-                else
-                    seen.emplace(dest, entry_name(mp));
+            if (auto d = m.find("destination"); d != m.end()) {
+                const std::string& dest = d->get_ref<const std::string&>();
+                if (auto [it, added] = seen.emplace(dest, i); !added)
+                    err(destination_ptr(v[i], mp),
+                        dest + " is already the destination of " + entry_name(pointer_join(ptr, it->second)));
             }
             out.push_back(std::move(m));
         }
@@ -569,6 +577,7 @@ private:
     ojson mount(const ojson& v, const std::string& ptr) {
         ojson out = ojson::object();
         if (!object(v, ptr)) return out;
+        out.get_ref<ojson::object_t&>().reserve(v.size() + 1);  // + a default destination
         std::optional<std::string> type;
         if (auto it = v.find("type"); it == v.end())
             err(ptr, "missing required key \"type\" (one of " + join(kMountTypes, ", ") + ")");
@@ -588,16 +597,16 @@ private:
                 continue;
             }
             if (k == "source") {
-                if (auto s = text(e, p, Field::host_path)) out[k] = *s;
+                if (auto s = text(e, p, Field::host_path)) out[k] = std::move(*s);
             } else if (k == "destination") {
                 if (auto s = text(e, p, Field::inside_path)) {
                     if (*s == "/")
                         err(p, "a mount at / would cover the whole root; use \"root\" to choose what / holds");
                     else
-                        out[k] = *s;
+                        out[k] = std::move(*s);
                 }
             } else if (k == "access") {
-                if (auto s = one_of(e, p, {"ro", "rw"})) out[k] = *s;
+                if (auto s = one_of(e, p, {"ro", "rw"})) out[k] = std::move(*s);
             } else if (k == "optional" || k == "recursive" || k == "devices" || k == "noexec") {
                 if (auto b = boolean(e, p)) out[k] = *b;
             } else if (k == "size") {

@@ -1,5 +1,7 @@
 #include "profile_typed.hpp"
 
+#include "path_index.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -184,6 +186,8 @@ private:
 
     void stores(const ojson& list, std::vector<StoreSpec>& out) {
         if (!list.is_array()) return;
+        out.reserve(list.size());
+        stores_.reserve(list.size());
         for (std::size_t i = 0; i < list.size(); ++i) {
             const ojson& s = list[i];
             std::string sp = pointer_join("/stores", i);
@@ -196,25 +200,28 @@ private:
                 for (const auto& it : *items) st.items.push_back(it.get<std::string>());
             }
             st.origin.where = where(sp);
-            for (std::size_t j = 0; j < out.size(); ++j) {
-                std::string other = pointer_join("/stores", j);
-                if (path_within(st.destination, out[j].destination)) {
-                    err(destination_ptr(sp), st.destination + " is inside the store at " + out[j].destination +
-                                                 " " + ref(other, sp));
-                    break;
-                }
-                if (path_within(out[j].destination, st.destination)) {
-                    err(destination_ptr(sp), "a store at " + st.destination + " would hide the store at " +
-                                                 out[j].destination + " " + ref(other, sp));
-                    break;
-                }
+            // The first earlier store that this one is inside of, or would hide; "inside"
+            // is named when one store is both (the same destination).
+            auto inside = stores_.first_at_or_above(st.destination);
+            auto hides = stores_.first_at_or_below(st.destination);
+            if (inside && (!hides || *inside <= *hides)) {
+                const std::size_t j = *inside;
+                err(destination_ptr(sp), st.destination + " is inside the store at " + out[j].destination + " " +
+                                             ref(pointer_join("/stores", j), sp));
+            } else if (hides) {
+                const std::size_t j = *hides;
+                err(destination_ptr(sp), "a store at " + st.destination + " would hide the store at " +
+                                             out[j].destination + " " + ref(pointer_join("/stores", j), sp));
             }
+            stores_.add(st.destination, out.size());
             out.push_back(std::move(st));
         }
     }
 
     void mounts(const ojson& list, Profile& p) {
         if (!list.is_array()) return;
+        p.mounts.reserve(list.size());
+        mounts_.reserve(list.size());
         for (std::size_t i = 0; i < list.size(); ++i) {
             const ojson& m = list[i];
             std::string mp = pointer_join("/mounts", i);
@@ -247,35 +254,37 @@ private:
             if (ms.type == T::proc && !p.namespaces.pid)
                 err(mp, "a new /proc needs \"namespaces\": {\"pid\": true}; without a pid namespace use {\"type\": \"bind\", \"source\": \"/proc\"}");
             check_placement(ms, mp, p);
+            mounts_.add(ms.destination, p.mounts.size());
             p.mounts.push_back(std::move(ms));
         }
     }
 
     // Stores are mounted first, then the mounts in order: a mount may go below an earlier
     // mount, but not over (or above) one, and never into a read-only store.
+    // Each question is asked of all earlier entries at once (PathIndex); the answer is the
+    // first one in list order, the one that asking them in turn would name.
     void check_placement(const MountSpec& ms, const std::string& mp, const Profile& p) {
-        for (std::size_t j = 0; j < p.stores.size(); ++j) {
-            const std::string& sd = p.stores[j].destination;
-            if (path_within(ms.destination, sd) && ms.destination != sd) {
-                err(destination_ptr(mp), ms.destination + " is inside the read-only store at " + sd);
-                return;
-            }
-            if (path_within(sd, ms.destination)) {
-                err(mp, "mounting " + ms.destination + " would hide the store at " + sd + " " +
-                            ref(pointer_join("/stores", j), mp) + "; choose another destination");
-                return;
-            }
+        // A store holding the mount (below its destination, not at it) or one the mount
+        // would hide (at or below the mount's destination); the earlier of the two.
+        auto inside = stores_.first_above(ms.destination);
+        auto hides = stores_.first_at_or_below(ms.destination);
+        if (inside && (!hides || *inside <= *hides)) {
+            err(destination_ptr(mp), ms.destination + " is inside the read-only store at " +
+                                         p.stores[*inside].destination);
+            return;
         }
-        for (std::size_t j = 0; j < p.mounts.size(); ++j) {
-            const std::string& earlier = p.mounts[j].destination;
-            if (path_within(earlier, ms.destination)) {
-                std::string other = pointer_join("/mounts", j);
-                bool same_doc = doc_of(other) == doc_of(mp);
-                err(mp, "mounting " + ms.destination + " would hide the earlier mount " + earlier + " " +
-                            ref(other, mp) + "; list parent directories first" +
-                            (same_doc ? "" : " (\"override\": [\"mounts\"] lets a profile reorder inherited mounts)"));
-                return;
-            }
+        if (hides) {
+            err(mp, "mounting " + ms.destination + " would hide the store at " + p.stores[*hides].destination + " " +
+                        ref(pointer_join("/stores", *hides), mp) + "; choose another destination");
+            return;
+        }
+        if (auto j = mounts_.first_at_or_below(ms.destination)) {
+            const std::string& earlier = p.mounts[*j].destination;
+            std::string other = pointer_join("/mounts", *j);
+            bool same_doc = doc_of(other) == doc_of(mp);
+            err(mp, "mounting " + ms.destination + " would hide the earlier mount " + earlier + " " +
+                        ref(other, mp) + "; list parent directories first" +
+                        (same_doc ? "" : " (\"override\": [\"mounts\"] lets a profile reorder inherited mounts)"));
         }
     }
 
@@ -365,6 +374,8 @@ private:
     const std::vector<const Doc*>& docs_;
     int main_;
     Problems& out_;
+    // The destinations of the stores and mounts built so far, by position.
+    PathIndex stores_, mounts_;
 };
 
 }  // namespace

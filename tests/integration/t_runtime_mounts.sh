@@ -86,6 +86,30 @@ expect_out "no host root: the new root is read-only" "$EROFS" $NOROOT -- "$FIX_H
 expect_status "tmpfs: writable" 0 $NOROOT --tmpfs /scratch -- "$FIX_HELLO" --write /scratch/file
 expect_out "tmpfs: later binds go inside it (order)" "bound content" \
     $NOROOT --tmpfs /w --ro-bind "$T_TMP/src" /w/src -- "$FIX_HELLO" --cat /w/src/sub/file
+# Many binds side by side in one tmpfs (the mountpoints are made by name in a directory
+# looked up once): each shows its own source, with its own access.
+binds=""
+for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do
+    mkdir -p "$T_TMP/many/s$i" && echo "source $i" > "$T_TMP/many/s$i/file"
+    binds="$binds --ro-bind $T_TMP/many/s$i /w/d$i"
+done
+expect_out "tmpfs: many binds side by side, the first" "source 0" \
+    $NOROOT --tmpfs /w $binds -- "$FIX_HELLO" --cat /w/d0/file
+expect_out "tmpfs: many binds side by side, the last" "source 19" \
+    $NOROOT --tmpfs /w $binds -- "$FIX_HELLO" --cat /w/d19/file
+expect_out "tmpfs: many binds side by side, read-only" "$EROFS" \
+    $NOROOT --tmpfs /w $binds -- "$FIX_HELLO" --write /w/d7/new
+expect_status "tmpfs: many binds side by side, a --bind among them is writable" 0 \
+    $NOROOT --tmpfs /w $binds --bind "$T_TMP/many/s3" /w/rw -- "$FIX_HELLO" --write /w/rw/new
+check "tmpfs: ... and the write reached the host" test -f "$T_TMP/many/s3/new"
+# A tmpfs reached through a symlink covers the directory of earlier binds: later binds
+# into that directory go into the new tmpfs, and the earlier ones are hidden.
+expect_out "tmpfs: mounted through a symlink, later binds go inside it" "source 1" \
+    $NOROOT --tmpfs /w --ro-bind "$T_TMP/many/s0" /w/a --symlink / /r --tmpfs /r/w \
+    --ro-bind "$T_TMP/many/s1" /w/b -- "$FIX_HELLO" --cat /w/b/file
+t_run $NOROOT --tmpfs /w --ro-bind "$T_TMP/many/s0" /w/a --symlink / /r --tmpfs /r/w \
+    --ro-bind "$T_TMP/many/s1" /w/b -- "$FIX_HELLO" --cat /w/a/file
+expect_eq "tmpfs: mounted through a symlink, it hides the earlier binds" 1 "$T_STATUS"
 expect_status "tmpfs: over a host directory, writable" 0 \
     run --tmpfs "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/in-tmpfs"
 check "tmpfs: nothing reaches the host" test ! -e "$T_TMP/dst/in-tmpfs"

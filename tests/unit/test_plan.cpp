@@ -204,3 +204,35 @@ TEST_CASE("plan: the direct engine's steps, for a plan that may run without name
     p.namespaces.pid = true;
     CHECK(compile(p, caller(), {"x"}).direct_steps.empty());
 }
+
+TEST_CASE("plan: --print-plan's text is the JSON rendering, byte for byte") {
+    auto same = [](const Plan& plan) {
+        CHECK(plan_text(plan) ==
+              plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    };
+    Profile p = pack_like();
+    same(compile(p, caller(), {"/bin/x"}));  // direct steps too
+    p.namespaces.pid = true;
+    p.namespaces.net = true;
+    p.hostname = "box";
+    p.process.close_fds = true;
+    p.process.rlimits = {{"RLIMIT_NOFILE", false, 64, 128}};
+    p.security.seccomp = {{"baseline", "default"}};
+    p.process.env.set = {{"A", "line\nbreak \"quoted\" \xff invalid"}};
+    auto add = [&](MountSpec::Type t, const std::string& dest) {
+        MountSpec m;
+        m.type = t;
+        m.destination = dest;
+        m.source = "/src" + dest;
+        m.target = "../t";
+        m.content = "a\nb";
+        m.mode = 0700;
+        m.size = 4096;
+        m.origin.where = "p.json: /mounts/0";
+        p.mounts.push_back(m);
+    };
+    for (auto t : {MountSpec::Type::bind, MountSpec::Type::tmpfs, MountSpec::Type::proc, MountSpec::Type::dev,
+                   MountSpec::Type::dir, MountSpec::Type::symlink, MountSpec::Type::file, MountSpec::Type::mask})
+        add(t, "/m" + std::to_string(static_cast<int>(t)));
+    same(compile(p, caller(), {"ls", "-l"}));
+}
