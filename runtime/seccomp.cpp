@@ -305,7 +305,11 @@ public:
                 continue;
             }
             std::vector<std::tuple<int, std::vector<Cond>>> seen;
-            for (const auto& [err, conds] : e.conditional) {
+            for (const auto& rule : e.conditional) {
+                // Plain references, not a structured binding: clang 14 does not let the
+                // lambda below capture one (C++20 allows it, clang implements it in 16).
+                const int err = rule.first;
+                const std::vector<Cond>& conds = rule.second;
                 const bool dup = std::any_of(seen.begin(), seen.end(), [&](const auto& t) {
                     const auto& [e2, c2] = t;
                     return e2 == err && c2.size() == conds.size() &&
