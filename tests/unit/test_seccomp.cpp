@@ -460,6 +460,26 @@ TEST_CASE("seccomp describe_groups") {
     }
 }
 
+// Found by tests/fuzz/fuzz_cli: `burrow --seccomp-groups` with a name that is not UTF-8
+// (any byte string is a valid argument) ended in "internal error: [json.exception.
+// type_error.316] invalid UTF-8 byte" instead of the message, because the name was quoted
+// with a strict json::dump().
+TEST_CASE("seccomp messages: names that are not UTF-8 are quoted, not fatal") {
+    try {
+        sc::describe_groups(std::string("@mou\xC0nt"));
+        FAIL("no exception");
+    } catch (const burrow::Error& e) {
+        CHECK(std::string(e.what()).starts_with("unknown syscall group \"@mou\xEF\xBF\xBDnt\""));
+        CHECK(e.status() == 125);
+    }
+    // The same quoting in validate()'s messages, for documents built from raw bytes.
+    CHECK(one_problem(json{{"deny", {std::string("ptr\xFF" "ace")}}}).find("unknown system call \"ptr\xEF\xBF\xBD" "ace\"") !=
+          std::string::npos);
+    CHECK(one_problem(json{{"baseline", std::string("\xC3")}}).find("got \"\xEF\xBF\xBD\"") != std::string::npos);
+    CHECK(one_problem(json{{"socketFamilies", {std::string("un\x80ix")}}}).find("unknown address family") !=
+          std::string::npos);
+}
+
 TEST_CASE("seccomp names: suggestions") {
     CHECK(sc::suggest("ptrce", {"ptrace", "prctl"}) == "ptrace");
     CHECK(sc::suggest("@debugging", {"@debug", "@mount"}) == "@debug");
