@@ -4,6 +4,7 @@
 #   make check      unit tests (doctest) + integration tests (root and uid 65534)
 #   make demo       build a pack of the fixture store and run a program from it, unprivileged
 #   make bench      side-by-side benchmarks → bench/RESULTS.md
+#   make fuzz       libFuzzer targets (clang++) run for FUZZ_SECONDS each (tests/fuzz/fuzz.mk)
 #   make deps       install the Debian packages the build, tests and benchmarks need (root)
 #   make install PREFIX=/usr/local
 
@@ -43,6 +44,10 @@ UNIT_OBJ    := $(call OBJ,$(UNIT_SRC))
 
 STATIC_LIBS := -l:libseccomp.a -l:libcap.a
 PACK_LIBS   := -larchive -lseccomp -lcap -lcrypto
+
+# make fuzz (tests/fuzz/fuzz.mk); optional so that a partial copy of the tree (the
+# integration tests' `make install`) still works.
+-include tests/fuzz/fuzz.mk
 
 .PHONY: all check unit integration demo bench deps install clean asan need-deps
 all: $(BUILD)/burrow $(BUILD)/burrow-pack

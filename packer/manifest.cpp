@@ -217,6 +217,12 @@ json parse_manifest(std::string_view text, const std::string& where) {
         throw Error(prefix + "not valid JSON (a syntax error at " + position(text, ex.byte == 0 ? 0 : ex.byte - 1) +
                         "); the pack is damaged (unpack or make it again)",
                     1);
+    } catch (const json::exception& ex) {
+        // Not a parse_error but as bad: out_of_range.406, a number too large for a double
+        // ("number overflow parsing '1e400'"); nlohmann gives no position for it.
+        std::string what = ex.what();
+        if (const auto b = what.find("] "); b != std::string::npos) what.erase(0, b + 2);
+        throw Error(prefix + "not valid JSON (" + what + "); the pack is damaged (unpack or make it again)", 1);
     }
     if (too_deep)
         throw Error(prefix + "nested more than " + std::to_string(kMaxDepth) +

@@ -405,9 +405,12 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
             const nlohmann::json doc = parse_profile_text(e.profile_text, pf->second);
             if (!doc.is_object()) throw Error("--profile " + name + "=" + pf->second + ": not a JSON object", 125);
             if (doc.contains("extends")) {
+                // Built outside the lambda: clang 14 does not let a lambda capture the
+                // structured binding `name`.
+                const std::string option = "--profile " + name + "=" + pf->second;
                 auto check = [&](const nlohmann::json& x) {
                     if (!x.is_string() || x.get<std::string>().rfind("builtin:", 0) != 0)
-                        throw Error("--profile " + name + "=" + pf->second + ": /extends: only builtin:NAME works inside a pack "
+                        throw Error(option + ": /extends: only builtin:NAME works inside a pack "
                                     "(other files are not copied); merge that file into this one",
                                     125);
                 };

@@ -61,14 +61,19 @@ std::string pointer_token(const std::string& key) {
     return out;
 }
 
-std::string json_quote(const std::string& s) { return json(s).dump(); }
+// JSON text of a value, for messages and fingerprints. Strings need not be UTF-8 (a
+// command-line argument is any bytes; so is a document built from one): bytes that are not
+// are shown as U+FFFD instead of making dump() throw, as the profile loader's quote() does.
+std::string json_text(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string json_quote(const std::string& s) { return json_text(json(s)); }
 
 // What a JSON value is, for "expected X, got Y".
 std::string describe(const json& v) {
     switch (v.type()) {
     case json::value_t::null: return "null";
     case json::value_t::boolean: return std::string("boolean ") + (v.get<bool>() ? "true" : "false");
-    case json::value_t::string: return "string " + v.dump();
+    case json::value_t::string: return "string " + json_text(v);
     case json::value_t::number_integer:
     case json::value_t::number_unsigned: return "integer " + v.dump();
     case json::value_t::number_float: return "number " + v.dump();
@@ -110,7 +115,7 @@ void check_enum(const json& v, const std::string& ptr, const std::vector<std::st
                 std::vector<std::string>& problems) {
     if (v.is_string() && std::find(values.begin(), values.end(), v.get<std::string>()) != values.end())
         return;
-    std::string msg = ptr + ": expected " + one_of(values) + ", got " + (v.is_string() ? v.dump() : describe(v));
+    std::string msg = ptr + ": expected " + one_of(values) + ", got " + (v.is_string() ? json_text(v) : describe(v));
     if (v.is_string())
         if (auto s = suggest(v.get<std::string>(), values)) msg += "; did you mean " + json_quote(*s) + "?";
     problems.push_back(msg);
@@ -150,7 +155,7 @@ void check_name(const std::string& name, const std::string& ptr, std::vector<std
 void check_names(const json& v, const std::string& ptr, std::vector<std::string>& problems) {
     if (!v.is_array()) {
         std::string msg = ptr + ": expected an array of system call names and @groups, got " + describe(v);
-        if (v.is_string()) msg += "; write [" + v.dump() + "]";
+        if (v.is_string()) msg += "; write [" + json_text(v) + "]";
         problems.push_back(msg);
         return;
     }
@@ -180,7 +185,7 @@ void check_families(const json& v, const std::string& ptr, std::vector<std::stri
     if (v.is_string() && v.get<std::string>() == "any") return;
     if (!v.is_array()) {
         std::string msg = ptr + ": expected \"any\" or an array of address family names, got " + describe(v);
-        if (v.is_string() && family_from_name(v.get<std::string>())) msg += "; write [" + v.dump() + "]";
+        if (v.is_string() && family_from_name(v.get<std::string>())) msg += "; write [" + json_text(v) + "]";
         problems.push_back(msg);
         return;
     }
@@ -207,7 +212,7 @@ void check_architectures(const json& v, const std::string& ptr, std::vector<std:
     for (std::size_t i = 0; i < v.size(); ++i) {
         const std::string p = ptr + "/" + std::to_string(i);
         if (v[i].is_string() && (v[i] == "native" || v[i] == native_arch_name())) continue;
-        problems.push_back(p + ": expected \"native\", got " + (v[i].is_string() ? v[i].dump() : describe(v[i])) +
+        problems.push_back(p + ": expected \"native\", got " + (v[i].is_string() ? json_text(v[i]) : describe(v[i])) +
                            "; only the native architecture is filtered, and calls made through another "
                            "ABI (i386, x32) are refused");
     }
@@ -305,7 +310,11 @@ public:
                 continue;
             }
             std::vector<std::tuple<int, std::vector<Cond>>> seen;
-            for (const auto& [err, conds] : e.conditional) {
+            for (const auto& rule : e.conditional) {
+                // Plain references, not a structured binding: clang 14 does not let the
+                // lambda below capture one (C++20 allows it, clang implements it in 16).
+                const int err = rule.first;
+                const std::vector<Cond>& conds = rule.second;
                 const bool dup = std::any_of(seen.begin(), seen.end(), [&](const auto& t) {
                     const auto& [e2, c2] = t;
                     return e2 == err && c2.size() == conds.size() &&
@@ -356,7 +365,7 @@ void validate(const json& cfg, const std::string& pointer, std::vector<std::stri
     if (!cfg.is_object()) {
         std::string msg = pointer + ": expected an object such as {\"baseline\": \"default\"}, got " + describe(cfg);
         if (cfg.is_string() && (cfg == "default" || cfg == "none"))
-            msg += "; write {\"baseline\": " + cfg.dump() + "}";
+            msg += "; write {\"baseline\": " + json_text(cfg) + "}";
         problems.push_back(msg);
         return;
     }
@@ -388,7 +397,7 @@ Filter compile(const json& cfg) {
     // The default baseline (every sandbox's) was compiled at build time: expanding its
     // groups and socket-family patterns again costs ~0.1 ms of every sandbox launch.
     const Prebuilt* pre = prebuilt_default();
-    if (pre && pre->rules && cfg.dump() == pre->fingerprint) {
+    if (pre && pre->rules && json_text(cfg) == pre->fingerprint) {
         Filter f;
         f.source = pre->fingerprint;
         f.rules.reserve(pre->n_rules);
@@ -411,7 +420,7 @@ Filter compile_uncached(const json& cfg) {
     std::vector<std::string> problems;
     validate(cfg, "/security/seccomp", problems);
     if (!problems.empty()) throw Error(join(problems, "\n"));
-    f.source = cfg.dump();
+    f.source = json_text(cfg);
     const Settings s = settings_of(cfg);
 
     std::set<std::string> denied, allowed;

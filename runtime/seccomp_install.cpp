@@ -58,16 +58,18 @@ Ctx build(const Filter& f) {
 
     std::set<long> numbers;
     for (const auto& r : f.rules) {
+        // Brace-initialised rather than SCMP_CMP64(), whose C compound literal is an
+        // extension that clang -Wpedantic reports in C++.
         std::vector<scmp_arg_cmp> cmps;
         for (const auto& c : r.conds) {
             if (c.ne) {
                 if (c.mask != ~0ULL && c.mask != 0xffffffffffffffffULL)
                     throw Error("seccomp: rule for " + r.syscall + " has a masked \"!=\" condition, which libseccomp cannot express");
-                cmps.push_back(SCMP_CMP64(c.index, SCMP_CMP_NE, c.value));
+                cmps.push_back(scmp_arg_cmp{c.index, SCMP_CMP_NE, c.value, 0});
             } else if (c.mask == ~0ULL) {
-                cmps.push_back(SCMP_CMP64(c.index, SCMP_CMP_EQ, c.value));
+                cmps.push_back(scmp_arg_cmp{c.index, SCMP_CMP_EQ, c.value, 0});
             } else {
-                cmps.push_back(SCMP_CMP64(c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value));
+                cmps.push_back(scmp_arg_cmp{c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value});
             }
         }
         // By number, not by name: our table knows calls this libseccomp may not (mseal).

@@ -146,6 +146,21 @@ TEST_CASE("manifest: text that is not a manifest gets our own words") {
     CHECK(err("{\"format\": 2, \"s\": \"\xff\"}").find("not valid JSON") != std::string::npos);
 }
 
+// Found by tests/fuzz/fuzz_manifest: a number too large for a double is not a syntax
+// error to nlohmann::json but an out_of_range exception, which parse_manifest() let through
+// (burrow-pack info/verify then said "internal error" instead of naming the manifest).
+TEST_CASE("manifest: a number out of range is reported like a syntax error") {
+    try {
+        parse_manifest("{\"format\": 2, \"created\": 1e400}", "p");
+        FAIL("accepted");
+    } catch (const burrow::Error& e) {
+        CHECK(std::string(e.what()) ==
+              "p: .burrow/manifest.json: not valid JSON (number overflow parsing '1e400'); the pack is damaged "
+              "(unpack or make it again)");
+        CHECK(e.status() == 1);
+    }
+}
+
 TEST_CASE("manifest: the file list round-trips and rejects what burrow-pack does not write") {
     const std::vector<TreeRecord> records = {{".burrow", T::dir, "", 0},
                                              {".burrow/burrow", T::exec, kHex, 1},
