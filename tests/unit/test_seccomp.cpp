@@ -231,7 +231,7 @@ TEST_CASE("seccomp compile: none and empty objects give no filter") {
     CHECK_THROWS_AS(sc::compile(json::parse(R"({"deny":["ptrce"]})")), burrow::Error);
 }
 
-TEST_CASE("seccomp compile: the default baseline denies everything DESIGN.md lists") {
+TEST_CASE("seccomp compile: the default baseline denies what burrow-profile(5) lists") {
     const auto f = sc::compile(json::parse(R"({"baseline":"default"})"));
     REQUIRE(f.enabled);
     CHECK(f.enosys_unknown);
