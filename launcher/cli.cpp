@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "error.hpp"
+#include "help_text.hpp"
 
 namespace burrow {
 namespace {
@@ -449,20 +450,7 @@ std::string option_help() {
                 for_each_name(o.names, [&](std::string_view n) { label += (label.size() > 2 ? "|" : "") + std::string(n); });
                 if (!o.args.empty()) label += " " + std::string(o.args);
             }
-            out += label;
-            std::string_view text = o.help;
-            if (text.empty()) {
-                out += "\n";
-                continue;
-            }
-            out += label.size() + 1 < kColumn ? std::string(kColumn - label.size(), ' ') : "\n" + std::string(kColumn, ' ');
-            for (;;) {
-                auto nl = text.find('\n');
-                out += std::string(text.substr(0, nl)) + "\n";
-                if (nl == std::string_view::npos) break;
-                text.remove_prefix(nl + 1);
-                out += std::string(kColumn, ' ');
-            }
+            append_help_row(out, label, o.help, kColumn);
         }
     }
     return out;

@@ -6,6 +6,7 @@
 #include "packer/image_plan.hpp"
 #include "packer/store_names.hpp"
 #include "runtime/error.hpp"
+#include "runtime/help_text.hpp"
 
 namespace burrow::pack {
 
@@ -236,15 +237,7 @@ std::string option_lines() {
     for (const Option& o : kOptions) {
         std::string label = o.short_name.empty() ? "      " : "  " + std::string(o.short_name) + ", ";
         label += std::string(o.long_name) + (o.value.empty() ? "" : " " + std::string(o.value));
-        out += label + std::string(label.size() + 1 < kColumn ? kColumn - label.size() : 1, ' ');
-        std::string_view text = o.help;
-        for (;;) {
-            auto nl = text.find('\n');
-            out += std::string(text.substr(0, nl)) + "\n";
-            if (nl == std::string_view::npos) break;
-            text.remove_prefix(nl + 1);
-            out += std::string(kColumn, ' ');
-        }
+        append_help_row(out, label, o.help, kColumn);
     }
     return out;
 }

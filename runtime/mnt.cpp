@@ -484,11 +484,9 @@ private:
 #if defined(SYS_open_tree) && defined(SYS_move_mount) && defined(SYS_mount_setattr)
         if (!have_open_tree_ || !have_setattr_) return false;
         const std::string& path = op.destination;
-        auto it = dirs_.find(parent_of(path));
-        if (it == dirs_.end()) return false;
-        const std::string name = path.substr(path.rfind('/') + 1);
-        if (name.empty() || name == "." || name == "..") return false;
-        const int parent = it->second.fd.get();
+        std::string name;
+        const int parent = remembered_parent(path, name);
+        if (parent < 0) return false;
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW | (op.recursive ? AT_RECURSIVE : 0);
         Fd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, host(source_[&op]).c_str(), flags)));
         if (!tree) {
@@ -555,6 +553,16 @@ private:
         dirs_.erase(dirs_.lower_bound(where + "/"), dirs_.lower_bound(where + "0"));
     }
 
+    // The fd of `path`'s parent when it is remembered (dirs_), with `name` set to the last
+    // component; -1 when it is not, or the last component is not a plain name.
+    int remembered_parent(const std::string& path, std::string& name) const {
+        auto it = dirs_.find(parent_of(path));
+        if (it == dirs_.end()) return -1;
+        name = path.substr(path.rfind('/') + 1);
+        if (name.empty() || name == "." || name == "..") return -1;
+        return it->second.fd.get();
+    }
+
     // After a mount at `path` made the slow way: remember its parent directory for the
     // binds that follow, if it may be (see dirs_).
     void remember_parent(const std::string& path) {
@@ -581,11 +589,9 @@ private:
     // parent not remembered, or a symlink (to be followed) at the destination.
     bool bind_by_name(const MountOp& op, int src, bool dir) {
         const std::string& path = op.destination;
-        auto it = dirs_.find(parent_of(path));
-        if (it == dirs_.end()) return false;
-        const std::string name = path.substr(path.rfind('/') + 1);
-        if (name.empty() || name == "." || name == "..") return false;
-        const int parent = it->second.fd.get();
+        std::string name;
+        const int parent = remembered_parent(path, name);
+        if (parent < 0) return false;
         // The parent is one of our directories (dirs_ holds no other): creating in it is
         // allowed, as may_create() would say. Make first, then open: a fresh directory
         // needs no fstat to be known as one.
