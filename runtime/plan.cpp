@@ -360,12 +360,6 @@ json step_json(const Plan& plan, const Step& s) {
     return std::move(r.j);
 }
 
-json steps_json(const Plan& plan, const std::vector<Step>& steps) {
-    json out = json::array();
-    for (const auto& s : steps) out.push_back(step_json(plan, s));
-    return out;
-}
-
 std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
 
 // `steps` as the value of a member of the top-level object: each step dumped on its own and
@@ -437,14 +431,6 @@ std::string plan_text(const Plan& plan) {
     return out;
 }
 
-nlohmann::ordered_json plan_to_json(const Plan& plan) {
-    json out = json::object();
-    out.get_ref<json::object_t&>().reserve(4);  // as in mount_json: growing would copy "steps"
-    out["version"] = 2;
-    out["directEligible"] = plan.direct_eligible;
-    out["steps"] = steps_json(plan, plan.steps);
-    if (plan.direct_eligible) out["directSteps"] = steps_json(plan, plan.direct_steps);
-    return out;
-}
+nlohmann::ordered_json plan_to_json(const Plan& plan) { return json::parse(plan_text(plan)); }
 
 }  // namespace burrow

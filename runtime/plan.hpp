@@ -166,13 +166,13 @@ const char* step_op(const Plan& plan, const Step& step);
 // `args`: the positional command-line arguments (after options / all of them for packs).
 Plan compile(const Profile& profile, const HostFacts& host, const std::vector<std::string>& args);
 
-// --print-plan: a stable JSON rendering of `steps` (and `direct_steps`), one object per
-// step, in order.
-nlohmann::ordered_json plan_to_json(const Plan& plan);
-
-// What --print-plan prints: plan_to_json(plan).dump(2) byte for byte (invalid UTF-8
-// replaced), made one step at a time, so that a plan of thousands of mounts is never a
-// JSON tree in memory all at once.
+// What --print-plan prints: a stable JSON rendering of `steps` (and `direct_steps`), one
+// object per step, in order, laid out as nlohmann's dump(2) (invalid UTF-8 replaced). Made
+// one step at a time, so that a plan of thousands of mounts is never a JSON tree in memory
+// all at once.
 std::string plan_text(const Plan& plan);
+
+// plan_text() parsed back, for the tests to look into; dump(2) of it is plan_text() again.
+nlohmann::ordered_json plan_to_json(const Plan& plan);
 
 }  // namespace burrow

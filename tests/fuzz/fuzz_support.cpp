@@ -83,10 +83,10 @@ burrow::HostFacts host_facts(bool need_command) {
 void plan_text(const burrow::Profile& profile, const burrow::HostFacts& host,
                const std::vector<std::string>& args) {
     const burrow::Plan plan = burrow::compile(profile, host, args);
-    const std::string text =
-        burrow::plan_to_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    if (!nlohmann::json::accept(text)) {
-        std::fprintf(stderr, "fuzz: --print-plan output is not JSON:\n%s\n", text.c_str());
+    const std::string text = burrow::plan_text(plan);
+    if (!nlohmann::json::accept(text) ||
+        nlohmann::ordered_json::parse(text).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) != text) {
+        std::fprintf(stderr, "fuzz: --print-plan output is not JSON in its canonical layout:\n%s\n", text.c_str());
         std::abort();
     }
 }

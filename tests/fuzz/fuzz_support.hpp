@@ -33,8 +33,8 @@ burrow::LoadContext load_context(bool in_pack);
 // The caller facts compile() wants, fixed likewise.
 burrow::HostFacts host_facts(bool need_command);
 
-// compile() then plan_to_json(), dumped as --print-plan does; the text must parse back
-// as JSON (a finding otherwise).
+// compile() then plan_text(), as --print-plan does; the text must be JSON in nlohmann's
+// dump(2) layout (a finding otherwise).
 void plan_text(const burrow::Profile& profile, const burrow::HostFacts& host,
                const std::vector<std::string>& args);
 
