@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -99,6 +100,33 @@ int supervise(pid_t child, const sigset_t& waitset, const step::Timeout* t = nul
 // program had to be killed.
 int timed_out_status(int sent) { return W_EXITCODE(sent == SIGKILL ? 128 + SIGKILL : 124, 0); }
 
+// The terminal's foreground process group, when burrow's own group holds it. A program
+// may move it (TIOCSPGRP: an interactive shell does, for its jobs) and cannot always give
+// it back: in a new pid namespace the caller's group has no number. burrow hands the
+// terminal back to the group it came from once the program is done, as a shell does.
+struct Foreground {
+    int fd = -1;
+    pid_t group = 0;
+};
+
+Foreground foreground_now() {
+    for (int fd : {0, 1, 2}) {
+        const pid_t fg = ::tcgetpgrp(fd);  // -1 (ENOTTY) unless fd is our controlling tty
+        if (fg > 0) return fg == ::getpgrp() ? Foreground{fd, fg} : Foreground{};
+    }
+    return {};
+}
+
+void give_terminal_back(const Foreground& f) {
+    if (f.fd < 0 || ::tcgetpgrp(f.fd) == f.group) return;
+    // From a background group tcsetpgrp raises SIGTTOU, which would stop burrow.
+    struct sigaction ignore{}, old{};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGTTOU, &ignore, &old);
+    ::tcsetpgrp(f.fd, f.group);
+    ::sigaction(SIGTTOU, &old, nullptr);
+}
+
 }  // namespace
 
 void exit_like(int st) {
@@ -135,6 +163,7 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
     run.waitset = forwarded_and_chld();
     ::sigprocmask(SIG_BLOCK, &run.waitset, &run.old_mask);
     trace(run.opts, "fork pid 1 of the new pid namespace");
+    const Foreground terminal = foreground_now();
     pid_t pid1 = ::fork();
     if (pid1 < 0) throw Error("fork: " + errno_text(errno));
     if (pid1 == 0) {
@@ -155,6 +184,7 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
     status_w.reset();
     int sent = 0;
     int pid1_status = supervise(pid1, run.waitset, &timeout, &sent);
+    give_terminal_back(terminal);
     ::sigprocmask(SIG_SETMASK, &run.old_mask, nullptr);
     if (sent) return timed_out_status(sent);
     int target_status = 0;
@@ -245,6 +275,7 @@ std::optional<int> fork_timeout(Run& run, const step::Timeout& timeout) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     const pid_t parent = ::getpid();
     trace(run.opts, "fork the program, to time it");
+    const Foreground terminal = foreground_now();
     pid_t child = ::fork();
     if (child < 0) throw Error("fork: " + errno_text(errno));
     if (child == 0) {
@@ -256,6 +287,7 @@ std::optional<int> fork_timeout(Run& run, const step::Timeout& timeout) {
     int sent = 0;
     int st = supervise(child, waitset, &timeout, &sent);
     if (sent) kill_descendants();   // what a timed-out program leaves running
+    give_terminal_back(terminal);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     return sent ? timed_out_status(sent) : st;
 }

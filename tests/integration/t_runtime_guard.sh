@@ -56,6 +56,44 @@ for prof in offline build; do
     expect_eq "signals: $prof.json: kill 0 fails inside and the caller is not hit" "1 done" "$(echo $got)"
 done
 
+# M3, kill with a negative pid: the caller's process group has no number in the sandbox's
+# pid namespace, so naming it fails (ESRCH) and the group is not hit.
+got=$(sh -c "trap 'echo caller-hit' USR1; pg=\$(cut -d' ' -f5 /proc/\$\$/stat); $SB -- /bin/sh -c \"kill -USR1 -\$pg 2>/dev/null; echo \\\$?\"; echo done")
+expect_eq "signals: kill -PGID of the caller's group fails inside and the caller is not hit" "1 done" "$(echo $got)"
+
+# Job control on a terminal: a program may take the terminal's foreground (an interactive
+# shell does); once it is done, burrow gives the terminal back to the caller's group, even
+# when the program cannot (exec, or a caller's group that has no number inside).
+if command -v script >/dev/null 2>&1 && [ -x /bin/bash ] && [ -x /usr/bin/perl ]; then
+    cat > "$T_TMP/fg.sh" <<'EOF_FG'
+where() { set -- $(cut -d' ' -f5,8 /proc/$$/stat); [ "$1" = "$2" ] && echo fg || echo bg; }
+echo "before=$(where)"
+"$@" </dev/tty
+echo "status=$? after=$(where)"
+EOF_FG
+    tty_run() { SHELL=/bin/sh timeout 60 script -qec "sh $T_TMP/fg.sh $*" /dev/null </dev/null | tr -d '\r'; }
+    # shellcheck disable=SC2086
+    got=$(tty_run $SB -- /bin/bash --norc -ic "'exec /bin/true'")
+    expect_eq "tty: an interactive shell in the sandbox leaves the caller in the foreground" \
+        "before=fg status=0 after=fg" "$(echo $got)"
+    # A program that takes the foreground on purpose and exits without giving it back.
+    take="/usr/bin/perl -MPOSIX -e '%SIG=(TTOU=>q(IGNORE)); setpgid(0,0); tcsetpgrp(0, getpgrp()) or die'"
+    got=$(tty_run "$T_BURROW" --host-root --timeout 30 --chdir / -- "$take")
+    expect_eq "tty: ... and under --timeout, a program that takes the foreground and exits" \
+        "before=fg status=0 after=fg" "$(echo $got)"
+    # shellcheck disable=SC2086
+    got=$(tty_run $SB -- "$take")
+    expect_eq "tty: ... and in the sandbox" "before=fg status=0 after=fg" "$(echo $got)"
+    # shellcheck disable=SC2086
+    got=$(tty_run $SB -- /bin/bash --norc -ic "'where() { set -- \$(cut -d\" \" -f5,8 /proc/\$\$/stat); [ \$1 = \$2 ] && echo shell-fg; }; where; sleep 30 & kill %1; wait \$!; echo job=\$?'")
+    case $(echo $got) in
+        "before=fg shell-fg ["*"]+ Terminated"*" job=143 status=0 after=fg") ok "tty: job control inside works (the shell holds the terminal, kill %1 reaches its job)" ;;
+        *) fail "tty: job control inside works (the shell holds the terminal, kill %1 reaches its job)" "$got" ;;
+    esac
+else
+    skip "tty: foreground handed back" "script(1), /bin/bash or /usr/bin/perl is not installed"
+fi
+
 # M1/M2: a SIGKILL at any moment of setup leaves nothing behind. Each trial's sleep has
 # its own length, so its processes can be told apart; a trial fails if any of them is
 # still there once the kill is delivered and the kernel has had up to 5 s to clean up.
