@@ -1,7 +1,8 @@
 # The stock profiles (profiles/*.json), each doing a real job with a real Debian tool, and
 # the boundaries each one's header promises: archiver (tar on hostile archives), build (make
 # and cc in the project directory), offline (python3 reading the host, writing the cwd) and
-# untrusted (python3 with nothing writable but a small private /tmp). Last, a stock profile
+# untrusted (python3 with nothing writable but a small private /tmp), online (an HTTP
+# download by host name from a server the test runs, TLS trust in place). Last, a stock profile
 # used as an executable (#!/usr/bin/env -S burrow --profile).
 . "$T_LIB"
 
@@ -14,7 +15,7 @@ in_dir() { _d=$1; shift; (cd "$_d" && "$@"); }
 # parses options after the profile or, the profile being executable (#!), passes it all on.
 prof() { _p=$1; shift; "$T_BURROW" --profile "$PROF/$_p.json" "$@"; }
 
-for p in archiver build offline untrusted; do
+for p in archiver build offline online untrusted; do
     expect_out "$p: the profile passes --check" "ok: $PROF/$p.json" sh -c '"$1" --check --profile "$2" | cut -d: -f1-2' \
         sh "$T_BURROW" "$PROF/$p.json"
     # The form of each profile's header ("Use: burrow --profile P -- COMMAND"), by path here;
@@ -244,6 +245,64 @@ t_run in_dir "$U" prof untrusted sh -c 'ulimit -f; ulimit -n; ulimit -c'
 expect_eq "untrusted: rlimits (file size 256 MiB in 512-byte blocks, 1024 files, no core)" "524288
 1024
 0" "$T_OUT"
+
+# --- online: a download by name, with the host's network, resolver and TLS trust --------
+N=$T_TMP/online
+mkdir -p "$N/srv" "$N/work"
+echo "payload $$" > "$N/srv/file.txt"
+cat > "$T_TMP/httpd.py" <<'PY'
+import functools, http.server, os, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[2])
+h.log_message = lambda *a: None
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.server_address[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.serve_forever()
+PY
+python3 "$T_TMP/httpd.py" "$T_TMP/hport" "$N/srv" </dev/null >/dev/null 2>&1 &
+HTTPD=$!
+at_exit "kill $HTTPD 2>/dev/null; wait $HTTPD 2>/dev/null"
+i=0
+while [ ! -s "$T_TMP/hport" ] && [ $i -lt 100 ] && kill -0 $HTTPD 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+HPORT=$(cat "$T_TMP/hport" 2>/dev/null)
+# fetch.py: resolves "localhost" through nsswitch and /etc/hosts (not a literal address),
+# downloads into the cwd; prints what failed, or "fetched".
+cat > "$N/work/fetch.py" <<PY
+import socket, urllib.request
+try:
+    socket.getaddrinfo("localhost", ${HPORT:-1})
+except OSError as e:
+    print("resolve", e); raise SystemExit(1)
+try:
+    with urllib.request.urlopen("http://localhost:${HPORT:-1}/file.txt", timeout=10) as r, open("got.txt", "wb") as f:
+        f.write(r.read())
+    print("fetched")
+except OSError as e:
+    print("fetch", e)
+PY
+t_run in_dir "$N/work" prof online python3 fetch.py
+expect_eq "online: python3 downloads by host name from a loopback server" "fetched" "$T_OUT"
+expect_eq "online: ... into the cwd" "payload $$" "$(cat "$N/work/got.txt" 2>/dev/null)"
+rm -f "$N/work/got.txt"
+t_run in_dir "$N/work" prof archiver python3 fetch.py
+case $T_OUT in resolve*|fetch*) ok "online: control: the same download fails under archiver (no network)" ;;
+    *) fail "online: control: the same download fails under archiver (no network)" "$(t_what)" ;; esac
+expect_eq "online: control: ... and writes nothing" "" "$(cat "$N/work/got.txt" 2>/dev/null)"
+# TLS: OpenSSL's default trust store (what python, curl and git verify servers with) is there.
+TLS='import ssl; print("ca", ssl.create_default_context().cert_store_stats()["x509_ca"] > 0)'
+if [ "$(python3 -c "$TLS")" = "ca True" ]; then
+    expect_out "online: the system's CA certificates are trusted inside" "ca True" in_dir "$N/work" prof online python3 -c "$TLS"
+    expect_out "online: control: archiver has none" "ca False" in_dir "$N/work" prof archiver python3 -c "$TLS"
+else
+    skip "online: the system's CA certificates are trusted inside" "the host has no CA bundle (install ca-certificates)"
+fi
+t_run in_dir "$N/work" prof online sh -c 'for d in /home /root "$1"; do [ -e "$d" ] && echo "$d is visible"; done; echo checked' \
+    sh "${HOME:-/nonexistent}"
+expect_eq "online: /home, /root and the caller's home are invisible" "checked" "$T_OUT"
+t_run in_dir "$N/work" prof online sh -c 'grep -E "^Cap(Eff|Bnd):" /proc/self/status | tr -s "\t " " " | tr "\n" ";"; grep "^Seccomp:" /proc/self/status'
+expect_eq "online: no capabilities, seccomp filter on" \
+    "CapEff: 0000000000000000;CapBnd: 0000000000000000;Seccomp:	2" "$T_OUT"
 
 # --- a stock profile as an executable ------------------------------------------------------
 E=$T_TMP/exe

@@ -16,7 +16,7 @@ unset XDG_CONFIG_HOME
 # --list-profiles: the built-in bases, then every installed profile with its description.
 t_run "$B" --list-profiles
 expect_eq "list: status 0" 0 "$T_STATUS"
-for p in archiver build offline untrusted; do
+for p in archiver build offline online untrusted; do
     case $T_OUT in
         *"
 $p "*"[$PREFIX/share/burrow/profiles/$p.json]"*) ok "list: $p, installed" ;;
