@@ -122,6 +122,11 @@ install: all
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0755 $(filter-out profiles/schema.json,$(wildcard profiles/*.json)) $(DESTDIR)$(PREFIX)/share/burrow/profiles/
 	install -m 0644 profiles/schema.json $(DESTDIR)$(PREFIX)/share/burrow/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 0644 completion/burrow.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/burrow
+	ln -sf burrow $(DESTDIR)$(PREFIX)/share/bash-completion/completions/burrow-pack
+	sed 's|@BASH_COMPLETION@|$(PREFIX)/share/bash-completion/completions/burrow|' completion/_burrow \
+	    > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_burrow
 
 clean:
 	rm -rf build

@@ -49,6 +49,44 @@ expect_eq "readme: the archiver example runs" "0 from the archive" "$T_STATUS $(
 expect_out "name: build runs" "built" sh -c 'cd "$1" && "$2" --profile build -- /bin/echo built' sh "$H/incoming" "$B"
 expect_out "name: FILE.json is found by name too" "json" sh -c 'cd "$1" && "$2" --profile untrusted.json -- /bin/echo json' sh "$H" "$B"
 
+# Shell completion, as installed: bash completes options, installed profile names, seccomp
+# groups and burrow-pack's formats, all read from the installed programs.
+BC=$PREFIX/share/bash-completion/completions
+check "completion: bash files installed for both programs" test -f "$BC/burrow" -a -L "$BC/burrow-pack"
+cat > "$T_TMP/complete.bash" <<'SH'
+. "$1"; shift
+COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=()
+_burrow_bash
+printf '%s\n' "${COMPREPLY[@]}" | sort -u | tr '\n' ' '
+SH
+comp() { env PATH="$PREFIX/bin:$PATH" bash "$T_TMP/complete.bash" "$BC/burrow" "$@"; }
+expect_out "completion: burrow --ro-b<TAB>" "--ro-bind --ro-bind-try " comp burrow --ro-b
+expect_out "completion: burrow --profile ar<TAB> (an installed profile)" "archiver " comp burrow --profile ar
+expect_out "completion: burrow --profile builtin:s<TAB>" "builtin:sandbox " comp burrow --profile builtin:s
+expect_out "completion: burrow --seccomp-groups @mo<TAB>" "@module @mount @mount-api " comp burrow --seccomp-groups @mo
+expect_out "completion: burrow --chdir (an option's argument: directories)" "$T_TMP/src " comp burrow --chdir "$T_TMP/sr"
+expect_out "completion: burrow --bind SRC DE<TAB> (the second argument)" "$T_TMP/src " comp burrow --bind /usr "$T_TMP/sr"
+expect_out "completion: burrow -- CMD (a command name after --)" "burrow-pack " comp burrow --host-root -- burrow-p
+expect_out "completion: burrow-pack -f<TAB> (the formats)" "dir docker oci tarball " comp burrow-pack -f ""
+expect_out "completion: burrow-pack --compression z<TAB>" "zstd " comp burrow-pack --compression z
+expect_out "completion: burrow-pack i<TAB> (subcommands)" "info " comp burrow-pack i
+expect_out "completion: burrow-pack --max<TAB>" "--max-layers " comp burrow-pack --max
+# Each format the completion offers is one burrow-pack knows (no "unknown format").
+for f in tarball dir docker oci; do
+    t_run "$PREFIX/bin/burrow-pack" -f "$f" -o "$T_TMP/none.out"
+    case $T_ERR in *"$f"*unknown*|*unknown*"$f"*|*"not a format"*) fail "completion: format $f is known to burrow-pack" "$(t_what)" ;;
+        *) ok "completion: format $f is known to burrow-pack" ;; esac
+done
+if command -v zsh >/dev/null 2>&1; then
+    ZF=$PREFIX/share/zsh/site-functions
+    expect_out "completion: zsh loads _burrow for both programs" "_burrow _burrow" \
+        zsh -fc "fpath=($ZF \$fpath); autoload -Uz compinit; compinit -u -d $T_TMP/zcomp; print -- \$_comps[burrow] \$_comps[burrow-pack]"
+    expect_out "completion: zsh's _burrow points at the installed bash file" "source \"$BC/burrow\"" \
+        sh -c 'grep -o "source .*" "$1"' sh "$ZF/_burrow"
+else
+    skip "completion: zsh" "zsh is not installed (make deps installs it)"
+fi
+
 # A profile planted in the cwd (as an archive could leave it) is not used for a name; it
 # is for an explicit path, and for FILE.json (the pre-name behaviour, documented).
 cat > "$H/incoming/archiver.json" <<'JSON'
