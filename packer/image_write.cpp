@@ -10,6 +10,7 @@
 #include "packer/archive_out.hpp"
 #include "packer/fsutil.hpp"
 #include "packer/image_plan.hpp"
+#include "packer/inputs.hpp"
 #include "packer/interrupt.hpp"
 #include "packer/layout.hpp"
 #include "packer/pack.hpp"
