@@ -1,14 +1,12 @@
 #include "packer/pack.hpp"
 
 #include <cstdlib>
-#include <optional>
-#include <unistd.h>
+#include <memory>
 
-#include "packer/archive_out.hpp"
-#include "packer/image_write.hpp"
 #include "packer/inputs.hpp"
 #include "packer/interrupt.hpp"
 #include "packer/progress.hpp"
+#include "packer/writer.hpp"
 #include "runtime/error.hpp"
 
 namespace burrow::pack {
@@ -22,30 +20,14 @@ std::int64_t source_date_epoch(const char* value) {
 }
 
 std::string run_pack(const PackOptions& o, const std::string& self_dir, Progress* progress) {
-    if (is_image_format(o.format)) return run_image_pack(o, self_dir, progress);
     const std::int64_t epoch = source_date_epoch(std::getenv("SOURCE_DATE_EPOCH"));
-    const bool to_stdout = o.output == "-";
-    if (to_stdout && ::isatty(1))
-        throw Error("-o -: standard output is a terminal; redirect it to a file or a pipe", 125);
-    std::optional<TempOutput> out;
-    if (!to_stdout) out.emplace(o.output, o.format);
-
+    const std::unique_ptr<PackWriter> writer = format_writer(o.format)(o, epoch);
     const PackInputs in = gather_inputs(o, self_dir, epoch, progress);
-    const std::vector<Node> nodes = pack_nodes(in);
-
-    if (to_stdout) write_tarball(nodes, o.compression, epoch, 1, "standard output", progress);
-    else if (o.format == Format::tarball) write_tarball(nodes, o.compression, epoch, out->fd(), o.output, progress);
-    else write_directory(nodes, out->directory(), o.output, epoch, progress);
+    const std::string summary = writer->write(in, progress);
     check_interrupted();
-    if (out) out->commit();
+    writer->commit();
     if (progress) progress->finish();
-
-    std::uint64_t bytes = 0;
-    for (const auto& [n, it] : in.items) bytes += it.digest.size;
-    for (const auto& s : in.slices) bytes += s.item.digest.size;
-    return "wrote " + (to_stdout ? std::string("the pack to standard output") : o.output) + ": " +
-           std::to_string(in.items.size() + in.slices.size()) + " items (" + human_bytes(static_cast<double>(bytes)) +
-           "), " + std::to_string(in.entries.size()) + " entries";
+    return summary;
 }
 
 }  // namespace burrow::pack

@@ -1,5 +1,5 @@
-// burrow-pack's main operation: options → gathered inputs (inputs.hpp) → layout → written
-// pack.
+// burrow-pack's main operation: options → the format's writer opened → inputs gathered
+// (inputs.hpp) → the pack written (writer.hpp) and given its name.
 #pragma once
 
 #include <cstdint>
