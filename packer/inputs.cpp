@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <map>
+#include <optional>
 #include <set>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -16,7 +16,6 @@
 
 #include "packer/fsutil.hpp"
 #include "packer/progress.hpp"
-#include "packer/sha256.hpp"
 #include "packer/store_names.hpp"
 #include "runtime/profile_load.hpp"
 
