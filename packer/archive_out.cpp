@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "packer/progress.hpp"
 #include "packer/sha256.hpp"
 #include "packer/tempfiles.hpp"
+#include "packer/writer.hpp"
 
 namespace burrow::pack {
 
@@ -267,9 +269,8 @@ mode_t current_umask() {
 
 }  // namespace
 
-TempOutput::TempOutput(const std::string& out, Format format)
-    : out_(out), dir_(dirname_of(out)), base_(basename_of(out)), format_(format),
-      is_dir_(format == Format::dir || format == Format::oci) {
+TempOutput::TempOutput(const std::string& out, OutputKind kind, Format format)
+    : out_(out), dir_(dirname_of(out)), base_(basename_of(out)), is_dir_(kind == OutputKind::directory) {
     dir_fd_ = Fd(::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!dir_fd_) throw_sys("cannot write the output: its directory", dir_, errno);
     struct stat st;
@@ -337,6 +338,54 @@ void TempOutput::commit() {
     }
     Fd d(::openat(dir_fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (d) ::fsync(d.get());
+}
+
+namespace {
+
+// -f tarball (to OUT, or with -o - to standard output) and -f dir: the pack's nodes
+// (layout.cpp, pack_nodes).
+class ArchiveWriter final : public PackWriter {
+public:
+    ArchiveWriter(const PackOptions& o, std::int64_t epoch, OutputKind kind) : o_(o), epoch_(epoch), kind_(kind) {
+        if (o.output == "-") {
+            if (::isatty(1)) throw Error("-o -: standard output is a terminal; redirect it to a file or a pipe", 125);
+            return;
+        }
+        out_.emplace(o.output, kind, o.format);
+    }
+
+    std::string write(const PackInputs& in, Progress* progress) override {
+        const std::vector<Node> nodes = pack_nodes(in);
+        if (!out_) write_tarball(nodes, o_.compression, epoch_, 1, "standard output", progress);
+        else if (kind_ == OutputKind::directory) write_directory(nodes, out_->directory(), o_.output, epoch_, progress);
+        else write_tarball(nodes, o_.compression, epoch_, out_->fd(), o_.output, progress);
+        std::uint64_t bytes = 0;
+        for (const auto& [n, it] : in.items) bytes += it.digest.size;
+        for (const auto& s : in.slices) bytes += s.item.digest.size;
+        return "wrote " + (out_ ? o_.output : std::string("the pack to standard output")) + ": " +
+               std::to_string(in.items.size() + in.slices.size()) + " items (" + human_bytes(static_cast<double>(bytes)) +
+               "), " + std::to_string(in.entries.size()) + " entries";
+    }
+
+    void commit() override {
+        if (out_) out_->commit();
+    }
+
+private:
+    const PackOptions& o_;
+    std::int64_t epoch_;
+    OutputKind kind_;
+    std::optional<TempOutput> out_;   // none: standard output
+};
+
+}  // namespace
+
+std::unique_ptr<PackWriter> open_tarball_writer(const PackOptions& o, std::int64_t epoch) {
+    return std::make_unique<ArchiveWriter>(o, epoch, OutputKind::file);
+}
+
+std::unique_ptr<PackWriter> open_dir_writer(const PackOptions& o, std::int64_t epoch) {
+    return std::make_unique<ArchiveWriter>(o, epoch, OutputKind::directory);
 }
 
 }  // namespace burrow::pack

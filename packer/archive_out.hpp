@@ -42,28 +42,31 @@ void compress_file(int src_fd, const std::string& src, Compression c, int fd, co
 void write_directory(const std::vector<Node>& nodes, const std::string& dir, const std::string& out_name,
                      std::int64_t epoch, Progress* progress);
 
+// What OUT is: a file (a tarball, a docker archive, an OCI layout's tar) or a directory.
+enum class OutputKind { file, directory };
+
 // OUT is written under a temporary name in its directory and renamed when complete; the
-// destructor removes the temporary unless commit() succeeded. A tarball is an unnamed file
+// destructor removes the temporary unless commit() succeeded. A file is an unnamed file
 // (O_TMPFILE) where the file system allows, named (.OUT.tmp-XXXXXX, locked) only by
 // commit() just before the rename, so that even a killed run leaves nothing; elsewhere a
-// locked .OUT.tmp-XXXXXX from the start. -f dir and -f oci write a locked directory of
-// that name, made by the first directory() call. The constructor first removes the
-// temporaries for OUT that killed runs left (see tempfiles.hpp), one line each on stderr.
+// locked .OUT.tmp-XXXXXX from the start. A directory (-f dir, -f oci) is a locked
+// directory of that name, made by the first directory() call. The constructor first
+// removes the temporaries for OUT that killed runs left (see tempfiles.hpp), one line each
+// on stderr. `format` names the -f option in errors.
 class TempOutput {
 public:
-    TempOutput(const std::string& out, Format format);
+    TempOutput(const std::string& out, OutputKind kind, Format format);
     ~TempOutput();
     TempOutput(const TempOutput&) = delete;
     TempOutput& operator=(const TempOutput&) = delete;
 
-    int fd() const { return fd_.get(); }            // tarball
+    int fd() const { return fd_.get(); }            // a file
     const std::string& directory();                 // -f dir, -f oci: made on the first call
     void commit();
 
 private:
     std::string out_, dir_, base_;
     std::string tmp_name_;                          // in dir_; empty while unnamed or not made
-    Format format_;
     bool is_dir_;
     std::string tmp_path_;
     Fd dir_fd_;                                     // OUT's directory (O_PATH)

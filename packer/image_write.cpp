@@ -1,8 +1,8 @@
 #include "packer/image_write.hpp"
 
 #include <cerrno>
-#include <cstdlib>
 #include <fcntl.h>
+#include <memory>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,11 +12,11 @@
 #include "packer/image_plan.hpp"
 #include "packer/interrupt.hpp"
 #include "packer/layout.hpp"
-#include "packer/pack.hpp"
 #include "packer/progress.hpp"
 #include "packer/sha256.hpp"
 #include "packer/store_names.hpp"
 #include "packer/tempfiles.hpp"
+#include "packer/writer.hpp"
 
 namespace burrow::pack {
 
@@ -140,37 +140,27 @@ const char* layer_media_type(Compression c) {
     }
 }
 
-}  // namespace
+// ---- The image's config.
 
-bool oci_output_is_tar(const std::string& out) {
-    return out.size() > 4 && out.compare(out.size() - 4, 4, ".tar") == 0;
+// --tag, else the first entry's name, else the first named item's (sorted) without its
+// hash, each with the tag "latest".
+ImageRef image_ref(const PackOptions& o, const PackInputs& in) {
+    if (o.tag) return parse_image_reference(*o.tag);
+    if (!o.entries.empty()) return ImageRef{image_name_from(o.entries[0].name), "latest"};
+    if (in.items.empty()) return ImageRef{"image", "latest"};
+    std::string n;
+    for (std::size_t i = 0; i < in.arguments.size(); ++i)
+        if (in.items.count(in.arguments[i])) { n = in.arguments[i]; break; }
+    if (n.empty()) n = in.items.begin()->first;
+    if (hash_part(n)) n = n.substr(kHashChars + 1);
+    return ImageRef{image_name_from(n), "latest"};
 }
 
-std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Progress* progress) {
-    const std::int64_t epoch = source_date_epoch(std::getenv("SOURCE_DATE_EPOCH"));
-    const bool docker = o.format == Format::docker;
-    const bool oci_tar = !docker && oci_output_is_tar(o.output);
-    // Refuse an existing OCI directory before any work.
-    TempOutput out(o.output, docker ? Format::docker : oci_tar ? Format::tarball : Format::oci);
-    Scratch scratch(o.output);
-
-    const PackInputs in = gather_inputs(o, self_dir, epoch, progress);
-    const std::string manifest = json_text(make_manifest(in));
-    const std::string store_dir = store_dir_in_pack(in.store_destination);
-
-    // The image reference and the settings of its config.
+// The image reference and the settings of its config.
+ImageSettings image_settings(const PackOptions& o, const PackInputs& in, const std::string& manifest,
+                             std::int64_t epoch) {
     ImageSettings s;
-    if (o.tag) s.ref = parse_image_reference(*o.tag);
-    else if (!o.entries.empty()) s.ref = ImageRef{image_name_from(o.entries[0].name), "latest"};
-    else if (!in.items.empty()) {
-        // The first named item (sorted), without its hash.
-        std::string n;
-        for (std::size_t i = 0; i < in.arguments.size(); ++i)
-            if (in.items.count(in.arguments[i])) { n = in.arguments[i]; break; }
-        if (n.empty()) n = in.items.begin()->first;
-        if (hash_part(n)) n = n.substr(kHashChars + 1);
-        s.ref = ImageRef{image_name_from(n), "latest"};
-    } else s.ref = ImageRef{"image", "latest"};
+    s.ref = image_ref(o, in);
     s.created = epoch;
     s.manifest_sha256 = sha256_hex(manifest);
     s.packer_version = in.packer_version;
@@ -191,15 +181,19 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
             s.version = item_version(rest.substr(0, rest.find('/')));
         }
     }
+    return s;
+}
 
-    // The layers of the items.
-    std::vector<ImageUnit> units;
-    for (const auto& [name, it] : in.items) units.push_back(ImageUnit{&it, store_dir + "/" + name});
-    for (const auto& sl : in.slices) units.push_back(ImageUnit{&sl.item, sl.destination.substr(1)});
-    const auto planned = plan_layers(units, o.max_layers);
+// ---- The layers.
 
-    std::set<std::string> image_paths;   // every path of the image, for the -S checks
-    std::vector<LayerFile> layers;
+struct Layers {
+    std::vector<LayerFile> files;        // bottom first
+    std::set<std::string> paths;         // every path of the image, for the -S checks
+};
+
+// One layer for each group of items plan_layers() made.
+void write_item_layers(const std::vector<std::vector<ImageUnit>>& planned, Scratch& scratch, std::int64_t epoch,
+                       Layers& layers, Progress* progress) {
     for (std::size_t i = 0; i < planned.size(); ++i) {
         NodeBuilder b;
         std::string comment = "store items:";
@@ -208,154 +202,235 @@ std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Pr
             comment += " " + u.item->name;
         }
         const std::vector<Node> nodes = b.finish();
-        for (const auto& n : nodes) image_paths.insert(n.path);
+        for (const auto& n : nodes) layers.paths.insert(n.path);
         if (progress) progress->phase("layer " + std::to_string(i + 1) + "/" + std::to_string(planned.size() + 1), 0);
-        layers.push_back(write_layer(nodes, scratch, "layer-" + std::to_string(i) + ".tar", epoch, comment, progress));
+        layers.files.push_back(write_layer(nodes, scratch, "layer-" + std::to_string(i) + ".tar", epoch, comment, progress));
     }
+}
 
-    // The last layer: parents, /tmp, entries, links, the manifest.
-    {
-        NodeBuilder b;
-        if (!store_dir.empty()) b.dir(store_dir);
-        for (const auto& sl : in.slices) b.dir(dirname_of(sl.destination).substr(1));
-        b.dir("tmp", 01777);
-        b.add(inline_file(kImageManifestPath, manifest));
-        for (const auto& e : o.entries) {
-            Node n;
-            n.path = "bin/" + e.name;
-            n.type = Node::Type::symlink;
-            n.target = e.program;
-            image_paths.insert(n.path);
-            b.add(std::move(n));
-        }
-        image_paths.insert(kImageManifestPath);
-        image_paths.insert(".burrow");
-        for (const auto& l : in.links) {
-            std::string target = l.resolved;
-            const std::string slices = std::string(kSlicesDir) + "/";
-            if (target.rfind(slices, 0) == 0) {
-                const std::string rest = target.substr(slices.size());
-                const std::string name = rest.substr(0, rest.find('/'));
-                for (const auto& sl : in.slices)
-                    if (sl.item.name == name) target = sl.destination.substr(1) + rest.substr(name.size());
-            }
-            if (!image_paths.count(target))
-                throw Error("-S " + l.link + ": its target /" + target + " is not in the image", 1);
-            Node n;
-            n.path = l.link;
-            n.type = Node::Type::symlink;
-            n.target = "/" + target;
-            b.add(std::move(n));
-        }
-        const std::vector<Node> nodes = b.finish();
-        layers.push_back(write_layer(nodes, scratch, "layer-last.tar", epoch,
-                                     "parent directories, /tmp, entries, links and " + std::string(kImageManifestPath),
-                                     progress));
+Node symlink_node(const std::string& path, const std::string& target) {
+    Node n;
+    n.path = path;
+    n.type = Node::Type::symlink;
+    n.target = target;
+    return n;
+}
+
+// A -S link of the image: absolute, to where its target is in the image (a slice's
+// path in a pack is its destination in the image), which must exist.
+Node image_link(const PackLink& l, const PackInputs& in, const std::set<std::string>& image_paths) {
+    std::string target = l.resolved;
+    const std::string slices = std::string(kSlicesDir) + "/";
+    if (target.rfind(slices, 0) == 0) {
+        const std::string rest = target.substr(slices.size());
+        const std::string name = rest.substr(0, rest.find('/'));
+        for (const auto& sl : in.slices)
+            if (sl.item.name == name) target = sl.destination.substr(1) + rest.substr(name.size());
     }
-    check_interrupted();
+    if (!image_paths.count(target))
+        throw Error("-S " + l.link + ": its target /" + target + " is not in the image", 1);
+    return symlink_node(l.link, "/" + target);
+}
 
-    std::vector<LayerDigest> digests;
-    std::string summary;
+// The last layer: parents, /tmp, entries, links, the manifest.
+void write_last_layer(const PackOptions& o, const PackInputs& in, const std::string& manifest, Scratch& scratch,
+                      std::int64_t epoch, Layers& layers, Progress* progress) {
+    NodeBuilder b;
+    const std::string store_dir = store_dir_in_pack(in.store_destination);
+    if (!store_dir.empty()) b.dir(store_dir);
+    for (const auto& sl : in.slices) b.dir(dirname_of(sl.destination).substr(1));
+    b.dir("tmp", 01777);
+    b.add(inline_file(kImageManifestPath, manifest));
+    for (const auto& e : o.entries) {
+        layers.paths.insert("bin/" + e.name);
+        b.add(symlink_node("bin/" + e.name, e.program));
+    }
+    layers.paths.insert(kImageManifestPath);
+    layers.paths.insert(".burrow");
+    for (const auto& l : in.links) b.add(image_link(l, in, layers.paths));
+    const std::vector<Node> nodes = b.finish();
+    layers.files.push_back(write_layer(nodes, scratch, "layer-last.tar", epoch,
+                                       "parent directories, /tmp, entries, links and " + std::string(kImageManifestPath),
+                                       progress));
+}
+
+// ---- docker load's archive: each layer's tar, the config, manifest.json.
+
+void write_docker_archive(const std::vector<LayerFile>& layers, const ImageSettings& s, int fd, const std::string& out,
+                          std::int64_t epoch, Progress* progress) {
+    NodeBuilder b;
     OpenFiles open_files;
-    if (docker) {
-        NodeBuilder b;
-        std::vector<std::string> files;
-        for (const auto& l : layers) {
-            digests.push_back(LayerDigest{"sha256:" + l.diff_hex, "sha256:" + l.diff_hex, l.tar_size, l.comment});
-            const std::string file = l.diff_hex + "/layer.tar";
-            files.push_back(file);
-            b.add(host_node(file, l.tar.name, l.diff_hex, l.tar_size));
-            open_files[l.tar.name] = l.tar.fd.get();
-        }
-        const std::string config = blob_json(image_config(s, digests));
-        const std::string config_file = sha256_hex(config) + ".json";
-        b.add(inline_file(config_file, config));
-        b.add(inline_file("manifest.json", blob_json(docker_manifest(config_file, s.ref, files))));
-        if (progress) progress->phase("writing the archive", 0);
-        write_tarball(b.finish(), Compression::none, epoch, out.fd(), o.output, progress, &open_files);
-        summary = "docker image " + s.ref.full();
-    } else {
-        // Blobs: compressed layers, then the config and the manifest.
-        struct Blob {
-            std::string hex, data;
-            std::uint64_t size = 0;
-            ScratchFile file;     // none for data
-        };
-        std::vector<Blob> blobs;
-        std::vector<BlobRef> layer_refs;
-        for (std::size_t i = 0; i < layers.size(); ++i) {
-            LayerFile& l = layers[i];
-            Blob blob;
-            if (o.compression == Compression::none) {
-                blob.file = std::move(l.tar);
-                blob.hex = l.diff_hex;
-            } else {
-                blob.file = scratch.create("blob-" + std::to_string(i));
-                compress_file(l.tar.fd.get(), l.tar.name, o.compression, blob.file.fd.get(), blob.file.name);
-                l.tar = ScratchFile{};   // an unnamed tar is freed here
-                blob.hex = sha256_of_fd(blob.file.fd.get(), blob.file.name);
-            }
-            blob.size = file_size(blob.file);
-            digests.push_back(LayerDigest{"sha256:" + l.diff_hex, "sha256:" + blob.hex, blob.size, l.comment});
-            layer_refs.push_back(BlobRef{layer_media_type(o.compression), "sha256:" + blob.hex, blob.size});
-            blobs.push_back(std::move(blob));
-        }
-        const std::string config = blob_json(image_config(s, digests));
-        const BlobRef config_ref{kMediaOciConfig, "sha256:" + sha256_hex(config), config.size()};
-        const std::string image_manifest = blob_json(oci_manifest(config_ref, layer_refs, s));
-        const BlobRef manifest_ref{kMediaOciManifest, "sha256:" + sha256_hex(image_manifest), image_manifest.size()};
-        const std::string index = blob_json(oci_index(manifest_ref, s.ref));
-        const std::string layout = blob_json({{"imageLayoutVersion", "1.0.0"}});
-        for (const std::string* t : {&config, &image_manifest}) blobs.push_back(Blob{sha256_hex(*t), *t, t->size(), {}});
-
-        if (oci_tar) {
-            NodeBuilder b;
-            b.add(inline_file("oci-layout", layout));
-            b.add(inline_file("index.json", index));
-            for (const auto& blob : blobs) {
-                const std::string p = "blobs/sha256/" + blob.hex;
-                if (b.has(p)) continue;
-                if (!blob.file.fd) {
-                    b.add(inline_file(p, blob.data));
-                } else {
-                    b.add(host_node(p, blob.file.name, blob.hex, blob.size));
-                    open_files[blob.file.name] = blob.file.fd.get();
-                }
-            }
-            if (progress) progress->phase("writing the archive", 0);
-            write_tarball(b.finish(), Compression::none, epoch, out.fd(), o.output, progress, &open_files);
-        } else {
-            const std::string root = out.directory();
-            make_dir(root + "/blobs");
-            make_dir(root + "/blobs/sha256");
-            const std::string blob_dir = root + "/blobs/sha256";
-            const Fd blob_dir_fd(::open(blob_dir.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-            if (!blob_dir_fd) throw_sys("cannot open", blob_dir, errno);
-            const mode_t mask = ::umask(0);
-            ::umask(mask);
-            for (const auto& blob : blobs) {
-                const std::string p = blob_dir + "/" + blob.hex;
-                if (path_exists(p)) continue;
-                if (!blob.file.fd) {
-                    write_text(p, blob.data);
-                } else {
-                    scratch.publish(blob.file, blob_dir_fd.get(), blob.hex, p);
-                    if (::fchmod(blob.file.fd.get(), 0666 & ~mask) != 0) throw_sys("cannot set the mode of", p, errno);
-                }
-            }
-            write_text(root + "/oci-layout", layout);
-            write_text(root + "/index.json", index);
-        }
-        summary = "OCI image " + s.ref.full();
+    std::vector<LayerDigest> digests;
+    std::vector<std::string> files;
+    for (const auto& l : layers) {
+        digests.push_back(LayerDigest{"sha256:" + l.diff_hex, "sha256:" + l.diff_hex, l.tar_size, l.comment});
+        const std::string file = l.diff_hex + "/layer.tar";
+        files.push_back(file);
+        b.add(host_node(file, l.tar.name, l.diff_hex, l.tar_size));
+        open_files[l.tar.name] = l.tar.fd.get();
     }
-    check_interrupted();
-    out.commit();
-    if (progress) progress->finish();
+    const std::string config = blob_json(image_config(s, digests));
+    const std::string config_file = sha256_hex(config) + ".json";
+    b.add(inline_file(config_file, config));
+    b.add(inline_file("manifest.json", blob_json(docker_manifest(config_file, s.ref, files))));
+    if (progress) progress->phase("writing the archive", 0);
+    write_tarball(b.finish(), Compression::none, epoch, fd, out, progress, &open_files);
+}
 
-    std::uint64_t bytes = 0;
-    for (const auto& u : units) bytes += u.item->digest.size;
-    return "wrote " + o.output + ": " + summary + ", " + std::to_string(layers.size()) + " layers, " +
-           std::to_string(units.size()) + " items (" + human_bytes(static_cast<double>(bytes)) + ")";
+// ---- An OCI image layout: blobs (compressed layers, the config, the manifest),
+// index.json and oci-layout.
+
+struct Blob {
+    std::string hex, data;
+    std::uint64_t size = 0;
+    ScratchFile file;     // none for data
+};
+
+struct OciImage {
+    std::vector<Blob> blobs;
+    std::string index, layout;
+};
+
+// A layer as its blob: the tar itself, or compressed into a new scratch file.
+Blob layer_blob(LayerFile& l, std::size_t i, Compression c, Scratch& scratch) {
+    Blob blob;
+    if (c == Compression::none) {
+        blob.file = std::move(l.tar);
+        blob.hex = l.diff_hex;
+    } else {
+        blob.file = scratch.create("blob-" + std::to_string(i));
+        compress_file(l.tar.fd.get(), l.tar.name, c, blob.file.fd.get(), blob.file.name);
+        l.tar = ScratchFile{};   // an unnamed tar is freed here
+        blob.hex = sha256_of_fd(blob.file.fd.get(), blob.file.name);
+    }
+    blob.size = file_size(blob.file);
+    return blob;
+}
+
+OciImage oci_image(std::vector<LayerFile>& layers, const ImageSettings& s, Compression c, Scratch& scratch) {
+    OciImage img;
+    std::vector<LayerDigest> digests;
+    std::vector<BlobRef> layer_refs;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        Blob blob = layer_blob(layers[i], i, c, scratch);
+        digests.push_back(LayerDigest{"sha256:" + layers[i].diff_hex, "sha256:" + blob.hex, blob.size, layers[i].comment});
+        layer_refs.push_back(BlobRef{layer_media_type(c), "sha256:" + blob.hex, blob.size});
+        img.blobs.push_back(std::move(blob));
+    }
+    const std::string config = blob_json(image_config(s, digests));
+    const BlobRef config_ref{kMediaOciConfig, "sha256:" + sha256_hex(config), config.size()};
+    const std::string image_manifest = blob_json(oci_manifest(config_ref, layer_refs, s));
+    const BlobRef manifest_ref{kMediaOciManifest, "sha256:" + sha256_hex(image_manifest), image_manifest.size()};
+    img.index = blob_json(oci_index(manifest_ref, s.ref));
+    img.layout = blob_json({{"imageLayoutVersion", "1.0.0"}});
+    for (const std::string* t : {&config, &image_manifest}) img.blobs.push_back(Blob{sha256_hex(*t), *t, t->size(), {}});
+    return img;
+}
+
+// The layout as a tar (-o OUT.tar).
+void write_oci_tar(const OciImage& img, int fd, const std::string& out, std::int64_t epoch, Progress* progress) {
+    NodeBuilder b;
+    OpenFiles open_files;
+    b.add(inline_file("oci-layout", img.layout));
+    b.add(inline_file("index.json", img.index));
+    for (const auto& blob : img.blobs) {
+        const std::string p = "blobs/sha256/" + blob.hex;
+        if (b.has(p)) continue;
+        if (!blob.file.fd) {
+            b.add(inline_file(p, blob.data));
+        } else {
+            b.add(host_node(p, blob.file.name, blob.hex, blob.size));
+            open_files[blob.file.name] = blob.file.fd.get();
+        }
+    }
+    if (progress) progress->phase("writing the archive", 0);
+    write_tarball(b.finish(), Compression::none, epoch, fd, out, progress, &open_files);
+}
+
+// The layout as a directory `root`: the layers' blobs are moved there, not copied.
+void write_oci_dir(const OciImage& img, const std::string& root, Scratch& scratch) {
+    make_dir(root + "/blobs");
+    make_dir(root + "/blobs/sha256");
+    const std::string blob_dir = root + "/blobs/sha256";
+    const Fd blob_dir_fd(::open(blob_dir.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!blob_dir_fd) throw_sys("cannot open", blob_dir, errno);
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    for (const auto& blob : img.blobs) {
+        const std::string p = blob_dir + "/" + blob.hex;
+        if (path_exists(p)) continue;
+        if (!blob.file.fd) {
+            write_text(p, blob.data);
+        } else {
+            scratch.publish(blob.file, blob_dir_fd.get(), blob.hex, p);
+            if (::fchmod(blob.file.fd.get(), 0666 & ~mask) != 0) throw_sys("cannot set the mode of", p, errno);
+        }
+    }
+    write_text(root + "/oci-layout", img.layout);
+    write_text(root + "/index.json", img.index);
+}
+
+// ---- The writer of -f docker and -f oci.
+
+enum class ImageOutput { docker, oci_tar, oci_dir };
+
+class ImageWriter final : public PackWriter {
+public:
+    // Refuses an existing OCI directory before any work.
+    ImageWriter(const PackOptions& o, std::int64_t epoch, ImageOutput kind)
+        : o_(o), epoch_(epoch), kind_(kind),
+          out_(o.output, kind == ImageOutput::oci_dir ? OutputKind::directory : OutputKind::file, o.format),
+          scratch_(o.output) {}
+
+    std::string write(const PackInputs& in, Progress* progress) override {
+        const std::string manifest = json_text(make_manifest(in));
+        const ImageSettings s = image_settings(o_, in, manifest, epoch_);
+        std::vector<ImageUnit> units;
+        const std::string store_dir = store_dir_in_pack(in.store_destination);
+        for (const auto& [name, it] : in.items) units.push_back(ImageUnit{&it, store_dir + "/" + name});
+        for (const auto& sl : in.slices) units.push_back(ImageUnit{&sl.item, sl.destination.substr(1)});
+        Layers layers;
+        write_item_layers(plan_layers(units, o_.max_layers), scratch_, epoch_, layers, progress);
+        write_last_layer(o_, in, manifest, scratch_, epoch_, layers, progress);
+        check_interrupted();
+        std::string summary;
+        if (kind_ == ImageOutput::docker) {
+            write_docker_archive(layers.files, s, out_.fd(), o_.output, epoch_, progress);
+            summary = "docker image " + s.ref.full();
+        } else {
+            const OciImage img = oci_image(layers.files, s, o_.compression, scratch_);
+            if (kind_ == ImageOutput::oci_tar) write_oci_tar(img, out_.fd(), o_.output, epoch_, progress);
+            else write_oci_dir(img, out_.directory(), scratch_);
+            summary = "OCI image " + s.ref.full();
+        }
+        std::uint64_t bytes = 0;
+        for (const auto& u : units) bytes += u.item->digest.size;
+        return "wrote " + o_.output + ": " + summary + ", " + std::to_string(layers.files.size()) + " layers, " +
+               std::to_string(units.size()) + " items (" + human_bytes(static_cast<double>(bytes)) + ")";
+    }
+
+    void commit() override { out_.commit(); }
+
+private:
+    const PackOptions& o_;
+    std::int64_t epoch_;
+    ImageOutput kind_;
+    TempOutput out_;
+    Scratch scratch_;   // made after out_, which first refuses OUT and removes stale temporaries
+};
+
+}  // namespace
+
+bool oci_output_is_tar(const std::string& out) {
+    return out.size() > 4 && out.compare(out.size() - 4, 4, ".tar") == 0;
+}
+
+std::unique_ptr<PackWriter> open_docker_writer(const PackOptions& o, std::int64_t epoch) {
+    return std::make_unique<ImageWriter>(o, epoch, ImageOutput::docker);
+}
+
+std::unique_ptr<PackWriter> open_oci_writer(const PackOptions& o, std::int64_t epoch) {
+    return std::make_unique<ImageWriter>(o, epoch, oci_output_is_tar(o.output) ? ImageOutput::oci_tar : ImageOutput::oci_dir);
 }
 
 }  // namespace burrow::pack

@@ -11,14 +11,9 @@
 
 #include <string>
 
-#include "packer/options.hpp"
-
 namespace burrow::pack {
 
-class Progress;
-
-// Writes the image and returns the one-line summary.
-std::string run_image_pack(const PackOptions& o, const std::string& self_dir, Progress* progress);
+// The writers are open_docker_writer() and open_oci_writer() (writer.hpp).
 
 // -f oci writes a tar of the layout instead of a directory when OUT ends in ".tar".
 bool oci_output_is_tar(const std::string& out);

@@ -4,7 +4,6 @@
 #include <set>
 
 #include "packer/fsutil.hpp"
-#include "packer/manifest.hpp"
 #include "packer/sha256.hpp"
 #include "packer/tree.hpp"
 #include "runtime/error.hpp"
@@ -239,6 +238,25 @@ std::vector<Node> layout(const PackInputs& in) {
     }
     return b.finish();
 }
+
+std::vector<TreeRecord> pack_records(const std::vector<Node>& nodes) {
+    std::vector<TreeRecord> out;
+    out.reserve(nodes.size());
+    for (const auto& n : nodes) {
+        if (n.path == kManifestPath || n.path == kFileListPath) continue;
+        switch (n.type) {
+        case Node::Type::dir: out.push_back(TreeRecord{n.path, TreeRecord::Type::dir, {}, 0}); break;
+        case Node::Type::file:
+        case Node::Type::hardlink:   // the content it shares
+            out.push_back(TreeRecord{n.path, n.exec ? TreeRecord::Type::exec : TreeRecord::Type::file, n.sha256, n.size});
+            break;
+        case Node::Type::symlink: out.push_back(TreeRecord{n.path, TreeRecord::Type::symlink, n.target, 0}); break;
+        }
+    }
+    return out;
+}
+
+std::string file_list_text(std::vector<TreeRecord> records) { return canonical_serialisation(records); }
 
 std::vector<Node> pack_nodes(const PackInputs& in) {
     std::vector<Node> nodes = layout(in);

@@ -23,6 +23,7 @@
 
 #include "packer/item_scan.hpp"
 #include "packer/options.hpp"
+#include "packer/tree.hpp"
 
 namespace burrow::pack {
 
@@ -120,6 +121,14 @@ Node inline_file(const std::string& path, const std::string& data);
 // hard links to it. Throws Error(1) when two things claim one path (e.g. -S gnu=… next to
 // the store) or a -S target is not in the pack.
 std::vector<Node> layout(const PackInputs& in);
+
+// Records of every member of a pack but the manifest and the list itself, in tree order,
+// paths relative to the pack root (no record for the root).
+std::vector<TreeRecord> pack_records(const std::vector<Node>& nodes);
+
+// .burrow/files: the canonical serialisation (tree.hpp) of pack_records(); read back by
+// parse_file_list() (manifest.hpp).
+std::string file_list_text(std::vector<TreeRecord> records);
 
 // layout() plus .burrow/files (the records of every other member) and the manifest,
 // whose "files" names the list's hash and length.

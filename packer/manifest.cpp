@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "packer/layout.hpp"
 #include "packer/store_names.hpp"
 #include "runtime/error.hpp"
 
@@ -231,25 +232,6 @@ json parse_manifest(std::string_view text, const std::string& where) {
     Checker(where).check(m);
     return m;
 }
-
-std::vector<TreeRecord> pack_records(const std::vector<Node>& nodes) {
-    std::vector<TreeRecord> out;
-    out.reserve(nodes.size());
-    for (const auto& n : nodes) {
-        if (n.path == kManifestPath || n.path == kFileListPath) continue;
-        switch (n.type) {
-        case Node::Type::dir: out.push_back(TreeRecord{n.path, TreeRecord::Type::dir, {}, 0}); break;
-        case Node::Type::file:
-        case Node::Type::hardlink:   // the content it shares
-            out.push_back(TreeRecord{n.path, n.exec ? TreeRecord::Type::exec : TreeRecord::Type::file, n.sha256, n.size});
-            break;
-        case Node::Type::symlink: out.push_back(TreeRecord{n.path, TreeRecord::Type::symlink, n.target, 0}); break;
-        }
-    }
-    return out;
-}
-
-std::string file_list_text(std::vector<TreeRecord> records) { return canonical_serialisation(records); }
 
 std::vector<TreeRecord> parse_file_list(std::string_view text, const std::string& where) {
     const std::string prefix = where + ": " + kFileListPath + ": ";

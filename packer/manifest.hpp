@@ -10,7 +10,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "packer/layout.hpp"
 #include "packer/tree.hpp"
 
 namespace burrow::pack {
@@ -30,16 +29,9 @@ std::string member_name_problem(std::string_view path);
 // Error(1) "WHERE: .burrow/manifest.json: /items/2/sha256: expected …, got …".
 nlohmann::json parse_manifest(std::string_view text, const std::string& where);
 
-// Records of every member of a pack but the manifest and the list itself, in tree order,
-// paths relative to the pack root (no record for the root).
-std::vector<TreeRecord> pack_records(const std::vector<Node>& nodes);
-
-// .burrow/files: the canonical serialisation (tree.hpp) of pack_records().
-std::string file_list_text(std::vector<TreeRecord> records);
-
-// Parses .burrow/files back; throws Error(1) "WHERE: .burrow/files: record N: …" for
-// anything file_list_text() does not write (bad type, unsafe path, bad hash, out of tree
-// order or repeated, a truncated record).
+// Parses .burrow/files (written by file_list_text(), layout.hpp) back; throws Error(1)
+// "WHERE: .burrow/files: record N: …" for anything file_list_text() does not write (bad
+// type, unsafe path, bad hash, out of tree order or repeated, a truncated record).
 std::vector<TreeRecord> parse_file_list(std::string_view text, const std::string& where);
 
 }  // namespace burrow::pack

@@ -57,12 +57,15 @@ bool is_under(const std::string& path, const std::string& dir) {
 
 namespace {
 
-// The output formats and compressions by name; a row's first name is the canonical one.
-struct FormatName { Format format; const char* name; const char* alias; };
-constexpr FormatName kFormats[] = {{Format::tarball, "tarball", nullptr},
-                                   {Format::dir, "dir", "directory"},
-                                   {Format::docker, "docker", nullptr},
-                                   {Format::oci, "oci", nullptr}};
+// The output formats, one row each: the names (the first is the canonical one), whether
+// it is a container image (no runtime and no profiles; --max-layers and --tag apply) and
+// the function that opens its writer (writer.hpp), which run_pack() calls.
+struct FormatRow { Format format; const char* name; const char* alias; bool image; OpenWriter open; };
+constexpr FormatRow kFormats[] = {{Format::tarball, "tarball", nullptr, false, open_tarball_writer},
+                                  {Format::dir, "dir", "directory", false, open_dir_writer},
+                                  {Format::docker, "docker", nullptr, true, open_docker_writer},
+                                  {Format::oci, "oci", nullptr, true, open_oci_writer}};
+// The compressions by name; a row's first name is the canonical one.
 struct CompressionName { Compression compression; const char* name; const char* alias; };
 constexpr CompressionName kCompressions[] = {{Compression::gzip, "gzip", "gz"},
                                              {Compression::zstd, "zstd", "zst"},
@@ -76,15 +79,37 @@ const Row* by_name(const Row (&rows)[N], const std::string& v) {
     return nullptr;
 }
 
-}  // namespace
-
-const char* format_name(Format f) {
-    for (const auto& r : kFormats)
-        if (r.format == f) return r.name;
-    return "?";
+// "tarball, dir, docker or oci"
+template <class Row, std::size_t N>
+std::string name_list(const Row (&rows)[N]) {
+    std::string out;
+    for (std::size_t i = 0; i < N; ++i) out += std::string(i == 0 ? "" : i + 1 == N ? " or " : ", ") + rows[i].name;
+    return out;
 }
 
-bool is_image_format(Format f) { return f == Format::docker || f == Format::oci; }
+// "-f docker and -f oci": the image formats, for the options only they take.
+std::string image_formats() {
+    std::vector<std::string> names;
+    for (const auto& r : kFormats)
+        if (r.image) names.push_back(std::string("-f ") + r.name);
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return out;
+}
+
+const FormatRow& format_row(Format f) {
+    for (const auto& r : kFormats)
+        if (r.format == f) return r;
+    throw Error("internal error: no row in kFormats for format " + std::to_string(static_cast<int>(f)), 1);
+}
+
+}  // namespace
+
+const char* format_name(Format f) { return format_row(f).name; }
+
+bool is_image_format(Format f) { return format_row(f).image; }
+
+OpenWriter format_writer(Format f) { return format_row(f).open; }
 
 const char* compression_name(Compression c) {
     for (const auto& r : kCompressions)
@@ -162,14 +187,14 @@ void symlink(State& s, const std::string& name, const std::string& value) {
 }
 
 void format(State& s, const std::string& name, const std::string& value) {
-    const FormatName* f = by_name(kFormats, value);
-    if (!f) usage_error(name + " '" + value + "': unknown format; use tarball, dir, docker or oci");
+    const FormatRow* f = by_name(kFormats, value);
+    if (!f) usage_error(name + " '" + value + "': unknown format; use " + name_list(kFormats));
     s.o.format = f->format;
 }
 
 void compression(State& s, const std::string& name, const std::string& value) {
     const CompressionName* c = by_name(kCompressions, value);
-    if (!c) usage_error(name + " '" + value + "': unknown compression; use gzip, zstd, xz or none");
+    if (!c) usage_error(name + " '" + value + "': unknown compression; use " + name_list(kCompressions));
     s.o.compression = c->compression;
     s.compression_given = true;
 }
@@ -258,14 +283,9 @@ Command parse_read_command(const std::vector<std::string>& args) {
     return cmd;
 }
 
-// The checks that need all the options.
-void check_combination(const State& s) {
+// Which options go with which format.
+void check_format_options(const State& s) {
     const PackOptions& o = s.o;
-    if (!s.output_given) usage_error("no output: add -o OUT (or -o - for stdout)");
-    if (o.items.empty() && o.slices.empty())
-        usage_error("nothing to pack: name store items (with --store SRC[:DEST]) or --slice DIR=DEST");
-    if (!o.items.empty() && !o.store_source)
-        usage_error("items given without --store SRC[:DEST]: say which directory holds them");
     if (o.format == Format::dir && o.output == "-") usage_error("-o -: only a tarball can be written to stdout");
     if (o.format == Format::dir && s.compression_given) usage_error("-C: compression applies to tarballs, not to -f dir");
     if (is_image_format(o.format)) {
@@ -280,10 +300,13 @@ void check_combination(const State& s) {
         if (o.proot) usage_error("--proot: " + f + " images hold no runtime");
         if (!o.profiles.empty()) usage_error("--profile: " + f + " images have no profiles; the entry's program is the image's entrypoint");
     } else {
-        if (s.max_layers_given) usage_error("--max-layers: only for -f docker and -f oci");
-        if (o.tag) usage_error("--tag: only for -f docker and -f oci");
+        if (s.max_layers_given) usage_error("--max-layers: only for " + image_formats());
+        if (o.tag) usage_error("--tag: only for " + image_formats());
     }
+}
 
+// Slices and links that would collide in the pack.
+void check_places(const PackOptions& o) {
     std::set<std::string> slice_dests;
     for (const auto& sl : o.slices) {
         if (!slice_dests.insert(sl.destination).second)
@@ -305,6 +328,18 @@ void check_combination(const State& s) {
         for (auto slash = l.link.find('/'); slash != std::string::npos; slash = l.link.find('/', slash + 1))
             if (links.count(l.link.substr(0, slash)))
                 usage_error("-S " + l.link + ": lies inside the link " + l.link.substr(0, slash));
+}
+
+// The checks that need all the options.
+void check_combination(const State& s) {
+    const PackOptions& o = s.o;
+    if (!s.output_given) usage_error("no output: add -o OUT (or -o - for stdout)");
+    if (o.items.empty() && o.slices.empty())
+        usage_error("nothing to pack: name store items (with --store SRC[:DEST]) or --slice DIR=DEST");
+    if (!o.items.empty() && !o.store_source)
+        usage_error("items given without --store SRC[:DEST]: say which directory holds them");
+    check_format_options(s);
+    check_places(o);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "packer/writer.hpp"
+
 namespace burrow::pack {
 
 inline constexpr int kExitUsage = 125;
@@ -56,8 +58,10 @@ struct Command {
 Command parse_command_line(const std::vector<std::string>& args);
 
 std::string usage_text();
+// What a format's row in kFormats (options.cpp) says about it.
 const char* format_name(Format f);
 bool is_image_format(Format f);
+OpenWriter format_writer(Format f);
 const char* compression_name(Compression c);
 
 // "SRC[:DEST]" → {SRC, DEST or ""}. DEST is what follows the last ':' when it is absolute.

@@ -129,6 +129,77 @@ const char* special_type(unsigned type) {
     }
 }
 
+// The manifest alone, for manifest_text_of(): it must be a regular file.
+void read_manifest_member(archive* a, archive_entry* e, const std::string& pack, Contents& c) {
+    if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e))
+        throw Error(pack + ": " + kManifestPath + " is not a regular file; the pack is damaged", 1);
+    if (archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > kManifestMaxBytes)
+        too_big(pack, kManifestPath, kManifestMaxBytes);
+    Seen s;
+    read_data(a, pack, kManifestPath, s, &c.manifest.emplace(), kManifestMaxBytes, nullptr);
+}
+
+// One member: recorded in c.members, or a problem in c.problems when it cannot be
+// described (an unsafe name, a repeat, a device, a hard link to no earlier file).
+void read_member(archive* a, archive_entry* e, const std::string& pack, const std::string& path, Contents& c,
+                 Progress* progress) {
+    auto problem = [&](const std::string& why) { c.problems.push_back("member " + shown(path) + ": " + why); };
+    if (const std::string why = member_name_problem(path); !why.empty()) {
+        problem("has " + why + "; unpacking it would write outside the pack or where the manifest cannot say");
+        return;
+    }
+    if (c.members.count(path)) {
+        problem("appears twice (unpacking lets the second replace the first)");
+        return;
+    }
+    if (const std::string why = mode_problem(archive_entry_perm(e)); !why.empty())
+        problem(why + "; burrow-pack never writes one");
+    Seen s;
+    if (const char* hl = archive_entry_hardlink(e)) {
+        const std::string to = clean_member(hl);
+        auto it = c.members.find(to);
+        if (!member_name_problem(to).empty() || it == c.members.end() || it->second.type == TreeRecord::Type::dir ||
+            it->second.type == TreeRecord::Type::symlink) {
+            problem("a hard link to " + shown(to) + ", which is not an earlier file of the pack");
+            return;
+        }
+        s = it->second;
+        // The link shares the file's inode, so the mode in its header is the file's.
+        s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
+    } else {
+        switch (archive_entry_filetype(e)) {
+        case AE_IFDIR: s.type = TreeRecord::Type::dir; break;
+        case AE_IFLNK:
+            s.type = TreeRecord::Type::symlink;
+            s.payload = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
+            break;
+        case AE_IFREG: {
+            s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
+            std::uint64_t cap = 0;
+            std::string* keep = kept_text(c, path, &cap);
+            if (keep && archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > cap)
+                too_big(pack, path, cap);
+            read_data(a, pack, path, s, keep, cap, progress);
+            break;
+        }
+        default:
+            problem(std::string("is ") + special_type(archive_entry_filetype(e)) +
+                    "; a pack holds only directories, files and symlinks");
+            return;
+        }
+    }
+    c.members.emplace(path, std::move(s));
+}
+
+// Directories a tar tool left implicit: unpacking creates them.
+void add_implied_dirs(Contents& c) {
+    std::vector<std::string> implied;
+    for (const auto& [path, s] : c.members)
+        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+            if (!c.members.count(path.substr(0, slash))) implied.push_back(path.substr(0, slash));
+    for (const auto& d : implied) c.members.emplace(d, Seen{});
+}
+
 Contents read_tarball(const std::string& pack, bool only_manifest, Progress* progress) {
     ReadPtr a = open_tarball(pack);
     Contents c;
@@ -141,69 +212,14 @@ Contents read_tarball(const std::string& pack, bool only_manifest, Progress* pro
         const char* raw = archive_entry_pathname(e);
         const std::string path = clean_member(raw ? raw : "");
         if (raw && path.empty()) continue;   // "./", the directory it unpacks into
-        auto problem = [&](const std::string& why) { c.problems.push_back("member " + shown(path) + ": " + why); };
-        if (only_manifest) {
-            if (path != kManifestPath) continue;
-            if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e))
-                throw Error(pack + ": " + kManifestPath + " is not a regular file; the pack is damaged", 1);
-            if (archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > kManifestMaxBytes)
-                too_big(pack, kManifestPath, kManifestMaxBytes);
-            Seen s;
-            read_data(a.get(), pack, path, s, &c.manifest.emplace(), kManifestMaxBytes, nullptr);
+        if (!only_manifest) {
+            read_member(a.get(), e, pack, path, c, progress);
+        } else if (path == kManifestPath) {
+            read_manifest_member(a.get(), e, pack, c);
             return c;
         }
-        if (const std::string why = member_name_problem(path); !why.empty()) {
-            problem("has " + why + "; unpacking it would write outside the pack or where the manifest cannot say");
-            continue;
-        }
-        if (c.members.count(path)) {
-            problem("appears twice (unpacking lets the second replace the first)");
-            continue;
-        }
-        if (const std::string why = mode_problem(archive_entry_perm(e)); !why.empty())
-            problem(why + "; burrow-pack never writes one");
-        Seen s;
-        if (const char* hl = archive_entry_hardlink(e)) {
-            const std::string to = clean_member(hl);
-            auto it = c.members.find(to);
-            if (!member_name_problem(to).empty() || it == c.members.end() || it->second.type == TreeRecord::Type::dir ||
-                it->second.type == TreeRecord::Type::symlink) {
-                problem("a hard link to " + shown(to) + ", which is not an earlier file of the pack");
-                continue;
-            }
-            s = it->second;
-            // The link shares the file's inode, so the mode in its header is the file's.
-            s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
-        } else {
-            switch (archive_entry_filetype(e)) {
-            case AE_IFDIR: s.type = TreeRecord::Type::dir; break;
-            case AE_IFLNK:
-                s.type = TreeRecord::Type::symlink;
-                s.payload = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
-                break;
-            case AE_IFREG: {
-                s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
-                std::uint64_t cap = 0;
-                std::string* keep = kept_text(c, path, &cap);
-                if (keep && archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > cap)
-                    too_big(pack, path, cap);
-                read_data(a.get(), pack, path, s, keep, cap, progress);
-                break;
-            }
-            default:
-                problem(std::string("is ") + special_type(archive_entry_filetype(e)) +
-                        "; a pack holds only directories, files and symlinks");
-                continue;
-            }
-        }
-        c.members.emplace(path, std::move(s));
     }
-    // Directories a tar tool left implicit: unpacking creates them.
-    std::vector<std::string> implied;
-    for (const auto& [path, s] : c.members)
-        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
-            if (!c.members.count(path.substr(0, slash))) implied.push_back(path.substr(0, slash));
-    for (const auto& d : implied) c.members.emplace(d, Seen{});
+    add_implied_dirs(c);
     return c;
 }
 
@@ -417,6 +433,136 @@ std::vector<TreeRecord> records_below(const std::map<std::string, Seen>& members
     return out;
 }
 
+// ---- verify_pack's steps
+
+Contents read_pack(const std::string& pack, Progress* progress) {
+    Contents c;
+    if (progress) progress->phase("reading", 0, "files");
+    if (is_dir_pack(pack)) {
+        // The manifest first: a directory that is not a pack is not walked.
+        (void)dir_manifest(pack);
+        const Fd root = open_dir_pack(pack);
+        DirReader(pack, c, progress).dir(root.get(), "", 0);
+    } else {
+        c = read_tarball(pack, false, progress);
+    }
+    return c;
+}
+
+// A pack read back, its manifest and what is found wrong with it.
+struct Verification {
+    Contents c;
+    nlohmann::json m;
+    VerifyResult res;
+
+    void problem(std::string s) { res.problems.push_back(std::move(s)); }
+    const Seen* member(const std::string& rel) const {
+        auto it = c.members.find(rel);
+        return it == c.members.end() ? nullptr : &it->second;
+    }
+};
+
+// Every member against the file list, which the manifest hashes. False when the list
+// cannot be used.
+bool check_file_list(Verification& v, const std::string& pack) {
+    const nlohmann::json& m = v.m;
+    if (!m.contains("files")) {
+        v.problem(std::string(kManifestPath) + " has no \"files\" (an image's manifest?); the pack's members cannot be checked");
+    } else if (const Seen* f = v.member(kFileListPath); !f || f->type != TreeRecord::Type::file) {
+        v.problem(std::string(kFileListPath) + ": missing; the pack's members cannot be checked");
+    } else if (f->payload != m["files"]["sha256"].get<std::string>()) {
+        v.problem(std::string(kFileListPath) + ": changed (sha256 " + m["files"]["sha256"].get<std::string>() + ", found " +
+                  f->payload + "); the pack's members cannot be checked");
+    } else {
+        const std::vector<TreeRecord> listed = parse_file_list(*v.c.file_list, pack);
+        if (listed.size() != m["files"]["count"].get<std::uint64_t>())
+            v.problem(std::string(kFileListPath) + ": " + std::to_string(listed.size()) + " records, the manifest says " +
+                      m["files"]["count"].dump());
+        compare_files(listed, v.c.members, v.res.problems);
+        v.res.files = listed.size();
+        return true;
+    }
+    return false;
+}
+
+// The runtime (and proot).
+void check_binaries(Verification& v) {
+    const nlohmann::json& m = v.m;
+    for (const char* key : {"runtime", "proot"}) {
+        if (!m.contains(key) || m[key].is_null()) continue;
+        const std::string path = m[key]["path"].get<std::string>();
+        const std::string want = m[key]["sha256"].get<std::string>();
+        const Seen* s = v.member(path);
+        if (!s) v.problem(std::string(key) + " " + path + ": missing");
+        else if (s->type != TreeRecord::Type::exec || s->payload != want)
+            v.problem(std::string(key) + " " + path + ": content differs from the manifest (sha256 " + want + ", found " +
+                      (s->type == TreeRecord::Type::exec ? s->payload : type_word(s->type)) + ")");
+    }
+}
+
+// Items, by their content hash. Returns the directories that hold items → their names.
+std::map<std::string, std::set<std::string>> check_items(Verification& v, Progress* progress) {
+    const nlohmann::json& m = v.m;
+    const auto& items = m["items"];
+    if (progress) progress->phase("verifying", items.size(), "items");
+    std::map<std::string, std::set<std::string>> listed;   // directory → item names
+    for (const auto& it : items) {
+        check_interrupted();
+        const std::string name = it["name"].get<std::string>();
+        const std::string path = it["path"].get<std::string>();
+        const std::string want = it["sha256"].get<std::string>();
+        listed[dirname_of(path)].insert(basename_of(path));
+        bool found = false;
+        std::vector<TreeRecord> records = records_below(v.c.members, path, &found);
+        ++v.res.items;
+        if (progress) progress->item_done();
+        if (!found) { v.problem("item " + name + ": missing (" + path + " is not in the pack)"); continue; }
+        const ItemDigest d = digest_records(records);
+        if (d.sha256 != want)
+            v.problem("item " + name + ": content differs from the manifest (" + path + ": sha256 " + want + ", found " +
+                      d.sha256 + ")");
+        else if (d.size != it["size"].get<std::uint64_t>())
+            v.problem("item " + name + ": size differs from the manifest");
+    }
+    return listed;
+}
+
+// Items nobody listed, in the directories that hold items (when the file list could not
+// be checked: otherwise it names them).
+void check_unlisted_items(Verification& v, const std::map<std::string, std::set<std::string>>& listed) {
+    const auto& members = v.c.members;
+    for (const auto& [d, names] : listed) {
+        const std::string prefix = d + "/";
+        for (auto it = members.lower_bound(prefix); it != members.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            const std::string rest = it->first.substr(prefix.size());
+            if (rest.find('/') == std::string::npos && !names.count(rest))
+                v.problem(shown(it->first) + ": an item in the pack but not in the manifest");
+        }
+    }
+}
+
+// Entries: bin/NAME → ../.burrow/burrow and a profile. Then the -S links.
+void check_entries_and_links(Verification& v) {
+    const nlohmann::json& m = v.m;
+    for (const auto& e : m["entries"]) {
+        const std::string name = e["name"].get<std::string>();
+        ++v.res.entries;
+        const Seen* link = v.member("bin/" + name);
+        if (!link || link->type != TreeRecord::Type::symlink || link->payload != "../.burrow/burrow")
+            v.problem("entry " + name + ": bin/" + name + " is not the symlink ../.burrow/burrow");
+        if (e["profile"].is_null()) continue;
+        const std::string profile = e["profile"].get<std::string>();
+        const Seen* p = v.member(profile);
+        if (!p || p->type != TreeRecord::Type::file) v.problem("entry " + name + ": its profile " + profile + " is missing");
+    }
+    for (const auto& l : m["links"]) {
+        const std::string link = l["link"].get<std::string>();
+        const Seen* s = v.member(link);
+        if (!s || s->type != TreeRecord::Type::symlink || s->payload != l["target"].get<std::string>())
+            v.problem("link " + link + ": not the symlink to " + l["target"].get<std::string>());
+    }
+}
+
 }  // namespace
 
 std::string manifest_text_of(const std::string& pack) {
@@ -433,110 +579,17 @@ std::string manifest_text_of(const std::string& pack) {
 }
 
 VerifyResult verify_pack(const std::string& pack, Progress* progress) {
-    VerifyResult res;
-    Contents c;
-    if (progress) progress->phase("reading", 0, "files");
-    if (is_dir_pack(pack)) {
-        // The manifest first: a directory that is not a pack is not walked.
-        (void)dir_manifest(pack);
-        const Fd root = open_dir_pack(pack);
-        DirReader(pack, c, progress).dir(root.get(), "", 0);
-    } else {
-        c = read_tarball(pack, false, progress);
-    }
-    if (!c.manifest) throw Error(pack + " is not a burrow pack: it has no " + std::string(kManifestPath), 1);
-    const nlohmann::json m = parse_manifest(*c.manifest, pack);
-    auto problem = [&](std::string s) { res.problems.push_back(std::move(s)); };
-    for (auto& p : c.problems) problem(std::move(p));
-    auto member = [&](const std::string& rel) -> const Seen* {
-        auto it = c.members.find(rel);
-        return it == c.members.end() ? nullptr : &it->second;
-    };
-
-    // Every member against the file list, which the manifest hashes.
-    bool files_checked = false;
-    if (!m.contains("files")) {
-        problem(std::string(kManifestPath) + " has no \"files\" (an image's manifest?); the pack's members cannot be checked");
-    } else if (const Seen* f = member(kFileListPath); !f || f->type != TreeRecord::Type::file) {
-        problem(std::string(kFileListPath) + ": missing; the pack's members cannot be checked");
-    } else if (f->payload != m["files"]["sha256"].get<std::string>()) {
-        problem(std::string(kFileListPath) + ": changed (sha256 " + m["files"]["sha256"].get<std::string>() + ", found " +
-                f->payload + "); the pack's members cannot be checked");
-    } else {
-        const std::vector<TreeRecord> listed = parse_file_list(*c.file_list, pack);
-        if (listed.size() != m["files"]["count"].get<std::uint64_t>())
-            problem(std::string(kFileListPath) + ": " + std::to_string(listed.size()) + " records, the manifest says " +
-                    m["files"]["count"].dump());
-        compare_files(listed, c.members, res.problems);
-        res.files = listed.size();
-        files_checked = true;
-    }
-
-    // The runtime (and proot).
-    for (const char* key : {"runtime", "proot"}) {
-        if (!m.contains(key) || m[key].is_null()) continue;
-        const std::string path = m[key]["path"].get<std::string>();
-        const std::string want = m[key]["sha256"].get<std::string>();
-        const Seen* s = member(path);
-        if (!s) problem(std::string(key) + " " + path + ": missing");
-        else if (s->type != TreeRecord::Type::exec || s->payload != want)
-            problem(std::string(key) + " " + path + ": content differs from the manifest (sha256 " + want + ", found " +
-                    (s->type == TreeRecord::Type::exec ? s->payload : type_word(s->type)) + ")");
-    }
-
-    // Items, by their content hash.
-    const auto& items = m["items"];
-    if (progress) progress->phase("verifying", items.size(), "items");
-    std::map<std::string, std::set<std::string>> listed;   // directory → item names
-    for (const auto& it : items) {
-        check_interrupted();
-        const std::string name = it["name"].get<std::string>();
-        const std::string path = it["path"].get<std::string>();
-        const std::string want = it["sha256"].get<std::string>();
-        listed[dirname_of(path)].insert(basename_of(path));
-        bool found = false;
-        std::vector<TreeRecord> records = records_below(c.members, path, &found);
-        ++res.items;
-        if (progress) progress->item_done();
-        if (!found) { problem("item " + name + ": missing (" + path + " is not in the pack)"); continue; }
-        const ItemDigest d = digest_records(records);
-        if (d.sha256 != want)
-            problem("item " + name + ": content differs from the manifest (" + path + ": sha256 " + want + ", found " +
-                    d.sha256 + ")");
-        else if (d.size != it["size"].get<std::uint64_t>())
-            problem("item " + name + ": size differs from the manifest");
-    }
-    // Items nobody listed, in the directories that hold items (the file list names them
-    // when it could be checked).
-    for (const auto& [d, names] : listed) {
-        if (files_checked) break;
-        const std::string prefix = d + "/";
-        for (auto it = c.members.lower_bound(prefix); it != c.members.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-            const std::string rest = it->first.substr(prefix.size());
-            if (rest.find('/') == std::string::npos && !names.count(rest))
-                problem(shown(it->first) + ": an item in the pack but not in the manifest");
-        }
-    }
-
-    // Entries: bin/NAME → ../.burrow/burrow and a profile.
-    for (const auto& e : m["entries"]) {
-        const std::string name = e["name"].get<std::string>();
-        ++res.entries;
-        const Seen* link = member("bin/" + name);
-        if (!link || link->type != TreeRecord::Type::symlink || link->payload != "../.burrow/burrow")
-            problem("entry " + name + ": bin/" + name + " is not the symlink ../.burrow/burrow");
-        if (e["profile"].is_null()) continue;
-        const std::string profile = e["profile"].get<std::string>();
-        const Seen* p = member(profile);
-        if (!p || p->type != TreeRecord::Type::file) problem("entry " + name + ": its profile " + profile + " is missing");
-    }
-    for (const auto& l : m["links"]) {
-        const std::string link = l["link"].get<std::string>();
-        const Seen* s = member(link);
-        if (!s || s->type != TreeRecord::Type::symlink || s->payload != l["target"].get<std::string>())
-            problem("link " + link + ": not the symlink to " + l["target"].get<std::string>());
-    }
-    return res;
+    Verification v;
+    v.c = read_pack(pack, progress);
+    if (!v.c.manifest) throw Error(pack + " is not a burrow pack: it has no " + std::string(kManifestPath), 1);
+    v.m = parse_manifest(*v.c.manifest, pack);
+    for (auto& p : v.c.problems) v.problem(std::move(p));
+    const bool files_checked = check_file_list(v, pack);
+    check_binaries(v);
+    const auto listed = check_items(v, progress);
+    if (!files_checked) check_unlisted_items(v, listed);
+    check_entries_and_links(v);
+    return std::move(v.res);
 }
 
 }  // namespace burrow::pack

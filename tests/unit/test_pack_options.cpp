@@ -113,3 +113,16 @@ TEST_CASE("pack options: a -S link inside another is found whatever sorts betwee
     CHECK(contains(error_of({"--slice", "/d=/opt/d", "-S", "a=x", "-S", "a-x=y", "-S", "a/b=z", "-o", "o"}),
                    "-S a/b: lies inside the link a"));
 }
+
+TEST_CASE("pack options: every format's row names it and its writer") {
+    for (const Format f : {Format::tarball, Format::dir, Format::docker, Format::oci}) {
+        CAPTURE(format_name(f));
+        const bool has_writer = format_writer(f) != nullptr;
+        CHECK(has_writer);
+        const Command c = parse_command_line({"--store", "/s", "x", "-f", format_name(f), "-o", "out"});
+        CHECK(c.pack.format == f);
+    }
+    CHECK(contains(error_of({"--store", "/s", "x", "-f", "zip", "-o", "o"}), "unknown format; use tarball, dir, docker or oci"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-C", "lz", "-o", "o"}), "unknown compression; use gzip, zstd, xz or none"));
+    CHECK(contains(error_of({"--store", "/s", "x", "--tag", "a", "-o", "o"}), "--tag: only for -f docker and -f oci"));
+}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "packer/fsutil.hpp"
+#include "packer/inputs.hpp"
 #include "packer/layout.hpp"
 #include "packer/options.hpp"
 #include "packer/pack.hpp"
