@@ -45,6 +45,7 @@ cp -R "$SRC/tests/integration" "$SRC/tests/fixtures" "$W/tests/"
 # For `make install` from the copy (t_profiles_installed.sh): the Makefile, man pages, README.
 cp "$SRC/Makefile" "$SRC/README.md" "$W/" && cp -R "$SRC/man" "$W/man"
 [ -d "$SRC/completion" ] && cp -R "$SRC/completion" "$W/completion"
+[ -d "$SRC/examples" ] && cp -R "$SRC/examples" "$W/examples"
 chmod -R a+rX "$W"
 
 if ! sh "$W/tests/fixtures/make-store.sh" "$W/fixture" >"$W/log/fixture" 2>&1; then
