@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -80,6 +81,7 @@ struct Store {
 
 struct SliceMap {
     std::string dest, host, name;
+    std::string entry;   // "": every entry's
 };
 
 // Where an in-sandbox path's contents live on this host, and which item holds it.
@@ -243,6 +245,7 @@ std::vector<SliceMap> scan_slices(const PackOptions& o, const std::optional<Stor
     const RefIndex* idx = store ? &store->index : nullptr;
     std::vector<SliceMap> slice_maps;
     std::set<std::string> slice_names;
+    std::map<std::pair<std::string, std::string>, std::size_t> seen;  // (real dir, dest) → slices[i]
     for (const auto& sl : o.slices) {
         struct stat st;
         if (::stat(sl.dir.c_str(), &st) != 0) throw_sys("--slice: cannot use", sl.dir, errno);
@@ -250,25 +253,39 @@ std::vector<SliceMap> scan_slices(const PackOptions& o, const std::optional<Stor
         const std::string real = real_path(sl.dir);
         if (store && (is_under(real, store->src_real) || is_under(store->src_real, real)))
             throw Error("--slice " + sl.dir + ": overlaps the store " + store->src_given, 125);
+        // The same directory at the same place for two wrappers is one slice of both.
+        if (auto it = seen.find({real, sl.destination}); it != seen.end() && !sl.entry.empty() &&
+                                                          !slices[it->second].entries.empty()) {
+            slices[it->second].entries.push_back(sl.entry);
+            slice_maps.push_back(SliceMap{sl.destination, real, slices[it->second].item.name, sl.entry});
+            continue;
+        }
         if (progress) progress->phase("scanning slice " + basename_of(real), 0);
         ScannedItem item = scan_item("", real, idx, progress);
         item.name = slice_item_name(item.digest.raw, basename_of(real));
         if (!slice_names.insert(item.name).second)
             throw Error("--slice " + sl.dir + ": another slice has the same contents and base name", 125);
         roots.insert(item.references.begin(), item.references.end());
-        slice_maps.push_back(SliceMap{sl.destination, real, item.name});
-        slices.push_back(PackSlice{std::move(item), sl.destination});
+        slice_maps.push_back(SliceMap{sl.destination, real, item.name, sl.entry});
+        seen[{real, sl.destination}] = slices.size();
+        std::vector<std::string> entries;
+        if (!sl.entry.empty()) entries.push_back(sl.entry);
+        slices.push_back(PackSlice{std::move(item), sl.destination, std::move(entries)});
     }
     return slice_maps;
 }
 
 // Entries: their programs must be in the pack (or outside it altogether); the items
 // their paths pass through join `roots`. By name, with the --profile entries.
-std::map<std::string, PackEntryPlan> entry_plans(const PackOptions& o, const Resolver& resolver,
+std::map<std::string, PackEntryPlan> entry_plans(const PackOptions& o, const std::vector<SliceMap>& slice_maps,
                                                  const std::optional<Store>& store, std::set<std::string>& roots) {
     const bool image = is_image_format(o.format);
     std::map<std::string, PackEntryPlan> entries;
     for (const auto& e : o.entries) {
+        std::vector<SliceMap> own;  // the slices this entry mounts
+        for (const auto& m : slice_maps)
+            if (m.entry.empty() || m.entry == e.name) own.push_back(m);
+        const Resolver resolver(store ? &*store : nullptr, own);
         std::set<std::string> touched;
         const auto host = resolver.program("-e " + e.name + "=" + e.program, e.program, touched);
         if (image && !host)
@@ -434,6 +451,52 @@ void add_runtime(const PackOptions& o, const std::string& self_dir, PackInputs& 
     }
 }
 
+// The values a wrapper's ${…} variables take, as burrow would give them when run here.
+LoadContext wrapper_context() {
+    LoadContext ctx;
+    char cwd[PATH_MAX];
+    if (::getcwd(cwd, sizeof cwd)) ctx.vars["PWD"] = cwd;
+    ctx.vars["UID"] = std::to_string(::getuid());
+    ctx.vars["GID"] = std::to_string(::getgid());
+    auto from_env = [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    ctx.more_vars = from_env;
+    ctx.more_env = from_env;
+    return ctx;
+}
+
+// --wrapper FILE: entry NAME (FILE's name) runs the profile's process.exec; each read-only
+// bind of a directory becomes a slice that only this entry mounts. Anything else the
+// profile mounts would not be in the pack, so it is refused rather than dropped.
+PackOptions with_wrappers(const PackOptions& given) {
+    if (given.wrappers.empty()) return given;
+    PackOptions o = given;
+    const LoadContext ctx = wrapper_context();
+    for (const auto& file : given.wrappers) {
+        const std::string name = basename_of(file), what = "--wrapper " + file;
+        const Profile p = load_profile(file, {}, ctx);
+        if (!p.process.exec)
+            throw Error(what + ": the profile has no process.exec; a wrapper names the program it runs", 125);
+        if (!p.stores.empty())
+            throw Error(what + ": /stores: a wrapper's stores cannot go into a pack; pack them with --store SRC[:DEST] ITEM",
+                        125);
+        for (const auto& m : p.mounts) {
+            struct stat st;
+            const bool dir = ::stat(m.source.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+            if (m.type != MountKind::bind || m.access != Access::ro || !dir)
+                throw Error(what + ": the mount at " + m.destination +
+                                " cannot go into a pack: only read-only binds of directories become slices",
+                            125);
+            o.slices.push_back(SliceOption{m.source, m.destination, name});
+        }
+        o.entries.push_back(EntryOption{name, *p.process.exec});
+    }
+    check_slice_places(o);
+    return o;
+}
+
 }  // namespace
 
 std::string runtime_version(const std::string& runtime) {
@@ -469,8 +532,9 @@ std::string runtime_version(const std::string& runtime) {
     return v.empty() ? "unknown" : v;
 }
 
-PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std::int64_t epoch,
+PackInputs gather_inputs(const PackOptions& given, const std::string& self_dir, std::int64_t epoch,
                          Progress* progress) {
+    const PackOptions o = with_wrappers(given);
     PackInputs in;
     in.created = epoch;
     in.arguments = o.recorded_arguments;
@@ -480,8 +544,7 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
     const std::set<std::string> named = named_items(o, store);
     std::set<std::string> roots = named;
     const std::vector<SliceMap> slice_maps = scan_slices(o, store, progress, roots, in.slices);
-    std::map<std::string, PackEntryPlan> entries =
-        entry_plans(o, Resolver(store ? &*store : nullptr, slice_maps), store, roots);
+    std::map<std::string, PackEntryPlan> entries = entry_plans(o, slice_maps, store, roots);
     in.links = pack_links(o, store, slice_maps, roots);
     if (store) in.items = scan_closure(o, *store, roots, in.slices, progress);
     in.entries = entry_profiles(o, std::move(entries), in);

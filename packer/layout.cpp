@@ -32,15 +32,14 @@ nlohmann::json generated_profile(const std::string& entry, const std::string& pr
                                               {"destination", store_destination},
                                               {"items", items}}});
     }
-    if (!slices.empty()) {
-        nlohmann::json mounts = nlohmann::json::array();
-        for (const auto& s : slices)
+    nlohmann::json mounts = nlohmann::json::array();
+    for (const auto& s : slices)
+        if (s.mounted_by(entry))
             mounts.push_back({{"type", "bind"},
                               {"source", "${PACK}/" + slice_path(s.item)},
                               {"destination", s.destination},
                               {"access", "ro"}});
-        p["mounts"] = std::move(mounts);
-    }
+    if (!mounts.empty()) p["mounts"] = std::move(mounts);
     p["process"] = {{"exec", program}};
     return p;
 }

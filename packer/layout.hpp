@@ -13,6 +13,8 @@
 //   <-S links>
 #pragma once
 
+#include <algorithm>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -39,6 +41,11 @@ inline constexpr int kManifestFormat = 2;
 struct PackSlice {
     ScannedItem item;
     std::string destination;           // where it is mounted inside
+    std::vector<std::string> entries;  // the entries that mount it; empty: every entry
+
+    bool mounted_by(const std::string& entry) const {
+        return entries.empty() || std::find(entries.begin(), entries.end(), entry) != entries.end();
+    }
 };
 
 struct PackEntryPlan {

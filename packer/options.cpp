@@ -1,5 +1,6 @@
 #include "packer/options.hpp"
 
+#include <map>
 #include <set>
 
 #include "packer/fsutil.hpp"
@@ -162,6 +163,14 @@ void slice(State& s, const std::string& name, const std::string& value) {
     s.o.slices.push_back(SliceOption{dir, absolute_dest("--slice", dest, "DEST")});
 }
 
+void wrapper(State& s, const std::string& name, const std::string& value) {
+    if (value.empty()) usage_error(name + ": FILE is empty");
+    const std::string n = value.substr(value.find_last_of('/') + 1);
+    check_name(name + " " + value + ": the file name", n, "entry name");
+    if (!s.entry_names.insert(n).second) usage_error(name + " " + value + ": entry '" + n + "' given twice");
+    s.o.wrappers.push_back(value);
+}
+
 void entry(State& s, const std::string& name, const std::string& value) {
     auto [n, prog] = split_pair(name, value, "NAME", "PROGRAM");
     check_name(name, n, "entry name");
@@ -228,6 +237,9 @@ const Option kOptions[] = {
      store},
     {"", "--slice", "DIR=DEST", "pack directory DIR as an item mounted at DEST inside", slice},
     {"-e", "--entry", "NAME=PROGRAM", "bin/NAME runs PROGRAM (a path inside the sandbox)", entry},
+    {"", "--wrapper", "FILE",
+     "pack exec wrapper FILE (a profile with process.exec) as\nentry bin/NAME, NAME its file name; its read-only binds\nof directories become slices of that entry alone",
+     wrapper},
     {"", "--profile", "NAME=FILE", "entry NAME uses profile FILE instead of the generated one", profile},
     {"-S", "--symlink", "LINK=TARGET",
      "add symlink LINK at the pack root pointing at TARGET\n(relative to the pack root, or a path under DEST)", symlink},
@@ -299,18 +311,37 @@ void check_format_options(const State& s) {
         if (o.runtime) usage_error("--runtime: " + f + " images run the store's programs directly; they hold no runtime");
         if (o.proot) usage_error("--proot: " + f + " images hold no runtime");
         if (!o.profiles.empty()) usage_error("--profile: " + f + " images have no profiles; the entry's program is the image's entrypoint");
+        if (!o.wrappers.empty())
+            usage_error("--wrapper: " + f + " images have one root for every entry; use --slice DIR=DEST and -e");
     } else {
         if (s.max_layers_given) usage_error("--max-layers: only for " + image_formats());
         if (o.tag) usage_error("--tag: only for " + image_formats());
     }
 }
 
+}  // namespace
+
+void check_slice_places(const PackOptions& o) {
+    // destination → the entries whose slices it holds ("" for every entry's)
+    std::map<std::string, std::set<std::string>> by_dest;
+    for (const auto& sl : o.slices) {
+        auto& entries = by_dest[sl.destination];
+        const bool clash = entries.count(sl.entry) || (!entries.empty() && (sl.entry.empty() || entries.count("")));
+        if (clash) {
+            if (sl.entry.empty()) usage_error("--slice: two slices have the destination " + sl.destination);
+            usage_error("--wrapper: " + sl.entry + "'s slice " + sl.dir + " and another slice of that entry have the destination " +
+                        sl.destination);
+        }
+        entries.insert(sl.entry);
+    }
+}
+
+namespace {
+
 // Slices and links that would collide in the pack.
 void check_places(const PackOptions& o) {
-    std::set<std::string> slice_dests;
+    check_slice_places(o);
     for (const auto& sl : o.slices) {
-        if (!slice_dests.insert(sl.destination).second)
-            usage_error("--slice: two slices have the destination " + sl.destination);
         if (!o.store_destination.empty() &&
             (is_under(sl.destination, o.store_destination) || is_under(o.store_destination, sl.destination)))
             usage_error("--slice " + sl.dir + "=" + sl.destination + ": overlaps the store's destination " + o.store_destination);
@@ -334,8 +365,8 @@ void check_places(const PackOptions& o) {
 void check_combination(const State& s) {
     const PackOptions& o = s.o;
     if (!s.output_given) usage_error("no output: add -o OUT (or -o - for stdout)");
-    if (o.items.empty() && o.slices.empty())
-        usage_error("nothing to pack: name store items (with --store SRC[:DEST]) or --slice DIR=DEST");
+    if (o.items.empty() && o.slices.empty() && o.wrappers.empty())
+        usage_error("nothing to pack: name store items (with --store SRC[:DEST]), --slice DIR=DEST or --wrapper FILE");
     if (!o.items.empty() && !o.store_source)
         usage_error("items given without --store SRC[:DEST]: say which directory holds them");
     check_format_options(s);
@@ -347,6 +378,7 @@ void check_combination(const State& s) {
 std::string usage_text() {
     return R"(Usage: burrow-pack [OPTIONS] --store SRC[:DEST] ITEM... -o OUT
        burrow-pack [OPTIONS] --slice DIR=DEST... -o OUT
+       burrow-pack [OPTIONS] --wrapper FILE... -o OUT
        burrow-pack info PACK
        burrow-pack verify PACK
 

@@ -21,13 +21,17 @@ enum class Compression { gzip, zstd, xz, none };
 struct EntryOption { std::string name, program; };
 struct ProfileOption { std::string name, file; };
 struct LinkOption { std::string link, target; };     // link: relative to the pack root
-struct SliceOption { std::string dir, destination; };
+struct SliceOption {
+    std::string dir, destination;
+    std::string entry;   // "": every entry's; else only this entry's (from --wrapper)
+};
 
 struct PackOptions {
     std::optional<std::string> store_source;
     std::string store_destination;          // empty: same as the source (made absolute later)
     std::vector<std::string> items;         // as given
     std::vector<SliceOption> slices;
+    std::vector<std::string> wrappers;      // --wrapper FILE (read by gather_inputs)
     std::vector<EntryOption> entries;
     std::vector<ProfileOption> profiles;
     std::vector<LinkOption> links;
@@ -66,5 +70,9 @@ const char* compression_name(Compression c);
 
 // "SRC[:DEST]" → {SRC, DEST or ""}. DEST is what follows the last ':' when it is absolute.
 std::pair<std::string, std::string> split_store_spec(const std::string& spec);
+
+// Two slices may share a destination only when no entry mounts both (--wrapper slices of
+// different entries). Also checked again once the wrappers are read.
+void check_slice_places(const PackOptions& o);
 
 }  // namespace burrow::pack

@@ -59,18 +59,40 @@ expect_out "relocation: the moved tree still runs" "v1>[tool 1, plain 1] moved" 
     env PATH="$PREFIX/bin:$W.moved/bin:$PATH" sh -c 'echo moved | tool-1'
 mv "$W.moved" "$W"
 
-# Packing: one slice per destination and pack; the pack runs from elsewhere without REPO.
-check "pack: burrow-pack --slice of tool-1" \
-    "$PREFIX/bin/burrow-pack" --slice "$W/repo/tool-1=/mydistro/tool" -e tool-1=/mydistro/tool/bin/tool -o "$T_TMP/tool-1.tar.gz"
-expect_err "pack: two slices for one destination in one pack are refused (125)" 125 "two slices have the destination /mydistro/tool" \
-    "$PREFIX/bin/burrow-pack" --slice "$W/repo/tool-1=/mydistro/tool" --slice "$W/repo/tool-2=/mydistro/tool" \
-    -e tool-1=/mydistro/tool/bin/tool -o "$T_TMP/both.tar.gz"
-check "pack: ... and leave no output" test ! -e "$T_TMP/both.tar.gz"
+# Packing: both wrappers into one tarball; each entry mounts only its own slice at
+# /mydistro/tool. The pack runs from elsewhere, the build tree gone.
+check "pack: burrow-pack --wrapper bin/tool-1 --wrapper bin/tool-2" \
+    "$PREFIX/bin/burrow-pack" --wrapper "$W/bin/tool-1" --wrapper "$W/bin/tool-2" -o "$T_TMP/tools.tar.gz"
+expect_out "pack: verify says every file is accounted for" "ok (2 items, 2 entries" \
+    sh -c '"$1" verify "$2" | sed "s/.*: \(ok (2 items, 2 entries\).*/\1/"' sh "$PREFIX/bin/burrow-pack" "$T_TMP/tools.tar.gz"
 mkdir -p "$T_TMP/elsewhere"
-tar -xzf "$T_TMP/tool-1.tar.gz" -C "$T_TMP/elsewhere"
+tar -xzf "$T_TMP/tools.tar.gz" -C "$T_TMP/elsewhere"
 mv "$W" "$W.gone"
-expect_out "pack: ./bin/tool-1 runs from the unpacked pack, the build tree gone" "v1>[tool 1, upper 1] PACKED" \
-    sh -c 'cd "$1" && echo packed | ./bin/tool-1 upper' sh "$T_TMP/elsewhere"
+expect_out "pack: ./bin/tool-1 | ./bin/tool-2 from the unpacked pack, the build tree gone" \
+    "v2>[tool 2, plain 2] v1>[tool 1, upper 1] PACKED" \
+    sh -c 'cd "$1" && echo packed | ./bin/tool-1 upper | ./bin/tool-2 plain' sh "$T_TMP/elsewhere"
+expect_status "pack: the exit status passes through the pack's entry" 5 \
+    sh -c 'cd "$1" && ./bin/tool-2 plain 5 </dev/null' sh "$T_TMP/elsewhere"
 mv "$W.gone" "$W"
+t_run grep -c '"destination": "/mydistro/tool"' "$T_TMP/elsewhere/.burrow/profiles/tool-1.json"
+expect_eq "pack: tool-1's profile mounts one slice (its own)" "1" "$T_OUT"
+
+# Wrappers the pack cannot hold: 125, the file and the reason, and no output.
+printf '{ "version": 1, "extends": "builtin:pack", "mounts": [ { "type": "tmpfs", "destination": "/scratch" } ],\n  "process": { "exec": "/bin/true" } }\n' > "$T_TMP/tmpfs-wrapper"
+expect_err "bad wrapper: a mount other than a read-only bind of a directory" 125 \
+    "--wrapper $T_TMP/tmpfs-wrapper: the mount at /scratch cannot go into a pack" \
+    "$PREFIX/bin/burrow-pack" --wrapper "$T_TMP/tmpfs-wrapper" -o "$T_TMP/bad.tar.gz"
+printf '{ "version": 1, "extends": "builtin:pack" }\n' > "$T_TMP/noexec-wrapper"
+expect_err "bad wrapper: no process.exec" 125 "the profile has no process.exec" \
+    "$PREFIX/bin/burrow-pack" --wrapper "$T_TMP/noexec-wrapper" -o "$T_TMP/bad.tar.gz"
+printf '{ "version": 1, "extends": "builtin:pack", "bogus": 1 }\n' > "$T_TMP/invalid-wrapper"
+expect_err "bad wrapper: a profile error names the file and the key" 125 "$T_TMP/invalid-wrapper: /bogus" \
+    "$PREFIX/bin/burrow-pack" --wrapper "$T_TMP/invalid-wrapper" -o "$T_TMP/bad.tar.gz"
+printf '{ "version": 1, "extends": "builtin:pack", "stores": [ { "source": "/usr", "destination": "/gnu/store" } ],\n  "process": { "exec": "/bin/true" } }\n' > "$T_TMP/store-wrapper"
+expect_err "bad wrapper: stores" 125 "--wrapper $T_TMP/store-wrapper: /stores" \
+    "$PREFIX/bin/burrow-pack" --wrapper "$T_TMP/store-wrapper" -o "$T_TMP/bad.tar.gz"
+expect_err "bad wrapper: a --slice of every entry at a wrapper's destination" 125 \
+    "tool-1's slice" "$PREFIX/bin/burrow-pack" --slice "$W/repo/tool-2=/mydistro/tool" --wrapper "$W/bin/tool-1" -o "$T_TMP/bad.tar.gz"
+check "bad wrapper: no output left behind" test ! -e "$T_TMP/bad.tar.gz"
 
 done_testing

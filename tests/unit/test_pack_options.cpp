@@ -126,3 +126,34 @@ TEST_CASE("pack options: every format's row names it and its writer") {
     CHECK(contains(error_of({"--store", "/s", "x", "-C", "lz", "-o", "o"}), "unknown compression; use gzip, zstd, xz or none"));
     CHECK(contains(error_of({"--store", "/s", "x", "--tag", "a", "-o", "o"}), "--tag: only for -f docker and -f oci"));
 }
+
+TEST_CASE("pack options: --wrapper FILE is an entry named after the file") {
+    const Command c = parse_command_line({"--wrapper", "/w/bin/tool-1", "--wrapper=bin/tool-2", "-o", "o.tar.gz"});
+    REQUIRE(c.kind == Command::Kind::pack);
+    CHECK(c.pack.wrappers == V{"/w/bin/tool-1", "bin/tool-2"});
+    CHECK(contains(error_of({"--wrapper", "a/tool", "-e", "tool=/x/tool", "-o", "o"}), "entry 'tool' given twice"));
+    CHECK(contains(error_of({"--wrapper", "a/.hidden", "-o", "o"}), "--wrapper a/.hidden"));
+    CHECK(contains(error_of({"--wrapper", "", "-o", "o"}), "--wrapper: FILE is empty"));
+    CHECK(contains(error_of({"--wrapper", "a/tool", "-f", "docker", "-o", "o.tar"}),
+                   "--wrapper: -f docker images have one root for every entry"));
+}
+
+TEST_CASE("pack options: slices share a destination only across entries") {
+    auto places = [](std::vector<SliceOption> slices) {
+        PackOptions o;
+        o.slices = std::move(slices);
+        try {
+            check_slice_places(o);
+            return std::string("ok");
+        } catch (const burrow::Error& e) {
+            return std::string(e.what());
+        }
+    };
+    CHECK(places({{"/r/t1", "/mydistro/tool", "tool-1"}, {"/r/t2", "/mydistro/tool", "tool-2"}}) == "ok");
+    CHECK(places({{"/r/t1", "/mydistro/tool", "tool-1"}, {"/r/lib", "/mydistro/lib", ""}}) == "ok");
+    CHECK(contains(places({{"/r/a", "/d", ""}, {"/r/b", "/d", ""}}), "two slices have the destination /d"));
+    // A slice of every entry and one of a wrapper: that entry would mount both.
+    CHECK(contains(places({{"/r/a", "/d", ""}, {"/r/b", "/d", "tool-1"}}), "tool-1's slice /r/b"));
+    CHECK(contains(places({{"/r/b", "/d", "tool-1"}, {"/r/a", "/d", ""}}), "two slices have the destination /d"));
+    CHECK(contains(places({{"/r/a", "/d", "tool-1"}, {"/r/b", "/d", "tool-1"}}), "another slice of that entry"));
+}
