@@ -219,7 +219,8 @@ void max_layers(State& s, const std::string&, const std::string& value) {
     if (value.empty() || value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos ||
         std::stoi(value) < 2 || std::stoi(value) > kMaxLayersLimit)
         usage_error("--max-layers '" + value + "': expected a number of layers from 2 to " +
-                    std::to_string(kMaxLayersLimit) + " (one or more for the store items, plus the last layer)");
+                    std::to_string(kMaxLayersLimit) + " (one or more for the store items, plus the last layer; Docker refuses images of more than " +
+                    std::to_string(kMaxLayersLimit) + ")");
     s.o.max_layers = std::stoi(value);
     s.max_layers_given = true;
 }
@@ -251,7 +252,7 @@ const Option kOptions[] = {
      "gzip (default), zstd, xz or none (oci layers: gzip,\nzstd or none; docker archives are not compressed)",
      compression},
     {"-o", "--output", "OUT", "where to write the pack ('-': the tarball on stdout)", output},
-    {"", "--max-layers", "N", "docker/oci: at most N layers, 2 to 127 (default 100)", max_layers},
+    {"", "--max-layers", "N", "docker/oci: at most N layers, 2 to 125 (default 100)", max_layers},
     {"", "--tag", "NAME[:TAG]", "docker/oci: the image's name (default: the first\nentry's name, tag latest)", tag},
     {"", "--no-closure", "", "pack only the named items", SETS(s.o.closure = false)},
     {"", "--runtime", "FILE", "runtime to embed (default: 'burrow' next to burrow-pack)", SETS(s.o.runtime = v)},

@@ -15,7 +15,7 @@ inline constexpr int kExitUsage = 125;
 enum class Format { tarball, dir, docker, oci };
 
 inline constexpr int kDefaultMaxLayers = 100;
-inline constexpr int kMaxLayersLimit = 127;   // overlay's usual stacking limit is ~128
+inline constexpr int kMaxLayersLimit = 125;   // Docker refuses 126 and more ("max depth exceeded")
 enum class Compression { gzip, zstd, xz, none };
 
 struct EntryOption { std::string name, program; };

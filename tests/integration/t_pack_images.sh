@@ -217,7 +217,9 @@ check "layers: skopeo reads the merged image" skopeo inspect "docker-archive:$T_
 mkdir "$T_TMP/bad"
 cd "$T_TMP/bad" || exit 1
 expect_err "bad: --max-layers 0" 125 "burrow-pack: --max-layers '0'" pack -f docker --max-layers 0 -o img.tar
-expect_err "bad: --max-layers 200" 125 "from 2 to 127" pack -f docker --max-layers 200 -o img.tar
+expect_err "bad: --max-layers 200" 125 "from 2 to 125" pack -f docker --max-layers 200 -o img.tar
+expect_err "bad: --max-layers 126 (Docker's limit), and why" 125 "Docker refuses images of more than 125" pack -f docker --max-layers 126 -o img.tar
+check "layers: --max-layers 125 is accepted" pack -f oci --max-layers 125 -o "$T_TMP/r2/max125"
 expect_err "bad: --max-layers x" 125 "burrow-pack: --max-layers 'x'" pack -f oci --max-layers x -o img
 expect_err "bad: --tag with upper case" 125 "burrow-pack: --tag 'Hello:1'" pack -f docker --tag Hello:1 -o img.tar
 expect_err "bad: --tag with an empty tag" 125 "burrow-pack: --tag 'hello:'" pack -f docker --tag hello: -o img.tar
