@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "apply.hpp"
+#include "base/path.hpp"
 #include "cli.hpp"
 #include "engine.hpp"
 #include "error.hpp"
@@ -59,11 +60,6 @@ std::string physical_cwd() {
     return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "(unknown)";
 }
 
-std::string basename_of(const std::string& p) {
-    auto s = p.rfind('/');
-    return s == std::string::npos ? p : p.substr(s + 1);
-}
-
 // An executable profile ("#!/usr/bin/env -S burrow --profile" first line) is run by the
 // kernel as `burrow --profile FILE ARG...`. When such a profile names its program
 // (process.exec), every ARG belongs to that program, even "-v" — except a "--" right after
@@ -73,11 +69,6 @@ bool shebang_profile(const std::vector<std::string>& args) {
     if (args.size() < 2 || args[0] != "--profile" || args[1].rfind("builtin:", 0) == 0) return false;
     auto head = read_file(args[1], 2);
     return head && *head == "#!";
-}
-
-std::string dirname_of(const std::string& p) {
-    auto s = p.rfind('/');
-    return s == 0 ? "/" : s == std::string::npos ? "." : p.substr(0, s);
 }
 
 // Our passwd entry without NSS (the binary is static): name and home from /etc/passwd.

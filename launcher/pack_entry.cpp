@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/path.hpp"
 #include "fileio.hpp"
 
 #include "runtime/error.hpp"
@@ -18,18 +19,6 @@
 namespace burrow {
 
 namespace {
-
-std::string dir_of(const std::string& p) {
-    const auto slash = p.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return p.substr(0, slash);
-}
-
-std::string base_of(const std::string& p) {
-    const auto slash = p.find_last_of('/');
-    return slash == std::string::npos ? p : p.substr(slash + 1);
-}
 
 bool is_entry_name(const std::string& n) {
     return !n.empty() && n[0] != '.' && n.find('/') == std::string::npos;
@@ -63,10 +52,10 @@ std::optional<std::string> name_in_chain(const std::string& start, const struct 
     std::optional<std::string> found;
     std::string cur = start;
     for (int hops = 0; hops < 40; ++hops) {
-        const std::string parent = dir_of(cur);
+        const std::string parent = dirname_of(cur);
         struct stat st;
-        if (::stat(parent.c_str(), &st) == 0 && same_file(st, bin) && is_entry_name(base_of(cur)))
-            found = base_of(cur);
+        if (::stat(parent.c_str(), &st) == 0 && same_file(st, bin) && is_entry_name(basename_of(cur)))
+            found = basename_of(cur);
         if (::lstat(cur.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) break;
         std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : PATH_MAX) + 1, '\0');
         const ssize_t n = ::readlink(cur.c_str(), target.data(), target.size());
@@ -139,10 +128,10 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
     // The runtime is <root>/.burrow/burrow, reached through the bin/NAME symlinks; or
     // bin/NAME is a copy of it, when something dereferenced the links on the way (then
     // the copy's own name is the entry).
-    const std::string exe_dir = dir_of(exe);
-    const bool copy = base_of(exe_dir) == "bin";
-    if (!copy && base_of(exe_dir) != ".burrow") return std::nullopt;
-    const std::string root = dir_of(exe_dir);
+    const std::string exe_dir = dirname_of(exe);
+    const bool copy = basename_of(exe_dir) == "bin";
+    if (!copy && basename_of(exe_dir) != ".burrow") return std::nullopt;
+    const std::string root = dirname_of(exe_dir);
     const std::string dot = root + "/.burrow";
     const std::string manifest_path = dot + "/manifest.json";
     struct stat st;
@@ -157,7 +146,7 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
     const std::string invoked = argv0 && *argv0 ? argv0 : "(no argv[0])";
 
     std::optional<std::string> name;
-    if (copy) name = base_of(exe);
+    if (copy) name = basename_of(exe);
     struct stat bin;
     if (!name && ::stat((root + "/bin").c_str(), &bin) == 0) {
         for (const char* cand : {execfn, argv0}) {
@@ -168,7 +157,7 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
         }
     }
     if (!name && argv0 && *argv0) {
-        const std::string b = base_of(argv0);
+        const std::string b = basename_of(argv0);
         if (is_entry_name(b) && ::stat((dot + "/profiles/" + b + ".json").c_str(), &st) == 0) name = b;
     }
     if (!name)

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
         case Command::Kind::pack: {
             install_interrupt_handlers();
             Progress progress(::isatty(2) == 1);
-            const std::string self_dir = dirname_of(real_path("/proc/self/exe"));
+            const std::string self_dir = burrow::dirname_of(real_path("/proc/self/exe"));
             std::string summary;
             try {
                 summary = run_pack(cmd.pack, self_dir, &progress);

@@ -33,7 +33,7 @@ void check_name(const std::string& opt, const std::string& name, const char* wha
 }
 
 std::string absolute_dest(const std::string& opt, const std::string& value, const char* what) {
-    const std::string norm = normalise_absolute(value);
+    const std::string norm = normalise_absolute_strict(value);
     if (norm.empty())
         usage_error(opt + ": " + what + " '" + value + "' must be an absolute path without '..'");
     if (norm == "/") usage_error(opt + ": " + what + " cannot be '/'");
@@ -42,15 +42,10 @@ std::string absolute_dest(const std::string& opt, const std::string& value, cons
 
 // "bin/x", "/etc" → normalised relative path; refuses "..", empty, reserved tops.
 std::string relative_link(const std::string& value) {
-    const std::string norm = normalise_absolute("/" + value);
+    const std::string norm = normalise_absolute_strict("/" + value);
     if (norm.empty() || norm == "/")
         usage_error("-S '" + value + "': LINK must name a path in the pack, without '..'");
     return norm.substr(1);
-}
-
-bool is_under(const std::string& path, const std::string& dir) {
-    return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-                           path[dir.size()] == '/');
 }
 
 }  // namespace
@@ -140,7 +135,7 @@ void slice(State& s, const std::string& name, const std::string& value) {
 void entry(State& s, const std::string& name, const std::string& value) {
     auto [n, prog] = split_pair(name, value, "NAME", "PROGRAM");
     check_name(name, n, "entry name");
-    const std::string p = normalise_absolute(prog);
+    const std::string p = normalise_absolute_strict(prog);
     if (p.empty() || p == "/")
         usage_error(name + " " + value + ": PROGRAM must be an absolute path inside the sandbox (e.g. /gnu/store/…/bin/" + n + ")");
     if (!s.entry_names.insert(n).second) usage_error(name + ": entry '" + n + "' given twice");

@@ -115,85 +115,11 @@ std::string join_quoted(const std::vector<std::string>& items, std::string_view 
     return join(q, sep);
 }
 
-namespace {
-
-std::vector<std::string_view> components(std::string_view path) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < path.size()) {
-        std::size_t j = path.find('/', i);
-        if (j == std::string_view::npos) j = path.size();
-        if (j > i) out.push_back(path.substr(i, j - i));
-        i = j + 1;
-    }
-    return out;
-}
-
-}  // namespace
-
-std::string normalize_absolute(std::string_view path) {
-    std::vector<std::string_view> stack;
-    for (auto c : components(path)) {
-        if (c == ".") continue;
-        if (c == "..") {
-            if (!stack.empty()) stack.pop_back();
-            continue;
-        }
-        stack.push_back(c);
-    }
-    if (stack.empty()) return "/";
-    std::string out;
-    for (auto c : stack) {
-        out += '/';
-        out += c;
-    }
-    return out;
-}
-
-std::string normalize_display(std::string_view path) {
-    if (!path.empty() && path[0] == '/') return normalize_absolute(path);
-    std::vector<std::string_view> stack;
-    for (auto c : components(path)) {
-        if (c == ".") continue;
-        if (c == ".." && !stack.empty() && stack.back() != "..") {
-            stack.pop_back();
-            continue;
-        }
-        stack.push_back(c);
-    }
-    if (stack.empty()) return ".";
-    std::string out;
-    for (auto c : stack) {
-        if (!out.empty()) out += '/';
-        out += c;
-    }
-    return out;
-}
-
-std::string dir_name(std::string_view path) {
-    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-    std::size_t slash = path.rfind('/');
-    if (slash == std::string_view::npos) return ".";
-    if (slash == 0) return "/";
-    return std::string(path.substr(0, slash));
-}
-
 std::string file_stem(std::string_view path) {
     std::size_t slash = path.rfind('/');
     if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
     if (path.size() > 5 && path.substr(path.size() - 5) == ".json") path.remove_suffix(5);
     return std::string(path);
-}
-
-std::string path_join(const std::string& dir, const std::string& rel) {
-    if (!rel.empty() && rel[0] == '/') return normalize_display(rel);
-    return normalize_display(dir + "/" + rel);
-}
-
-bool path_within(std::string_view inner, std::string_view outer) {
-    if (outer == "/") return true;
-    if (inner.substr(0, outer.size()) != outer) return false;
-    return inner.size() == outer.size() || inner[outer.size()] == '/';
 }
 
 bool is_env_name(std::string_view s) {

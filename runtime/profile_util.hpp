@@ -1,5 +1,5 @@
 // Small pure helpers shared by the profile loader's stages: JSON pointers, describing
-// values in messages, "did you mean" suggestions and lexical path handling.
+// values in messages, "did you mean" suggestions, sizes and durations.
 #pragma once
 
 #include <cstdint>
@@ -42,21 +42,9 @@ std::optional<std::string> nearest(std::string_view word, const std::vector<std:
 std::string join(const std::vector<std::string>& items, std::string_view sep);
 std::string join_quoted(const std::vector<std::string>& items, std::string_view sep);
 
-// Lexical normalisation of an absolute path: "//" and "/./" collapse, ".." removes the
-// previous component (never above "/"), a trailing "/" is dropped.
-std::string normalize_absolute(std::string_view path);
-// Lexical normalisation of a relative or absolute path for display: like the above but a
-// relative path keeps its leading ".." components; "" becomes ".".
-std::string normalize_display(std::string_view path);
-// Directory part: "a/b.json" → "a", "b.json" → ".", "/b.json" → "/".
-std::string dir_name(std::string_view path);
-// File name without directory and without a final ".json".
+// File name without directory and without a final ".json". (The lexical path helpers the
+// stages use are in runtime/base/path.hpp.)
 std::string file_stem(std::string_view path);
-// dir + "/" + rel (rel relative), lexically normalised for display.
-std::string path_join(const std::string& dir, const std::string& rel);
-
-// True when `inner` is `outer` or below it (both normalised absolute paths).
-bool path_within(std::string_view inner, std::string_view outer);
 
 // ^[A-Za-z_][A-Za-z0-9_]*$
 bool is_env_name(std::string_view s);
