@@ -64,41 +64,6 @@ std::string describe(const ojson& v) {
     }
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-    const std::size_t n = a.size(), m = b.size();
-    std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-    for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= n; ++i) {
-        for (std::size_t j = 1; j <= m; ++j) {
-            std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-                lower(a[i - 2]) == lower(b[j - 1]))
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[n][m];
-}
-
-std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {
-    std::optional<std::string> best;
-    std::size_t best_d = 0;
-    for (const auto& c : candidates) {
-        if (word == c) continue;
-        std::size_t d = edit_distance(word, c);
-        // d == 0 is a case-only difference. Otherwise the word must be longer than the
-        // distance, so that two edits cannot turn a short word into anything at all.
-        if (d > 2 || (d > 0 && d >= word.size())) continue;
-        if (!best || d < best_d) {
-            best = c;
-            best_d = d;
-        }
-    }
-    return best;
-}
-
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -1,5 +1,6 @@
 // Small pure helpers shared by the profile loader's stages: JSON pointers, describing
-// values in messages, "did you mean" suggestions, sizes and durations.
+// values in messages, sizes and durations. The stages' "did you mean" is nearest()
+// (runtime/base/suggest.hpp).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "base/suggest.hpp"
 
 namespace burrow::profile {
 
@@ -32,11 +35,6 @@ std::string quote(std::string_view s);
 std::string describe(const ojson& v);
 // "boolean", "string", ... (the JSON type name used in "expected X, got Y").
 std::string type_name(const ojson& v);
-
-// Optimal string alignment distance, case-insensitive.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-// The nearest candidate within distance 2 (and closer than the word is long), if any.
-std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
 
 // "a, b, c" / "\"a\", \"b\"".
 std::string join(const std::vector<std::string>& items, std::string_view sep);
