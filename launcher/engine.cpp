@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/path_search.hpp"
 #include "env.hpp"
 #include "pack_entry.hpp"
 
@@ -30,16 +31,8 @@ std::optional<std::string> find_proot(const std::optional<std::string>& pack_roo
         if (::access(shipped.c_str(), X_OK) == 0) return shipped;
     }
     const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-    size_t start = 0;
-    while (start <= dirs.size()) {
-        size_t end = dirs.find(':', start);
-        if (end == std::string::npos) end = dirs.size();
-        std::string cand = dirs.substr(start, end - start) + "/proot";
-        if (end > start && ::access(cand.c_str(), X_OK) == 0) return cand;
-        start = end + 1;
-    }
-    return std::nullopt;
+    return search_path_dirs(path ? path : kDefaultPath, "proot", EmptyPathEntry::skip,
+                            [](const std::string& cand) { return ::access(cand.c_str(), X_OK) == 0; });
 }
 
 // proot emulates the binds with ptrace: slow, but it needs no namespace at all.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/path.hpp"
+#include "base/path_search.hpp"
 #include "fileio.hpp"
 
 #include "runtime/error.hpp"
@@ -32,19 +33,12 @@ bool same_file(const struct stat& a, const struct stat& b) {
 // executable regular file named so in $PATH.
 std::optional<std::string> locate(const std::string& cmd, const char* path_env) {
     if (cmd.find('/') != std::string::npos) return cmd;
-    const std::string path = path_env ? path_env : "/bin:/usr/bin";
-    std::size_t i = 0;
-    while (i <= path.size()) {
-        const std::size_t j = std::min(path.find(':', i), path.size());
-        std::string dir = path.substr(i, j - i);
-        if (dir.empty()) dir = ".";
-        const std::string full = dir + "/" + cmd;
-        struct stat st;
-        if (::access(full.c_str(), X_OK) == 0 && ::stat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-            return full;
-        i = j + 1;
-    }
-    return std::nullopt;
+    return search_path_dirs(path_env ? path_env : "/bin:/usr/bin", cmd, EmptyPathEntry::current_dir,
+                            [](const std::string& full) {
+                                struct stat st;
+                                return ::access(full.c_str(), X_OK) == 0 && ::stat(full.c_str(), &st) == 0 &&
+                                       S_ISREG(st.st_mode);
+                            });
 }
 
 // Follows `start` link by link; the base name of the last link whose directory is bin/.
