@@ -14,6 +14,7 @@
 #include "base/path.hpp"
 #include "base/path_search.hpp"
 #include "fileio.hpp"
+#include "pack_layout.hpp"
 
 #include "runtime/error.hpp"
 
@@ -123,11 +124,11 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
     // bin/NAME is a copy of it, when something dereferenced the links on the way (then
     // the copy's own name is the entry).
     const std::string exe_dir = dirname_of(exe);
-    const bool copy = basename_of(exe_dir) == "bin";
-    if (!copy && basename_of(exe_dir) != ".burrow") return std::nullopt;
+    const bool copy = basename_of(exe_dir) == kBinDir;
+    if (!copy && basename_of(exe_dir) != kPackDir) return std::nullopt;
     const std::string root = dirname_of(exe_dir);
-    const std::string dot = root + "/.burrow";
-    const std::string manifest_path = dot + "/manifest.json";
+    const std::string profiles = root + "/" + kProfilesDir + "/";
+    const std::string manifest_path = root + "/" + kManifestPath;
     struct stat st;
     if (::stat(manifest_path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
 
@@ -142,7 +143,7 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
     std::optional<std::string> name;
     if (copy) name = basename_of(exe);
     struct stat bin;
-    if (!name && ::stat((root + "/bin").c_str(), &bin) == 0) {
+    if (!name && ::stat((root + "/" + kBinDir).c_str(), &bin) == 0) {
         for (const char* cand : {execfn, argv0}) {
             if (cand == nullptr || *cand == '\0') continue;
             const auto path = locate(cand, path_env);
@@ -152,15 +153,15 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
     }
     if (!name && argv0 && *argv0) {
         const std::string b = basename_of(argv0);
-        if (is_entry_name(b) && ::stat((dot + "/profiles/" + b + ".json").c_str(), &st) == 0) name = b;
+        if (is_entry_name(b) && ::stat((profiles + b + kProfileSuffix).c_str(), &st) == 0) name = b;
     }
     if (!name)
         throw Error("cannot tell which entry of the pack at " + root + " to run: invoked as " + invoked +
-                    "; run " + root + "/bin/NAME (entries: " + join(entries) + ")");
+                    "; run " + root + "/" + kBinDir + "/NAME (entries: " + join(entries) + ")");
     if (!listed.count(*name))
         throw Error("the pack at " + root + " has no entry '" + *name + "' (invoked as " + invoked +
                     "; entries: " + join(entries) + ")");
-    PackEntry e{root, *name, dot + "/profiles/" + *name + ".json"};
+    PackEntry e{root, *name, profiles + *name + kProfileSuffix};
     if (::stat(e.profile.c_str(), &st) != 0)
         throw Error("the pack at " + root + " lacks the profile of entry '" + *name + "' (" + e.profile +
                     "); check it with: burrow-pack verify " + root);

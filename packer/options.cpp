@@ -4,6 +4,7 @@
 
 #include "packer/fsutil.hpp"
 #include "packer/image_plan.hpp"
+#include "runtime/pack_layout.hpp"
 #include "packer/store_names.hpp"
 #include "runtime/error.hpp"
 #include "runtime/help_text.hpp"
@@ -28,7 +29,7 @@ void check_name(const std::string& opt, const std::string& name, const char* wha
     const std::string why = name_problem(name);
     if (!why.empty()) usage_error(opt + ": " + what + " '" + name + "' is not usable: " + why);
     // Called by its own name the runtime is the burrow command line, never an entry.
-    if (name == "burrow")
+    if (name == kRuntimeName)
         usage_error(opt + ": an entry cannot be named 'burrow' (that name runs the burrow command itself); choose another NAME");
 }
 
@@ -290,9 +291,9 @@ void check_combination(const State& s) {
     std::set<std::string> links;
     for (const auto& l : o.links) {
         const std::string top = l.link.substr(0, l.link.find('/'));
-        if (top == "bin" && !o.entries.empty())
+        if (top == kBinDir && !o.entries.empty())
             usage_error("-S " + l.link + ": bin/ holds the pack's entries; choose another LINK");
-        if (top == ".burrow") usage_error("-S " + l.link + ": .burrow/ is the pack's own directory");
+        if (top == kPackDir) usage_error("-S " + l.link + ": .burrow/ is the pack's own directory");
         if (!links.insert(l.link).second) usage_error("-S: link " + l.link + " given twice");
     }
     // A link inside another: one of its parent directories is a link too.

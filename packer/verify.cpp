@@ -522,9 +522,9 @@ VerifyResult verify_pack(const std::string& pack, Progress* progress) {
     for (const auto& e : m["entries"]) {
         const std::string name = e["name"].get<std::string>();
         ++res.entries;
-        const Seen* link = member("bin/" + name);
-        if (!link || link->type != TreeRecord::Type::symlink || link->payload != "../.burrow/burrow")
-            problem("entry " + name + ": bin/" + name + " is not the symlink ../.burrow/burrow");
+        const Seen* link = member(std::string(kBinDir) + "/" + name);
+        if (!link || link->type != TreeRecord::Type::symlink || link->payload != kEntryLinkTarget)
+            problem("entry " + name + ": " + kBinDir + "/" + name + " is not the symlink " + kEntryLinkTarget);
         if (e["profile"].is_null()) continue;
         const std::string profile = e["profile"].get<std::string>();
         const Seen* p = member(profile);
