@@ -12,6 +12,7 @@
 #include "packer/pack.hpp"
 #include "packer/progress.hpp"
 #include "packer/verify.hpp"
+#include "runtime/base/lines.hpp"
 #include "runtime/error.hpp"
 
 #ifndef BURROW_VERSION
@@ -22,12 +23,11 @@ namespace {
 
 void say(const std::string& text) {
     std::string out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t nl = std::min(text.find('\n', start), text.size());
-        out += "burrow-pack: " + text.substr(start, nl - start) + "\n";
-        start = nl + 1;
-    }
+    burrow::for_each_line(text, burrow::LastEmptyLine::keep, [&](std::string_view line) {
+        out += "burrow-pack: ";
+        out += line;
+        out += "\n";
+    });
     std::fputs(out.c_str(), stderr);
 }
 
