@@ -23,14 +23,15 @@ inline constexpr const char* kRuntimeName = "burrow";
 inline constexpr const char* kManifestName = "manifest.json";
 inline constexpr const char* kProfileSuffix = ".json";
 
-inline constexpr const char* kRuntimePath = ".burrow/burrow";
-inline constexpr const char* kProotPath = ".burrow/proot";
-inline constexpr const char* kManifestPath = ".burrow/manifest.json";
-inline constexpr const char* kFileListPath = ".burrow/files";
-inline constexpr const char* kProfilesDir = ".burrow/profiles";
-inline constexpr const char* kSlicesDir = ".burrow/slices";
+// Paths from the pack root, made of the names above (checked below).
+inline constexpr char kRuntimePath[] = ".burrow/burrow";
+inline constexpr char kProotPath[] = ".burrow/proot";
+inline constexpr char kManifestPath[] = ".burrow/manifest.json";
+inline constexpr char kFileListPath[] = ".burrow/files";
+inline constexpr char kProfilesDir[] = ".burrow/profiles";
+inline constexpr char kSlicesDir[] = ".burrow/slices";
 // What bin/NAME points to, relative to bin/.
-inline constexpr const char* kEntryLinkTarget = "../.burrow/burrow";
+inline constexpr char kEntryLinkTarget[] = "../.burrow/burrow";
 
 namespace pack_layout_check {
 constexpr bool joined(std::string_view dir, std::string_view name, std::string_view path) {
