@@ -364,10 +364,6 @@ const char* type_word(TreeRecord::Type t) {
     return "?";
 }
 
-bool below(const std::string& path, const std::string& dir) {
-    return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
-}
-
 // Every record of the file list against the members, and every member the list lacks.
 // Below a missing or an extra directory only the directory is named.
 void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::string, Seen>& members,
@@ -376,7 +372,7 @@ void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::st
     std::set<std::string> known = {kManifestPath, kFileListPath};
     for (const auto& r : listed) {
         known.insert(r.path);
-        if (!missing_dir.empty() && below(r.path, missing_dir)) continue;
+        if (!missing_dir.empty() && is_below(r.path, missing_dir)) continue;
         const auto it = members.find(r.path);
         if (it == members.end()) {
             out.push_back(shown(r.path) + ": missing");
@@ -399,7 +395,7 @@ void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::st
     std::string extra_dir;
     for (const auto& [path, s] : members) {
         if (known.count(path)) continue;
-        if (!extra_dir.empty() && below(path, extra_dir)) continue;
+        if (!extra_dir.empty() && is_below(path, extra_dir)) continue;
         out.push_back(shown(path) + ": in the pack but not in the manifest");
         if (s.type == TreeRecord::Type::dir) extra_dir = path;
     }

@@ -125,4 +125,6 @@ bool has_dir_prefix(std::string_view path, std::string_view dir) {
            (path.size() > dir.size() && path.substr(0, dir.size()) == dir && path[dir.size()] == '/');
 }
 
+bool is_below(std::string_view path, std::string_view dir) { return path != dir && is_under(path, dir); }
+
 }  // namespace burrow

@@ -42,5 +42,7 @@ bool path_within(std::string_view inner, std::string_view outer);
 // has_dir_prefix: "/" is an ordinary prefix and holds only itself, so a store or slice at
 // "/" is never taken to hold the paths below it (packer/pack.cpp).
 bool has_dir_prefix(std::string_view path, std::string_view dir);
+// is_under, and not `dir` itself.
+bool is_below(std::string_view path, std::string_view dir);
 
 }  // namespace burrow

@@ -27,6 +27,7 @@ void holds(std::string_view path, std::string_view dir, bool under, bool within,
     CHECK(is_under(path, dir) == under);
     CHECK(path_within(path, dir) == within);
     CHECK(has_dir_prefix(path, dir) == prefix);
+    CHECK(is_below(path, dir) == (under && path != dir));
 }
 
 }  // namespace
