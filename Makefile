@@ -18,7 +18,7 @@ WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wno-missing-field-initializers
 CPPFLAGS    += -I. -Iruntime -DBURROW_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 ALLFLAGS     = -std=c++20 $(WARN) $(CPPFLAGS) $(SECTIONS) $(CXXFLAGS) -MMD -MP
 
-RUNTIME_SRC := $(sort $(wildcard runtime/*.cpp))
+RUNTIME_SRC := $(sort $(wildcard runtime/*.cpp runtime/base/*.cpp))
 LAUNCH_SRC  := $(sort $(wildcard launcher/*.cpp))
 PACKER_SRC  := $(sort $(wildcard packer/*.cpp))
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.cpp))

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "base/suggest.hpp"
 #include "error.hpp"
 #include "help_text.hpp"
 
@@ -35,21 +36,6 @@ std::string pointer_token(const std::string& key) {
 std::string absolute(const std::string& path, const std::string& cwd) {
     if (!path.empty() && path[0] == '/') return path;
     return cwd == "/" ? "/" + path : cwd + "/" + path;
-}
-
-size_t distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
 }
 
 // `v` as a whole decimal number from lo to hi, or nullopt.
@@ -393,7 +379,7 @@ size_t count_args(std::string_view args) {
     size_t best_d = 3;
     for (const Option& o : kOptions)
         for_each_name(o.names, [&](std::string_view n) {
-            size_t d = distance(opt, n);
+            size_t d = levenshtein_distance(opt, n);
             if (d < best_d) best_d = d, best = n;
         });
     throw Error("unknown option " + opt + (best.empty() ? "" : "; did you mean " + best + "?") +

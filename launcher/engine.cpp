@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/path_search.hpp"
 #include "env.hpp"
 #include "pack_entry.hpp"
+#include "pack_layout.hpp"
 
 namespace burrow {
 namespace {
@@ -26,20 +28,12 @@ std::string engine_name() {
 
 std::optional<std::string> find_proot(const std::optional<std::string>& pack_root) {
     if (pack_root) {
-        std::string shipped = *pack_root + "/.burrow/proot";
+        std::string shipped = *pack_root + "/" + kProotPath;
         if (::access(shipped.c_str(), X_OK) == 0) return shipped;
     }
     const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-    size_t start = 0;
-    while (start <= dirs.size()) {
-        size_t end = dirs.find(':', start);
-        if (end == std::string::npos) end = dirs.size();
-        std::string cand = dirs.substr(start, end - start) + "/proot";
-        if (end > start && ::access(cand.c_str(), X_OK) == 0) return cand;
-        start = end + 1;
-    }
-    return std::nullopt;
+    return search_path_dirs(path ? path : kDefaultPath, "proot", EmptyPathEntry::skip,
+                            [](const std::string& cand) { return ::access(cand.c_str(), X_OK) == 0; });
 }
 
 // proot emulates the binds with ptrace: slow, but it needs no namespace at all.
@@ -77,11 +71,11 @@ std::optional<std::string> pack_root_of_runtime() {
     if (!exe) return std::nullopt;
     std::string dir = *exe;
     dir = dir.substr(0, dir.rfind('/'));
-    const std::string tail = "/.burrow";
+    const std::string tail = std::string("/") + kPackDir;
     if (dir.size() <= tail.size() || dir.compare(dir.size() - tail.size(), tail.size(), tail) != 0)
         return std::nullopt;
     struct stat st{};
-    if (::stat((dir + "/manifest.json").c_str(), &st) != 0) return std::nullopt;
+    if (::stat((dir + "/" + kManifestName).c_str(), &st) != 0) return std::nullopt;
     std::string root = dir.substr(0, dir.size() - tail.size());
     return root.empty() ? "/" : root;
 }

@@ -18,11 +18,13 @@
 #include <vector>
 
 #include "apply.hpp"
+#include "base/path.hpp"
 #include "cli.hpp"
 #include "engine.hpp"
 #include "error.hpp"
 #include "fileio.hpp"
 #include "pack_entry.hpp"
+#include "pack_layout.hpp"
 #include "plan.hpp"
 #include "profile_load.hpp"
 #include "profile_search.hpp"
@@ -59,11 +61,6 @@ std::string physical_cwd() {
     return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "(unknown)";
 }
 
-std::string basename_of(const std::string& p) {
-    auto s = p.rfind('/');
-    return s == std::string::npos ? p : p.substr(s + 1);
-}
-
 // An executable profile ("#!/usr/bin/env -S burrow --profile" first line) is run by the
 // kernel as `burrow --profile FILE ARG...`. When such a profile names its program
 // (process.exec), every ARG belongs to that program, even "-v" — except a "--" right after
@@ -73,11 +70,6 @@ bool shebang_profile(const std::vector<std::string>& args) {
     if (args.size() < 2 || args[0] != "--profile" || args[1].rfind("builtin:", 0) == 0) return false;
     auto head = read_file(args[1], 2);
     return head && *head == "#!";
-}
-
-std::string dirname_of(const std::string& p) {
-    auto s = p.rfind('/');
-    return s == 0 ? "/" : s == std::string::npos ? "." : p.substr(0, s);
 }
 
 // Our passwd entry without NSS (the binary is static): name and home from /etc/passwd.
@@ -169,7 +161,7 @@ LoadContext load_context(const std::optional<std::string>& pack_root);
 // "a, b, c": the names in <pack>/bin.
 std::string list_entries(const std::string& root) {
     std::vector<std::string> names;
-    if (DIR* d = ::opendir((root + "/bin").c_str())) {
+    if (DIR* d = ::opendir((root + "/" + kBinDir).c_str())) {
         while (auto* e = ::readdir(d))
             if (e->d_name[0] != '.') names.emplace_back(e->d_name);
         ::closedir(d);
@@ -185,12 +177,12 @@ int run(int argc, char** argv) {
     // profile is loaded and the sandbox set up.
     const pid_t caller = ::getppid();
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-    const char* argv0 = argc > 0 ? argv[0] : "burrow";
+    const char* argv0 = argc > 0 ? argv[0] : kRuntimeName;
     // Called by its own name (e.g. <pack>/.burrow/burrow --help) burrow is the command
     // line tool, not a pack entry.
     const char* execfn = reinterpret_cast<const char*>(::getauxval(AT_EXECFN));
     std::optional<PackEntry> entry;
-    if (!(basename_of(argv0) == "burrow" && (!execfn || basename_of(execfn) == "burrow")))
+    if (!(basename_of(argv0) == kRuntimeName && (!execfn || basename_of(execfn) == kRuntimeName)))
         entry = detect_pack_entry(argv0);
     std::string cwd = physical_cwd();
 
@@ -245,7 +237,7 @@ int run(int argc, char** argv) {
 
     if (!entry && pack_root && !cli.profile && cli.args.empty() && !cli.check && !cli.print_plan)
         throw Error("no command given; this is the runtime of the pack at " + *pack_root + ": run " +
-                    *pack_root + "/bin/NAME (entries: " + list_entries(*pack_root) + ")");
+                    *pack_root + "/" + kBinDir + "/NAME (entries: " + list_entries(*pack_root) + ")");
     LoadContext ctx = load_context(pack_root);
     std::vector<Overlay> overlays;
     // Moved, not copied: nothing reads them again, and with thousands of options a copy

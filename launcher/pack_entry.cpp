@@ -11,25 +11,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/path.hpp"
+#include "base/path_search.hpp"
 #include "fileio.hpp"
+#include "pack_layout.hpp"
 
 #include "runtime/error.hpp"
 
 namespace burrow {
 
 namespace {
-
-std::string dir_of(const std::string& p) {
-    const auto slash = p.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return p.substr(0, slash);
-}
-
-std::string base_of(const std::string& p) {
-    const auto slash = p.find_last_of('/');
-    return slash == std::string::npos ? p : p.substr(slash + 1);
-}
 
 bool is_entry_name(const std::string& n) {
     return !n.empty() && n[0] != '.' && n.find('/') == std::string::npos;
@@ -43,19 +34,12 @@ bool same_file(const struct stat& a, const struct stat& b) {
 // executable regular file named so in $PATH.
 std::optional<std::string> locate(const std::string& cmd, const char* path_env) {
     if (cmd.find('/') != std::string::npos) return cmd;
-    const std::string path = path_env ? path_env : "/bin:/usr/bin";
-    std::size_t i = 0;
-    while (i <= path.size()) {
-        const std::size_t j = std::min(path.find(':', i), path.size());
-        std::string dir = path.substr(i, j - i);
-        if (dir.empty()) dir = ".";
-        const std::string full = dir + "/" + cmd;
-        struct stat st;
-        if (::access(full.c_str(), X_OK) == 0 && ::stat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-            return full;
-        i = j + 1;
-    }
-    return std::nullopt;
+    return search_path_dirs(path_env ? path_env : "/bin:/usr/bin", cmd, EmptyPathEntry::current_dir,
+                            [](const std::string& full) {
+                                struct stat st;
+                                return ::access(full.c_str(), X_OK) == 0 && ::stat(full.c_str(), &st) == 0 &&
+                                       S_ISREG(st.st_mode);
+                            });
 }
 
 // Follows `start` link by link; the base name of the last link whose directory is bin/.
@@ -63,10 +47,10 @@ std::optional<std::string> name_in_chain(const std::string& start, const struct 
     std::optional<std::string> found;
     std::string cur = start;
     for (int hops = 0; hops < 40; ++hops) {
-        const std::string parent = dir_of(cur);
+        const std::string parent = dirname_of(cur);
         struct stat st;
-        if (::stat(parent.c_str(), &st) == 0 && same_file(st, bin) && is_entry_name(base_of(cur)))
-            found = base_of(cur);
+        if (::stat(parent.c_str(), &st) == 0 && same_file(st, bin) && is_entry_name(basename_of(cur)))
+            found = basename_of(cur);
         if (::lstat(cur.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) break;
         std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : PATH_MAX) + 1, '\0');
         const ssize_t n = ::readlink(cur.c_str(), target.data(), target.size());
@@ -139,12 +123,12 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
     // The runtime is <root>/.burrow/burrow, reached through the bin/NAME symlinks; or
     // bin/NAME is a copy of it, when something dereferenced the links on the way (then
     // the copy's own name is the entry).
-    const std::string exe_dir = dir_of(exe);
-    const bool copy = base_of(exe_dir) == "bin";
-    if (!copy && base_of(exe_dir) != ".burrow") return std::nullopt;
-    const std::string root = dir_of(exe_dir);
-    const std::string dot = root + "/.burrow";
-    const std::string manifest_path = dot + "/manifest.json";
+    const std::string exe_dir = dirname_of(exe);
+    const bool copy = basename_of(exe_dir) == kBinDir;
+    if (!copy && basename_of(exe_dir) != kPackDir) return std::nullopt;
+    const std::string root = dirname_of(exe_dir);
+    const std::string profiles = root + "/" + kProfilesDir + "/";
+    const std::string manifest_path = root + "/" + kManifestPath;
     struct stat st;
     if (::stat(manifest_path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
 
@@ -157,9 +141,9 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
     const std::string invoked = argv0 && *argv0 ? argv0 : "(no argv[0])";
 
     std::optional<std::string> name;
-    if (copy) name = base_of(exe);
+    if (copy) name = basename_of(exe);
     struct stat bin;
-    if (!name && ::stat((root + "/bin").c_str(), &bin) == 0) {
+    if (!name && ::stat((root + "/" + kBinDir).c_str(), &bin) == 0) {
         for (const char* cand : {execfn, argv0}) {
             if (cand == nullptr || *cand == '\0') continue;
             const auto path = locate(cand, path_env);
@@ -168,16 +152,16 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
         }
     }
     if (!name && argv0 && *argv0) {
-        const std::string b = base_of(argv0);
-        if (is_entry_name(b) && ::stat((dot + "/profiles/" + b + ".json").c_str(), &st) == 0) name = b;
+        const std::string b = basename_of(argv0);
+        if (is_entry_name(b) && ::stat((profiles + b + kProfileSuffix).c_str(), &st) == 0) name = b;
     }
     if (!name)
         throw Error("cannot tell which entry of the pack at " + root + " to run: invoked as " + invoked +
-                    "; run " + root + "/bin/NAME (entries: " + join(entries) + ")");
+                    "; run " + root + "/" + kBinDir + "/NAME (entries: " + join(entries) + ")");
     if (!listed.count(*name))
         throw Error("the pack at " + root + " has no entry '" + *name + "' (invoked as " + invoked +
                     "; entries: " + join(entries) + ")");
-    PackEntry e{root, *name, dot + "/profiles/" + *name + ".json"};
+    PackEntry e{root, *name, profiles + *name + kProfileSuffix};
     if (::stat(e.profile.c_str(), &st) != 0)
         throw Error("the pack at " + root + " lacks the profile of entry '" + *name + "' (" + e.profile +
                     "); check it with: burrow-pack verify " + root);

@@ -13,18 +13,6 @@
 
 namespace burrow::pack {
 
-Fd::~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-Fd& Fd::operator=(Fd&& o) noexcept {
-    if (this != &o) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = o.release();
-    }
-    return *this;
-}
-
 void throw_sys(const std::string& what, const std::string& path, int err) {
     throw Error(what + " " + path + ": " + std::strerror(err), 1);
 }
@@ -97,24 +85,6 @@ std::string sha256_of_fd(int fd, const std::string& path) {
     return h.hex_digest();
 }
 
-std::string dirname_of(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
-}
-
-std::string basename_of(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string join_path(const std::string& dir, const std::string& rel) {
-    if (rel.empty()) return dir;
-    if (dir.empty()) return rel;
-    return dir.back() == '/' ? dir + rel : dir + "/" + rel;
-}
-
 std::string real_path(const std::string& path) {
     char* r = ::realpath(path.c_str(), nullptr);
     if (r == nullptr) throw_sys("cannot resolve", path, errno);
@@ -126,24 +96,6 @@ std::string real_path(const std::string& path) {
 bool path_exists(const std::string& path) {
     struct stat st;
     return ::lstat(path.c_str(), &st) == 0;
-}
-
-std::string normalise_absolute(std::string_view path) {
-    if (path.empty() || path.front() != '/') return {};
-    std::string out;
-    std::size_t i = 0;
-    while (i < path.size()) {
-        while (i < path.size() && path[i] == '/') ++i;
-        std::size_t j = i;
-        while (j < path.size() && path[j] != '/') ++j;
-        const std::string_view comp = path.substr(i, j - i);
-        i = j;
-        if (comp.empty() || comp == ".") continue;
-        if (comp == "..") return {};
-        out += '/';
-        out += comp;
-    }
-    return out.empty() ? "/" : out;
 }
 
 }  // namespace burrow::pack

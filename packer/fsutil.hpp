@@ -1,32 +1,17 @@
-// Small file-system helpers for the packer: an owning fd, whole-file reads, errors that
-// name the path and the reason.
+// Small file-system helpers for the packer: whole-file reads, errors that name the path
+// and the reason. The owning fd is burrow::Fd
+// (runtime/base/fd.hpp), the lexical path helpers are in runtime/base/path.hpp.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "runtime/base/fd.hpp"
+#include "runtime/base/path.hpp"
 #include "runtime/error.hpp"
 
 namespace burrow::pack {
-
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd();
-    Fd(Fd&& o) noexcept : fd_(o.release()) {}
-    Fd& operator=(Fd&& o) noexcept;
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    int release() { int f = fd_; fd_ = -1; return f; }
-
-private:
-    int fd_ = -1;
-};
 
 // Error(status 1) "<what> <path>: <strerror(err)>".
 [[noreturn]] void throw_sys(const std::string& what, const std::string& path, int err);
@@ -42,14 +27,7 @@ std::string sha256_of_file(const std::string& path);
 // Of the whole file open as fd (read with pread from the start); `path` names it in errors.
 std::string sha256_of_fd(int fd, const std::string& path);
 
-std::string dirname_of(const std::string& path);   // "a/b" → "a", "b" → ".", "/b" → "/"
-std::string basename_of(const std::string& path);
-std::string join_path(const std::string& dir, const std::string& rel);
 std::string real_path(const std::string& path);    // throws naming the path
 bool path_exists(const std::string& path);         // lstat succeeds
-
-// Lexically normalised absolute path ("/a//b/./c/" → "/a/b/c"); ".." is refused (nullopt
-// is signalled by an empty result).
-std::string normalise_absolute(std::string_view path);
 
 }  // namespace burrow::pack

@@ -11,12 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "packer/item_scan.hpp"
+#include "runtime/pack_layout.hpp"
 
 namespace burrow::pack {
 
 // Label with the sha256 of the pack manifest (stored in the image at kImageManifestPath).
 inline constexpr const char* kManifestDigestLabel = "burrow.pack.manifest.digest";
-inline constexpr const char* kImageManifestPath = ".burrow/manifest.json";
+inline constexpr const char* kImageManifestPath = kManifestPath;
 
 inline constexpr const char* kMediaOciManifest = "application/vnd.oci.image.manifest.v1+json";
 inline constexpr const char* kMediaOciIndex = "application/vnd.oci.image.index.v1+json";

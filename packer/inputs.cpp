@@ -30,11 +30,6 @@ namespace burrow::pack {
 
 namespace {
 
-bool is_under(const std::string& path, const std::string& dir) {
-    return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-                           path[dir.size()] == '/');
-}
-
 // Absolute and lexically normalised, resolving ".." by dropping the previous component.
 std::string lexical_absolute(const std::string& path) {
     std::string abs = path;
@@ -43,18 +38,7 @@ std::string lexical_absolute(const std::string& path) {
         if (::getcwd(cwd, sizeof cwd) == nullptr) throw_sys("cannot find the current directory for", path, errno);
         abs = std::string(cwd) + "/" + path;
     }
-    std::vector<std::string> parts;
-    std::size_t i = 0;
-    while (i <= abs.size()) {
-        const std::size_t j = std::min(abs.find('/', i), abs.size());
-        const std::string c = abs.substr(i, j - i);
-        if (c == "..") { if (!parts.empty()) parts.pop_back(); }
-        else if (!c.empty() && c != ".") parts.push_back(c);
-        i = j + 1;
-    }
-    std::string out;
-    for (const auto& c : parts) out += "/" + c;
-    return out.empty() ? "/" : out;
+    return normalise_absolute(abs);
 }
 
 std::vector<std::string> list_store(const std::string& src) {
@@ -208,7 +192,7 @@ std::optional<std::string> named_item(const std::string& arg, const Store& store
     if (arg.find('/') == std::string::npos) return arg;
     const std::string abs = lexical_absolute(arg);
     for (const std::string& base : {store.dest, store.src_abs, store.src_real})
-        if (is_under(abs, base) && abs != base) {
+        if (has_dir_prefix(abs, base) && abs != base) {
             const std::string rest = abs.substr(base.size() + 1);
             return rest.substr(0, rest.find('/'));
         }
@@ -251,7 +235,7 @@ std::vector<SliceMap> scan_slices(const PackOptions& o, const std::optional<Stor
         if (::stat(sl.dir.c_str(), &st) != 0) throw_sys("--slice: cannot use", sl.dir, errno);
         if (!S_ISDIR(st.st_mode)) throw Error("--slice " + sl.dir + "=" + sl.destination + ": " + sl.dir + " is not a directory", 125);
         const std::string real = real_path(sl.dir);
-        if (store && (is_under(real, store->src_real) || is_under(store->src_real, real)))
+        if (store && (has_dir_prefix(real, store->src_real) || has_dir_prefix(store->src_real, real)))
             throw Error("--slice " + sl.dir + ": overlaps the store " + store->src_given, 125);
         // The same directory at the same place for two wrappers is one slice of both.
         if (auto it = seen.find({real, sl.destination}); it != seen.end() && !sl.entry.empty() &&
@@ -303,7 +287,7 @@ std::map<std::string, PackEntryPlan> entry_plans(const PackOptions& o, const std
 std::string link_target_in_pack(const LinkOption& l, const std::optional<Store>& store, const std::string& store_dir,
                                 const std::vector<SliceMap>& slice_maps) {
     if (l.target[0] != '/') {
-        const std::string t = normalise_absolute("/" + l.target);
+        const std::string t = normalise_absolute_strict("/" + l.target);
         if (t.empty() || t == "/") throw Error("-S " + l.link + "=" + l.target + ": TARGET must name a path in the pack, without '..'", 125);
         return t.substr(1);
     }

@@ -80,7 +80,7 @@ nlohmann::json make_manifest(const PackInputs& in) {
     for (const auto& e : in.entries) {
         nlohmann::json j = {{"name", e.name}};
         if (e.profile_text.empty()) j["profile"] = nullptr;   // images have none
-        else j["profile"] = std::string(kProfilesDir) + "/" + e.name + ".json";
+        else j["profile"] = std::string(kProfilesDir) + "/" + e.name + kProfileSuffix;
         j["program"] = e.program ? nlohmann::json(*e.program) : nlohmann::json(nullptr);
         entries.push_back(std::move(j));
     }
@@ -211,14 +211,14 @@ std::vector<Node> layout(const PackInputs& in) {
     }
     if (!in.entries.empty()) {
         b.dir(kProfilesDir);
-        b.dir("bin");
+        b.dir(kBinDir);
     }
     for (const auto& e : in.entries) {
-        b.add(inline_file(std::string(kProfilesDir) + "/" + e.name + ".json", e.profile_text));
+        b.add(inline_file(std::string(kProfilesDir) + "/" + e.name + kProfileSuffix, e.profile_text));
         Node link;
-        link.path = "bin/" + e.name;
+        link.path = std::string(kBinDir) + "/" + e.name;
         link.type = Node::Type::symlink;
-        link.target = "../.burrow/burrow";
+        link.target = kEntryLinkTarget;
         b.add(std::move(link));
     }
     if (!in.store_destination.empty()) b.dir(store_dir_in_pack(in.store_destination));

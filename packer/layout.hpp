@@ -26,16 +26,12 @@
 #include "packer/item_scan.hpp"
 #include "packer/options.hpp"
 #include "packer/tree.hpp"
+#include "runtime/pack_layout.hpp"
 
 namespace burrow::pack {
 
-inline constexpr const char* kPackDir = ".burrow";
-inline constexpr const char* kRuntimePath = ".burrow/burrow";
-inline constexpr const char* kProotPath = ".burrow/proot";
-inline constexpr const char* kManifestPath = ".burrow/manifest.json";
-inline constexpr const char* kFileListPath = ".burrow/files";
-inline constexpr const char* kProfilesDir = ".burrow/profiles";
-inline constexpr const char* kSlicesDir = ".burrow/slices";
+// The names of the pack's own files (kPackDir, kManifestPath, ...) are in
+// runtime/pack_layout.hpp, shared with the launcher.
 inline constexpr int kManifestFormat = 2;
 
 struct PackSlice {

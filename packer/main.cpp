@@ -12,6 +12,7 @@
 #include "packer/pack.hpp"
 #include "packer/progress.hpp"
 #include "packer/verify.hpp"
+#include "runtime/base/lines.hpp"
 #include "runtime/error.hpp"
 
 #ifndef BURROW_VERSION
@@ -22,12 +23,11 @@ namespace {
 
 void say(const std::string& text) {
     std::string out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t nl = std::min(text.find('\n', start), text.size());
-        out += "burrow-pack: " + text.substr(start, nl - start) + "\n";
-        start = nl + 1;
-    }
+    burrow::for_each_line(text, burrow::LastEmptyLine::keep, [&](std::string_view line) {
+        out += "burrow-pack: ";
+        out += line;
+        out += "\n";
+    });
     std::fputs(out.c_str(), stderr);
 }
 
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
         case Command::Kind::pack: {
             install_interrupt_handlers();
             Progress progress(::isatty(2) == 1);
-            const std::string self_dir = dirname_of(real_path("/proc/self/exe"));
+            const std::string self_dir = burrow::dirname_of(real_path("/proc/self/exe"));
             std::string summary;
             try {
                 summary = run_pack(cmd.pack, self_dir, &progress);

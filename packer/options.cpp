@@ -5,6 +5,7 @@
 
 #include "packer/fsutil.hpp"
 #include "packer/image_plan.hpp"
+#include "runtime/pack_layout.hpp"
 #include "packer/store_names.hpp"
 #include "runtime/error.hpp"
 #include "runtime/help_text.hpp"
@@ -29,12 +30,12 @@ void check_name(const std::string& opt, const std::string& name, const char* wha
     const std::string why = name_problem(name);
     if (!why.empty()) usage_error(opt + ": " + what + " '" + name + "' is not usable: " + why);
     // Called by its own name the runtime is the burrow command line, never an entry.
-    if (name == "burrow")
+    if (name == kRuntimeName)
         usage_error(opt + ": an entry cannot be named 'burrow' (that name runs the burrow command itself); choose another NAME");
 }
 
 std::string absolute_dest(const std::string& opt, const std::string& value, const char* what) {
-    const std::string norm = normalise_absolute(value);
+    const std::string norm = normalise_absolute_strict(value);
     if (norm.empty())
         usage_error(opt + ": " + what + " '" + value + "' must be an absolute path without '..'");
     if (norm == "/") usage_error(opt + ": " + what + " cannot be '/'");
@@ -43,15 +44,10 @@ std::string absolute_dest(const std::string& opt, const std::string& value, cons
 
 // "bin/x", "/etc" → normalised relative path; refuses "..", empty, reserved tops.
 std::string relative_link(const std::string& value) {
-    const std::string norm = normalise_absolute("/" + value);
+    const std::string norm = normalise_absolute_strict("/" + value);
     if (norm.empty() || norm == "/")
         usage_error("-S '" + value + "': LINK must name a path in the pack, without '..'");
     return norm.substr(1);
-}
-
-bool is_under(const std::string& path, const std::string& dir) {
-    return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-                           path[dir.size()] == '/');
 }
 
 }  // namespace
@@ -174,7 +170,7 @@ void wrapper(State& s, const std::string& name, const std::string& value) {
 void entry(State& s, const std::string& name, const std::string& value) {
     auto [n, prog] = split_pair(name, value, "NAME", "PROGRAM");
     check_name(name, n, "entry name");
-    const std::string p = normalise_absolute(prog);
+    const std::string p = normalise_absolute_strict(prog);
     if (p.empty() || p == "/")
         usage_error(name + " " + value + ": PROGRAM must be an absolute path inside the sandbox (e.g. /gnu/store/…/bin/" + n + ")");
     if (!s.entry_names.insert(n).second) usage_error(name + ": entry '" + n + "' given twice");
@@ -350,9 +346,9 @@ void check_places(const PackOptions& o) {
     std::set<std::string> links;
     for (const auto& l : o.links) {
         const std::string top = l.link.substr(0, l.link.find('/'));
-        if (top == "bin" && !o.entries.empty())
+        if (top == kBinDir && !o.entries.empty())
             usage_error("-S " + l.link + ": bin/ holds the pack's entries; choose another LINK");
-        if (top == ".burrow") usage_error("-S " + l.link + ": .burrow/ is the pack's own directory");
+        if (top == kPackDir) usage_error("-S " + l.link + ": .burrow/ is the pack's own directory");
         if (!links.insert(l.link).second) usage_error("-S: link " + l.link + " given twice");
     }
     // A link inside another: one of its parent directories is a link too.

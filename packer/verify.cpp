@@ -380,10 +380,6 @@ const char* type_word(TreeRecord::Type t) {
     return "?";
 }
 
-bool below(const std::string& path, const std::string& dir) {
-    return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
-}
-
 // Every record of the file list against the members, and every member the list lacks.
 // Below a missing or an extra directory only the directory is named.
 void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::string, Seen>& members,
@@ -392,7 +388,7 @@ void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::st
     std::set<std::string> known = {kManifestPath, kFileListPath};
     for (const auto& r : listed) {
         known.insert(r.path);
-        if (!missing_dir.empty() && below(r.path, missing_dir)) continue;
+        if (!missing_dir.empty() && is_below(r.path, missing_dir)) continue;
         const auto it = members.find(r.path);
         if (it == members.end()) {
             out.push_back(shown(r.path) + ": missing");
@@ -415,7 +411,7 @@ void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::st
     std::string extra_dir;
     for (const auto& [path, s] : members) {
         if (known.count(path)) continue;
-        if (!extra_dir.empty() && below(path, extra_dir)) continue;
+        if (!extra_dir.empty() && is_below(path, extra_dir)) continue;
         out.push_back(shown(path) + ": in the pack but not in the manifest");
         if (s.type == TreeRecord::Type::dir) extra_dir = path;
     }
@@ -547,9 +543,9 @@ void check_entries_and_links(Verification& v) {
     for (const auto& e : m["entries"]) {
         const std::string name = e["name"].get<std::string>();
         ++v.res.entries;
-        const Seen* link = v.member("bin/" + name);
-        if (!link || link->type != TreeRecord::Type::symlink || link->payload != "../.burrow/burrow")
-            v.problem("entry " + name + ": bin/" + name + " is not the symlink ../.burrow/burrow");
+        const Seen* link = v.member(std::string(kBinDir) + "/" + name);
+        if (!link || link->type != TreeRecord::Type::symlink || link->payload != kEntryLinkTarget)
+            v.problem("entry " + name + ": " + kBinDir + "/" + name + " is not the symlink " + kEntryLinkTarget);
         if (e["profile"].is_null()) continue;
         const std::string profile = e["profile"].get<std::string>();
         const Seen* p = v.member(profile);

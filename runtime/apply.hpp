@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "error.hpp"
-#include "fd.hpp"
+#include "base/fd.hpp"
 #include "plan.hpp"
 
 namespace burrow {

@@ -4,18 +4,15 @@
 
 #include <cstdio>
 
+#include "base/lines.hpp"
+
 namespace burrow {
 
 void report(const Error& e) {
     // One "burrow: " line per line of the message, in one write per line.
-    std::string msg = e.what();
-    size_t start = 0;
-    while (start < msg.size()) {
-        size_t end = msg.find('\n', start);
-        if (end == std::string::npos) end = msg.size();
-        std::fprintf(stderr, "burrow: %.*s\n", static_cast<int>(end - start), msg.data() + start);
-        start = end + 1;
-    }
+    for_each_line(e.what(), LastEmptyLine::drop, [](std::string_view line) {
+        std::fprintf(stderr, "burrow: %.*s\n", static_cast<int>(line.size()), line.data());
+    });
 }
 
 std::string errno_text(int err) {

@@ -5,7 +5,7 @@
 
 #include <cerrno>
 
-#include "fd.hpp"
+#include "base/fd.hpp"
 
 namespace burrow {
 

@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "fd.hpp"
+#include "base/fd.hpp"
 
 namespace burrow {
 

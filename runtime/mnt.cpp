@@ -38,7 +38,8 @@
 #include <vector>
 
 #include "apply.hpp"
-#include "fd.hpp"
+#include "base/fd.hpp"
+#include "base/path.hpp"
 #include "inroot.hpp"
 #include "path_index.hpp"
 
@@ -48,16 +49,6 @@ namespace {
 constexpr const char* kOld = "/.oldroot";    // the host's root while we build
 constexpr const char* kNew = "/.newroot";    // the root being built
 constexpr const char* kStage = "/.staged";   // "file" mount contents, outside the new root
-
-std::string parent_of(const std::string& p) {
-    auto slash = p.rfind('/');
-    return slash == 0 || slash == std::string::npos ? "/" : p.substr(0, slash);
-}
-
-bool is_under(const std::string& path, const std::string& dir) {
-    return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-                           (dir == "/" || path[dir.size()] == '/'));
-}
 
 // The path through which mount(2) reaches exactly the file `fd` is open on.
 std::string fd_path(int fd) { return std::string(kOld) + "/proc/self/fd/" + std::to_string(fd); }
@@ -81,7 +72,7 @@ int do_mount_setattr(int dir, const char* name, bool recursive, std::uint64_t se
 template <class F>
 void for_each_dir_holding(const std::string& path, F&& f) {
     for_each_holder(path, [&](std::string_view q) {
-        if (is_under(path, std::string(q))) f(q);
+        if (is_under(path, q)) f(q);
     });
 }
 

@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "apply.hpp"
-#include "fd.hpp"
+#include "base/fd.hpp"
 
 namespace burrow::detail {
 

@@ -3,11 +3,12 @@
 // mounts (10,000 binds took seconds); here each question costs a few hash lookups, one
 // per component of the path asked about.
 //
-// The relation is the string one of profile::path_within() and the mount code's own
-// is_under(): Q holds P ("P is within Q") when Q is "/", or P == Q, or P starts with Q
-// followed by "/". for_each_holder() lists, for one path, every string that holds it, so
-// questions about ancestors become exact lookups and nothing about the paths has to be
-// assumed (normalised or not, they are answered as the pairwise test would).
+// The relation is the string one of path_within() (runtime/base/path.hpp; for absolute
+// paths also the mount code's is_under()): Q holds P ("P is within Q") when Q is "/", or
+// P == Q, or P starts with Q followed by "/". for_each_holder() lists, for one path, every
+// string that holds it, so questions about ancestors become exact lookups and nothing
+// about the paths has to be assumed (normalised or not, they are answered as the pairwise
+// test would).
 #pragma once
 
 #include <cstddef>

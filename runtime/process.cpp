@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "apply.hpp"
+#include "base/path_search.hpp"
 #include "env.hpp"
 
 namespace burrow::detail {
@@ -82,19 +83,15 @@ std::string resolve(const std::string& program, const std::vector<std::string>& 
     if (program.find('/') != std::string::npos) return program;
     std::string scratch;
     const std::string* path = env_lookup(env, "PATH", scratch);
-    std::string dirs = path ? *path : "/usr/local/bin:/usr/bin:/bin";
+    std::string dirs = path ? *path : kDefaultPath;
     bool denied = false;
-    size_t start = 0;
-    while (start <= dirs.size()) {
-        size_t end = dirs.find(':', start);
-        if (end == std::string::npos) end = dirs.size();
-        std::string dir = dirs.substr(start, end - start);
-        std::string cand = (dir.empty() ? "." : dir) + "/" + program;
+    const auto found = search_path_dirs(dirs, program, EmptyPathEntry::current_dir, [&](const std::string& cand) {
         int err = 0;
-        if (executable_file(cand, err)) return cand;
+        if (executable_file(cand, err)) return true;
         if (err == EACCES) denied = true;
-        start = end + 1;
-    }
+        return false;
+    });
+    if (found) return *found;
     if (denied)
         throw Error(program + ": found in PATH but not executable (permission denied)", kExitNotExecutable);
     throw Error(program + ": command not found in the sandbox (PATH=" + dirs +

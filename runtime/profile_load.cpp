@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 
+#include "base/path.hpp"
 #include "error.hpp"
 #include "profile_doc.hpp"
 #include "profile_merge.hpp"
@@ -26,11 +27,11 @@ const char* const kKnownBuiltins = "builtin:pack, builtin:sandbox";
 
 // The launcher passes its physical cwd as PWD; the loader itself asks the system nothing.
 std::string absolute_dir_of(const std::string& file, const LoadContext& ctx) {
-    if (!file.empty() && file[0] == '/') return profile::dir_name(profile::normalize_absolute(file));
+    if (!file.empty() && file[0] == '/') return dirname_trimmed(normalise_absolute(file));
     auto pwd = ctx.var("PWD");
     if (!pwd || pwd->empty() || (*pwd)[0] != '/')
-        return profile::dir_name(file);  // relative: ${PROFILE_DIR} then fails the absolute-path check
-    return profile::dir_name(profile::normalize_absolute(*pwd + "/" + file));
+        return dirname_trimmed(file);  // relative: ${PROFILE_DIR} then fails the absolute-path check
+    return dirname_trimmed(normalise_absolute(*pwd + "/" + file));
 }
 
 // An overlay as the loader's ordered JSON. nlohmann::json keeps an object's keys sorted,
@@ -138,7 +139,7 @@ private:
         auto file = [&](const std::string& path, const std::string& shown, bool missing_ok) {
             child->kind = Doc::Kind::file;
             child->file = shown;
-            child->dir = profile::dir_name(path);
+            child->dir = dirname_trimmed(path);
             auto f = profile::read_file(path, *child, out_);
             if (f.status == profile::FileText::Status::cannot_open) {
                 if (missing_ok && f.err == ENOENT) return 0;
@@ -161,16 +162,16 @@ private:
                 fail("a built-in profile can only extend built-in profiles");
                 return;
             }
-            std::string path = profile::normalize_absolute(r[0] == '/' ? r : parent.dir + "/" + r);
-            std::string shown = profile::path_join(profile::dir_name(parent.file), r);
+            std::string path = normalise_absolute(r[0] == '/' ? r : parent.dir + "/" + r);
+            std::string shown = join_display(dirname_trimmed(parent.file), r);
             if (file(path, shown, false) <= 0) return;
         } else {
             // NAME: ${PROFILE_DIR}/NAME.json, then builtin:NAME.
             int found = 0;
             std::string path;
             if (!parent.dir.empty()) {
-                path = profile::normalize_absolute(parent.dir + "/" + r + ".json");
-                found = file(path, profile::path_join(profile::dir_name(parent.file), r + ".json"), true);
+                path = normalise_absolute(parent.dir + "/" + r + ".json");
+                found = file(path, join_display(dirname_trimmed(parent.file), r + ".json"), true);
                 if (found < 0) return;
             }
             if (found == 0 && !builtin(r)) {

@@ -11,7 +11,7 @@
 #include <set>
 
 #include "error.hpp"
-#include "fd.hpp"
+#include "base/fd.hpp"
 #include "profile_load.hpp"
 
 namespace burrow::profile {

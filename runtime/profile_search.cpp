@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/path.hpp"
 #include "error.hpp"
 #include "fileio.hpp"
 #include "profile_load.hpp"
@@ -16,12 +17,6 @@ namespace {
 
 bool ends_with(std::string_view s, std::string_view tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-std::string parent_of(const std::string& dir) {
-    const auto slash = dir.rfind('/');
-    if (slash == std::string::npos || slash == 0) return "/";
-    return dir.substr(0, slash);
 }
 
 bool is_file(const std::string& path) {

@@ -64,41 +64,6 @@ std::string describe(const ojson& v) {
     }
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-    const std::size_t n = a.size(), m = b.size();
-    std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-    for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= n; ++i) {
-        for (std::size_t j = 1; j <= m; ++j) {
-            std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-                lower(a[i - 2]) == lower(b[j - 1]))
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[n][m];
-}
-
-std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {
-    std::optional<std::string> best;
-    std::size_t best_d = 0;
-    for (const auto& c : candidates) {
-        if (word == c) continue;
-        std::size_t d = edit_distance(word, c);
-        // d == 0 is a case-only difference. Otherwise the word must be longer than the
-        // distance, so that two edits cannot turn a short word into anything at all.
-        if (d > 2 || (d > 0 && d >= word.size())) continue;
-        if (!best || d < best_d) {
-            best = c;
-            best_d = d;
-        }
-    }
-    return best;
-}
-
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -115,85 +80,11 @@ std::string join_quoted(const std::vector<std::string>& items, std::string_view 
     return join(q, sep);
 }
 
-namespace {
-
-std::vector<std::string_view> components(std::string_view path) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < path.size()) {
-        std::size_t j = path.find('/', i);
-        if (j == std::string_view::npos) j = path.size();
-        if (j > i) out.push_back(path.substr(i, j - i));
-        i = j + 1;
-    }
-    return out;
-}
-
-}  // namespace
-
-std::string normalize_absolute(std::string_view path) {
-    std::vector<std::string_view> stack;
-    for (auto c : components(path)) {
-        if (c == ".") continue;
-        if (c == "..") {
-            if (!stack.empty()) stack.pop_back();
-            continue;
-        }
-        stack.push_back(c);
-    }
-    if (stack.empty()) return "/";
-    std::string out;
-    for (auto c : stack) {
-        out += '/';
-        out += c;
-    }
-    return out;
-}
-
-std::string normalize_display(std::string_view path) {
-    if (!path.empty() && path[0] == '/') return normalize_absolute(path);
-    std::vector<std::string_view> stack;
-    for (auto c : components(path)) {
-        if (c == ".") continue;
-        if (c == ".." && !stack.empty() && stack.back() != "..") {
-            stack.pop_back();
-            continue;
-        }
-        stack.push_back(c);
-    }
-    if (stack.empty()) return ".";
-    std::string out;
-    for (auto c : stack) {
-        if (!out.empty()) out += '/';
-        out += c;
-    }
-    return out;
-}
-
-std::string dir_name(std::string_view path) {
-    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-    std::size_t slash = path.rfind('/');
-    if (slash == std::string_view::npos) return ".";
-    if (slash == 0) return "/";
-    return std::string(path.substr(0, slash));
-}
-
 std::string file_stem(std::string_view path) {
     std::size_t slash = path.rfind('/');
     if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
     if (path.size() > 5 && path.substr(path.size() - 5) == ".json") path.remove_suffix(5);
     return std::string(path);
-}
-
-std::string path_join(const std::string& dir, const std::string& rel) {
-    if (!rel.empty() && rel[0] == '/') return normalize_display(rel);
-    return normalize_display(dir + "/" + rel);
-}
-
-bool path_within(std::string_view inner, std::string_view outer) {
-    if (outer == "/") return true;
-    if (inner.substr(0, outer.size()) != outer) return false;
-    return inner.size() == outer.size() || inner[outer.size()] == '/';
 }
 
 bool is_env_name(std::string_view s) {

@@ -1,5 +1,6 @@
 // Small pure helpers shared by the profile loader's stages: JSON pointers, describing
-// values in messages, "did you mean" suggestions and lexical path handling.
+// values in messages, sizes and durations. The stages' "did you mean" is nearest()
+// (runtime/base/suggest.hpp).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "base/suggest.hpp"
 
 namespace burrow::profile {
 
@@ -33,30 +36,13 @@ std::string describe(const ojson& v);
 // "boolean", "string", ... (the JSON type name used in "expected X, got Y").
 std::string type_name(const ojson& v);
 
-// Optimal string alignment distance, case-insensitive.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-// The nearest candidate within distance 2 (and closer than the word is long), if any.
-std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
-
 // "a, b, c" / "\"a\", \"b\"".
 std::string join(const std::vector<std::string>& items, std::string_view sep);
 std::string join_quoted(const std::vector<std::string>& items, std::string_view sep);
 
-// Lexical normalisation of an absolute path: "//" and "/./" collapse, ".." removes the
-// previous component (never above "/"), a trailing "/" is dropped.
-std::string normalize_absolute(std::string_view path);
-// Lexical normalisation of a relative or absolute path for display: like the above but a
-// relative path keeps its leading ".." components; "" becomes ".".
-std::string normalize_display(std::string_view path);
-// Directory part: "a/b.json" → "a", "b.json" → ".", "/b.json" → "/".
-std::string dir_name(std::string_view path);
-// File name without directory and without a final ".json".
+// File name without directory and without a final ".json". (The lexical path helpers the
+// stages use are in runtime/base/path.hpp.)
 std::string file_stem(std::string_view path);
-// dir + "/" + rel (rel relative), lexically normalised for display.
-std::string path_join(const std::string& dir, const std::string& rel);
-
-// True when `inner` is `outer` or below it (both normalised absolute paths).
-bool path_within(std::string_view inner, std::string_view outer);
 
 // ^[A-Za-z_][A-Za-z0-9_]*$
 bool is_env_name(std::string_view s);

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "base/path.hpp"
+
 namespace burrow::profile {
 
 const char* const kVariableNames[10] = {"ORIGIN", "PACK", "PROFILE_DIR", "HOME", "PWD",
@@ -176,19 +178,19 @@ std::optional<std::string> expand_field(const std::string& literal, Field field,
         bool overlay = doc.kind == Doc::Kind::overlay;
         if (field == Field::inside_path)
             return fail(quote(literal) + " must be an absolute path inside the sandbox, e.g. " +
-                        quote("/" + normalize_display(v)));
+                        quote("/" + normalise_display(v)));
         if (field == Field::exec)
             return fail(quote(literal) + " is a relative path; write an absolute path inside the sandbox, or a bare command name looked up in PATH");
         if (overlay) return fail(quote(literal) + " is a relative path; write an absolute path");
         return fail(quote(literal) +
                     " is a relative path; write an absolute path or start it with ${PACK}, ${ORIGIN}, ${PROFILE_DIR}, ${HOME} or ${PWD}");
     }
-    std::string norm = normalize_absolute(v);
+    std::string norm = normalise_absolute(v);
     // ${PACK}/${ORIGIN}-rooted paths must stay inside the pack.
     if (doc.kind != Doc::Kind::overlay &&
         (literal.rfind("${PACK}", 0) == 0 || literal.rfind("${ORIGIN}", 0) == 0)) {
         if (auto pack = ctx.var("PACK")) {
-            std::string root = normalize_absolute(*pack);
+            std::string root = normalise_absolute(*pack);
             if (!path_within(norm, root))
                 return fail(quote(literal) + " resolves to " + norm + ", outside the pack root " + root);
         }

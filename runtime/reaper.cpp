@@ -23,7 +23,7 @@
 #include <string>
 
 #include "apply.hpp"
-#include "fd.hpp"
+#include "base/fd.hpp"
 #include "fileio.hpp"
 
 namespace burrow {

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <tuple>
 
+#include "base/suggest.hpp"
 #include "error.hpp"
 #include "seccomp_groups.hpp"
 #include "seccomp_names.hpp"
@@ -117,7 +118,7 @@ void check_enum(const json& v, const std::string& ptr, const std::vector<std::st
         return;
     std::string msg = ptr + ": expected " + one_of(values) + ", got " + (v.is_string() ? json_text(v) : describe(v));
     if (v.is_string())
-        if (auto s = suggest(v.get<std::string>(), values)) msg += "; did you mean " + json_quote(*s) + "?";
+        if (auto s = nearest_or_prefix(v.get<std::string>(), values)) msg += "; did you mean " + json_quote(*s) + "?";
     problems.push_back(msg);
 }
 
@@ -136,7 +137,7 @@ void check_name(const std::string& name, const std::string& ptr, std::vector<std
         std::string msg = ptr + ": unknown syscall group " + json_quote(name);
         std::optional<std::string> s;
         if (find_syscall(name.substr(1))) s = name.substr(1);   // "@ptrace" → "ptrace"
-        else s = suggest(name, group_names());
+        else s = nearest_or_prefix(name, group_names());
         if (s) msg += "; did you mean " + json_quote(*s) + "? " + kListHint;
         else msg += "; list the groups with burrow --seccomp-groups";
         problems.push_back(msg);
@@ -146,7 +147,7 @@ void check_name(const std::string& name, const std::string& ptr, std::vector<std
     std::string msg = ptr + ": unknown system call " + json_quote(name);
     std::optional<std::string> s;
     if (find_group("@" + name)) s = "@" + name;                  // "debug" → "@debug"
-    else s = suggest(name, syscall_names());
+    else s = nearest_or_prefix(name, syscall_names());
     if (s) msg += "; did you mean " + json_quote(*s) + "?";
     else msg += std::string("; write a name from the kernel's system call table, or a group ") + kListHint;
     problems.push_back(msg);
@@ -176,7 +177,7 @@ void check_errno(const json& v, const std::string& ptr, std::vector<std::string>
     const auto name = v.get<std::string>();
     if (errno_from_name(name)) return;
     std::string msg = ptr + ": unknown errno name " + json_quote(name);
-    if (auto s = suggest(name, errno_names())) msg += "; did you mean " + json_quote(*s) + "?";
+    if (auto s = nearest_or_prefix(name, errno_names())) msg += "; did you mean " + json_quote(*s) + "?";
     else msg += "; use a name such as \"EPERM\", \"EACCES\" or \"ENOSYS\"";
     problems.push_back(msg);
 }
@@ -198,7 +199,7 @@ void check_families(const json& v, const std::string& ptr, std::vector<std::stri
         const auto name = v[i].get<std::string>();
         if (family_from_name(name)) continue;
         std::string msg = p + ": unknown address family " + json_quote(name);
-        if (auto s = suggest(name, family_names())) msg += "; did you mean " + json_quote(*s) + "?";
+        if (auto s = nearest_or_prefix(name, family_names())) msg += "; did you mean " + json_quote(*s) + "?";
         else msg += "; known: " + join(family_names(), " ");
         problems.push_back(msg);
     }
@@ -385,7 +386,7 @@ void validate(const json& cfg, const std::string& pointer, std::vector<std::stri
             problems.push_back(p + ": OCI seccomp files are not supported; use \"baseline\", \"deny\" and \"allow\"");
         else {
             std::string msg = p + ": unknown key " + json_quote(key);
-            if (auto s = suggest(key, kKeys)) msg += "; did you mean " + json_quote(*s) + "?";
+            if (auto s = nearest_or_prefix(key, kKeys)) msg += "; did you mean " + json_quote(*s) + "?";
             else msg += "; valid keys: " + join(kKeys, ", ");
             problems.push_back(msg);
         }
@@ -528,7 +529,7 @@ std::string describe_groups(const std::optional<std::string>& group) {
     const Group* g = find_group(name);
     if (!g) {
         std::string msg = "unknown syscall group " + json_quote(*group);
-        if (auto s = suggest(name, group_names())) msg += "; did you mean " + json_quote(*s) + "? " + kListHint;
+        if (auto s = nearest_or_prefix(name, group_names())) msg += "; did you mean " + json_quote(*s) + "? " + kListHint;
         else msg += "; list the groups with burrow --seccomp-groups";
         throw Error(msg);
     }

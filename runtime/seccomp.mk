@@ -15,7 +15,7 @@ GEN_SRC += $(BUILD)/gen/seccomp_default.cpp
 SECCOMP_GEN_DEPS = $(BUILD)/obj/tools/gen-seccomp-default.o $(BUILD)/obj/runtime/seccomp.o \
     $(BUILD)/obj/runtime/seccomp_groups.o $(BUILD)/obj/runtime/seccomp_names.o \
     $(BUILD)/obj/runtime/seccomp_table.o $(BUILD)/obj/runtime/seccomp_install.o \
-    $(BUILD)/obj/runtime/error.o $(BUILD)/obj/$(BUILD)/gen/syscalls.o
+    $(BUILD)/obj/runtime/error.o $(BUILD)/obj/runtime/base/suggest.o $(BUILD)/obj/$(BUILD)/gen/syscalls.o
 $(BUILD)/gen-seccomp-default: $(SECCOMP_GEN_DEPS)
 	$(CXX) $(LDFLAGS) -o $@ $^ -lseccomp
 $(BUILD)/gen/seccomp_default.cpp: $(BUILD)/gen-seccomp-default

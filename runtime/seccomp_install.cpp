@@ -14,7 +14,7 @@
 #include <seccomp.h>
 
 #include "error.hpp"
-#include "fd.hpp"
+#include "base/fd.hpp"
 #include "seccomp_names.hpp"
 
 namespace burrow::seccomp {

@@ -1,9 +1,7 @@
 // Name tables for seccomp messages and values; see seccomp_names.hpp.
 #include "seccomp_names.hpp"
 
-#include <algorithm>
 #include <cerrno>
-#include <cctype>
 #include <sys/socket.h>
 
 namespace burrow::seccomp {
@@ -58,28 +56,6 @@ constexpr Named kFamilies[] = {
 };
 constexpr Named kFamilyAliases[] = {{"local", AF_UNIX}, {"route", AF_NETLINK}};
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-std::size_t distance(const std::string& a, const std::string& b) {
-    const std::size_t n = a.size(), m = b.size();
-    std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-    for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= n; ++i)
-        for (std::size_t j = 1; j <= m; ++j) {
-            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    return d[n][m];
-}
-
 }  // namespace
 
 std::optional<int> errno_from_name(std::string_view name) {
@@ -112,26 +88,6 @@ std::vector<std::string> family_names() {
     std::vector<std::string> out;
     for (const auto& f : kFamilies) out.emplace_back(f.name);
     return out;
-}
-
-std::optional<std::string> suggest(std::string_view word, const std::vector<std::string>& candidates) {
-    const std::string w = lower(word);
-    std::optional<std::string> best;
-    std::size_t best_d = 0;
-    for (const auto& c : candidates) {
-        const std::string lc = lower(c);
-        std::size_t d = distance(w, lc);
-        const std::size_t shorter = std::min(w.size(), lc.size());
-        const bool prefix = shorter >= 4 && (w.starts_with(lc) || lc.starts_with(w));
-        const std::size_t limit = w.size() <= 3 ? 1 : 2;
-        if (d > limit && !prefix) continue;
-        if (prefix && d > limit) d = limit + 1;   // rank prefix matches after close typos
-        if (!best || d < best_d || (d == best_d && c < *best)) {
-            best = c;
-            best_d = d;
-        }
-    }
-    return best;
 }
 
 }  // namespace burrow::seccomp

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "apply.hpp"
-#include "fd.hpp"
+#include "base/fd.hpp"
 #include "fileio.hpp"
 
 namespace burrow {

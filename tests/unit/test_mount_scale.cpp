@@ -6,6 +6,7 @@
 #include <random>
 
 #include "launcher/cli.hpp"
+#include "base/path.hpp"
 #include "path_index.hpp"
 #include "plan.hpp"
 #include "profile_util.hpp"
@@ -82,10 +83,10 @@ TEST_CASE("scale: PathIndex names the entry the pairwise path_within test names"
     for (int k = 0; k < 2000; ++k) {
         const std::string q = k < 300 ? paths[static_cast<std::size_t>(k)] : random_path();
         INFO("path \"" << q << "\"");
-        CHECK(index.first_at_or_below(q) == first([&](const std::string& p) { return profile::path_within(p, q); }));
-        CHECK(index.first_at_or_above(q) == first([&](const std::string& p) { return profile::path_within(q, p); }));
+        CHECK(index.first_at_or_below(q) == first([&](const std::string& p) { return path_within(p, q); }));
+        CHECK(index.first_at_or_above(q) == first([&](const std::string& p) { return path_within(q, p); }));
         CHECK(index.first_above(q) ==
-              first([&](const std::string& p) { return profile::path_within(q, p) && p != q; }));
+              first([&](const std::string& p) { return path_within(q, p) && p != q; }));
     }
 }
 

@@ -157,8 +157,8 @@ TEST_CASE("image: options") {
     CHECK(is_image_format(Format::oci));
     CHECK(!is_image_format(Format::dir));
 
-    CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "1", "-o", "o"}), "from 2 to 127"));
-    CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "128", "-o", "o"}), "from 2 to 127"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "1", "-o", "o"}), "from 2 to 125"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "126", "-o", "o"}), "from 2 to 125"));
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "-3", "-o", "o"}), "--max-layers"));
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--tag", "A:1", "-o", "o"}), "--tag 'A:1'"));
     CHECK(contains(error_of({"--store", "/s", "x", "--max-layers", "3", "-o", "o"}), "only for -f docker and -f oci"));

@@ -10,6 +10,7 @@
 #include "packer/store_names.hpp"
 #include "runtime/error.hpp"
 
+using namespace burrow;
 using namespace burrow::pack;
 using nlohmann::json;
 using T = TreeRecord::Type;

@@ -15,6 +15,7 @@
 #include "packer/fsutil.hpp"
 #include "packer/tempfiles.hpp"
 
+using namespace burrow;
 using namespace burrow::pack;
 namespace fs = std::filesystem;
 

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include "base/suggest.hpp"
 #include "error.hpp"
 #include "seccomp.hpp"
 #include "seccomp_groups.hpp"
@@ -481,10 +482,10 @@ TEST_CASE("seccomp messages: names that are not UTF-8 are quoted, not fatal") {
 }
 
 TEST_CASE("seccomp names: suggestions") {
-    CHECK(sc::suggest("ptrce", {"ptrace", "prctl"}) == "ptrace");
-    CHECK(sc::suggest("@debugging", {"@debug", "@mount"}) == "@debug");
-    CHECK(sc::suggest("PTRACE", {"ptrace"}) == "ptrace");
-    CHECK_FALSE(sc::suggest("zzz", {"ptrace", "mount"}));
+    CHECK(burrow::nearest_or_prefix("ptrce", {"ptrace", "prctl"}) == "ptrace");
+    CHECK(burrow::nearest_or_prefix("@debugging", {"@debug", "@mount"}) == "@debug");
+    CHECK(burrow::nearest_or_prefix("PTRACE", {"ptrace"}) == "ptrace");
+    CHECK_FALSE(burrow::nearest_or_prefix("zzz", {"ptrace", "mount"}));
     CHECK(sc::family_from_name("local") == AF_UNIX);
     CHECK(sc::family_from_name("vsock") == AF_VSOCK);
     CHECK_FALSE(sc::family_from_name("inet4"));

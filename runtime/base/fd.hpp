@@ -1,4 +1,4 @@
-// RAII owner of a file descriptor.
+// RAII owner of a file descriptor: the one of burrow, burrow-pack and the tests.
 #pragma once
 
 #include <unistd.h>
