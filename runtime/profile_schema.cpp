@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "namespaces.hpp"
 #include "profile_vars.hpp"
 #include "seccomp.hpp"
 
@@ -28,7 +29,7 @@ const Keys kStoreKeys = {"source", "destination", "items"};
 const Keys kMountTypes = profile_mount_types();
 const Keys kAllMountKeys = {"type",     "source",    "destination", "access", "optional", "recursive",
                             "devices",  "noexec",    "size",        "mode",   "target",   "content"};
-const Keys kNamespaceKeys = {"user", "mount", "pid", "net", "ipc", "uts", "cgroup"};
+const Keys kNamespaceKeys = namespace_keys();
 const Keys kUserKeys = {"uid", "gid"};
 const Keys kProcessKeys = {"exec",    "args",  "argv0",      "cwd",           "env",
                            "rlimits", "umask", "newSession", "dieWithParent", "timeout",
@@ -88,7 +89,8 @@ std::optional<std::string> foreign_hint(const std::string& context, const std::s
         if (any_of_keys(key, {"uid", "gid"})) return "write it inside \"user\": {\"" + key + "\": …}";
         if (any_of_keys(key, {"capabilities", "seccomp", "noNewPrivileges"}))
             return "write it inside \"security\": {\"" + key + "\": …}";
-        if (any_of_keys(key, {"pid", "ipc", "uts", "cgroup"}))
+        // ("net" has its own hint above; "user" is a top-level key.)
+        if (const NamespaceInfo* n = namespace_kind(key); n && !n->always)
             return "write it inside \"namespaces\": {\"" + key + "\": true}";
         if (any_of_keys(key, {"bind", "binds"})) return "write \"mounts\": [{\"type\": \"bind\", …}]";
         if (any_of_keys(key, {"readonly", "ro", "read_only"})) return "write \"root\": {\"access\": \"ro\"}";
