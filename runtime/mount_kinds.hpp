@@ -3,8 +3,8 @@
 // row; "store" is the plan's own kind for the profile's "stores" and has no profile keys.
 //
 // Adding a mount kind: a value in MountKind and a row in mount_kinds.cpp, its operation in
-// mnt.cpp (MountSetup::apply_op), and its documentation (profiles/schema.json,
-// man/burrow-profile.5).
+// mnt_ops.cpp (RootBuilder::apply_op, declared in mnt_root.hpp), and its documentation
+// (profiles/schema.json, man/burrow-profile.5).
 #pragma once
 
 #include <optional>
