@@ -2,7 +2,6 @@
 // schema (profiles/schema.json), the --unshare-KEY options, and the typed profile.
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <set>
 
 #include "launcher/cli.hpp"
@@ -11,17 +10,6 @@
 
 using namespace burrow;
 using namespace burrow::test;
-
-namespace {
-
-nlohmann::json schema() {
-    // __FILE__ is relative to the source tree root, where the tests run.
-    std::ifstream in(std::filesystem::path(__FILE__).parent_path() / "../../profiles/schema.json");
-    REQUIRE(in.good());
-    return nlohmann::json::parse(in);
-}
-
-}  // namespace
 
 TEST_CASE("namespaces: every key and every CLONE_ flag is distinct") {
     std::set<std::string_view> keys;
@@ -39,7 +27,7 @@ TEST_CASE("namespaces: every key and every CLONE_ flag is distinct") {
 }
 
 TEST_CASE("namespaces: profiles/schema.json lists the table's keys, all booleans") {
-    nlohmann::json s = schema();
+    nlohmann::json s = published_schema();
     const nlohmann::json& props = s["properties"]["namespaces"]["properties"];
     std::vector<std::string> listed;
     for (const auto& [k, v] : props.items()) {
