@@ -30,10 +30,11 @@ TEST_CASE("namespaces: profiles/schema.json lists the table's keys, all booleans
     nlohmann::json s = published_schema();
     const nlohmann::json& props = s["properties"]["namespaces"]["properties"];
     std::vector<std::string> listed;
-    for (const auto& [k, v] : props.items()) {
-        INFO("key ", k);
-        CHECK(v["type"] == "boolean");
-        listed.push_back(k);
+    for (const auto& item : props.items()) {
+        const std::string key = item.key();  // INFO captures it: not a structured binding
+        INFO("key ", key);
+        CHECK(item.value()["type"] == "boolean");
+        listed.push_back(key);
     }
     std::vector<std::string> keys = namespace_keys();
     CHECK(std::set<std::string>(listed.begin(), listed.end()) == std::set<std::string>(keys.begin(), keys.end()));
