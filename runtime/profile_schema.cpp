@@ -154,7 +154,7 @@ const std::vector<std::string>& override_paths() {
         for (const schema::KeyRule& r : schema::top_section().rules)
             if (r.merged) p.push_back(r.key);
         for (const schema::Section* s : schema::overridable_sections()) add(s->dotted, s->keys);
-        add("security.seccomp", schema::seccomp_keys());
+        add("security.seccomp", schema::seccomp_section().keys);
         return p;
     }();
     return paths;

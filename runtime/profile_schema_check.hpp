@@ -31,6 +31,7 @@ struct KeyRule {
     // "$defs/NAME" (tests/unit/test_profile_schema_tables.cpp holds the two together).
     std::string_view schema;
     CheckValue check;
+    Merge merge = Merge::by_value;  // how a later document's value joins (merge_rule())
     bool overlay = true;   // top level only: command-line options (an overlay) may set it
     bool merged = true;    // top level only: kept in doc.clean, so "override" may name it
 };
@@ -61,8 +62,9 @@ const Section& security_section();
 const Section& capabilities_section();
 // The sections "override" may name keys of, in the order override_paths() lists them.
 const std::vector<const Section*>& overridable_sections();
-// Only for "override" paths; the seccomp object itself is checked by seccomp::validate().
-const Keys& seccomp_keys();
+// Only for "override" paths and merging: the seccomp object itself is checked by
+// seccomp::validate(), so these rows have no check.
+const Section& seccomp_section();
 
 // profile_schema_hints.cpp
 // The fix for a key spelled as in another format (OCI, nsjail, bubblewrap, firejail).

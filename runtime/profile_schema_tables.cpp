@@ -1,11 +1,14 @@
 // The profile's sections as tables: each key, its type in profiles/schema.json and how its
 // value is checked. A key's row order is the order messages list the valid keys in.
 #include <algorithm>
+#include <unordered_map>
 
 #include "namespaces.hpp"
 #include "profile_schema_check.hpp"
 
-namespace burrow::profile::schema {
+namespace burrow::profile {
+
+namespace schema {
 
 namespace {
 
@@ -49,17 +52,18 @@ const Section& top_section() {
     // is read (version, extends, override): the checks record them in the Doc.
     static const Section table("", "top", "", {
         {"version", "const", [](C& c, const ojson& v, const S& p) -> Out { c.version(v, p); return std::nullopt; },
-         false, false},
-        {"name", "string", [](C& c, const ojson& v, const S& p) { return c.profile_name(v, p); }, true, false},
+         Merge::by_value, false, false},
+        {"name", "string", [](C& c, const ojson& v, const S& p) { return c.profile_name(v, p); }, Merge::by_value, true,
+         false},
         {"description", "string", [](C& c, const ojson& v, const S& p) -> Out { c.str(v, p); return std::nullopt; },
-         true, false},
+         Merge::by_value, true, false},
         {"extends", "oneOf", [](C& c, const ojson& v, const S& p) -> Out { c.extends(v, p); return std::nullopt; },
-         false, false},
+         Merge::by_value, false, false},
         {"override", "array", [](C& c, const ojson& v, const S& p) -> Out { c.override_(v, p); return std::nullopt; },
-         true, false},
+         Merge::by_value, true, false},
         {"root", "object", [](C& c, const ojson& v, const S& p) { return c.walk(root_section(), v, p); }},
-        {"stores", "array", [](C& c, const ojson& v, const S& p) { return c.stores(v, p); }},
-        {"mounts", "array", [](C& c, const ojson& v, const S& p) { return c.mounts(v, p); }},
+        {"stores", "array", [](C& c, const ojson& v, const S& p) { return c.stores(v, p); }, Merge::keyed},
+        {"mounts", "array", [](C& c, const ojson& v, const S& p) { return c.mounts(v, p); }, Merge::keyed},
         {"namespaces", "object", [](C& c, const ojson& v, const S& p) { return c.walk(namespaces_section(), v, p); }},
         {"user", "object", [](C& c, const ojson& v, const S& p) { return c.walk(user_section(), v, p); }},
         {"hostname", "string", [](C& c, const ojson& v, const S& p) { return c.hostname(v, p); }},
@@ -91,7 +95,7 @@ const Section& root_section() {
              return std::nullopt;
          }},
         {"access", "$defs/access", access},
-        {"exclude", "array", [](C& c, const ojson& v, const S& p) { return c.root_exclude(v, p); }},
+        {"exclude", "array", [](C& c, const ojson& v, const S& p) { return c.root_exclude(v, p); }, Merge::union_},
     });
     return table;
 }
@@ -180,7 +184,7 @@ const Section& process_section() {
         {"timeout", "$defs/duration", duration},
         {"killAfter", "$defs/duration", duration},
         {"closeFds", "boolean", boolean},
-        {"keepFds", "array", [](C& c, const ojson& v, const S& p) { return c.keep_fds(v, p); }},
+        {"keepFds", "array", [](C& c, const ojson& v, const S& p) { return c.keep_fds(v, p); }, Merge::union_},
     });
     return table;
 }
@@ -188,11 +192,13 @@ const Section& process_section() {
 const Section& env_section() {
     static const Section table("process.env", "env", "", {
         {"clear", "boolean", boolean},
-        {"keep", "array", [](C& c, const ojson& v, const S& p) { return c.name_list(v, p, true); }},
-        {"unset", "array", [](C& c, const ojson& v, const S& p) { return c.name_list(v, p, false); }},
+        {"keep", "array", [](C& c, const ojson& v, const S& p) { return c.name_list(v, p, true); }, Merge::union_},
+        {"unset", "array", [](C& c, const ojson& v, const S& p) { return c.name_list(v, p, false); }, Merge::union_},
         {"set", "object", [](C& c, const ojson& v, const S& p) { return c.env_set(v, p); }},
-        {"prepend", "$defs/searchPaths", [](C& c, const ojson& v, const S& p) { return c.env_search(v, p); }},
-        {"append", "$defs/searchPaths", [](C& c, const ojson& v, const S& p) { return c.env_search(v, p); }},
+        {"prepend", "$defs/searchPaths", [](C& c, const ojson& v, const S& p) { return c.env_search(v, p); },
+         Merge::concat_entries},
+        {"append", "$defs/searchPaths", [](C& c, const ojson& v, const S& p) { return c.env_search(v, p); },
+         Merge::concat_entries},
     });
     return table;
 }
@@ -216,8 +222,8 @@ const Section& security_section() {
 
 const Section& capabilities_section() {
     static const Section table("security.capabilities", "capabilities", "", {
-        {"keep", "array", [](C& c, const ojson& v, const S& p) { return c.capability_list(v, p); }},
-        {"ambient", "array", [](C& c, const ojson& v, const S& p) { return c.capability_list(v, p); }},
+        {"keep", "array", [](C& c, const ojson& v, const S& p) { return c.capability_list(v, p); }, Merge::union_},
+        {"ambient", "array", [](C& c, const ojson& v, const S& p) { return c.capability_list(v, p); }, Merge::union_},
         {"clearBoundingSet", "boolean", boolean},
     });
     return table;
@@ -230,12 +236,48 @@ const std::vector<const Section*>& overridable_sections() {
     return table;
 }
 
-const Keys& seccomp_keys() {
-    static const Keys keys = {"baseline",       "deny",         "allow",         "errno",
-                              "nestedNamespaces", "ttyInjection", "groupSignals", "socketFamilies", "personality",
-                              "debuggers",      "architectures", "newSyscalls",   "log",
-                              "oci"};
-    return keys;
+const Section& seccomp_section() {
+    static const Section table("security.seccomp", "seccomp", "", {
+        {"baseline", "enum", nullptr},
+        {"deny", "array", nullptr, Merge::union_},
+        {"allow", "array", nullptr, Merge::union_},
+        {"errno", "string", nullptr},
+        {"nestedNamespaces", "enum", nullptr},
+        {"ttyInjection", "enum", nullptr},
+        {"groupSignals", "enum", nullptr},
+        {"socketFamilies", "oneOf", nullptr, Merge::union_},
+        {"personality", "enum", nullptr},
+        {"debuggers", "boolean", nullptr},
+        {"architectures", "array", nullptr, Merge::union_},
+        {"newSyscalls", "enum", nullptr},
+        {"log", "boolean", nullptr},
+        {"oci", "", nullptr},  // not in profiles/schema.json
+    });
+    return table;
 }
 
-}  // namespace burrow::profile::schema
+}  // namespace schema
+
+Merge merge_rule(const std::string& dotted) {
+    using namespace schema;
+    // Only the rows that say more than by_value, by key path.
+    static const std::unordered_map<std::string, Merge> rules = [] {
+        std::unordered_map<std::string, Merge> m;
+        auto add = [&](const Section& s) {
+            for (const KeyRule& r : s.rules)
+                if (r.merge != Merge::by_value) m.emplace(s.dotted.empty() ? r.key : s.dotted + "." + r.key, r.merge);
+        };
+        add(top_section());
+        for (const Section* s : overridable_sections()) add(*s);
+        add(seccomp_section());
+        return m;
+    }();
+    if (auto it = rules.find(dotted); it != rules.end())
+        return it->second == Merge::concat_entries ? Merge::by_value : it->second;
+    if (auto dot = dotted.rfind('.'); dot != std::string::npos)
+        if (auto it = rules.find(dotted.substr(0, dot)); it != rules.end() && it->second == Merge::concat_entries)
+            return Merge::concat;
+    return Merge::by_value;
+}
+
+}  // namespace burrow::profile

@@ -59,6 +59,28 @@ TEST_CASE("schema tables: profiles/schema.json has each section's keys, with the
         INFO("security.capabilities");
         same(capabilities_section(), top["security"]["properties"]["capabilities"]);
     }
+    {
+        INFO("security.seccomp, but for \"oci\" (read by seccomp::validate(), not published)");
+        std::vector<KeyRule> rules;
+        for (const KeyRule& r : seccomp_section().rules)
+            if (r.key != "oci") rules.push_back(r);
+        same(Section("security.seccomp", "", "", rules), top["security"]["properties"]["seccomp"]);
+    }
+}
+
+TEST_CASE("schema tables: the merge rule of each kind of key path") {
+    using burrow::profile::Merge;
+    using burrow::profile::merge_rule;
+    for (const char* p : {"mounts", "stores"}) CHECK(merge_rule(p) == Merge::keyed);
+    for (const char* p : {"root.exclude", "process.env.keep", "process.keepFds", "process.env.unset",
+                          "security.capabilities.keep", "security.capabilities.ambient", "security.seccomp.deny",
+                          "security.seccomp.allow", "security.seccomp.architectures",
+                          "security.seccomp.socketFamilies"})
+        CHECK(merge_rule(p) == Merge::union_);
+    for (const char* p : {"process.env.prepend.PATH", "process.env.append.MANPATH"}) CHECK(merge_rule(p) == Merge::concat);
+    for (const char* p : {"root", "process", "process.env.prepend", "process.env.set.PATH", "process.args",
+                          "security.seccomp", "process.rlimits.RLIMIT_NOFILE.soft", "x-y"})
+        CHECK(merge_rule(p) == Merge::by_value);
 }
 
 TEST_CASE("schema tables: the mount keys are the mount kinds' keys, in the kinds' order") {
