@@ -14,6 +14,25 @@
 
 namespace burrow::profile::schema {
 
+namespace {
+
+// `f(name, value, pointer)` for each variable of an object keyed by variable names ("set",
+// "prepend", "append"); a name that is not one is reported instead.
+template <class F>
+void each_variable(Checker& c, const ojson& v, const std::string& ptr, F&& f) {
+    for (const auto& [name, value] : v.items()) {
+        if (Checker::ignored(name)) continue;
+        std::string np = pointer_join(ptr, name);
+        if (!is_env_name(name)) {
+            c.err(np, std::string("invalid variable name ") + kEnvNameRule);
+            continue;
+        }
+        f(name, value, np);
+    }
+}
+
+}  // namespace
+
 // How a message names another entry of this document: its pointer, or on the command
 // line the option it came from.
 std::string Checker::entry_name(const std::string& ptr) const {
@@ -199,15 +218,9 @@ std::optional<ojson> Checker::env_set(const ojson& v, const std::string& ptr) {
     if (!object(v, ptr, v.is_array() ? "; write {\"NAME\": \"value\"}, not a list of \"NAME=value\"" : ""))
         return std::nullopt;
     ojson vars = ojson::object();
-    for (const auto& [name, value] : v.items()) {
-        if (ignored(name)) continue;
-        std::string np = pointer_join(ptr, name);
-        if (!is_env_name(name)) {
-            err(np, std::string("invalid variable name ") + kEnvNameRule);
-            continue;
-        }
+    each_variable(*this, v, ptr, [&](const std::string& name, const ojson& value, const std::string& np) {
         if (auto s = text(value, np, Field::env_text)) vars[name] = *s;
-    }
+    });
     return vars;
 }
 
@@ -215,19 +228,13 @@ std::optional<ojson> Checker::env_set(const ojson& v, const std::string& ptr) {
 std::optional<ojson> Checker::env_search(const ojson& v, const std::string& ptr) {
     if (!object(v, ptr)) return std::nullopt;
     ojson vars = ojson::object();
-    for (const auto& [name, list] : v.items()) {
-        if (ignored(name)) continue;
-        std::string np = pointer_join(ptr, name);
-        if (!is_env_name(name)) {
-            err(np, std::string("invalid variable name ") + kEnvNameRule);
-            continue;
-        }
-        if (!array(list, np, list.is_string() ? "; write [" + quote(list.get<std::string>()) + "]" : "")) continue;
+    each_variable(*this, v, ptr, [&](const std::string& name, const ojson& list, const std::string& np) {
+        if (!array(list, np, list.is_string() ? "; write [" + quote(list.get<std::string>()) + "]" : "")) return;
         ojson entries = ojson::array();
         for (std::size_t i = 0; i < list.size(); ++i)
             if (auto s = text(list[i], pointer_join(np, i), Field::search_entry)) entries.push_back(*s);
         vars[name] = std::move(entries);
-    }
+    });
     return vars;
 }
 
