@@ -1,8 +1,10 @@
 // The mount kinds: one row each (name, profile keys, default mode, required keys, default
-// destination), read by the schema check, the typed builder, the canonical JSON and the plan. A profile's "type" names a
-// row; "store" is the plan's own kind for the profile's "stores" and has no profile keys.
+// destination), read by the schema check, the typed builder, the canonical JSON and the
+// plan. A profile's "type" names a row; "store" is the plan's own kind for the profile's
+// "stores" and has no profile keys.
 //
-// Adding a mount kind: a value in MountKind and a row in mount_kinds.cpp, its operation in
+// Adding a mount kind: a value in MountKind and a row in mount_kinds.cpp (a key no kind had
+// yet also gets a row in mount_section(), profile_schema_tables.cpp), its operation in
 // mnt_ops.cpp (RootBuilder::apply_op, declared in mnt_root.hpp), and its documentation
 // (profiles/schema.json, man/burrow-profile.5).
 #pragma once
