@@ -10,6 +10,7 @@
 #include "base/suggest.hpp"
 #include "error.hpp"
 #include "help_text.hpp"
+#include "namespaces.hpp"
 
 namespace burrow {
 namespace {
@@ -309,7 +310,8 @@ const Option kOptions[] = {
      S::Namespaces, true, "", "", unshare},
     {"--unshare-user-try|--unshare-cgroup-try", "", S::Namespaces, false, "", "", unshare},
     {"--unshare-all", "", S::Namespaces, true, "", "all of the above",
-     SETS(for (const char* n : {"user", "pid", "net", "ipc", "uts", "cgroup"}) s.cli.overlay["namespaces"][n] = true)},
+     SETS(for (const NamespaceInfo& n : namespace_kinds()) if (n.unshare_option)
+              s.cli.overlay["namespaces"][std::string(n.key)] = true)},
     {"--share-net", "", S::Namespaces, true, "", "keep the host's network (after --unshare-all)",
      SETS(s.cli.overlay["namespaces"]["net"] = false)},
     {"--uid|--gid", "N", S::Namespaces, true, "--uid N, --gid N",

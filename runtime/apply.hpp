@@ -58,7 +58,7 @@ std::string diagnose_userns(int err);
 
 namespace detail {
 
-class RootBuilder;                                // mnt.cpp
+class RootBuilder;                                // mnt_root.hpp
 struct RootBuilderDelete {
     void operator()(RootBuilder* b) const;
 };

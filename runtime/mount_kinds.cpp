@@ -5,15 +5,16 @@ namespace burrow {
 const std::vector<MountKindInfo>& mount_kinds() {
     using K = MountKind;
     static const std::vector<MountKindInfo> rows = {
-        {K::bind, "bind", {"type", "source", "destination", "access", "optional", "recursive", "devices", "noexec"}, {}},
-        {K::store, "store", {}, {}},
-        {K::tmpfs, "tmpfs", {"type", "destination", "size", "mode"}, 0755},
-        {K::proc, "proc", {"type", "destination"}, {}},
-        {K::dev, "dev", {"type", "destination"}, {}},
-        {K::dir, "dir", {"type", "destination", "mode"}, 0755},
-        {K::symlink, "symlink", {"type", "destination", "target"}, {}},
-        {K::file, "file", {"type", "destination", "content", "mode"}, 0444},
-        {K::mask, "mask", {"type", "destination"}, {}},
+        {K::bind, "bind", {"type", "source", "destination", "access", "optional", "recursive", "devices", "noexec"}, {},
+         {"source"}, "", true},
+        {K::store, "store", {}, {}, {}, ""},
+        {K::tmpfs, "tmpfs", {"type", "destination", "size", "mode"}, 0755, {"destination"}, ""},
+        {K::proc, "proc", {"type", "destination"}, {}, {}, "/proc"},
+        {K::dev, "dev", {"type", "destination"}, {}, {}, "/dev"},
+        {K::dir, "dir", {"type", "destination", "mode"}, 0755, {"destination"}, ""},
+        {K::symlink, "symlink", {"type", "destination", "target"}, {}, {"destination", "target"}, ""},
+        {K::file, "file", {"type", "destination", "content", "mode"}, 0444, {"destination", "content"}, ""},
+        {K::mask, "mask", {"type", "destination"}, {}, {"destination"}, ""},
     };
     return rows;
 }

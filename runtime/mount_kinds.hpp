@@ -1,10 +1,12 @@
-// The mount kinds: one row each (name, profile keys, default mode), read by the schema
-// check, the typed builder, the canonical JSON and the plan. A profile's "type" names a
-// row; "store" is the plan's own kind for the profile's "stores" and has no profile keys.
+// The mount kinds: one row each (name, profile keys, default mode, required keys, default
+// destination), read by the schema check, the typed builder, the canonical JSON and the
+// plan. A profile's "type" names a row; "store" is the plan's own kind for the profile's
+// "stores" and has no profile keys.
 //
-// Adding a mount kind: a value in MountKind and a row in mount_kinds.cpp, its operation in
-// mnt.cpp (MountSetup::apply_op), and its documentation (profiles/schema.json,
-// man/burrow-profile.5).
+// Adding a mount kind: a value in MountKind and a row in mount_kinds.cpp (a key no kind had
+// yet also gets a row in mount_section(), profile_schema_tables.cpp), its operation in
+// mnt_ops.cpp (RootBuilder::apply_op, declared in mnt_root.hpp), and its documentation
+// (profiles/schema.json, man/burrow-profile.5).
 #pragma once
 
 #include <optional>
@@ -21,6 +23,9 @@ struct MountKindInfo {
     std::string_view name;              // the profile's "type", --print-plan's "kind"
     std::vector<std::string> keys;      // the keys a profile mount of this kind may have
     std::optional<unsigned> mode;       // the default mode, for the kinds that have one
+    std::vector<std::string> required;  // the keys a profile mount of this kind must have
+    std::string_view default_destination;   // without "destination": this path, if any
+    bool destination_from_source = false;   // without "destination": the source's path
 };
 
 // Every kind, in MountKind order.

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "error.hpp"
+#include "namespaces.hpp"
 
 namespace burrow {
 namespace {
@@ -272,12 +273,9 @@ struct StepJson {
         if (s.again) j["again"] = true;
     }
     void operator()(const step::Unshare& s) {
-        json flags = json::array({"user", "mount"});
-        if (s.ns.pid) flags.push_back("pid");
-        if (s.ns.net) flags.push_back("net");
-        if (s.ns.ipc) flags.push_back("ipc");
-        if (s.ns.uts) flags.push_back("uts");
-        if (s.ns.cgroup) flags.push_back("cgroup");
+        json flags = json::array();
+        for (const NamespaceInfo& row : namespace_kinds())
+            if (row.always || s.ns.*row.member) flags.push_back(std::string(row.key));
         j["namespaces"] = flags;
     }
     void operator()(const step::MapIds&) {

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "namespaces.hpp"
+
 namespace burrow {
 
 namespace {
@@ -103,14 +105,13 @@ json profile_to_json(const Profile& p) {
                                        {"clearBoundingSet", p.security.clear_bounding_set}}}};
     if (!p.security.seccomp.is_null()) security["seccomp"] = p.security.seccomp;
 
-    const Namespaces& n = p.namespaces;
+    json namespaces = json::object();
+    for (const NamespaceInfo& row : namespace_kinds()) namespaces[std::string(row.key)] = p.namespaces.*row.member;
     json j = {{"version", 1},
               {"root", root},
               {"stores", stores},
               {"mounts", mounts},
-              {"namespaces",
-               {{"user", n.user}, {"mount", n.mount}, {"pid", n.pid}, {"net", n.net}, {"ipc", n.ipc},
-                {"uts", n.uts}, {"cgroup", n.cgroup}}},
+              {"namespaces", namespaces},
               {"user", {{"uid", id(p.uid)}, {"gid", id(p.gid)}}},
               {"process", process},
               {"security", security}};

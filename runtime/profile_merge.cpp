@@ -1,9 +1,10 @@
 #include "profile_merge.hpp"
 
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "profile_schema.hpp"
 
 namespace burrow::profile {
 
@@ -11,17 +12,15 @@ namespace {
 
 enum class Rule { keyed, union_, concat, object, replace };
 
-// `path` is the schema path of the key: "process.env.keep".
+// `path` is the schema path of the key: "process.env.keep" (its rule: the schema tables).
 Rule rule_for(const std::string& path, const ojson& v) {
-    static const std::set<std::string> unions = {
-        "root.exclude",          "process.env.keep",        "process.keepFds",        "process.env.unset",
-        "security.capabilities.keep", "security.capabilities.ambient",
-        "security.seccomp.deny", "security.seccomp.allow", "security.seccomp.architectures",
-        "security.seccomp.socketFamilies"};
-    if (path == "mounts" || path == "stores") return Rule::keyed;
-    if (unions.count(path)) return v.is_array() ? Rule::union_ : Rule::replace;
-    if (path.rfind("process.env.prepend.", 0) == 0 || path.rfind("process.env.append.", 0) == 0)
-        return Rule::concat;
+    switch (merge_rule(path)) {
+    case Merge::keyed: return Rule::keyed;
+    case Merge::union_: return v.is_array() ? Rule::union_ : Rule::replace;
+    case Merge::concat: return Rule::concat;
+    case Merge::by_value:
+    case Merge::concat_entries: break;
+    }
     if (v.is_object()) return Rule::object;
     return Rule::replace;
 }

@@ -1,5 +1,6 @@
 #include "profile_typed.hpp"
 
+#include "namespaces.hpp"
 #include "path_index.hpp"
 
 #include <algorithm>
@@ -157,13 +158,8 @@ private:
     }
 
     void namespaces(const ojson& n, Namespaces& out) {
-        out.user = flag(n, "user", true);
-        out.mount = flag(n, "mount", true);
-        out.pid = flag(n, "pid", false);
-        out.net = flag(n, "net", false);
-        out.ipc = flag(n, "ipc", false);
-        out.uts = flag(n, "uts", false);
-        out.cgroup = flag(n, "cgroup", false);
+        for (const NamespaceInfo& row : namespace_kinds())
+            out.*row.member = flag(n, std::string(row.key).c_str(), row.default_on);
         if (!out.user)
             err("/namespaces/user", "burrow is setuid-free and needs a user namespace; remove \"user\": false");
         if (!out.mount)

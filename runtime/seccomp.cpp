@@ -24,6 +24,7 @@
 
 #include "base/suggest.hpp"
 #include "error.hpp"
+#include "namespaces.hpp"
 #include "seccomp_groups.hpp"
 #include "seccomp_names.hpp"
 #include "seccomp_table.hpp"
@@ -42,11 +43,15 @@ constexpr const char* kListHint = "(list: burrow --seccomp-groups)";
 // The families "baseline": "default" allows (getifaddrs and if_nameindex need netlink).
 const std::vector<std::string> kDefaultFamilies = {"unix", "inet", "inet6", "netlink"};
 
-// Clone's namespace flags: CLONE_NEW{NS,CGROUP,UTS,IPC,USER,PID,NET} (0x7E020000).
-// CLONE_NEWTIME (0x80) overlaps clone()'s exit-signal byte; only unshare and clone3 can
-// ask for it, and both are denied by the same switch.
-constexpr unsigned long long kCloneNamespaceFlags[] = {
-    0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000};
+// Clone's namespace flags (namespaces.cpp), lowest first: CLONE_NEW{NS,CGROUP,UTS,IPC,
+// USER,PID,NET} (0x7E020000). CLONE_NEWTIME (0x80) overlaps clone()'s exit-signal byte;
+// only unshare and clone3 can ask for it, and both are denied by the same switch.
+std::vector<unsigned long long> clone_namespace_flags() {
+    std::vector<unsigned long long> out;
+    for (const NamespaceInfo& row : namespace_kinds()) out.push_back(static_cast<unsigned>(row.clone_flag));
+    std::sort(out.begin(), out.end());
+    return out;
+}
 constexpr unsigned kCloneFlagsArg = 0;   // arg 1 on s390, which we do not build for
 
 constexpr unsigned long long kLow32 = 0xffffffffULL;
@@ -441,7 +446,7 @@ Filter compile_uncached(const json& cfg) {
     if (s.nested_deny) {
         rs.deny("unshare", s.errno_value);
         rs.deny("setns", s.errno_value);
-        for (auto flag : kCloneNamespaceFlags) rs.deny_if("clone", s.errno_value, {Cond{kCloneFlagsArg, flag, flag, false}});
+        for (auto flag : clone_namespace_flags()) rs.deny_if("clone", s.errno_value, {Cond{kCloneFlagsArg, flag, flag, false}});
         // seccomp cannot read struct clone_args; ENOSYS makes glibc fall back to clone().
         rs.deny("clone3", ENOSYS);
     }

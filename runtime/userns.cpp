@@ -12,6 +12,7 @@
 #include "apply.hpp"
 #include "base/fd.hpp"
 #include "fileio.hpp"
+#include "namespaces.hpp"
 
 namespace burrow {
 namespace {
@@ -84,20 +85,21 @@ std::string diagnose_userns(int err) {
 namespace detail {
 
 void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts) {
-    int flags = CLONE_NEWUSER | CLONE_NEWNS;
-    if (ns.pid) flags |= CLONE_NEWPID;
-    if (ns.net) flags |= CLONE_NEWNET;
-    if (ns.ipc) flags |= CLONE_NEWIPC;
-    if (ns.uts) flags |= CLONE_NEWUTS;
-    if (ns.cgroup) flags |= CLONE_NEWCGROUP;
+    int flags = 0, always = 0;
+    std::string optional;  // "pid/net/ipc/uts/cgroup", for the message below
+    for (const NamespaceInfo& row : namespace_kinds()) {
+        if (row.always) always |= row.clone_flag;
+        else optional += (optional.empty() ? "" : "/") + std::string(row.key);
+        if (row.always || ns.*row.member) flags |= row.clone_flag;
+    }
     trace(opts, "unshare user+mount namespaces");
     if (::unshare(flags) != 0) {
         int err = errno;
         // Retry without the optional namespaces only to give a precise message.
-        if (flags != (CLONE_NEWUSER | CLONE_NEWNS) && ::unshare(CLONE_NEWUSER | CLONE_NEWNS) == 0)
+        if (flags != always && ::unshare(always) == 0)
             throw Error("cannot create the requested namespaces (" + errno_text(err) +
-                        "), though a user+mount namespace works; remove pid/net/ipc/uts/cgroup "
-                        "from \"namespaces\" or check the kernel configuration");
+                        "), though a user+mount namespace works; remove " + optional +
+                        " from \"namespaces\" or check the kernel configuration");
         throw NamespaceError(diagnose_userns(err));
     }
 }

@@ -2,7 +2,6 @@
 // JSON schema (profiles/schema.json) and the loader's answer to a name not in the table.
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <set>
 
 #include "mount_kinds.hpp"
@@ -10,17 +9,6 @@
 
 using namespace burrow;
 using namespace burrow::test;
-
-namespace {
-
-nlohmann::json schema() {
-    // __FILE__ is relative to the source tree root, where the tests run.
-    std::ifstream in(std::filesystem::path(__FILE__).parent_path() / "../../profiles/schema.json");
-    REQUIRE(in.good());
-    return nlohmann::json::parse(in);
-}
-
-}  // namespace
 
 TEST_CASE("mount kinds: the table is in MountKind order and every name is distinct") {
     std::set<std::string_view> names;
@@ -35,7 +23,7 @@ TEST_CASE("mount kinds: the table is in MountKind order and every name is distin
 }
 
 TEST_CASE("mount kinds: profiles/schema.json lists the same types with the same keys") {
-    nlohmann::json s = schema();
+    nlohmann::json s = published_schema();
     const nlohmann::json& mount = s["$defs"]["mount"];
     std::vector<std::string> listed = mount["properties"]["type"]["enum"];
     CHECK(listed == profile_mount_types());

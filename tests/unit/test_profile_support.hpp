@@ -67,6 +67,14 @@ private:
 };
 
 // The values a launcher in a pack at /home/u/pack would gather.
+// profiles/schema.json, the published schema that tables of the code are held to.
+inline nlohmann::json published_schema() {
+    // __FILE__ is relative to the source tree root, where the tests run.
+    std::ifstream in(std::filesystem::path(__FILE__).parent_path() / "../../profiles/schema.json");
+    REQUIRE(in.good());
+    return nlohmann::json::parse(in);
+}
+
 inline LoadContext pack_context() {
     LoadContext ctx;
     ctx.vars = {{"ORIGIN", "/home/u/pack/bin"}, {"PACK", "/home/u/pack"}, {"HOME", "/home/u"},
