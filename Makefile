@@ -15,10 +15,10 @@ CXX         ?= g++
 CXXFLAGS    ?= -O2 -g
 SECTIONS    := -ffunction-sections -fdata-sections
 WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wno-missing-field-initializers
-CPPFLAGS    += -I. -Iruntime -DBURROW_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+CPPFLAGS    += -I. -DBURROW_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 ALLFLAGS     = -std=c++20 $(WARN) $(CPPFLAGS) $(SECTIONS) $(CXXFLAGS) -MMD -MP
 
-RUNTIME_SRC := $(sort $(wildcard runtime/*.cpp runtime/base/*.cpp))
+RUNTIME_SRC := $(sort $(wildcard runtime/*/*.cpp))
 LAUNCH_SRC  := $(sort $(wildcard launcher/*.cpp))
 PACKER_SRC  := $(sort $(wildcard packer/*.cpp))
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.cpp))
@@ -32,7 +32,7 @@ GEN_SRC     := $(BUILD)/gen/builtins.cpp
 ifeq ($(filter -j%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
--include runtime/*.mk
+-include runtime/*/*.mk
 
 OBJ          = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(1))
 RUNTIME_OBJ := $(call OBJ,$(RUNTIME_SRC) $(GEN_SRC))

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runtime/error.hpp"
-#include "runtime/seccomp.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/seccomp/seccomp.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 2) {

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string_view>
 
-#include "base/suggest.hpp"
-#include "error.hpp"
-#include "help_text.hpp"
-#include "namespaces.hpp"
+#include "runtime/base/suggest.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/base/help_text.hpp"
+#include "runtime/profile/namespaces.hpp"
 
 namespace burrow {
 namespace {

@@ -10,10 +10,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "base/path_search.hpp"
-#include "env.hpp"
+#include "runtime/base/path_search.hpp"
+#include "runtime/plan/env.hpp"
 #include "pack_entry.hpp"
-#include "pack_layout.hpp"
+#include "runtime/base/pack_layout.hpp"
 
 namespace burrow {
 namespace {

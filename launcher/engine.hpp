@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "apply.hpp"
-#include "plan.hpp"
+#include "runtime/launch/apply.hpp"
+#include "runtime/plan/plan.hpp"
 
 namespace burrow {
 

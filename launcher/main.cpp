@@ -17,18 +17,18 @@
 #include <utility>
 #include <vector>
 
-#include "apply.hpp"
-#include "base/path.hpp"
+#include "runtime/launch/apply.hpp"
+#include "runtime/base/path.hpp"
 #include "cli.hpp"
 #include "engine.hpp"
-#include "error.hpp"
-#include "fileio.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/base/fileio.hpp"
 #include "pack_entry.hpp"
-#include "pack_layout.hpp"
-#include "plan.hpp"
-#include "profile_load.hpp"
-#include "profile_search.hpp"
-#include "seccomp.hpp"
+#include "runtime/base/pack_layout.hpp"
+#include "runtime/plan/plan.hpp"
+#include "runtime/profile/profile_load.hpp"
+#include "runtime/profile/profile_search.hpp"
+#include "runtime/seccomp/seccomp.hpp"
 
 extern char** environ;
 
@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
     try {
         return burrow::run(argc, argv);
     } catch (const burrow::Error& e) {
-        burrow::report(e);  // runtime/error.cpp
+        burrow::report(e);  // runtime/base/error.cpp
         return e.status();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "burrow: internal error: %s\n", e.what());

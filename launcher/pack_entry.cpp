@@ -11,12 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/path.hpp"
-#include "base/path_search.hpp"
-#include "fileio.hpp"
-#include "pack_layout.hpp"
+#include "runtime/base/path.hpp"
+#include "runtime/base/path_search.hpp"
+#include "runtime/base/fileio.hpp"
+#include "runtime/base/pack_layout.hpp"
 
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow {
 

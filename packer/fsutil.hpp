@@ -9,7 +9,7 @@
 
 #include "runtime/base/fd.hpp"
 #include "runtime/base/path.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow::pack {
 

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "packer/item_scan.hpp"
-#include "runtime/pack_layout.hpp"
+#include "runtime/base/pack_layout.hpp"
 
 namespace burrow::pack {
 

@@ -18,7 +18,7 @@
 #include "packer/fsutil.hpp"
 #include "packer/progress.hpp"
 #include "packer/store_names.hpp"
-#include "runtime/profile_load.hpp"
+#include "runtime/profile/profile_load.hpp"
 
 #ifndef BURROW_VERSION
 #define BURROW_VERSION "unknown"

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow::pack {
 

@@ -6,7 +6,7 @@
 #include "packer/fsutil.hpp"
 #include "packer/sha256.hpp"
 #include "packer/tree.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow::pack {
 

@@ -26,12 +26,12 @@
 #include "packer/item_scan.hpp"
 #include "packer/options.hpp"
 #include "packer/tree.hpp"
-#include "runtime/pack_layout.hpp"
+#include "runtime/base/pack_layout.hpp"
 
 namespace burrow::pack {
 
 // The names of the pack's own files (kPackDir, kManifestPath, ...) are in
-// runtime/pack_layout.hpp, shared with the launcher.
+// runtime/base/pack_layout.hpp, shared with the launcher.
 inline constexpr int kManifestFormat = 2;
 
 struct PackSlice {

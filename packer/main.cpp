@@ -13,7 +13,7 @@
 #include "packer/progress.hpp"
 #include "packer/verify.hpp"
 #include "runtime/base/lines.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 #ifndef BURROW_VERSION
 #define BURROW_VERSION "unknown"

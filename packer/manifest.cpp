@@ -4,7 +4,7 @@
 
 #include "packer/layout.hpp"
 #include "packer/store_names.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow::pack {
 

@@ -5,10 +5,10 @@
 
 #include "packer/fsutil.hpp"
 #include "packer/image_plan.hpp"
-#include "runtime/pack_layout.hpp"
+#include "runtime/base/pack_layout.hpp"
 #include "packer/store_names.hpp"
-#include "runtime/error.hpp"
-#include "runtime/help_text.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/base/help_text.hpp"
 
 namespace burrow::pack {
 

@@ -7,7 +7,7 @@
 #include "packer/interrupt.hpp"
 #include "packer/progress.hpp"
 #include "packer/writer.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow::pack {
 

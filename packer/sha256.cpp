@@ -2,7 +2,7 @@
 
 #include <openssl/evp.h>
 
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow::pack {
 

@@ -23,7 +23,7 @@
 #include "packer/sha256.hpp"
 #include "packer/store_names.hpp"
 #include "packer/tree.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow::pack {
 

@@ -1,5 +1,5 @@
 // Splitting a message into lines, for the error printers that put the program's name
-// before each line (runtime/error.cpp for burrow, packer/main.cpp for burrow-pack).
+// before each line (runtime/base/error.cpp for burrow, packer/main.cpp for burrow-pack).
 #pragma once
 
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "base/path.hpp"
+#include "runtime/base/path.hpp"
 
 #include <vector>
 

@@ -37,7 +37,7 @@ std::string normalise_absolute_strict(std::string_view path);
 // is_under: every absolute path is under "/" (the mount code's relation).
 bool is_under(std::string_view path, std::string_view dir);
 // path_within: every string is within "/", relative or empty too (the relation
-// runtime/path_index.hpp answers for any strings, normalised or not).
+// runtime/base/path_index.hpp answers for any strings, normalised or not).
 bool path_within(std::string_view inner, std::string_view outer);
 // has_dir_prefix: "/" is an ordinary prefix and holds only itself, so a store or slice at
 // "/" is never taken to hold the paths below it (packer/pack.cpp).

@@ -1,4 +1,4 @@
-#include "base/path_search.hpp"
+#include "runtime/base/path_search.hpp"
 
 namespace burrow {
 

@@ -1,4 +1,4 @@
-#include "base/suggest.hpp"
+#include "runtime/base/suggest.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "launcher/cli.hpp"
-#include "profile_load.hpp"
-#include "profile_search.hpp"
-#include "seccomp.hpp"
+#include "runtime/profile/profile_load.hpp"
+#include "runtime/profile/profile_search.hpp"
+#include "runtime/seccomp/seccomp.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "profile_load.hpp"
+#include "runtime/profile/profile_load.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

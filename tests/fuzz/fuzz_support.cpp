@@ -7,7 +7,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace burrow_fuzz {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "plan.hpp"
-#include "profile_load.hpp"
+#include "runtime/plan/plan.hpp"
+#include "runtime/profile/profile_load.hpp"
 
 namespace burrow_fuzz {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "packer/options.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace pack_test {
 

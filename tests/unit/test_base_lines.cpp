@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "base/lines.hpp"
+#include "runtime/base/lines.hpp"
 
 using namespace burrow;
 using V = std::vector<std::string>;

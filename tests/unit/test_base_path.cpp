@@ -4,7 +4,7 @@
 #include <initializer_list>
 #include <utility>
 
-#include "base/path.hpp"
+#include "runtime/base/path.hpp"
 
 using namespace burrow;
 

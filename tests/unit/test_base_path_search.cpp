@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "base/path_search.hpp"
+#include "runtime/base/path_search.hpp"
 
 using namespace burrow;
 using V = std::vector<std::string>;

@@ -1,7 +1,7 @@
 // runtime/base/suggest.hpp: the distances and the edge cases of each suggestion rule.
 #include <doctest/doctest.h>
 
-#include "base/suggest.hpp"
+#include "runtime/base/suggest.hpp"
 
 using namespace burrow;
 using V = std::vector<std::string>;

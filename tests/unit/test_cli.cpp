@@ -1,9 +1,9 @@
 // parse_cli: options → overlay in the profile format.
 #include <doctest/doctest.h>
 
-#include "error.hpp"
+#include "runtime/base/error.hpp"
 #include "launcher/cli.hpp"
-#include "profile_load.hpp"
+#include "runtime/profile/profile_load.hpp"
 
 #include <algorithm>
 

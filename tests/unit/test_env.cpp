@@ -1,7 +1,7 @@
 // compute_env: the environment rules of burrow-profile(5), "process.env".
 #include <doctest/doctest.h>
 
-#include "env.hpp"
+#include "runtime/plan/env.hpp"
 
 using burrow::compute_env;
 using burrow::EnvSpec;

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 
-#include "error.hpp"
-#include "inroot.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/launch/inroot.hpp"
 #include "test_profile_support.hpp"
 
 using burrow::Make;

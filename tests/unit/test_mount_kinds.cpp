@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "mount_kinds.hpp"
+#include "runtime/profile/mount_kinds.hpp"
 #include "test_profile_support.hpp"
 
 using namespace burrow;

@@ -6,10 +6,10 @@
 #include <random>
 
 #include "launcher/cli.hpp"
-#include "base/path.hpp"
-#include "path_index.hpp"
-#include "plan.hpp"
-#include "profile_util.hpp"
+#include "runtime/base/path.hpp"
+#include "runtime/base/path_index.hpp"
+#include "runtime/plan/plan.hpp"
+#include "runtime/profile/profile_util.hpp"
 #include "test_profile_support.hpp"
 
 using namespace burrow;

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "launcher/cli.hpp"
-#include "namespaces.hpp"
+#include "runtime/profile/namespaces.hpp"
 #include "test_profile_support.hpp"
 
 using namespace burrow;

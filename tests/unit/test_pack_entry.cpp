@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "launcher/pack_entry.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 namespace fs = std::filesystem;
 using burrow::detect_pack_entry_from;

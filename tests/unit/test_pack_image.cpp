@@ -5,7 +5,7 @@
 #include "packer/image_plan.hpp"
 #include "packer/options.hpp"
 #include "pack_options_support.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 using namespace burrow::pack;
 using V = std::vector<std::string>;

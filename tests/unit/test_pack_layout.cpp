@@ -8,8 +8,8 @@
 
 #include "packer/layout.hpp"
 #include "packer/sha256.hpp"
-#include "runtime/error.hpp"
-#include "runtime/profile_load.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/profile/profile_load.hpp"
 
 using namespace burrow::pack;
 using T = TreeRecord::Type;

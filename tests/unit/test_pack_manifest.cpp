@@ -8,7 +8,7 @@
 #include "packer/manifest.hpp"
 #include "packer/sha256.hpp"
 #include "packer/store_names.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 using namespace burrow;
 using namespace burrow::pack;

@@ -3,7 +3,7 @@
 
 #include "packer/options.hpp"
 #include "pack_options_support.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 using namespace burrow::pack;
 using V = std::vector<std::string>;

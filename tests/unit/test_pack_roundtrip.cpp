@@ -17,7 +17,7 @@
 #include "packer/options.hpp"
 #include "packer/pack.hpp"
 #include "packer/verify.hpp"
-#include "runtime/error.hpp"
+#include "runtime/base/error.hpp"
 
 using namespace burrow::pack;
 namespace fs = std::filesystem;

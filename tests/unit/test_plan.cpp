@@ -1,8 +1,8 @@
 // compile(): Profile + caller facts → Plan, and its JSON rendering.
 #include <doctest/doctest.h>
 
-#include "error.hpp"
-#include "plan.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/plan/plan.hpp"
 
 using namespace burrow;
 using V = std::vector<std::string>;

@@ -1,13 +1,13 @@
-// The schema check's tables (runtime/profile_schema_tables.cpp) against the published
-// JSON schema (profiles/schema.json) and the mount kinds (runtime/mount_kinds.cpp).
+// The schema check's tables (runtime/profile/profile_schema_tables.cpp) against the published
+// JSON schema (profiles/schema.json) and the mount kinds (runtime/profile/mount_kinds.cpp).
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
 #include <set>
 
-#include "mount_kinds.hpp"
-#include "profile_schema_check.hpp"
+#include "runtime/profile/mount_kinds.hpp"
+#include "runtime/profile/profile_schema_check.hpp"
 #include "test_profile_support.hpp"
 
 using namespace burrow;

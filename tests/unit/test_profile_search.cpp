@@ -1,7 +1,7 @@
 // --profile NAME: the search path, the candidates a name means, descriptions.
 #include <doctest/doctest.h>
 
-#include "profile_search.hpp"
+#include "runtime/profile/profile_search.hpp"
 
 using burrow::ProfileSearch;
 
@@ -56,7 +56,7 @@ TEST_CASE("profile search: the description is the header's first sentence, witho
     CHECK(burrow::profile_description("// first paragraph\n//\n// second\n", "x") == "first paragraph");
 }
 
-#include "profile_util.hpp"
+#include "runtime/profile/profile_util.hpp"
 
 TEST_CASE("durations as timeout(1) reads them, sizes with k/m/g") {
     using burrow::profile::parse_duration;

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "error.hpp"
-#include "profile_json.hpp"
-#include "profile_load.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/profile/profile_json.hpp"
+#include "runtime/profile/profile_load.hpp"
 
 namespace doctest {
 // Print message lists in failures.

@@ -14,12 +14,12 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
-#include "base/suggest.hpp"
-#include "error.hpp"
-#include "seccomp.hpp"
-#include "seccomp_groups.hpp"
-#include "seccomp_names.hpp"
-#include "seccomp_table.hpp"
+#include "runtime/base/suggest.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/seccomp/seccomp.hpp"
+#include "runtime/seccomp/seccomp_groups.hpp"
+#include "runtime/seccomp/seccomp_names.hpp"
+#include "runtime/seccomp/seccomp_table.hpp"
 
 using nlohmann::json;
 namespace sc = burrow::seccomp;

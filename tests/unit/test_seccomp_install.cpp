@@ -21,8 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "error.hpp"
-#include "seccomp.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/seccomp/seccomp.hpp"
 
 using nlohmann::json;
 namespace sc = burrow::seccomp;

@@ -1,0 +1,173 @@
+// Mounts (mnt_root.hpp): each mount step's dispatch, and the kinds that make something
+// new (tmpfs, proc, dev, dir, symlink, file, mask).
+#include "runtime/launch/mnt_root.hpp"
+
+namespace burrow::detail {
+
+void RootBuilder::apply_op(const MountOp& op) {
+    switch (op.kind) {
+        case MountOp::Kind::bind: return do_bind(op);
+        case MountOp::Kind::store: return do_store(op);
+        case MountOp::Kind::tmpfs: return do_tmpfs(op);
+        case MountOp::Kind::proc: return do_proc(op);
+        case MountOp::Kind::dev: return do_dev(op);
+        case MountOp::Kind::dir: return do_dir(op);
+        case MountOp::Kind::symlink: return do_symlink(op);
+        case MountOp::Kind::file: return do_file(op);
+        case MountOp::Kind::mask: return do_mask(op);
+    }
+}
+
+// Mount a tmpfs on `at` and return the new mount, remembered as ours.
+Fd RootBuilder::mount_tmpfs(const InRoot& at, unsigned mode, const std::optional<std::uint64_t>& size,
+                            unsigned long flags, const MountOp* op) {
+    char data[64];
+    if (size) std::snprintf(data, sizeof data, "mode=%04o,size=%llu", mode, static_cast<unsigned long long>(*size));
+    else std::snprintf(data, sizeof data, "mode=%04o", mode);
+    if (::mount("tmpfs", fd_path(at.fd.get()).c_str(), "tmpfs", flags, data) != 0)
+        fail(op, "cannot mount a tmpfs on " + at.where + ": " + errno_text(errno));
+    forget_within(at.where);
+    Fd top = reopen(at, at.where, op);
+    remember_own(top.get());
+    return top;
+}
+
+void RootBuilder::do_tmpfs(const MountOp& op) {
+    trace(opts_, "tmpfs " + op.destination);
+    InRoot at = mountpoint(op.destination, true, &op);
+    mount_tmpfs(at, op.mode, op.size, MS_NOSUID | MS_NODEV, &op);
+}
+
+void RootBuilder::do_proc(const MountOp& op) {
+    trace(opts_, "proc " + op.destination);
+    InRoot at = mountpoint(op.destination, true, &op);
+    if (::mount("proc", fd_path(at.fd.get()).c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+        fail(&op, "cannot mount a new /proc on " + op.destination + ": " + errno_text(errno) +
+                      "; the kernel allows it only in a pid namespace of ours (--unshare-pid) "
+                      "and when the host's /proc is not partly hidden (as in some containers); "
+                      "otherwise bind the host's: --ro-bind /proc " + op.destination);
+    forget_within(at.where);
+    Fd proc = reopen(at, op.destination, &op);
+    // As root inside (uid 0 mapped to the host's root) the kernel's knobs under /proc
+    // would be writable: make them read-only, as bubblewrap does.
+    for (const char* knob : {"sys", "sysrq-trigger", "irq", "bus"}) {
+        InRoot k{Fd(::fcntl(proc.get(), F_DUPFD_CLOEXEC, 0)), knob, op.destination + "/" + knob,
+                 Fd(::openat(proc.get(), knob, O_PATH | O_NOFOLLOW | O_CLOEXEC))};
+        if (!k.fd) continue;
+        Fd top = bind_onto(fd_path(k.fd.get()), k.where, k, true, &op);
+        set_attrs(top.get(), k.where, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &op);
+    }
+}
+
+void RootBuilder::do_dev(const MountOp& op) {
+    trace(opts_, "minimal /dev on " + op.destination);
+    const std::string& d = op.destination;
+    InRoot at = mountpoint(d, true, &op);
+    Fd dev = mount_tmpfs(at, 0755, std::nullopt, MS_NOSUID | MS_NOEXEC, &op);
+    auto in_dev = [&](const char* name) {
+        return InRoot{Fd(::fcntl(dev.get(), F_DUPFD_CLOEXEC, 0)), name, d + "/" + name,
+                      Fd(::openat(dev.get(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC))};
+    };
+    for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
+        std::string from = host(std::string("/dev/") + node);
+        struct stat st{};
+        if (::stat(from.c_str(), &st) != 0) continue;  // e.g. no /dev/tty in some containers
+        make_entry(dev.get(), node, Make::file, 0444, d + "/" + node);
+        bind_onto(from, std::string("/dev/") + node, in_dev(node), false, &op);
+    }
+    make_entry(dev.get(), "shm", Make::dir, 01777, d + "/shm");
+    mount_tmpfs(in_dev("shm"), 01777, std::nullopt, MS_NOSUID | MS_NODEV, &op);
+    make_entry(dev.get(), "pts", Make::dir, 0755, d + "/pts");
+    InRoot pts = in_dev("pts");
+    if (::mount("devpts", fd_path(pts.fd.get()).c_str(), "devpts", MS_NOSUID | MS_NOEXEC,
+                "newinstance,ptmxmode=0666,mode=620") != 0) {
+        // Some kernels refuse devpts in a user namespace: use the host's.
+        bind_onto(host("/dev/pts"), "/dev/pts", pts, true, &op);
+    }
+    struct Link { const char* name; const char* target; };
+    for (Link l : {Link{"ptmx", "pts/ptmx"}, Link{"fd", "/proc/self/fd"},
+                   Link{"stdin", "/proc/self/fd/0"}, Link{"stdout", "/proc/self/fd/1"},
+                   Link{"stderr", "/proc/self/fd/2"}, Link{"core", "/proc/kcore"}})
+        if (::symlinkat(l.target, dev.get(), l.name) != 0)
+            fail(&op, "cannot create " + d + "/" + l.name + ": " + errno_text(errno));
+}
+
+void RootBuilder::do_dir(const MountOp& op) {
+    InRoot at = lookup(op.destination, Make::none, &op);
+    if (at.fd) {
+        struct stat st{};
+        if (::fstat(at.fd.get(), &st) != 0 || !S_ISDIR(st.st_mode))
+            fail(&op, op.destination + " exists and is not a directory");
+        return;
+    }
+    trace(opts_, "dir " + op.destination);
+    InRoot parent = parent_and_name(op.destination, &op);
+    may_create(parent.dir.get(), parent_of(op.destination), op.destination, &op);
+    if (::mkdirat(parent.dir.get(), parent.name.c_str(), 0700) != 0)
+        fail(&op, "cannot create directory " + op.destination + " in the new root: " + errno_text(errno));
+    // Just made by us on our own filesystem: nothing else can have replaced it.
+    if (::fchmodat(parent.dir.get(), parent.name.c_str(), op.mode, 0) != 0)
+        fail(&op, "chmod " + op.destination + ": " + errno_text(errno));
+}
+
+void RootBuilder::do_symlink(const MountOp& op) {
+    trace(opts_, "symlink " + op.destination + " → " + op.target);
+    InRoot at = parent_and_name(op.destination, &op);
+    Fd have(::openat(at.dir.get(), at.name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (have) {
+        struct stat st{};
+        if (::fstat(have.get(), &st) == 0 && S_ISLNK(st.st_mode) && read_link_fd(have.get()) == op.target)
+            return;
+        fail(&op, "cannot create the symlink " + op.destination + ": something else is already there");
+    }
+    may_create(at.dir.get(), parent_of(op.destination), op.destination, &op);
+    if (::symlinkat(op.target.c_str(), at.dir.get(), at.name.c_str()) != 0)
+        fail(&op, "cannot create the symlink " + op.destination + ": " + errno_text(errno));
+}
+
+// The content goes into a file staged on the scratch tmpfs, outside the new root where
+// no name from an image reaches, and is bound read-only on the destination, which works
+// whether the destination is ours or a host file. The staged name is removed at once:
+// the bind keeps the content alive.
+void RootBuilder::do_file(const MountOp& op) {
+    trace(opts_, "file " + op.destination);
+    if (files_ == 0 && ::mkdir(kStage, 0700) != 0)
+        fail(&op, std::string("cannot create the staging directory: ") + errno_text(errno));
+    std::string staged = std::string(kStage) + "/" + std::to_string(files_++);
+    {
+        Fd fd(::open(staged.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!fd) fail(&op, "cannot stage the content of " + op.destination + ": " + errno_text(errno));
+        const char* p = op.content.data();
+        size_t left = op.content.size();
+        while (left > 0) {
+            ssize_t n = ::write(fd.get(), p, left);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                fail(&op, "cannot write the content of " + op.destination + ": " + errno_text(errno));
+            }
+            p += n;
+            left -= static_cast<size_t>(n);
+        }
+        if (::fchmod(fd.get(), op.mode) != 0)
+            fail(&op, "chmod " + op.destination + ": " + errno_text(errno));
+    }
+    InRoot at = mountpoint(op.destination, false, &op);
+    Fd top = bind_onto(staged, op.destination, at, false, &op);
+    ::unlink(staged.c_str());
+    set_attrs(top.get(), op.destination, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
+}
+
+void RootBuilder::do_mask(const MountOp& op) {
+    InRoot at = lookup(op.destination, Make::none, &op);
+    struct stat st{};
+    if (!at.fd || ::fstat(at.fd.get(), &st) != 0) return;  // nothing to hide
+    trace(opts_, "mask " + op.destination);
+    if (S_ISDIR(st.st_mode)) {
+        mount_tmpfs(at, 0555, std::nullopt, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, &op);
+        return;
+    }
+    Fd top = bind_onto(host("/dev/null"), "/dev/null", at, false, &op);
+    set_attrs(top.get(), op.destination, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
+}
+
+}  // namespace burrow::detail

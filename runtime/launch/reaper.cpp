@@ -1,0 +1,296 @@
+// Processes between burrow and the program, when one is unavoidable.
+//
+// With a pid namespace the program cannot be burrow's own process: burrow forks pid 1 of
+// the new namespace, which builds the root, forks the program, forwards signals to it,
+// reaps orphans and reports the program's wait status back through a pipe. burrow itself
+// forwards signals to pid 1 and mirrors that status. Signals the terminal sends to the
+// whole process group (^C) reach the program directly and are not forwarded twice.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "runtime/launch/apply.hpp"
+#include "runtime/base/fd.hpp"
+#include "runtime/base/fileio.hpp"
+
+namespace burrow {
+namespace {
+
+// Signals we pass on. Not: SIGCHLD (ours), the synchronous faults, and the job-control
+// stops, which the terminal delivers to every process of the group itself.
+constexpr int kForwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+                              SIGPIPE, SIGCONT, SIGWINCH, SIGURG, SIGVTALRM, SIGPROF, SIGPWR,
+                              SIGXCPU, SIGXFSZ};
+
+sigset_t forwarded_and_chld() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : kForwarded) sigaddset(&set, s);
+    sigaddset(&set, SIGCHLD);
+    return set;
+}
+
+// Sent by a process (kill, sigqueue, tgkill), as opposed to the kernel or the terminal.
+bool from_a_process(const siginfo_t& si) { return si.si_code <= 0; }
+
+void noop_handler(int) {}
+
+void restore_signals(const sigset_t& old) {
+    struct sigaction dfl{};
+    dfl.sa_handler = SIG_DFL;
+    for (int s : kForwarded) ::sigaction(s, &dfl, nullptr);
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+}
+
+double monotonic_now() {
+    struct timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Wait for `child`, forwarding signals to it; returns its wait status. With a timeout:
+// SIGTERM when it is up, SIGKILL kill_after later; `*sent` says which went out.
+int supervise(pid_t child, const sigset_t& waitset, const step::Timeout* t = nullptr, int* sent = nullptr) {
+    const bool timed = t && t->seconds > 0;
+    double deadline = timed ? monotonic_now() + t->seconds : 0;
+    int last = 0;
+    for (;;) {
+        int st = 0;
+        pid_t r = ::waitpid(child, &st, WNOHANG);
+        if (r == child) {
+            if (sent) *sent = last;
+            return st;
+        }
+        if (r < 0 && errno != EINTR) return W_EXITCODE(kExitSetupFailure, 0);
+        siginfo_t si{};
+        int sig;
+        if (timed && last != SIGKILL) {
+            const double left = std::max(0.0, deadline - monotonic_now());
+            struct timespec ts{};
+            ts.tv_sec = static_cast<time_t>(left);
+            ts.tv_nsec = static_cast<long>((left - static_cast<double>(ts.tv_sec)) * 1e9);
+            sig = ::sigtimedwait(&waitset, &si, &ts);
+            if (sig < 0 && errno == EAGAIN) {
+                last = last == 0 ? SIGTERM : SIGKILL;
+                ::kill(child, last);
+                deadline = monotonic_now() + t->kill_after;
+                continue;
+            }
+        } else {
+            sig = ::sigwaitinfo(&waitset, &si);
+        }
+        if (sig > 0 && sig != SIGCHLD && from_a_process(si)) ::kill(child, sig);
+    }
+}
+
+// The status burrow exits with after a timeout, as timeout(1): 124, or 137 when the
+// program had to be killed.
+int timed_out_status(int sent) { return W_EXITCODE(sent == SIGKILL ? 128 + SIGKILL : 124, 0); }
+
+// The terminal's foreground process group, when burrow's own group holds it. A program
+// may move it (TIOCSPGRP: an interactive shell does, for its jobs) and cannot always give
+// it back: in a new pid namespace the caller's group has no number. burrow hands the
+// terminal back to the group it came from once the program is done, as a shell does.
+struct Foreground {
+    int fd = -1;
+    pid_t group = 0;
+};
+
+Foreground foreground_now() {
+    for (int fd : {0, 1, 2}) {
+        const pid_t fg = ::tcgetpgrp(fd);  // -1 (ENOTTY) unless fd is our controlling tty
+        if (fg > 0) return fg == ::getpgrp() ? Foreground{fd, fg} : Foreground{};
+    }
+    return {};
+}
+
+void give_terminal_back(const Foreground& f) {
+    if (f.fd < 0 || ::tcgetpgrp(f.fd) == f.group) return;
+    // From a background group tcsetpgrp raises SIGTTOU, which would stop burrow.
+    struct sigaction ignore{}, old{};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGTTOU, &ignore, &old);
+    ::tcsetpgrp(f.fd, f.group);
+    ::sigaction(SIGTTOU, &old, nullptr);
+}
+
+}  // namespace
+
+void exit_like(int st) {
+    std::fflush(nullptr);
+    if (WIFEXITED(st)) _exit(WEXITSTATUS(st));
+    if (WIFSIGNALED(st)) {
+        int sig = WTERMSIG(st);
+        // Die of the same signal so the caller's wait() sees it; no core dump of our own.
+        struct rlimit none{};
+        ::setrlimit(RLIMIT_CORE, &none);
+        ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        struct sigaction dfl{};
+        dfl.sa_handler = SIG_DFL;
+        ::sigaction(sig, &dfl, nullptr);
+        sigset_t all;
+        sigfillset(&all);
+        ::sigprocmask(SIG_UNBLOCK, &all, nullptr);
+        ::kill(::getpid(), sig);
+        _exit(128 + sig);
+    }
+    _exit(kExitSetupFailure);
+}
+
+namespace detail {
+
+std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("pipe: " + errno_text(errno));
+    Fd status_r(fds[0]), status_w(fds[1]);
+    // burrow holds the only write end of `life`: pid 1 sees it hang up once burrow is gone,
+    // even if that happened before pid 1 could ask for the parent-death signal.
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("pipe: " + errno_text(errno));
+    Fd life_r(fds[0]), life_w(fds[1]);
+    run.waitset = forwarded_and_chld();
+    ::sigprocmask(SIG_BLOCK, &run.waitset, &run.old_mask);
+    trace(run.opts, "fork pid 1 of the new pid namespace");
+    const Foreground terminal = foreground_now();
+    pid_t pid1 = ::fork();
+    if (pid1 < 0) throw Error("fork: " + errno_text(errno));
+    if (pid1 == 0) {
+        run.forked = true;
+        status_r.reset();
+        life_w.reset();
+        // pid 1 never outlives burrow: if burrow is killed outright (SIGKILL), the
+        // namespace and the program go with it, as an exec'd program would. getppid()
+        // is 0 here (the parent is outside the namespace), so a death before the prctl
+        // shows as the hang-up of `life`.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        struct pollfd alive{life_r.get(), POLLIN, 0};
+        if (::poll(&alive, 1, 0) != 0) _exit(kExitSetupFailure);  // burrow is gone
+        life_r.reset();
+        run.status_w = std::move(status_w);
+        return std::nullopt;  // pid 1 goes on: the root, then fork-program
+    }
+    status_w.reset();
+    int sent = 0;
+    int pid1_status = supervise(pid1, run.waitset, &timeout, &sent);
+    give_terminal_back(terminal);
+    ::sigprocmask(SIG_SETMASK, &run.old_mask, nullptr);
+    if (sent) return timed_out_status(sent);
+    int target_status = 0;
+    if (::read(status_r.get(), &target_status, sizeof target_status) == sizeof target_status)
+        return target_status;
+    return pid1_status;  // pid 1 failed before the program ran: its exit code says why
+}
+
+void fork_program(Run& run, const step::ForkProgram& s) {
+    // pid 1 only receives signals it has handlers for: install no-op ones, keep them
+    // blocked and collect them with sigwaitinfo.
+    struct sigaction sa{};
+    sa.sa_handler = noop_handler;
+    for (int sig : kForwarded) ::sigaction(sig, &sa, nullptr);
+    pid_t target = ::fork();
+    if (target < 0) throw Error("fork: " + errno_text(errno));
+    if (target == 0) {
+        run.status_w.reset();
+        restore_signals(run.old_mask);
+        if (s.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        run.parent = 0;
+        return;  // the program's process goes on
+    }
+    ::prctl(PR_SET_NAME, "burrow-pid1", 0, 0, 0);
+    int target_status = -1;
+    while (target_status == -1) {
+        siginfo_t si{};
+        int sig = ::sigwaitinfo(&run.waitset, &si);
+        if (sig == SIGCHLD) {
+            int st = 0;
+            pid_t r;
+            while ((r = ::waitpid(-1, &st, WNOHANG)) > 0)  // orphans too
+                if (r == target) target_status = st;
+        } else if (sig > 0 && from_a_process(si)) {
+            ::kill(target, sig);
+        }
+    }
+    [[maybe_unused]] ssize_t n = ::write(run.status_w.get(), &target_status, sizeof target_status);
+    _exit(0);  // the kernel kills whatever is left in the namespace
+}
+
+std::optional<int> fork_for_setsid(Run& run) {
+    // setsid() is refused to a process-group leader, which a shell makes of every job:
+    // the program runs in a child, and burrow stays to mirror its status.
+    if (::getpid() != ::getpgrp()) return std::nullopt;
+    sigset_t waitset = forwarded_and_chld(), old;
+    ::sigprocmask(SIG_BLOCK, &waitset, &old);
+    const pid_t parent = ::getpid();
+    pid_t child = ::fork();
+    if (child < 0) throw Error("fork: " + errno_text(errno));
+    if (child == 0) {
+        run.forked = true;
+        restore_signals(old);
+        run.parent = parent;  // burrow: the program must not outlive it
+        return std::nullopt;
+    }
+    int st = supervise(child, waitset);
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    return st;
+}
+
+// Kills every process below us: with PR_SET_CHILD_SUBREAPER every orphan of the program
+// is our child, so repeating "kill and reap our children" empties the tree.
+void kill_descendants() {
+    for (int round = 0; round < 100; ++round) {
+        auto text = read_file("/proc/self/task/" + std::to_string(::getpid()) + "/children", 1 << 20);
+        bool any = false;
+        if (text)
+            for (std::size_t i = 0; i < text->size();) {
+                const std::size_t j = std::min(text->find(' ', i), text->size());
+                if (j > i) {
+                    ::kill(static_cast<pid_t>(std::stol(text->substr(i, j - i))), SIGKILL);
+                    any = true;
+                }
+                i = j + 1;
+            }
+        int st;
+        while (::waitpid(-1, &st, any ? 0 : WNOHANG) > 0) {
+        }
+        if (!any) return;
+    }
+}
+
+std::optional<int> fork_timeout(Run& run, const step::Timeout& timeout) {
+    sigset_t waitset = forwarded_and_chld(), old;
+    ::sigprocmask(SIG_BLOCK, &waitset, &old);
+    // Without a pid namespace the program's own children would outlive a SIGKILL of it.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    const pid_t parent = ::getpid();
+    trace(run.opts, "fork the program, to time it");
+    const Foreground terminal = foreground_now();
+    pid_t child = ::fork();
+    if (child < 0) throw Error("fork: " + errno_text(errno));
+    if (child == 0) {
+        run.forked = true;
+        restore_signals(old);
+        run.parent = parent;  // burrow: the program must not outlive it
+        return std::nullopt;
+    }
+    int sent = 0;
+    int st = supervise(child, waitset, &timeout, &sent);
+    if (sent) kill_descendants();   // what a timed-out program leaves running
+    give_terminal_back(terminal);
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    return sent ? timed_out_status(sent) : st;
+}
+
+}  // namespace detail
+}  // namespace burrow

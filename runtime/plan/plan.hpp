@@ -1,0 +1,178 @@
+// The plan: everything burrow will do, decided before it does anything.
+//
+// compile() turns a resolved Profile plus a few facts about the caller (HostFacts) into a
+// Plan. It is pure: no syscalls, so it is unit-tested and printed by --print-plan.
+// The plan is an ordered list of typed steps (`steps`; `direct_steps` for the direct
+// engine). --print-plan prints exactly that list and apply() (apply.hpp) performs exactly
+// that list, in order, in one loop: it is the only code that turns a Plan into namespace,
+// mount and process syscalls.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/profile/profile.hpp"
+#include "runtime/seccomp/seccomp.hpp"
+
+namespace burrow {
+
+// Facts about the calling process that the plan depends on (gathered by the launcher).
+struct HostFacts {
+    std::uint32_t uid = 0, gid = 0;       // real ids of the caller
+    std::string cwd;                      // physical getcwd()
+    std::string argv0;                    // how burrow (or the pack entry) was invoked
+    bool pack_entry = false;              // running as <pack>/bin/NAME
+    bool need_command = true;             // false for --check: no command is fine
+};
+
+// One filesystem operation, applied in order inside the new root.
+struct MountOp {
+    // bind: source (host path) → destination; store: read-only store, the whole source or
+    // a directory of listed items; the others as in a profile (mount_kinds.hpp).
+    using Kind = MountKind;
+    Kind kind = Kind::bind;
+    std::string source, destination, target, content;
+    bool readonly = false, recursive = true, devices = false, noexec = false, optional = false;
+    std::vector<std::string> items;       // store: empty = the whole source directory
+    unsigned mode = 0755;
+    std::optional<std::uint64_t> size;
+    std::string origin;                   // for messages: "guile.json: /mounts/2"
+};
+
+struct Rlimit {
+    int resource = 0;                     // RLIMIT_*
+    std::string name;
+    std::uint64_t soft = 0, hard = 0;     // RLIM_INFINITY for unlimited
+};
+
+// The steps, one type per thing apply() does; --print-plan names each by its "op".
+// The data a single step needs is in the step; what several read is in the Plan.
+namespace step {
+// PR_SET_PDEATHSIG: SIGKILL when burrow's parent dies; then, if the caller is already
+// gone, nothing more runs. First of all (before anything is set up: an error saying so),
+// and `again` in the program's process after the forks, which clear the signal (it exits
+// 125 without a word: nobody is left to read it).
+struct DieWithParent { bool again = false; };
+// unshare(2) in the calling process: user and mount, and the optional ones.
+struct Unshare { Namespaces ns; };
+// setgroups "deny", then uid_map and gid_map: one id each (Plan::uid_*, gid_*).
+struct MapIds {};
+struct SetHostname { std::string name; };
+struct LoopbackUp {};
+// process.timeout: the supervising process sends SIGTERM after `seconds`, SIGKILL
+// `kill_after` seconds later, and exits 124 (137 when SIGKILL was needed), as timeout(1).
+struct Timeout {
+    double seconds = 0;      // 0: none
+    double kill_after = 5;
+};
+// Fork pid 1 of the new pid namespace. burrow waits for it, forwarding signals (and
+// timing it), and mirrors the program's status; the following steps run in pid 1.
+struct ForkPid1 { Timeout timeout; };
+// Without a pid namespace, a timeout needs a process that outlives the program: burrow
+// forks, times and mirrors it; the following steps run in the child.
+struct ForkTimeout { Timeout timeout; };
+// Make every mount private, pivot_root into a scratch tmpfs with the host's root below it,
+// and mount the tmpfs that becomes the new root.
+struct RootTmpfs {};
+// The top-level entries of Plan::root_source ("bind-host-root" for "/", "bind-root-dir").
+struct HostRoot {};
+// Plan::mounts[index], named by its kind ("bind", "store", "tmpfs", ...).
+struct Mount { std::size_t index = 0; };
+struct RemountRootRo {};
+// pivot_root onto the new root and detach the scratch tmpfs with the host's root under it.
+struct DetachOldRoot {};
+// pid 1 forks the program, then forwards signals, reaps orphans and reports the
+// program's status; the following steps run in the program's process.
+struct ForkProgram { bool die_with_parent = false; };  // re-armed in the child at once
+// setsid(2) is refused to a process-group leader: when burrow is one, the program runs
+// in a child and burrow waits for it; otherwise nothing happens.
+struct ForkForSetsid {};
+// chdir to Plan::cwd, or to the caller's directory (which must be the same one inside).
+struct Chdir {};
+// The program's environment from Plan::env and the caller's.
+struct Env {};
+struct Rlimits { std::vector<Rlimit> limits; };
+struct Umask { unsigned mask = 022; };
+struct Setsid {};
+// A command name without "/": looked up in the PATH of the program's environment.
+struct SearchPath {};
+struct NoNewPrivs {};
+struct DropCapabilities {
+    std::vector<int> keep, ambient;       // CAP_* values
+    bool clear_bounding_set = true;       // compile(): the profile asks, or no_new_privs is off
+    bool only_as_root = false;            // direct engine: a user holds none to drop
+};
+// Inherited fds >= 3 get close-on-exec, except `keep` (sorted, unique).
+struct CloseFds { std::vector<int> keep; };
+struct Seccomp {};                        // Plan::seccomp; last before exec
+struct Exec {};                           // Plan::program (or the path found), Plan::argv
+}  // namespace step
+
+using Step = std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname,
+                          step::LoopbackUp, step::ForkPid1, step::RootTmpfs, step::HostRoot,
+                          step::Mount, step::RemountRootRo, step::DetachOldRoot,
+                          step::ForkProgram, step::ForkForSetsid, step::ForkTimeout, step::Chdir, step::Env,
+                          step::Rlimits, step::Umask, step::Setsid, step::SearchPath,
+                          step::NoNewPrivs, step::DropCapabilities, step::CloseFds,
+                          step::Seccomp, step::Exec>;
+
+struct Plan {
+    // What runs: the steps, in order.
+    std::vector<Step> steps;
+    // Fast path: when every store is already present at its destination and nothing else
+    // needs a namespace, the direct engine runs `direct_steps` instead (Guix machines,
+    // nested pack programs). Empty unless direct_eligible.
+    bool direct_eligible = false;
+    std::vector<Step> direct_steps;
+
+    // Facts several steps read.
+    std::uint32_t uid_inside = 0, gid_inside = 0, uid_outside = 0, gid_outside = 0;
+
+    // Filesystem.
+    bool host_root = false;               // bind every top-level entry of root_source
+    std::string root_source = "/";        // "/" (the host's root) or an image root directory
+    Access host_access = Access::rw;
+    std::vector<std::string> host_exclude;  // top-level names ("media")
+    std::vector<MountOp> mounts;          // stores first, then the profile's mounts
+
+    // Process.
+    std::string program;                  // path or bare name (looked up in the final PATH)
+    std::vector<std::string> argv;        // argv[0] included
+    std::optional<std::string> cwd;       // nullopt: keep the caller's (must be visible)
+    std::string caller_cwd;               // for "inherit" and for messages
+    EnvSpec env;
+    seccomp::Filter seccomp;              // in both lists: one copy here
+};
+
+// The first step of type T in `steps`, or null.
+template <class T>
+const T* find_step(const std::vector<Step>& steps) {
+    for (const auto& s : steps)
+        if (const T* t = std::get_if<T>(&s)) return t;
+    return nullptr;
+}
+
+// The step's "op" in --print-plan and in the BURROW_TRACE_STEPS trace.
+const char* step_op(const Plan& plan, const Step& step);
+
+// Throws burrow::Error (125) for what only shows when the profile meets the caller, e.g.
+// no command given.
+// `args`: the positional command-line arguments (after options / all of them for packs).
+Plan compile(const Profile& profile, const HostFacts& host, const std::vector<std::string>& args);
+
+// What --print-plan prints: a stable JSON rendering of `steps` (and `direct_steps`), one
+// object per step, in order, laid out as nlohmann's dump(2) (invalid UTF-8 replaced). Made
+// one step at a time, so that a plan of thousands of mounts is never a JSON tree in memory
+// all at once.
+std::string plan_text(const Plan& plan);
+
+// plan_text() parsed back, for the tests to look into; dump(2) of it is plan_text() again.
+nlohmann::ordered_json plan_to_json(const Plan& plan);
+
+}  // namespace burrow

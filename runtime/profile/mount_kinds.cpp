@@ -1,0 +1,37 @@
+#include "runtime/profile/mount_kinds.hpp"
+
+namespace burrow {
+
+const std::vector<MountKindInfo>& mount_kinds() {
+    using K = MountKind;
+    static const std::vector<MountKindInfo> rows = {
+        {K::bind, "bind", {"type", "source", "destination", "access", "optional", "recursive", "devices", "noexec"}, {},
+         {"source"}, "", true},
+        {K::store, "store", {}, {}, {}, ""},
+        {K::tmpfs, "tmpfs", {"type", "destination", "size", "mode"}, 0755, {"destination"}, ""},
+        {K::proc, "proc", {"type", "destination"}, {}, {}, "/proc"},
+        {K::dev, "dev", {"type", "destination"}, {}, {}, "/dev"},
+        {K::dir, "dir", {"type", "destination", "mode"}, 0755, {"destination"}, ""},
+        {K::symlink, "symlink", {"type", "destination", "target"}, {}, {"destination", "target"}, ""},
+        {K::file, "file", {"type", "destination", "content", "mode"}, 0444, {"destination", "content"}, ""},
+        {K::mask, "mask", {"type", "destination"}, {}, {"destination"}, ""},
+    };
+    return rows;
+}
+
+const MountKindInfo& mount_kind(MountKind k) { return mount_kinds().at(static_cast<size_t>(k)); }
+
+const MountKindInfo* profile_mount_kind(std::string_view name) {
+    for (const MountKindInfo& r : mount_kinds())
+        if (r.name == name && !r.keys.empty()) return &r;
+    return nullptr;
+}
+
+std::vector<std::string> profile_mount_types() {
+    std::vector<std::string> out;
+    for (const MountKindInfo& r : mount_kinds())
+        if (!r.keys.empty()) out.emplace_back(r.name);
+    return out;
+}
+
+}  // namespace burrow
