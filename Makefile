@@ -5,6 +5,7 @@
 #   make demo       build a pack of the fixture store and run a program from it, unprivileged
 #   make bench      side-by-side benchmarks → bench/RESULTS.md
 #   make fuzz       libFuzzer targets (clang++) run for FUZZ_SECONDS each (tests/fuzz/fuzz.mk)
+#   make format     apply .clang-format to the C++ sources; make format-check fails on a difference
 #   make deps       install the Debian packages the build, tests and benchmarks need (root)
 #   make install PREFIX=/usr/local
 
@@ -49,7 +50,7 @@ PACK_LIBS   := -larchive -lseccomp -lcap -lcrypto
 # integration tests' `make install`) still works.
 -include tests/fuzz/fuzz.mk
 
-.PHONY: all check unit integration demo bench deps install clean asan need-deps
+.PHONY: all check unit integration demo bench deps install clean asan need-deps format format-check
 all: $(BUILD)/burrow $(BUILD)/burrow-pack
 
 $(BUILD)/obj/%.o: %.cpp
@@ -127,6 +128,15 @@ install: all
 	ln -sf burrow $(DESTDIR)$(PREFIX)/share/bash-completion/completions/burrow-pack
 	sed 's|@BASH_COMPLETION@|$(PREFIX)/share/bash-completion/completions/burrow|' completion/_burrow \
 	    > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_burrow
+
+# Every C++ source the project writes (not the generated ones under build/).
+FORMAT_SRC = $(sort $(wildcard runtime/*/*.[ch]pp launcher/*.[ch]pp packer/*.[ch]pp tests/unit/*.[ch]pp \
+                 tests/fuzz/*.[ch]pp tools/*.cpp bench/*.cpp examples/*/*/*.c))
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	@command -v clang-format >/dev/null 2>&1 || { echo "make format-check: clang-format not found (make deps installs it)" >&2; exit 1; }
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format-check: $(words $(FORMAT_SRC)) files match .clang-format"
 
 clean:
 	rm -rf build

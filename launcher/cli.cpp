@@ -95,7 +95,8 @@ struct State {
 // An empty path would mean the current directory: almost always an unset variable.
 const std::string& nonempty(const std::string& opt, const char* what, const std::string& v) {
     if (v.empty())
-        throw Error(opt + ": " + what + " is empty (an unset variable?); give a path, or . for the "
+        throw Error(opt + ": " + what +
+                    " is empty (an unset variable?); give a path, or . for the "
                     "current directory");
     return v;
 }
@@ -174,7 +175,8 @@ void keep_fd(State& s, const std::string& opt, const Args& a) {
     if (k.is_null()) k = json::array();
     auto v = decimal(n, 3, 65535);
     if (!v)
-        throw Error("--keep-fd " + n + ": FD must be a file descriptor number from 3 to 65535 "
+        throw Error("--keep-fd " + n +
+                    ": FD must be a file descriptor number from 3 to 65535 "
                     "(0, 1 and 2 are always kept)");
     k.push_back(static_cast<std::uint64_t>(*v));
     s.wrote("/process/keepFds/" + std::to_string(k.size() - 1), opt + " " + n);
@@ -250,8 +252,7 @@ void seccomp_groups(State& s, const std::string&, const Args&) {
 }
 
 #define SETS(what) [](State& s, const std::string&, const Args&) { what; }
-#define BIND(access, dev, opt)                                                      \
-    [](State& s, const std::string& o, const Args& a) { bind(s, o, a, access, dev, opt); }
+#define BIND(access, dev, opt) [](State& s, const std::string& o, const Args& a) { bind(s, o, a, access, dev, opt); }
 
 using S = Section;
 const Option kOptions[] = {
@@ -263,8 +264,7 @@ const Option kOptions[] = {
     {"--list-profiles", "", S::Profile, true, "", "list the profiles found by name, and the built-in ones",
      SETS(s.cli.list_profiles = true)},
     {"--print-plan", "", S::Profile, true, "",
-     "print the plan (its steps, in the order they run) as JSON\nand exit; run nothing",
-     SETS(s.cli.print_plan = true)},
+     "print the plan (its steps, in the order they run) as JSON\nand exit; run nothing", SETS(s.cli.print_plan = true)},
     {"--check", "", S::Profile, true, "", "validate the profile and the host paths it needs; run nothing",
      SETS(s.cli.check = true)},
     {"--seccomp-groups", "", S::Profile, true, "--seccomp-groups [@NAME]",
@@ -294,8 +294,8 @@ const Option kOptions[] = {
     {"--dev-bind-try", "SRC DEST", S::Filesystem, false, "", "", BIND("rw", true, true)},
     {"--tmpfs", "DEST", S::Filesystem, true, "", "mount a new tmpfs", new_mount},
     {"--proc", "DEST", S::Filesystem, true, "", "mount a new procfs (needs --unshare-pid)", new_mount},
-    {"--dev", "DEST", S::Filesystem, true, "",
-     "mount a minimal /dev (null zero full random urandom tty,\npts, shm)", new_mount},
+    {"--dev", "DEST", S::Filesystem, true, "", "mount a minimal /dev (null zero full random urandom tty,\npts, shm)",
+     new_mount},
     {"--dir", "DEST", S::Filesystem, true, "", "create a directory (never on a host filesystem)", new_mount},
     {"--symlink", "TARGET LINK", S::Filesystem, true, "", "create a symlink LINK pointing to TARGET",
      [](State& s, const std::string& opt, const Args& a) {
@@ -306,12 +306,12 @@ const Option kOptions[] = {
          s.add_mount(std::move(m), opt + " " + a[0] + " " + a[1]);
      }},
 
-    {"--unshare-user|--unshare-pid|--unshare-net|--unshare-ipc|--unshare-uts|--unshare-cgroup", "",
-     S::Namespaces, true, "", "", unshare},
+    {"--unshare-user|--unshare-pid|--unshare-net|--unshare-ipc|--unshare-uts|--unshare-cgroup", "", S::Namespaces, true,
+     "", "", unshare},
     {"--unshare-user-try|--unshare-cgroup-try", "", S::Namespaces, false, "", "", unshare},
     {"--unshare-all", "", S::Namespaces, true, "", "all of the above",
-     SETS(for (const NamespaceInfo& n : namespace_kinds()) if (n.unshare_option)
-              s.cli.overlay["namespaces"][std::string(n.key)] = true)},
+     SETS(for (const NamespaceInfo& n
+               : namespace_kinds()) if (n.unshare_option) s.cli.overlay["namespaces"][std::string(n.key)] = true)},
     {"--share-net", "", S::Namespaces, true, "", "keep the host's network (after --unshare-all)",
      SETS(s.cli.overlay["namespaces"]["net"] = false)},
     {"--uid|--gid", "N", S::Namespaces, true, "--uid N, --gid N",
@@ -407,8 +407,8 @@ Cli parse(const std::vector<std::string>& argv, const std::string& cwd) {
         Args args;
         for (size_t k = 0; k < n; ++k) {
             if (i >= argv.size())
-                throw Error("option " + a + " needs " + std::to_string(n) + " argument" + (n > 1 ? "s" : "") +
-                            " (" + std::string(o->args) + "), got " + std::to_string(k));
+                throw Error("option " + a + " needs " + std::to_string(n) + " argument" + (n > 1 ? "s" : "") + " (" +
+                            std::string(o->args) + "), got " + std::to_string(k));
             args.push_back(argv[i++]);
         }
         o->run(s, a, args);
@@ -433,9 +433,11 @@ std::string option_help() {
         for (const Option& o : kOptions) {
             if (o.section != section || !o.listed) continue;
             std::string label = "  ";
-            if (!o.label.empty()) label += o.label;
+            if (!o.label.empty())
+                label += o.label;
             else {
-                for_each_name(o.names, [&](std::string_view n) { label += (label.size() > 2 ? "|" : "") + std::string(n); });
+                for_each_name(o.names,
+                              [&](std::string_view n) { label += (label.size() > 2 ? "|" : "") + std::string(n); });
                 if (!o.args.empty()) label += " " + std::string(o.args);
             }
             append_help_row(out, label, o.help, kColumn);

@@ -15,12 +15,12 @@
 namespace burrow {
 
 struct Cli {
-    std::optional<std::string> profile;           // --profile FILE|NAME|builtin:NAME (a name as given)
+    std::optional<std::string> profile;  // --profile FILE|NAME|builtin:NAME (a name as given)
     nlohmann::json overlay = nlohmann::json::object();
-    std::vector<std::string> args;                // positional: COMMAND [ARG...] or ARG...
+    std::vector<std::string> args;  // positional: COMMAND [ARG...] or ARG...
     bool print_plan = false, check = false, help = false, version = false;
     bool seccomp_groups = false, list_profiles = false;
-    std::optional<std::string> seccomp_group;     // --seccomp-groups @NAME
+    std::optional<std::string> seccomp_group;  // --seccomp-groups @NAME
     // Which option wrote which overlay value ("/hostname" → "--hostname box"), handed to
     // the loader (Overlay::options) so that problems there are named by the option.
     std::map<std::string, std::string> option_at;

@@ -72,9 +72,8 @@ std::optional<std::string> pack_root_of_runtime() {
     std::string dir = *exe;
     dir = dir.substr(0, dir.rfind('/'));
     const std::string tail = std::string("/") + kPackDir;
-    if (dir.size() <= tail.size() || dir.compare(dir.size() - tail.size(), tail.size(), tail) != 0)
-        return std::nullopt;
-    struct stat st{};
+    if (dir.size() <= tail.size() || dir.compare(dir.size() - tail.size(), tail.size(), tail) != 0) return std::nullopt;
+    struct stat st {};
     if (::stat((dir + "/" + kManifestName).c_str(), &st) != 0) return std::nullopt;
     std::string root = dir.substr(0, dir.size() - tail.size());
     return root.empty() ? "/" : root;
@@ -88,26 +87,30 @@ bool ptrace_denied() {
     return errno == EPERM;
 }
 
-int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::string>& pack_root,
-           bool pack_entry) {
+int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::string>& pack_root, bool pack_entry) {
     const std::string engine = engine_name();
     if (engine == "direct") {
         if (!plan.direct_eligible)
-            throw Error("BURROW_ENGINE=direct: this profile needs namespaces (it mounts more than "
-                        "stores, or asks for other namespaces or ids); use BURROW_ENGINE=auto");
+            throw Error(
+                "BURROW_ENGINE=direct: this profile needs namespaces (it mounts more than "
+                "stores, or asks for other namespaces or ids); use BURROW_ENGINE=auto");
         if (!stores_in_place(plan))
-            throw Error("BURROW_ENGINE=direct: the stores are not present at their destinations "
-                        "on this host; use BURROW_ENGINE=auto");
+            throw Error(
+                "BURROW_ENGINE=direct: the stores are not present at their destinations "
+                "on this host; use BURROW_ENGINE=auto");
         return apply_direct(plan, opts);
     }
     if (engine == "auto" && plan.direct_eligible && stores_in_place(plan)) return apply_direct(plan, opts);
     if (engine == "proot") {
         if (!plan.direct_eligible)
-            throw Error("BURROW_ENGINE=proot runs only pack-style profiles (host root plus stores); "
-                        "this one needs namespaces");
+            throw Error(
+                "BURROW_ENGINE=proot runs only pack-style profiles (host root plus stores); "
+                "this one needs namespaces");
         auto proot = find_proot(pack_root);
-        if (!proot) throw Error("BURROW_ENGINE=proot: proot is not on PATH and not shipped in the pack "
-                                "(burrow-pack --proot FILE)");
+        if (!proot)
+            throw Error(
+                "BURROW_ENGINE=proot: proot is not on PATH and not shipped in the pack "
+                "(burrow-pack --proot FILE)");
         run_proot(plan, opts, *proot);
     }
     try {
@@ -115,12 +118,14 @@ int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::
     } catch (const NamespaceError& e) {
         if (engine != "auto" || !plan.direct_eligible || !pack_entry) throw;
         if (ptrace_denied())
-            throw Error(std::string(e.what()) + "\n(no fallback: proot needs ptrace, which a seccomp "
-                                                "filter here denies)");
+            throw Error(std::string(e.what()) +
+                        "\n(no fallback: proot needs ptrace, which a seccomp "
+                        "filter here denies)");
         auto proot = find_proot(pack_root);
         if (!proot)
-            throw Error(std::string(e.what()) + "\n(no fallback: proot is not on PATH and not shipped in "
-                                                "the pack)");
+            throw Error(std::string(e.what()) +
+                        "\n(no fallback: proot is not on PATH and not shipped in "
+                        "the pack)");
         std::fprintf(stderr, "burrow: %s\nburrow: falling back to proot (%s): slower, but needs no namespaces\n",
                      e.what(), proot->c_str());
         run_proot(plan, opts, *proot);

@@ -133,7 +133,7 @@ LoadContext load_context(const std::optional<std::string>& pack_root) {
 // --check: everything the launch would need from the host, without launching.
 int check(const Plan& plan, const Profile& profile, bool cli_profile_named) {
     std::vector<std::string> problems;
-    struct stat st{};
+    struct stat st {};
     for (const auto& m : plan.mounts) {
         std::string where = m.origin.empty() ? "" : m.origin + ": ";
         if (m.kind == MountOp::Kind::bind && !m.optional && ::stat(m.source.c_str(), &st) != 0)
@@ -151,8 +151,8 @@ int check(const Plan& plan, const Profile& profile, bool cli_profile_named) {
     }
     if (!problems.empty()) throw ProfileError(problems);
     const bool named = cli_profile_named;
-    std::printf("ok: %s: %zu mounts, program %s\n", named ? profile.source.c_str() : "(no profile)",
-                plan.mounts.size(), plan.program.empty() ? "(none given)" : plan.program.c_str());
+    std::printf("ok: %s: %zu mounts, program %s\n", named ? profile.source.c_str() : "(no profile)", plan.mounts.size(),
+                plan.program.empty() ? "(none given)" : plan.program.c_str());
     return 0;
 }
 
@@ -236,14 +236,13 @@ int run(int argc, char** argv) {
     }
 
     if (!entry && pack_root && !cli.profile && cli.args.empty() && !cli.check && !cli.print_plan)
-        throw Error("no command given; this is the runtime of the pack at " + *pack_root + ": run " +
-                    *pack_root + "/" + kBinDir + "/NAME (entries: " + list_entries(*pack_root) + ")");
+        throw Error("no command given; this is the runtime of the pack at " + *pack_root + ": run " + *pack_root + "/" +
+                    kBinDir + "/NAME (entries: " + list_entries(*pack_root) + ")");
     LoadContext ctx = load_context(pack_root);
     std::vector<Overlay> overlays;
     // Moved, not copied: nothing reads them again, and with thousands of options a copy
     // costs more than the rest of planning.
-    if (!cli.overlay.empty())
-        overlays.push_back({"command line", std::move(cli.overlay), std::move(cli.option_at)});
+    if (!cli.overlay.empty()) overlays.push_back({"command line", std::move(cli.overlay), std::move(cli.option_at)});
     Profile profile = loaded ? std::move(*loaded) : load_profile(cli.profile, std::move(overlays), ctx);
 
     HostFacts host;
@@ -268,7 +267,7 @@ int run(int argc, char** argv) {
     opts.trace_fd = trace_fd();
     for (char** e = environ; e && *e; ++e) opts.environ.emplace_back(*e);
     opts.parent = caller;
-    struct stat st{};
+    struct stat st {};
     if (::stat(".", &st) == 0) {
         opts.cwd_dev = st.st_dev;
         opts.cwd_ino = st.st_ino;

@@ -22,24 +22,19 @@ namespace burrow {
 
 namespace {
 
-bool is_entry_name(const std::string& n) {
-    return !n.empty() && n[0] != '.' && n.find('/') == std::string::npos;
-}
+bool is_entry_name(const std::string& n) { return !n.empty() && n[0] != '.' && n.find('/') == std::string::npos; }
 
-bool same_file(const struct stat& a, const struct stat& b) {
-    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
 
 // A command name as the kernel would have found it: a path as is, or the first
 // executable regular file named so in $PATH.
 std::optional<std::string> locate(const std::string& cmd, const char* path_env) {
     if (cmd.find('/') != std::string::npos) return cmd;
-    return search_path_dirs(path_env ? path_env : "/bin:/usr/bin", cmd, EmptyPathEntry::current_dir,
-                            [](const std::string& full) {
-                                struct stat st;
-                                return ::access(full.c_str(), X_OK) == 0 && ::stat(full.c_str(), &st) == 0 &&
-                                       S_ISREG(st.st_mode);
-                            });
+    return search_path_dirs(
+        path_env ? path_env : "/bin:/usr/bin", cmd, EmptyPathEntry::current_dir, [](const std::string& full) {
+            struct stat st;
+            return ::access(full.c_str(), X_OK) == 0 && ::stat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+        });
 }
 
 // Follows `start` link by link; the base name of the last link whose directory is bin/.
@@ -65,7 +60,7 @@ std::optional<std::string> name_in_chain(const std::string& start, const struct 
 // the (possibly long) "items": the SAX parse stops there, and a launch does not pay for
 // the size of the closure.
 class EntriesReader : public nlohmann::json_sax<nlohmann::json> {
-public:
+  public:
     explicit EntriesReader(std::vector<std::string>& out) : out_(out) {}
     bool done = false;
 
@@ -79,11 +74,23 @@ public:
         if (in_entries() && depth_ == 3 && key_ == "name") out_.push_back(v);
         return true;
     }
-    bool start_object(std::size_t) override { ++depth_; return true; }
-    bool end_object() override { --depth_; return true; }
-    bool start_array(std::size_t) override { ++depth_; return true; }
+    bool start_object(std::size_t) override {
+        ++depth_;
+        return true;
+    }
+    bool end_object() override {
+        --depth_;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        ++depth_;
+        return true;
+    }
     bool end_array() override {
-        if (depth_ == 2 && top_ == "entries") { done = true; return false; }
+        if (depth_ == 2 && top_ == "entries") {
+            done = true;
+            return false;
+        }
         --depth_;
         return true;
     }
@@ -94,7 +101,7 @@ public:
     }
     bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
 
-private:
+  private:
     bool in_entries() const { return top_ == "entries"; }
     std::vector<std::string>& out_;
     std::string top_, key_;
@@ -118,8 +125,8 @@ std::string join(const std::vector<std::string>& v) {
 
 }  // namespace
 
-std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const char* execfn,
-                                                const char* argv0, const char* path_env) {
+std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const char* execfn, const char* argv0,
+                                                const char* path_env) {
     // The runtime is <root>/.burrow/burrow, reached through the bin/NAME symlinks; or
     // bin/NAME is a copy of it, when something dereferenced the links on the way (then
     // the copy's own name is the entry).
@@ -156,8 +163,8 @@ std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const ch
         if (is_entry_name(b) && ::stat((profiles + b + kProfileSuffix).c_str(), &st) == 0) name = b;
     }
     if (!name)
-        throw Error("cannot tell which entry of the pack at " + root + " to run: invoked as " + invoked +
-                    "; run " + root + "/" + kBinDir + "/NAME (entries: " + join(entries) + ")");
+        throw Error("cannot tell which entry of the pack at " + root + " to run: invoked as " + invoked + "; run " +
+                    root + "/" + kBinDir + "/NAME (entries: " + join(entries) + ")");
     if (!listed.count(*name))
         throw Error("the pack at " + root + " has no entry '" + *name + "' (invoked as " + invoked +
                     "; entries: " + join(entries) + ")");
@@ -175,9 +182,8 @@ const std::optional<std::string>& self_exe() {
         if (n <= 0 || n == static_cast<ssize_t>(sizeof buf) || buf[0] != '/') return std::nullopt;
         std::string path(buf, static_cast<size_t>(n));
         const std::string deleted = " (deleted)";
-        if (path.size() > deleted.size() &&
-            path.compare(path.size() - deleted.size(), deleted.size(), deleted) == 0) {
-            struct stat st{};
+        if (path.size() > deleted.size() && path.compare(path.size() - deleted.size(), deleted.size(), deleted) == 0) {
+            struct stat st {};
             if (::stat(path.c_str(), &st) != 0) return std::nullopt;  // not a name with that suffix
         }
         return path;

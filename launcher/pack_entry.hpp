@@ -17,9 +17,9 @@
 namespace burrow {
 
 struct PackEntry {
-    std::string root;       // the pack's directory, canonical
-    std::string name;       // the entry
-    std::string profile;    // root + "/.burrow/profiles/" + name + ".json"
+    std::string root;     // the pack's directory, canonical
+    std::string name;     // the entry
+    std::string profile;  // root + "/.burrow/profiles/" + name + ".json"
 };
 
 // The running binary's canonical path: the kernel's own name for /proc/self/exe (already
@@ -32,7 +32,7 @@ std::optional<PackEntry> detect_pack_entry(const char* argv0);
 
 // The same with the process's facts passed in, for tests: `exe` is the canonical path of
 // the running binary, `execfn` the AT_EXECFN string, `path_env` $PATH (each may be null).
-std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const char* execfn,
-                                                const char* argv0, const char* path_env);
+std::optional<PackEntry> detect_pack_entry_from(const std::string& exe, const char* execfn, const char* argv0,
+                                                const char* path_env);
 
 }  // namespace burrow

@@ -35,7 +35,7 @@ using EntryPtr = std::unique_ptr<archive_entry, EntryDeleter>;
 struct Sink {
     int fd;
     std::string name;
-    int err = 0;           // errno of the failed write
+    int err = 0;  // errno of the failed write
 };
 
 la_ssize_t sink_write(archive* a, void* ctx, const void* buf, size_t len) {
@@ -67,8 +67,7 @@ la_ssize_t sink_write(archive* a, void* ctx, const void* buf, size_t len) {
     throw Error(what + ": " + why, 1);
 }
 
-EntryPtr make_entry(const Node& n, const std::string& path, const std::string& hardlink_base,
-                    std::int64_t epoch) {
+EntryPtr make_entry(const Node& n, const std::string& path, const std::string& hardlink_base, std::int64_t epoch) {
     EntryPtr e(archive_entry_new());
     archive_entry_set_pathname(e.get(), path.c_str());
     archive_entry_set_uid(e.get(), 0);
@@ -77,26 +76,26 @@ EntryPtr make_entry(const Node& n, const std::string& path, const std::string& h
     archive_entry_set_gname(e.get(), "root");
     archive_entry_set_mtime(e.get(), static_cast<time_t>(epoch), 0);
     switch (n.type) {
-    case Node::Type::dir:
-        archive_entry_set_filetype(e.get(), AE_IFDIR);
-        archive_entry_set_perm(e.get(), n.mode ? n.mode : 0755);
-        break;
-    case Node::Type::file:
-        archive_entry_set_filetype(e.get(), AE_IFREG);
-        archive_entry_set_perm(e.get(), n.mode ? n.mode : n.exec ? 0755 : 0644);
-        archive_entry_set_size(e.get(), static_cast<la_int64_t>(n.size));
-        break;
-    case Node::Type::symlink:
-        archive_entry_set_filetype(e.get(), AE_IFLNK);
-        archive_entry_set_perm(e.get(), 0777);
-        archive_entry_set_symlink(e.get(), n.target.c_str());
-        break;
-    case Node::Type::hardlink:
-        archive_entry_set_filetype(e.get(), AE_IFREG);
-        archive_entry_set_perm(e.get(), n.exec ? 0755 : 0644);
-        archive_entry_set_hardlink(e.get(), (hardlink_base + n.target).c_str());
-        archive_entry_set_size(e.get(), 0);
-        break;
+        case Node::Type::dir:
+            archive_entry_set_filetype(e.get(), AE_IFDIR);
+            archive_entry_set_perm(e.get(), n.mode ? n.mode : 0755);
+            break;
+        case Node::Type::file:
+            archive_entry_set_filetype(e.get(), AE_IFREG);
+            archive_entry_set_perm(e.get(), n.mode ? n.mode : n.exec ? 0755 : 0644);
+            archive_entry_set_size(e.get(), static_cast<la_int64_t>(n.size));
+            break;
+        case Node::Type::symlink:
+            archive_entry_set_filetype(e.get(), AE_IFLNK);
+            archive_entry_set_perm(e.get(), 0777);
+            archive_entry_set_symlink(e.get(), n.target.c_str());
+            break;
+        case Node::Type::hardlink:
+            archive_entry_set_filetype(e.get(), AE_IFREG);
+            archive_entry_set_perm(e.get(), n.exec ? 0755 : 0644);
+            archive_entry_set_hardlink(e.get(), (hardlink_base + n.target).c_str());
+            archive_entry_set_size(e.get(), 0);
+            break;
     }
     return e;
 }
@@ -146,24 +145,22 @@ void copy_contents(const Node& n, WriteFn&& write, Progress* progress, const Ope
 int add_compression(archive* a, Compression c) {
     int r = ARCHIVE_OK;
     switch (c) {
-    case Compression::gzip:
-        r = archive_write_add_filter_gzip(a);
-        // No time stamp and no file name in the gzip header (gzip -n).
-        if (r == ARCHIVE_OK) r = archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=6");
-        break;
-    case Compression::zstd:
-        r = archive_write_add_filter_zstd(a);
-        if (r == ARCHIVE_OK) r = archive_write_set_options(a, "zstd:compression-level=3");
-        break;
-    case Compression::xz:
-        r = archive_write_add_filter_xz(a);
-        // One thread: multi-threaded xz splits blocks by thread count, which would make
-        // the bytes depend on the machine.
-        if (r == ARCHIVE_OK) r = archive_write_set_options(a, "xz:compression-level=6,xz:threads=1");
-        break;
-    case Compression::none:
-        r = archive_write_add_filter_none(a);
-        break;
+        case Compression::gzip:
+            r = archive_write_add_filter_gzip(a);
+            // No time stamp and no file name in the gzip header (gzip -n).
+            if (r == ARCHIVE_OK) r = archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=6");
+            break;
+        case Compression::zstd:
+            r = archive_write_add_filter_zstd(a);
+            if (r == ARCHIVE_OK) r = archive_write_set_options(a, "zstd:compression-level=3");
+            break;
+        case Compression::xz:
+            r = archive_write_add_filter_xz(a);
+            // One thread: multi-threaded xz splits blocks by thread count, which would make
+            // the bytes depend on the machine.
+            if (r == ARCHIVE_OK) r = archive_write_set_options(a, "xz:compression-level=6,xz:threads=1");
+            break;
+        case Compression::none: r = archive_write_add_filter_none(a); break;
     }
     return r;
 }
@@ -191,10 +188,13 @@ void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t e
         if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN)
             archive_fail(a.get(), "cannot write " + out_name + " (entry " + n.path + ")", &sink);
         if (n.type == Node::Type::file) {
-            copy_contents(n, [&](const char* p, std::size_t len) {
-                if (archive_write_data(a.get(), p, len) < 0)
-                    archive_fail(a.get(), "cannot write " + out_name + " (" + n.path + ")", &sink);
-            }, progress, open_files);
+            copy_contents(
+                n,
+                [&](const char* p, std::size_t len) {
+                    if (archive_write_data(a.get(), p, len) < 0)
+                        archive_fail(a.get(), "cannot write " + out_name + " (" + n.path + ")", &sink);
+                },
+                progress, open_files);
         }
         if (progress) progress->item_done();
     }
@@ -236,8 +236,7 @@ void write_directory(const std::vector<Node>& nodes, const std::string& dir, con
     ArchivePtr a(archive_write_disk_new());
     if (!a) throw Error("out of memory (archive_write_disk_new)", 1);
     archive_write_disk_set_options(a.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
-                                                ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                                ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                                                ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                                 ARCHIVE_EXTRACT_NO_OVERWRITE);
     const std::string base = dir + "/", shown = out_name + "/";
     if (progress) progress->phase("writing", nodes.size(), "files");
@@ -247,10 +246,13 @@ void write_directory(const std::vector<Node>& nodes, const std::string& dir, con
         if (archive_write_header(a.get(), e.get()) < ARCHIVE_WARN)
             archive_fail(a.get(), "cannot create " + shown + n.path, nullptr);
         if (n.type == Node::Type::file) {
-            copy_contents(n, [&](const char* p, std::size_t len) {
-                if (archive_write_data(a.get(), p, len) < 0)
-                    archive_fail(a.get(), "cannot write " + shown + n.path, nullptr);
-            }, progress);
+            copy_contents(
+                n,
+                [&](const char* p, std::size_t len) {
+                    if (archive_write_data(a.get(), p, len) < 0)
+                        archive_fail(a.get(), "cannot write " + shown + n.path, nullptr);
+                },
+                progress);
         }
         if (archive_write_finish_entry(a.get()) < ARCHIVE_WARN)
             archive_fail(a.get(), "cannot write " + shown + n.path, nullptr);
@@ -277,14 +279,15 @@ TempOutput::TempOutput(const std::string& out, OutputKind kind, Format format)
     if (::lstat(out.c_str(), &st) == 0) {
         if (is_dir_)
             throw Error(out + " already exists; -f " + format_name(format) +
-                            " writes a new directory (remove it or choose another -o)", 1);
+                            " writes a new directory (remove it or choose another -o)",
+                        1);
         if (S_ISDIR(st.st_mode)) throw Error(out + " is a directory; give the tarball's file name with -o", 1);
     }
     for (const auto& t : remove_stale_temps(out)) {
         const std::string line = t.err == 0
-            ? "burrow-pack: removed " + t.path + " (left by a run that did not finish)\n"
-            : "burrow-pack: cannot remove all of " + t.path + " (left by a run that did not finish): " +
-                  std::strerror(t.err) + "\n";
+                                     ? "burrow-pack: removed " + t.path + " (left by a run that did not finish)\n"
+                                     : "burrow-pack: cannot remove all of " + t.path +
+                                           " (left by a run that did not finish): " + std::strerror(t.err) + "\n";
         std::fputs(line.c_str(), stderr);
     }
     if (!is_dir_) {
@@ -306,11 +309,13 @@ const std::string& TempOutput::directory() {
 }
 
 TempOutput::~TempOutput() {
-    if (committed_ || tmp_name_.empty() || !fd_) return;   // unnamed: gone with its fd
+    if (committed_ || tmp_name_.empty() || !fd_) return;  // unnamed: gone with its fd
     // Only what is still ours: the name may have been taken over in a shared directory.
     if (still_named(dir_fd_.get(), tmp_name_, fd_.get())) {
-        if (is_dir_) remove_tree_at(dir_fd_.get(), tmp_name_);
-        else ::unlinkat(dir_fd_.get(), tmp_name_.c_str(), 0);
+        if (is_dir_)
+            remove_tree_at(dir_fd_.get(), tmp_name_);
+        else
+            ::unlinkat(dir_fd_.get(), tmp_name_.c_str(), 0);
     }
 }
 
@@ -345,7 +350,7 @@ namespace {
 // -f tarball (to OUT, or with -o - to standard output) and -f dir: the pack's nodes
 // (layout.cpp, pack_nodes).
 class ArchiveWriter final : public PackWriter {
-public:
+  public:
     ArchiveWriter(const PackOptions& o, std::int64_t epoch, OutputKind kind) : o_(o), epoch_(epoch), kind_(kind) {
         if (o.output == "-") {
             if (::isatty(1)) throw Error("-o -: standard output is a terminal; redirect it to a file or a pipe", 125);
@@ -356,26 +361,29 @@ public:
 
     std::string write(const PackInputs& in, Progress* progress) override {
         const std::vector<Node> nodes = pack_nodes(in);
-        if (!out_) write_tarball(nodes, o_.compression, epoch_, 1, "standard output", progress);
-        else if (kind_ == OutputKind::directory) write_directory(nodes, out_->directory(), o_.output, epoch_, progress);
-        else write_tarball(nodes, o_.compression, epoch_, out_->fd(), o_.output, progress);
+        if (!out_)
+            write_tarball(nodes, o_.compression, epoch_, 1, "standard output", progress);
+        else if (kind_ == OutputKind::directory)
+            write_directory(nodes, out_->directory(), o_.output, epoch_, progress);
+        else
+            write_tarball(nodes, o_.compression, epoch_, out_->fd(), o_.output, progress);
         std::uint64_t bytes = 0;
         for (const auto& [n, it] : in.items) bytes += it.digest.size;
         for (const auto& s : in.slices) bytes += s.item.digest.size;
         return "wrote " + (out_ ? o_.output : std::string("the pack to standard output")) + ": " +
-               std::to_string(in.items.size() + in.slices.size()) + " items (" + human_bytes(static_cast<double>(bytes)) +
-               "), " + std::to_string(in.entries.size()) + " entries";
+               std::to_string(in.items.size() + in.slices.size()) + " items (" +
+               human_bytes(static_cast<double>(bytes)) + "), " + std::to_string(in.entries.size()) + " entries";
     }
 
     void commit() override {
         if (out_) out_->commit();
     }
 
-private:
+  private:
     const PackOptions& o_;
     std::int64_t epoch_;
     OutputKind kind_;
-    std::optional<TempOutput> out_;   // none: standard output
+    std::optional<TempOutput> out_;  // none: standard output
 };
 
 }  // namespace

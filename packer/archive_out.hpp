@@ -54,23 +54,23 @@ enum class OutputKind { file, directory };
 // removes the temporaries for OUT that killed runs left (see tempfiles.hpp), one line each
 // on stderr. `format` names the -f option in errors.
 class TempOutput {
-public:
+  public:
     TempOutput(const std::string& out, OutputKind kind, Format format);
     ~TempOutput();
     TempOutput(const TempOutput&) = delete;
     TempOutput& operator=(const TempOutput&) = delete;
 
-    int fd() const { return fd_.get(); }            // a file
-    const std::string& directory();                 // -f dir, -f oci: made on the first call
+    int fd() const { return fd_.get(); }  // a file
+    const std::string& directory();       // -f dir, -f oci: made on the first call
     void commit();
 
-private:
+  private:
     std::string out_, dir_, base_;
-    std::string tmp_name_;                          // in dir_; empty while unnamed or not made
+    std::string tmp_name_;  // in dir_; empty while unnamed or not made
     bool is_dir_;
     std::string tmp_path_;
-    Fd dir_fd_;                                     // OUT's directory (O_PATH)
-    Fd fd_;                                         // the tarball, or the temporary directory
+    Fd dir_fd_;  // OUT's directory (O_PATH)
+    Fd fd_;      // the tarball, or the temporary directory
     bool committed_ = false;
 };
 

@@ -39,7 +39,10 @@ void write_all(int fd, std::string_view data, const std::string& path) {
     while (!data.empty()) {
         const ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0) {
-            if (errno == EINTR) { check_interrupted(); continue; }
+            if (errno == EINTR) {
+                check_interrupted();
+                continue;
+            }
             throw_sys("cannot write", path, errno);
         }
         data.remove_prefix(static_cast<std::size_t>(n));

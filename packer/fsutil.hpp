@@ -27,7 +27,7 @@ std::string sha256_of_file(const std::string& path);
 // Of the whole file open as fd (read with pread from the start); `path` names it in errors.
 std::string sha256_of_fd(int fd, const std::string& path);
 
-std::string real_path(const std::string& path);    // throws naming the path
-bool path_exists(const std::string& path);         // lstat succeeds
+std::string real_path(const std::string& path);  // throws naming the path
+bool path_exists(const std::string& path);       // lstat succeeds
 
 }  // namespace burrow::pack

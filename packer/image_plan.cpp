@@ -15,7 +15,8 @@ const std::regex& path_component_re() {
 }
 const std::regex& domain_re() {
     static const std::regex re(
-        "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?");
+        "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*"
+        "(?::[0-9]+)?");
     return re;
 }
 const std::regex& tag_re() {
@@ -28,7 +29,7 @@ std::size_t tag_colon(const std::string& ref) {
     const auto colon = ref.rfind(':');
     const auto slash = ref.rfind('/');
     if (colon == std::string::npos) return std::string::npos;
-    if (slash != std::string::npos && colon < slash) return std::string::npos;   // a registry port
+    if (slash != std::string::npos && colon < slash) return std::string::npos;  // a registry port
     return colon;
 }
 
@@ -42,7 +43,8 @@ std::string image_reference_problem(const std::string& ref) {
     if (colon != std::string::npos) {
         const std::string tag = ref.substr(colon + 1);
         if (!std::regex_match(tag, tag_re()))
-            return "the tag '" + tag + "' is not valid: 1 to 128 characters from [A-Za-z0-9_.-], not starting with '.' or '-'";
+            return "the tag '" + tag +
+                   "' is not valid: 1 to 128 characters from [A-Za-z0-9_.-], not starting with '.' or '-'";
     }
     if (name.empty()) return "the NAME before ':' is empty";
     if (name.size() > 255) return "the NAME is longer than 255 characters";
@@ -75,8 +77,10 @@ std::string image_name_from(const std::string& text) {
     for (unsigned char c : text) {
         if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
         const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (ok) out += static_cast<char>(c);
-        else if (!out.empty() && out.back() != '-') out += '-';
+        if (ok)
+            out += static_cast<char>(c);
+        else if (!out.empty() && out.back() != '-')
+            out += '-';
     }
     while (!out.empty() && out.back() == '-') out.pop_back();
     if (out.size() > 128) out.resize(128);
@@ -127,7 +131,7 @@ std::vector<std::vector<ImageUnit>> plan_layers(std::vector<ImageUnit> units, in
         if (a.item->digest.size != b.item->digest.size) return a.item->digest.size > b.item->digest.size;
         return a.base < b.base;
     });
-    const std::size_t room = static_cast<std::size_t>(std::max(max_layers, 2) - 1);   // minus the last layer
+    const std::size_t room = static_cast<std::size_t>(std::max(max_layers, 2) - 1);  // minus the last layer
     std::vector<std::vector<ImageUnit>> layers;
     if (units.size() <= room) {
         for (auto& u : units) layers.push_back({u});
@@ -171,9 +175,8 @@ nlohmann::json image_config(const ImageSettings& s, const std::vector<LayerDiges
     nlohmann::json history = nlohmann::json::array();
     for (const auto& l : layers) {
         diff_ids.push_back(l.diff_id);
-        history.push_back({{"created", created},
-                           {"created_by", "burrow-pack " + s.packer_version},
-                           {"comment", l.comment}});
+        history.push_back(
+            {{"created", created}, {"created_by", "burrow-pack " + s.packer_version}, {"comment", l.comment}});
     }
     return {{"architecture", image_architecture()},
             {"os", "linux"},
@@ -208,8 +211,7 @@ nlohmann::json oci_manifest(const BlobRef& config, const std::vector<BlobRef>& l
 
 nlohmann::json oci_index(const BlobRef& manifest, const ImageRef& ref) {
     nlohmann::json m = descriptor(manifest);
-    m["annotations"] = {{"org.opencontainers.image.ref.name", ref.tag},
-                        {"io.containerd.image.name", ref.full()}};
+    m["annotations"] = {{"org.opencontainers.image.ref.name", ref.tag}, {"io.containerd.image.name", ref.full()}};
     m["platform"] = {{"architecture", image_architecture()}, {"os", "linux"}};
     return {{"schemaVersion", 2}, {"mediaType", kMediaOciIndex}, {"manifests", nlohmann::json::array({m})}};
 }

@@ -64,19 +64,19 @@ struct ImageUnit {
 std::vector<std::vector<ImageUnit>> plan_layers(std::vector<ImageUnit> units, int max_layers);
 
 struct LayerDigest {
-    std::string diff_id;      // "sha256:<hex>" of the uncompressed tar
-    std::string digest;       // "sha256:<hex>" of the blob as stored (compressed for OCI)
-    std::uint64_t size = 0;   // of the blob as stored
-    std::string comment;      // history: what the layer holds
+    std::string diff_id;     // "sha256:<hex>" of the uncompressed tar
+    std::string digest;      // "sha256:<hex>" of the blob as stored (compressed for OCI)
+    std::uint64_t size = 0;  // of the blob as stored
+    std::string comment;     // history: what the layer holds
 };
 
 struct ImageSettings {
     ImageRef ref;
     std::int64_t created = 1;
-    std::vector<std::string> entrypoint;   // empty: none
-    std::vector<std::string> path;         // PATH directories, in order
-    std::string title, version;            // labels, when not empty
-    std::string manifest_sha256;           // hex
+    std::vector<std::string> entrypoint;  // empty: none
+    std::vector<std::string> path;        // PATH directories, in order
+    std::string title, version;           // labels, when not empty
+    std::string manifest_sha256;          // hex
     std::string packer_version;
 };
 
@@ -91,8 +91,7 @@ struct BlobRef {
     std::string media_type, digest;
     std::uint64_t size = 0;
 };
-nlohmann::json oci_manifest(const BlobRef& config, const std::vector<BlobRef>& layers,
-                            const ImageSettings& s);
+nlohmann::json oci_manifest(const BlobRef& config, const std::vector<BlobRef>& layers, const ImageSettings& s);
 nlohmann::json oci_index(const BlobRef& manifest, const ImageRef& ref);
 
 // Compact JSON text (sorted keys), as stored in blobs: its sha256 is the blob's digest.

@@ -24,9 +24,9 @@ namespace {
 
 // A file for a layer tar or a compressed blob.
 struct ScratchFile {
-    Fd fd;                     // read-write
-    std::string name;          // in messages, and its key in OpenFiles
-    std::string file;          // its name in Scratch's directory; empty: unnamed
+    Fd fd;             // read-write
+    std::string name;  // in messages, and its key in OpenFiles
+    std::string file;  // its name in Scratch's directory; empty: unnamed
 };
 
 // The layer tars and compressed blobs, next to OUT (so that a blob becomes a file of an
@@ -34,7 +34,7 @@ struct ScratchFile {
 // run leaves nothing; elsewhere files in a locked directory .OUT.layers-XXXXXX, made when
 // first needed and removed at the end (or, after a kill, by the next run for OUT).
 class Scratch {
-public:
+  public:
     explicit Scratch(const std::string& out) : dir_(dirname_of(out)), base_(basename_of(out)) {
         dir_fd_ = Fd(::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (!dir_fd_) throw_sys("cannot write the output: its directory", dir_, errno);
@@ -71,7 +71,7 @@ public:
         if (!ok) throw_sys("cannot move a layer to", dest, errno);
     }
 
-private:
+  private:
     std::string dir_, base_;
     Fd dir_fd_;
     bool unnamed_ = true;
@@ -97,7 +97,7 @@ std::uint64_t file_size(const ScratchFile& f) {
 }
 
 struct LayerFile {
-    ScratchFile tar;          // the uncompressed layer
+    ScratchFile tar;  // the uncompressed layer
     std::string diff_hex;
     std::uint64_t tar_size = 0;
     std::string comment;
@@ -134,9 +134,9 @@ void make_dir(const std::string& path) {
 
 const char* layer_media_type(Compression c) {
     switch (c) {
-    case Compression::gzip: return "application/vnd.oci.image.layer.v1.tar+gzip";
-    case Compression::zstd: return "application/vnd.oci.image.layer.v1.tar+zstd";
-    default: return "application/vnd.oci.image.layer.v1.tar";
+        case Compression::gzip: return "application/vnd.oci.image.layer.v1.tar+gzip";
+        case Compression::zstd: return "application/vnd.oci.image.layer.v1.tar+zstd";
+        default: return "application/vnd.oci.image.layer.v1.tar";
     }
 }
 
@@ -150,7 +150,10 @@ ImageRef image_ref(const PackOptions& o, const PackInputs& in) {
     if (in.items.empty()) return ImageRef{"image", "latest"};
     std::string n;
     for (std::size_t i = 0; i < in.arguments.size(); ++i)
-        if (in.items.count(in.arguments[i])) { n = in.arguments[i]; break; }
+        if (in.items.count(in.arguments[i])) {
+            n = in.arguments[i];
+            break;
+        }
     if (n.empty()) n = in.items.begin()->first;
     if (hash_part(n)) n = n.substr(kHashChars + 1);
     return ImageRef{image_name_from(n), "latest"};
@@ -170,8 +173,10 @@ ImageSettings image_settings(const PackOptions& o, const PackInputs& in, const s
         const std::string d = dirname_of(e.program);
         if (seen_dirs.insert(d).second) s.path.push_back(d);
     }
-    if (!o.entries.empty()) s.path.push_back("/bin");
-    else s.path = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"};
+    if (!o.entries.empty())
+        s.path.push_back("/bin");
+    else
+        s.path = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"};
     s.title = s.ref.name.substr(s.ref.name.rfind('/') == std::string::npos ? 0 : s.ref.name.rfind('/') + 1);
     if (!o.entries.empty()) {
         // The version of the item that holds the entry point.
@@ -187,8 +192,8 @@ ImageSettings image_settings(const PackOptions& o, const PackInputs& in, const s
 // ---- The layers.
 
 struct Layers {
-    std::vector<LayerFile> files;        // bottom first
-    std::set<std::string> paths;         // every path of the image, for the -S checks
+    std::vector<LayerFile> files;  // bottom first
+    std::set<std::string> paths;   // every path of the image, for the -S checks
 };
 
 // One layer for each group of items plan_layers() made.
@@ -204,7 +209,8 @@ void write_item_layers(const std::vector<std::vector<ImageUnit>>& planned, Scrat
         const std::vector<Node> nodes = b.finish();
         for (const auto& n : nodes) layers.paths.insert(n.path);
         if (progress) progress->phase("layer " + std::to_string(i + 1) + "/" + std::to_string(planned.size() + 1), 0);
-        layers.files.push_back(write_layer(nodes, scratch, "layer-" + std::to_string(i) + ".tar", epoch, comment, progress));
+        layers.files.push_back(
+            write_layer(nodes, scratch, "layer-" + std::to_string(i) + ".tar", epoch, comment, progress));
     }
 }
 
@@ -227,8 +233,7 @@ Node image_link(const PackLink& l, const PackInputs& in, const std::set<std::str
         for (const auto& sl : in.slices)
             if (sl.item.name == name) target = sl.destination.substr(1) + rest.substr(name.size());
     }
-    if (!image_paths.count(target))
-        throw Error("-S " + l.link + ": its target /" + target + " is not in the image", 1);
+    if (!image_paths.count(target)) throw Error("-S " + l.link + ": its target /" + target + " is not in the image", 1);
     return symlink_node(l.link, "/" + target);
 }
 
@@ -249,9 +254,9 @@ void write_last_layer(const PackOptions& o, const PackInputs& in, const std::str
     layers.paths.insert(".burrow");
     for (const auto& l : in.links) b.add(image_link(l, in, layers.paths));
     const std::vector<Node> nodes = b.finish();
-    layers.files.push_back(write_layer(nodes, scratch, "layer-last.tar", epoch,
-                                       "parent directories, /tmp, entries, links and " + std::string(kImageManifestPath),
-                                       progress));
+    layers.files.push_back(
+        write_layer(nodes, scratch, "layer-last.tar", epoch,
+                    "parent directories, /tmp, entries, links and " + std::string(kImageManifestPath), progress));
 }
 
 // ---- docker load's archive: each layer's tar, the config, manifest.json.
@@ -283,7 +288,7 @@ void write_docker_archive(const std::vector<LayerFile>& layers, const ImageSetti
 struct Blob {
     std::string hex, data;
     std::uint64_t size = 0;
-    ScratchFile file;     // none for data
+    ScratchFile file;  // none for data
 };
 
 struct OciImage {
@@ -300,7 +305,7 @@ Blob layer_blob(LayerFile& l, std::size_t i, Compression c, Scratch& scratch) {
     } else {
         blob.file = scratch.create("blob-" + std::to_string(i));
         compress_file(l.tar.fd.get(), l.tar.name, c, blob.file.fd.get(), blob.file.name);
-        l.tar = ScratchFile{};   // an unnamed tar is freed here
+        l.tar = ScratchFile{};  // an unnamed tar is freed here
         blob.hex = sha256_of_fd(blob.file.fd.get(), blob.file.name);
     }
     blob.size = file_size(blob.file);
@@ -313,7 +318,8 @@ OciImage oci_image(std::vector<LayerFile>& layers, const ImageSettings& s, Compr
     std::vector<BlobRef> layer_refs;
     for (std::size_t i = 0; i < layers.size(); ++i) {
         Blob blob = layer_blob(layers[i], i, c, scratch);
-        digests.push_back(LayerDigest{"sha256:" + layers[i].diff_hex, "sha256:" + blob.hex, blob.size, layers[i].comment});
+        digests.push_back(
+            LayerDigest{"sha256:" + layers[i].diff_hex, "sha256:" + blob.hex, blob.size, layers[i].comment});
         layer_refs.push_back(BlobRef{layer_media_type(c), "sha256:" + blob.hex, blob.size});
         img.blobs.push_back(std::move(blob));
     }
@@ -323,7 +329,8 @@ OciImage oci_image(std::vector<LayerFile>& layers, const ImageSettings& s, Compr
     const BlobRef manifest_ref{kMediaOciManifest, "sha256:" + sha256_hex(image_manifest), image_manifest.size()};
     img.index = blob_json(oci_index(manifest_ref, s.ref));
     img.layout = blob_json({{"imageLayoutVersion", "1.0.0"}});
-    for (const std::string* t : {&config, &image_manifest}) img.blobs.push_back(Blob{sha256_hex(*t), *t, t->size(), {}});
+    for (const std::string* t : {&config, &image_manifest})
+        img.blobs.push_back(Blob{sha256_hex(*t), *t, t->size(), {}});
     return img;
 }
 
@@ -375,10 +382,12 @@ void write_oci_dir(const OciImage& img, const std::string& root, Scratch& scratc
 enum class ImageOutput { docker, oci_tar, oci_dir };
 
 class ImageWriter final : public PackWriter {
-public:
+  public:
     // Refuses an existing OCI directory before any work.
     ImageWriter(const PackOptions& o, std::int64_t epoch, ImageOutput kind)
-        : o_(o), epoch_(epoch), kind_(kind),
+        : o_(o),
+          epoch_(epoch),
+          kind_(kind),
           out_(o.output, kind == ImageOutput::oci_dir ? OutputKind::directory : OutputKind::file, o.format),
           scratch_(o.output) {}
 
@@ -399,8 +408,10 @@ public:
             summary = "docker image " + s.ref.full();
         } else {
             const OciImage img = oci_image(layers.files, s, o_.compression, scratch_);
-            if (kind_ == ImageOutput::oci_tar) write_oci_tar(img, out_.fd(), o_.output, epoch_, progress);
-            else write_oci_dir(img, out_.directory(), scratch_);
+            if (kind_ == ImageOutput::oci_tar)
+                write_oci_tar(img, out_.fd(), o_.output, epoch_, progress);
+            else
+                write_oci_dir(img, out_.directory(), scratch_);
             summary = "OCI image " + s.ref.full();
         }
         std::uint64_t bytes = 0;
@@ -411,26 +422,25 @@ public:
 
     void commit() override { out_.commit(); }
 
-private:
+  private:
     const PackOptions& o_;
     std::int64_t epoch_;
     ImageOutput kind_;
     TempOutput out_;
-    Scratch scratch_;   // made after out_, which first refuses OUT and removes stale temporaries
+    Scratch scratch_;  // made after out_, which first refuses OUT and removes stale temporaries
 };
 
 }  // namespace
 
-bool oci_output_is_tar(const std::string& out) {
-    return out.size() > 4 && out.compare(out.size() - 4, 4, ".tar") == 0;
-}
+bool oci_output_is_tar(const std::string& out) { return out.size() > 4 && out.compare(out.size() - 4, 4, ".tar") == 0; }
 
 std::unique_ptr<PackWriter> open_docker_writer(const PackOptions& o, std::int64_t epoch) {
     return std::make_unique<ImageWriter>(o, epoch, ImageOutput::docker);
 }
 
 std::unique_ptr<PackWriter> open_oci_writer(const PackOptions& o, std::int64_t epoch) {
-    return std::make_unique<ImageWriter>(o, epoch, oci_output_is_tar(o.output) ? ImageOutput::oci_tar : ImageOutput::oci_dir);
+    return std::make_unique<ImageWriter>(o, epoch,
+                                         oci_output_is_tar(o.output) ? ImageOutput::oci_tar : ImageOutput::oci_dir);
 }
 
 }  // namespace burrow::pack

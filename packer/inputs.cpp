@@ -48,7 +48,7 @@ std::vector<std::string> list_store(const std::string& src) {
     errno = 0;
     while (const dirent* e = ::readdir(d)) {
         const std::string n = e->d_name;
-        if (!n.empty() && n[0] != '.') names.push_back(n);   // also skips Nix/Guix ".links"
+        if (!n.empty() && n[0] != '.') names.push_back(n);  // also skips Nix/Guix ".links"
     }
     const int err = errno;
     ::closedir(d);
@@ -65,17 +65,17 @@ struct Store {
 
 struct SliceMap {
     std::string dest, host, name;
-    std::string entry;   // "": every entry's
+    std::string entry;  // "": every entry's
 };
 
 // Where an in-sandbox path's contents live on this host, and which item holds it.
 struct Mapped {
     std::string host;
-    std::string item;   // empty for slices
+    std::string item;  // empty for slices
 };
 
 class Resolver {
-public:
+  public:
     Resolver(const Store* store, const std::vector<SliceMap>& slices) : store_(store), slices_(slices) {}
 
     std::optional<Mapped> map(const std::string& path) const {
@@ -109,12 +109,16 @@ public:
             for (std::size_t k = 0; k < comps.size(); ++k) {
                 prefix += "/" + comps[k];
                 const auto m = map(prefix);
-                if (!m) { last_host.reset(); continue; }
+                if (!m) {
+                    last_host.reset();
+                    continue;
+                }
                 if (!m->item.empty()) items.insert(m->item);
                 struct stat st;
                 if (::lstat(m->host.c_str(), &st) != 0)
-                    throw Error(what + ": " + prefix + " is not in the pack (" + m->host + ": " +
-                                    std::strerror(errno) + ")", 1);
+                    throw Error(
+                        what + ": " + prefix + " is not in the pack (" + m->host + ": " + std::strerror(errno) + ")",
+                        1);
                 if (S_ISLNK(st.st_mode)) {
                     std::string t(static_cast<std::size_t>(st.st_size) + 1, '\0');
                     const ssize_t n = ::readlink(m->host.c_str(), t.data(), t.size());
@@ -140,7 +144,7 @@ public:
         throw Error(what + ": too many levels of symbolic links", 1);
     }
 
-private:
+  private:
     const Store* store_;
     const std::vector<SliceMap>& slices_;
 };
@@ -182,8 +186,12 @@ std::optional<Store> open_store(const PackOptions& o) {
     if (dest == "/") throw Error("--store " + given + ": the store cannot appear at '/'; give :DEST", 125);
     const auto names = list_store(real);
     RefIndex index(names, dest);
-    return Store{given, std::move(abs), std::move(real), std::move(dest),
-                 std::set<std::string>(names.begin(), names.end()), std::move(index)};
+    return Store{given,
+                 std::move(abs),
+                 std::move(real),
+                 std::move(dest),
+                 std::set<std::string>(names.begin(), names.end()),
+                 std::move(index)};
 }
 
 // The store item an ITEM argument names: itself, or the item of a path under the store
@@ -206,8 +214,8 @@ std::set<std::string> named_items(const PackOptions& o, const std::optional<Stor
     for (const auto& arg : o.items) {
         const std::optional<std::string> item = named_item(arg, *store);
         if (!item) {
-            missing.push_back(arg + ": not a store item: it is neither a name nor a path under " +
-                              store->src_given + " or " + store->dest);
+            missing.push_back(arg + ": not a store item: it is neither a name nor a path under " + store->src_given +
+                              " or " + store->dest);
             continue;
         }
         const std::string& name = *item;
@@ -233,13 +241,14 @@ std::vector<SliceMap> scan_slices(const PackOptions& o, const std::optional<Stor
     for (const auto& sl : o.slices) {
         struct stat st;
         if (::stat(sl.dir.c_str(), &st) != 0) throw_sys("--slice: cannot use", sl.dir, errno);
-        if (!S_ISDIR(st.st_mode)) throw Error("--slice " + sl.dir + "=" + sl.destination + ": " + sl.dir + " is not a directory", 125);
+        if (!S_ISDIR(st.st_mode))
+            throw Error("--slice " + sl.dir + "=" + sl.destination + ": " + sl.dir + " is not a directory", 125);
         const std::string real = real_path(sl.dir);
         if (store && (has_dir_prefix(real, store->src_real) || has_dir_prefix(store->src_real, real)))
             throw Error("--slice " + sl.dir + ": overlaps the store " + store->src_given, 125);
         // The same directory at the same place for two wrappers is one slice of both.
-        if (auto it = seen.find({real, sl.destination}); it != seen.end() && !sl.entry.empty() &&
-                                                          !slices[it->second].entries.empty()) {
+        if (auto it = seen.find({real, sl.destination});
+            it != seen.end() && !sl.entry.empty() && !slices[it->second].entries.empty()) {
             slices[it->second].entries.push_back(sl.entry);
             slice_maps.push_back(SliceMap{sl.destination, real, slices[it->second].item.name, sl.entry});
             continue;
@@ -273,7 +282,8 @@ std::map<std::string, PackEntryPlan> entry_plans(const PackOptions& o, const std
         std::set<std::string> touched;
         const auto host = resolver.program("-e " + e.name + "=" + e.program, e.program, touched);
         if (image && !host)
-            throw Error("-e " + e.name + "=" + e.program + ": the program is not in the image (an image has only the store's items" +
+            throw Error("-e " + e.name + "=" + e.program +
+                            ": the program is not in the image (an image has only the store's items" +
                             (store ? " under " + store->dest : std::string()) + "); name a program inside an item",
                         1);
         roots.insert(touched.begin(), touched.end());
@@ -288,7 +298,8 @@ std::string link_target_in_pack(const LinkOption& l, const std::optional<Store>&
                                 const std::vector<SliceMap>& slice_maps) {
     if (l.target[0] != '/') {
         const std::string t = normalise_absolute_strict("/" + l.target);
-        if (t.empty() || t == "/") throw Error("-S " + l.link + "=" + l.target + ": TARGET must name a path in the pack, without '..'", 125);
+        if (t.empty() || t == "/")
+            throw Error("-S " + l.link + "=" + l.target + ": TARGET must name a path in the pack, without '..'", 125);
         return t.substr(1);
     }
     const std::string t = lexical_absolute(l.target);
@@ -298,7 +309,8 @@ std::string link_target_in_pack(const LinkOption& l, const std::optional<Store>&
         if (is_under(t, s.dest)) resolved = std::string(kSlicesDir) + "/" + s.name + t.substr(s.dest.size());
     if (resolved.empty())
         throw Error("-S " + l.link + "=" + l.target + ": an absolute TARGET must lie under the store's destination" +
-                        (store ? " " + store->dest : std::string()) + " or a slice's; otherwise give it relative to the pack root",
+                        (store ? " " + store->dest : std::string()) +
+                        " or a slice's; otherwise give it relative to the pack root",
                     125);
     return resolved;
 }
@@ -311,13 +323,16 @@ std::vector<PackLink> pack_links(const PackOptions& o, const std::optional<Store
     const std::string store_dir = store ? store_dir_in_pack(store->dest) : std::string();
     for (const auto& l : o.links) {
         if (store && is_under(l.link, store_dir))
-            throw Error("-S " + l.link + ": a link inside the store directory would change its items; choose another LINK", 125);
+            throw Error(
+                "-S " + l.link + ": a link inside the store directory would change its items; choose another LINK",
+                125);
         const std::string resolved = link_target_in_pack(l, store, store_dir, slice_maps);
         if (store && is_under(resolved, store_dir) && resolved != store_dir) {
             const std::string rest = resolved.substr(store_dir.size() + 1);
             const std::string item = rest.substr(0, rest.find('/'));
             if (!store->present.count(item))
-                throw Error("-S " + l.link + "=" + l.target + ": the store " + store->src_given + " has no item " + item, 1);
+                throw Error(
+                    "-S " + l.link + "=" + l.target + ": the store " + store->src_given + " has no item " + item, 1);
             roots.insert(item);
         }
         std::string text;
@@ -333,9 +348,8 @@ void check_missing_references(const std::map<std::string, ScannedItem>& items, c
     std::vector<std::string> lines;
     auto report = [&](const ScannedItem& it, const std::string& where) {
         for (const auto& [hash, ref] : it.missing)
-            lines.push_back(where + " (file " + ref.file + ") references " + ref.text +
-                            ", which is not in the store " + store.src_given +
-                            "; add that item to the store, or pack with --no-closure");
+            lines.push_back(where + " (file " + ref.file + ") references " + ref.text + ", which is not in the store " +
+                            store.src_given + "; add that item to the store, or pack with --no-closure");
     };
     for (const auto& [name, it] : items) report(it, "item " + name);
     for (const auto& s : slices) report(s.item, "slice " + s.destination);
@@ -343,7 +357,8 @@ void check_missing_references(const std::map<std::string, ScannedItem>& items, c
 }
 
 // The closure of `roots` over the store (only the roots with --no-closure), scanned.
-std::map<std::string, ScannedItem> scan_closure(const PackOptions& o, const Store& store, const std::set<std::string>& roots,
+std::map<std::string, ScannedItem> scan_closure(const PackOptions& o, const Store& store,
+                                                const std::set<std::string>& roots,
                                                 const std::vector<PackSlice>& slices, Progress* progress) {
     if (progress) progress->phase("scanning", 0);
     auto scan = [&](const std::string& name) {
@@ -372,15 +387,18 @@ void read_profile(const std::string& name, const std::string& file, PackEntryPla
         const std::string option = "--profile " + name + "=" + file;
         auto check = [&](const nlohmann::json& x) {
             if (!x.is_string() || x.get<std::string>().rfind("builtin:", 0) != 0)
-                throw Error(option + ": /extends: only builtin:NAME works inside a pack "
-                            "(other files are not copied); merge that file into this one",
+                throw Error(option +
+                                ": /extends: only builtin:NAME works inside a pack "
+                                "(other files are not copied); merge that file into this one",
                             125);
         };
-        if (doc["extends"].is_array()) for (const auto& x : doc["extends"]) check(x);
-        else check(doc["extends"]);
+        if (doc["extends"].is_array())
+            for (const auto& x : doc["extends"]) check(x);
+        else
+            check(doc["extends"]);
     }
-    if (!e.program && doc.contains("process") && doc["process"].is_object() &&
-        doc["process"].contains("exec") && doc["process"]["exec"].is_string())
+    if (!e.program && doc.contains("process") && doc["process"].is_object() && doc["process"].contains("exec") &&
+        doc["process"]["exec"].is_string())
         e.program = doc["process"]["exec"].get<std::string>();
 }
 
@@ -398,7 +416,8 @@ std::vector<PackEntryPlan> entry_profiles(const PackOptions& o, std::map<std::st
         if (is_image_format(o.format)) {
             // Images run the program directly: no profile.
         } else if (pf == profile_files.end()) {
-            e.profile_text = json_text(generated_profile(name, *e.program, in.store_destination, item_names, in.slices));
+            e.profile_text =
+                json_text(generated_profile(name, *e.program, in.store_destination, item_names, in.slices));
         } else {
             read_profile(name, pf->second, e);
         }
@@ -464,8 +483,9 @@ PackOptions with_wrappers(const PackOptions& given) {
         if (!p.process.exec)
             throw Error(what + ": the profile has no process.exec; a wrapper names the program it runs", 125);
         if (!p.stores.empty())
-            throw Error(what + ": /stores: a wrapper's stores cannot go into a pack; pack them with --store SRC[:DEST] ITEM",
-                        125);
+            throw Error(
+                what + ": /stores: a wrapper's stores cannot go into a pack; pack them with --store SRC[:DEST] ITEM",
+                125);
         for (const auto& m : p.mounts) {
             struct stat st;
             const bool dir = ::stat(m.source.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -512,7 +532,8 @@ std::string runtime_version(const std::string& runtime) {
     // "burrow 0.1.0 …" → "0.1.0"; anything else is not our runtime's answer.
     const std::string line = out.substr(0, out.find('\n'));
     if (line.rfind("burrow ", 0) != 0) return "unknown";
-    const std::string v = line.substr(7, line.find(' ', 7) == std::string::npos ? std::string::npos : line.find(' ', 7) - 7);
+    const std::string v =
+        line.substr(7, line.find(' ', 7) == std::string::npos ? std::string::npos : line.find(' ', 7) - 7);
     return v.empty() ? "unknown" : v;
 }
 

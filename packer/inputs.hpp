@@ -16,8 +16,7 @@ class Progress;
 // Everything run_pack() reads from the host, before anything is written. Throws Error(1)
 // naming the missing item, unreadable file, absent reference… `self_dir` is the
 // directory of the burrow-pack executable (where the default runtime is).
-PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std::int64_t epoch,
-                         Progress* progress);
+PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std::int64_t epoch, Progress* progress);
 
 // Reads the version from `runtime --version` ("burrow 0.1.0" → "0.1.0"), or "unknown".
 std::string runtime_version(const std::string& runtime);

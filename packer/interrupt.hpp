@@ -14,11 +14,11 @@
 namespace burrow::pack {
 
 class Interrupted : public Error {
-public:
+  public:
     explicit Interrupted(int sig);
     int signal() const { return sig_; }
 
-private:
+  private:
     int sig_;
 };
 

@@ -96,12 +96,17 @@ struct Walker {
         check_interrupted();
         struct stat st;
         if (::lstat(host.c_str(), &st) != 0) throw_sys("cannot read", host, errno);
-        if (S_ISDIR(st.st_mode)) dir(host, rel);
-        else if (S_ISREG(st.st_mode)) file(host, rel, st);
-        else if (S_ISLNK(st.st_mode)) symlink(host, rel, st);
+        if (S_ISDIR(st.st_mode))
+            dir(host, rel);
+        else if (S_ISREG(st.st_mode))
+            file(host, rel, st);
+        else if (S_ISLNK(st.st_mode))
+            symlink(host, rel, st);
         else
             throw Error(host + ": cannot pack a " +
-                            (S_ISFIFO(st.st_mode) ? std::string("fifo") : S_ISSOCK(st.st_mode) ? "socket" : "device node") +
+                            (S_ISFIFO(st.st_mode)   ? std::string("fifo")
+                             : S_ISSOCK(st.st_mode) ? "socket"
+                                                    : "device node") +
                             "; store items hold only directories, files and symlinks",
                         1);
     }
@@ -122,8 +127,7 @@ ScannedItem scan_item(const std::string& name, const std::string& host_path, con
 }
 
 std::map<std::string, ScannedItem> closure(const std::set<std::string>& roots,
-                                           const std::function<ScannedItem(const std::string&)>& scan,
-                                           bool follow) {
+                                           const std::function<ScannedItem(const std::string&)>& scan, bool follow) {
     std::map<std::string, ScannedItem> out;
     std::deque<std::string> queue(roots.begin(), roots.end());
     while (!queue.empty()) {

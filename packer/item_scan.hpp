@@ -16,29 +16,27 @@ namespace burrow::pack {
 class Progress;
 
 struct MissingRef {
-    std::string text;   // "/gnu/store/<hash>-name" as found
-    std::string file;   // the file of the item that mentions it (relative to the item)
+    std::string text;  // "/gnu/store/<hash>-name" as found
+    std::string file;  // the file of the item that mentions it (relative to the item)
 };
 
 struct ScannedItem {
     std::string name;
-    std::string host_path;                 // where its contents are read from
-    std::vector<TreeRecord> records;       // tree order
+    std::string host_path;            // where its contents are read from
+    std::vector<TreeRecord> records;  // tree order
     ItemDigest digest;
-    std::set<std::string> references;      // other items of the store (itself excluded)
-    std::map<std::string, MissingRef> missing;   // by hash: items the store lacks
+    std::set<std::string> references;           // other items of the store (itself excluded)
+    std::map<std::string, MissingRef> missing;  // by hash: items the store lacks
 };
 
 // Walks host_path (a directory, a file or a symlink), hashing every file and, with an
 // index, scanning contents and symlink targets for references. Sockets, fifos and device
 // nodes are errors naming the file. Checks for SIGINT/SIGTERM between chunks.
-ScannedItem scan_item(const std::string& name, const std::string& host_path,
-                      const RefIndex* index, Progress* progress);
+ScannedItem scan_item(const std::string& name, const std::string& host_path, const RefIndex* index, Progress* progress);
 
 // Transitive closure from `roots` over `scan(name)` (each item scanned once), in sorted
 // order. Stops at the references when `follow` is false.
 std::map<std::string, ScannedItem> closure(const std::set<std::string>& roots,
-                                           const std::function<ScannedItem(const std::string&)>& scan,
-                                           bool follow);
+                                           const std::function<ScannedItem(const std::string&)>& scan, bool follow);
 
 }  // namespace burrow::pack

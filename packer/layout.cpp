@@ -23,8 +23,7 @@ std::string slice_path(const ScannedItem& item) { return std::string(kSlicesDir)
 }  // namespace
 
 nlohmann::json generated_profile(const std::string& entry, const std::string& program,
-                                 const std::string& store_destination,
-                                 const std::vector<std::string>& items,
+                                 const std::string& store_destination, const std::vector<std::string>& items,
                                  const std::vector<PackSlice>& slices) {
     nlohmann::json p = {{"version", 1}, {"name", entry}, {"extends", "builtin:pack"}};
     if (!store_destination.empty()) {
@@ -49,8 +48,10 @@ nlohmann::json make_manifest(const PackInputs& in) {
     m["format"] = kManifestFormat;
     m["packer"] = {{"version", in.packer_version}};
     // Images (-f docker/oci) hold no runtime.
-    if (in.runtime_sha256.empty()) m["runtime"] = nullptr;
-    else m["runtime"] = {{"path", kRuntimePath}, {"version", in.runtime_version}, {"sha256", in.runtime_sha256}};
+    if (in.runtime_sha256.empty())
+        m["runtime"] = nullptr;
+    else
+        m["runtime"] = {{"path", kRuntimePath}, {"version", in.runtime_version}, {"sha256", in.runtime_sha256}};
     if (in.proot_sha256) m["proot"] = {{"path", kProotPath}, {"sha256", *in.proot_sha256}};
     if (!in.store_destination.empty())
         m["store"] = {{"destination", in.store_destination}, {"path", store_dir_in_pack(in.store_destination)}};
@@ -60,8 +61,11 @@ nlohmann::json make_manifest(const PackInputs& in) {
     auto item_json = [](const ScannedItem& it, const std::string& path) {
         nlohmann::json refs = nlohmann::json::array();
         for (const auto& r : it.references) refs.push_back(r);
-        return nlohmann::json{{"name", it.name}, {"path", path}, {"sha256", it.digest.sha256},
-                              {"size", it.digest.size}, {"references", refs}};
+        return nlohmann::json{{"name", it.name},
+                              {"path", path},
+                              {"sha256", it.digest.sha256},
+                              {"size", it.digest.size},
+                              {"references", refs}};
     };
     nlohmann::json items = nlohmann::json::array();
     const std::string store_dir = store_dir_in_pack(in.store_destination);
@@ -79,8 +83,10 @@ nlohmann::json make_manifest(const PackInputs& in) {
     nlohmann::json entries = nlohmann::json::array();
     for (const auto& e : in.entries) {
         nlohmann::json j = {{"name", e.name}};
-        if (e.profile_text.empty()) j["profile"] = nullptr;   // images have none
-        else j["profile"] = std::string(kProfilesDir) + "/" + e.name + kProfileSuffix;
+        if (e.profile_text.empty())
+            j["profile"] = nullptr;  // images have none
+        else
+            j["profile"] = std::string(kProfilesDir) + "/" + e.name + kProfileSuffix;
         j["program"] = e.program ? nlohmann::json(*e.program) : nlohmann::json(nullptr);
         entries.push_back(std::move(j));
     }
@@ -155,21 +161,19 @@ void add_item_nodes(NodeBuilder& b, const ScannedItem& item, const std::string& 
         n.path = r.path.empty() ? base : base + "/" + r.path;
         const std::string host = r.path.empty() ? item.host_path : item.host_path + "/" + r.path;
         switch (r.type) {
-        case TreeRecord::Type::dir:
-            b.dir(n.path);
-            continue;
-        case TreeRecord::Type::file:
-        case TreeRecord::Type::exec:
-            n.type = Node::Type::file;
-            n.exec = r.type == TreeRecord::Type::exec;
-            n.size = r.size;
-            n.sha256 = r.payload;
-            n.host_path = host;
-            break;
-        case TreeRecord::Type::symlink:
-            n.type = Node::Type::symlink;
-            n.target = r.payload;
-            break;
+            case TreeRecord::Type::dir: b.dir(n.path); continue;
+            case TreeRecord::Type::file:
+            case TreeRecord::Type::exec:
+                n.type = Node::Type::file;
+                n.exec = r.type == TreeRecord::Type::exec;
+                n.size = r.size;
+                n.sha256 = r.payload;
+                n.host_path = host;
+                break;
+            case TreeRecord::Type::symlink:
+                n.type = Node::Type::symlink;
+                n.target = r.payload;
+                break;
         }
         b.add(std::move(n));
     }
@@ -184,7 +188,6 @@ Node inline_file(const std::string& path, const std::string& data) {
     n.sha256 = sha256_hex(data);
     return n;
 }
-
 
 std::vector<Node> layout(const PackInputs& in) {
     NodeBuilder b;
@@ -227,8 +230,7 @@ std::vector<Node> layout(const PackInputs& in) {
     if (!in.slices.empty()) b.dir(kSlicesDir);
     for (const auto& s : in.slices) add_item_nodes(b, s.item, std::string(kSlicesDir) + "/" + s.item.name);
     for (const auto& l : in.links) {
-        if (!b.has(l.resolved))
-            throw Error("-S " + l.link + "=…: its target " + l.resolved + " is not in the pack", 1);
+        if (!b.has(l.resolved)) throw Error("-S " + l.link + "=…: its target " + l.resolved + " is not in the pack", 1);
         Node n;
         n.path = l.link;
         n.type = Node::Type::symlink;
@@ -244,12 +246,13 @@ std::vector<TreeRecord> pack_records(const std::vector<Node>& nodes) {
     for (const auto& n : nodes) {
         if (n.path == kManifestPath || n.path == kFileListPath) continue;
         switch (n.type) {
-        case Node::Type::dir: out.push_back(TreeRecord{n.path, TreeRecord::Type::dir, {}, 0}); break;
-        case Node::Type::file:
-        case Node::Type::hardlink:   // the content it shares
-            out.push_back(TreeRecord{n.path, n.exec ? TreeRecord::Type::exec : TreeRecord::Type::file, n.sha256, n.size});
-            break;
-        case Node::Type::symlink: out.push_back(TreeRecord{n.path, TreeRecord::Type::symlink, n.target, 0}); break;
+            case Node::Type::dir: out.push_back(TreeRecord{n.path, TreeRecord::Type::dir, {}, 0}); break;
+            case Node::Type::file:
+            case Node::Type::hardlink:  // the content it shares
+                out.push_back(
+                    TreeRecord{n.path, n.exec ? TreeRecord::Type::exec : TreeRecord::Type::file, n.sha256, n.size});
+                break;
+            case Node::Type::symlink: out.push_back(TreeRecord{n.path, TreeRecord::Type::symlink, n.target, 0}); break;
         }
     }
     return out;

@@ -46,21 +46,21 @@ struct PackSlice {
 
 struct PackEntryPlan {
     std::string name;
-    std::optional<std::string> program;   // nullopt: a --profile without process.exec
-    std::string profile_text;             // generated, or the --profile file verbatim
+    std::optional<std::string> program;  // nullopt: a --profile without process.exec
+    std::string profile_text;            // generated, or the --profile file verbatim
 };
 
 struct PackLink {
-    std::string link;                  // relative to the pack root
-    std::string target;                // the symlink's text (relative)
-    std::string resolved;              // what it points at, relative to the pack root
+    std::string link;      // relative to the pack root
+    std::string target;    // the symlink's text (relative)
+    std::string resolved;  // what it points at, relative to the pack root
 };
 
 struct PackInputs {
-    std::string store_destination;     // "" when the pack has no store
+    std::string store_destination;  // "" when the pack has no store
     std::map<std::string, ScannedItem> items;
     std::vector<PackSlice> slices;
-    std::vector<PackEntryPlan> entries;   // sorted by name
+    std::vector<PackEntryPlan> entries;  // sorted by name
     std::vector<PackLink> links;
     std::string runtime_host_path, runtime_sha256, runtime_version;
     std::uint64_t runtime_size = 0;
@@ -76,8 +76,7 @@ std::string store_dir_in_pack(const std::string& destination);
 
 // {"version":1,"name":…,"extends":"builtin:pack","stores":[…],"mounts":[…],"process":{"exec":…}}
 nlohmann::json generated_profile(const std::string& entry, const std::string& program,
-                                 const std::string& store_destination,
-                                 const std::vector<std::string>& items,
+                                 const std::string& store_destination, const std::vector<std::string>& items,
                                  const std::vector<PackSlice>& slices);
 
 nlohmann::json make_manifest(const PackInputs& in);
@@ -87,28 +86,28 @@ std::string json_text(const nlohmann::json& doc);
 
 struct Node {
     enum class Type { dir, file, symlink, hardlink };
-    std::string path;                  // relative to the pack root, no "./"
+    std::string path;  // relative to the pack root, no "./"
     Type type = Type::dir;
     bool exec = false;
     std::uint64_t size = 0;
-    std::string host_path;             // file: read from here…
-    std::string data;                  // …or, when host_path is empty, this content
-    std::string sha256;                // file: expected hash of the contents (hex)
-    std::string target;                // symlink: its text; hardlink: the earlier path
-    unsigned mode = 0;                 // permission bits; 0: the type's default (0755/0644)
+    std::string host_path;  // file: read from here…
+    std::string data;       // …or, when host_path is empty, this content
+    std::string sha256;     // file: expected hash of the contents (hex)
+    std::string target;     // symlink: its text; hardlink: the earlier path
+    unsigned mode = 0;      // permission bits; 0: the type's default (0755/0644)
 };
 
 // Collects nodes by path: parents are added as directories, two different things at one
 // path are an error (Error 1). finish() gives them in tree order, identical non-empty
 // files after the first turned into hard links to it.
 class NodeBuilder {
-public:
+  public:
     void dir(const std::string& path, unsigned mode = 0);
     void add(Node n);
     bool has(const std::string& path) const { return nodes_.count(path) != 0; }
     std::vector<Node> finish();
 
-private:
+  private:
     void parents(const std::string& path);
     std::map<std::string, Node> nodes_;
 };

@@ -39,48 +39,44 @@ int main(int argc, char** argv) {
     try {
         const Command cmd = parse_command_line(args);
         switch (cmd.kind) {
-        case Command::Kind::help:
-            std::cout << usage_text();
-            return 0;
-        case Command::Kind::version:
-            std::cout << "burrow-pack " << BURROW_VERSION << "\n";
-            return 0;
-        case Command::Kind::info:
-            std::cout << manifest_text_of(cmd.target) << std::flush;
-            return 0;
-        case Command::Kind::verify: {
-            install_interrupt_handlers();
-            Progress progress(::isatty(2) == 1);
-            const VerifyResult r = verify_pack(cmd.target, &progress);
-            progress.finish();
-            if (!r.problems.empty()) {
-                for (const auto& p : r.problems) say("verify: " + cmd.target + ": " + p);
-                say("verify: " + cmd.target + ": " + std::to_string(r.problems.size()) + " difference(s) from its manifest");
-                return 1;
-            }
-            std::cout << cmd.target << ": ok (" << r.items << " items, " << r.entries << " entries, " << r.files
-                      << " files match the manifest)\n";
-            return 0;
-        }
-        case Command::Kind::pack: {
-            install_interrupt_handlers();
-            Progress progress(::isatty(2) == 1);
-            const std::string self_dir = burrow::dirname_of(real_path("/proc/self/exe"));
-            std::string summary;
-            try {
-                summary = run_pack(cmd.pack, self_dir, &progress);
-            } catch (const Interrupted& e) {
-                if (cmd.pack.output != "-") throw;
+            case Command::Kind::help: std::cout << usage_text(); return 0;
+            case Command::Kind::version: std::cout << "burrow-pack " << BURROW_VERSION << "\n"; return 0;
+            case Command::Kind::info: std::cout << manifest_text_of(cmd.target) << std::flush; return 0;
+            case Command::Kind::verify: {
+                install_interrupt_handlers();
+                Progress progress(::isatty(2) == 1);
+                const VerifyResult r = verify_pack(cmd.target, &progress);
                 progress.finish();
-                // Its reader closed standard output (`| head`): quiet, as for a program
-                // that SIGPIPE kills. Otherwise what went to standard output is cut short.
-                if (e.signal() != SIGPIPE)
-                    say("interrupted by " + signal_name(e.signal()) + "; the tarball on standard output is incomplete");
-                return e.status();
+                if (!r.problems.empty()) {
+                    for (const auto& p : r.problems) say("verify: " + cmd.target + ": " + p);
+                    say("verify: " + cmd.target + ": " + std::to_string(r.problems.size()) +
+                        " difference(s) from its manifest");
+                    return 1;
+                }
+                std::cout << cmd.target << ": ok (" << r.items << " items, " << r.entries << " entries, " << r.files
+                          << " files match the manifest)\n";
+                return 0;
             }
-            if (::isatty(2) == 1) say(summary);
-            return 0;
-        }
+            case Command::Kind::pack: {
+                install_interrupt_handlers();
+                Progress progress(::isatty(2) == 1);
+                const std::string self_dir = burrow::dirname_of(real_path("/proc/self/exe"));
+                std::string summary;
+                try {
+                    summary = run_pack(cmd.pack, self_dir, &progress);
+                } catch (const Interrupted& e) {
+                    if (cmd.pack.output != "-") throw;
+                    progress.finish();
+                    // Its reader closed standard output (`| head`): quiet, as for a program
+                    // that SIGPIPE kills. Otherwise what went to standard output is cut short.
+                    if (e.signal() != SIGPIPE)
+                        say("interrupted by " + signal_name(e.signal()) +
+                            "; the tarball on standard output is incomplete");
+                    return e.status();
+                }
+                if (::isatty(2) == 1) say(summary);
+                return 0;
+            }
         }
     } catch (const burrow::Error& e) {
         say(e.what());

@@ -28,34 +28,33 @@ std::string member_name_problem(std::string_view path) {
 namespace {
 
 bool is_hex64(std::string_view s) {
-    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
+    return s.size() == 64 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 bool is_hex64(const json& v) { return v.is_string() && is_hex64(std::string_view(v.get_ref<const std::string&>())); }
 
 // "string \"abc\"", "integer 3", "object", … for "got …".
 std::string describe_value(const json& v) {
     switch (v.type()) {
-    case json::value_t::string: {
-        std::string s = v.get<std::string>();
-        if (s.size() > 60) s = s.substr(0, 57) + "...";
-        return "string " + json(s).dump(-1, ' ', true, json::error_handler_t::replace);
-    }
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer " + v.dump();
-    case json::value_t::number_float: return "number " + v.dump();
-    case json::value_t::boolean: return std::string("boolean ") + (v.get<bool>() ? "true" : "false");
-    case json::value_t::null: return "null";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "a value of another kind";
+        case json::value_t::string: {
+            std::string s = v.get<std::string>();
+            if (s.size() > 60) s = s.substr(0, 57) + "...";
+            return "string " + json(s).dump(-1, ' ', true, json::error_handler_t::replace);
+        }
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: return "integer " + v.dump();
+        case json::value_t::number_float: return "number " + v.dump();
+        case json::value_t::boolean: return std::string("boolean ") + (v.get<bool>() ? "true" : "false");
+        case json::value_t::null: return "null";
+        case json::value_t::array: return "an array";
+        case json::value_t::object: return "an object";
+        default: return "a value of another kind";
     }
 }
 
 // Checks one manifest, naming the JSON pointer of the first thing that is wrong.
 class Checker {
-public:
+  public:
     explicit Checker(const std::string& where) : prefix_(where + ": " + kManifestPath + ": ") {}
 
     [[noreturn]] void fail(const std::string& ptr, const std::string& what) const {
@@ -115,8 +114,10 @@ public:
         const json& format = key(m, "", "format");
         if (!format.is_number_integer()) expected("/format", "an integer", format);
         if (format.get<std::int64_t>() == 1)
-            fail("/format", "format 1 comes from an older burrow-pack, which does not list every file; "
-                            "this burrow-pack reads format " + std::to_string(kManifestFormat) + " (pack it again)");
+            fail("/format",
+                 "format 1 comes from an older burrow-pack, which does not list every file; "
+                 "this burrow-pack reads format " +
+                     std::to_string(kManifestFormat) + " (pack it again)");
         if (format.get<std::int64_t>() != kManifestFormat)
             fail("/format", "format " + format.dump() + " is not the format this burrow-pack reads (" +
                                 std::to_string(kManifestFormat) + ")");
@@ -179,7 +180,7 @@ public:
         strings(key(m, "", "arguments"), "/arguments");
     }
 
-private:
+  private:
     std::string prefix_;
 };
 
@@ -188,13 +189,16 @@ std::string position(std::string_view text, std::size_t byte) {
     byte = std::min(byte, text.size());
     std::size_t line = 1, col = 1;
     for (std::size_t i = 0; i < byte; ++i) {
-        if (text[i] == '\n') { ++line; col = 1; }
-        else ++col;
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else
+            ++col;
     }
     return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-constexpr int kMaxDepth = 16;   // make_manifest() nests 4 deep
+constexpr int kMaxDepth = 16;  // make_manifest() nests 4 deep
 
 }  // namespace
 
@@ -236,9 +240,8 @@ json parse_manifest(std::string_view text, const std::string& where) {
 std::vector<TreeRecord> parse_file_list(std::string_view text, const std::string& where) {
     const std::string prefix = where + ": " + kFileListPath + ": ";
     auto bad = [&](std::size_t n, const std::string& why) -> Error {
-        return Error(prefix + "record " + std::to_string(n) + ": " + why +
-                         "; the pack is damaged (unpack or make it again)",
-                     1);
+        return Error(
+            prefix + "record " + std::to_string(n) + ": " + why + "; the pack is damaged (unpack or make it again)", 1);
     };
     constexpr std::string_view kHeader = "burrow-tree-1\n";
     if (text.size() > kFileListMaxBytes)
@@ -266,10 +269,12 @@ std::vector<TreeRecord> parse_file_list(std::string_view text, const std::string
         r.type = static_cast<TreeRecord::Type>(type[0]);
         if (const std::string why = member_name_problem(path); !why.empty())
             throw bad(n, json(r.path).dump(-1, ' ', true, json::error_handler_t::replace) + " has " + why);
-        if ((r.type == TreeRecord::Type::file || r.type == TreeRecord::Type::exec) && !is_hex64(std::string_view(r.payload)))
+        if ((r.type == TreeRecord::Type::file || r.type == TreeRecord::Type::exec) &&
+            !is_hex64(std::string_view(r.payload)))
             throw bad(n, r.path + ": its content hash is not 64 lowercase hex digits");
         if (r.type == TreeRecord::Type::dir && !payload.empty()) throw bad(n, r.path + ": a directory with a payload");
-        if (r.type == TreeRecord::Type::symlink && payload.empty()) throw bad(n, r.path + ": a symlink without a target");
+        if (r.type == TreeRecord::Type::symlink && payload.empty())
+            throw bad(n, r.path + ": a symlink without a target");
         if (!out.empty() && !tree_less(out.back().path, r.path))
             throw bad(n, r.path + ": out of tree order or listed twice");
         out.push_back(std::move(r));

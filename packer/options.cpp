@@ -18,11 +18,10 @@ namespace {
     throw Error(msg + "\nTry 'burrow-pack --help' for more information.", kExitUsage);
 }
 
-std::pair<std::string, std::string> split_pair(const std::string& opt, const std::string& value,
-                                               const char* left, const char* right) {
+std::pair<std::string, std::string> split_pair(const std::string& opt, const std::string& value, const char* left,
+                                               const char* right) {
     const auto eq = value.find('=');
-    if (eq == std::string::npos)
-        usage_error(opt + " '" + value + "': expected " + left + "=" + right);
+    if (eq == std::string::npos) usage_error(opt + " '" + value + "': expected " + left + "=" + right);
     return {value.substr(0, eq), value.substr(eq + 1)};
 }
 
@@ -31,13 +30,14 @@ void check_name(const std::string& opt, const std::string& name, const char* wha
     if (!why.empty()) usage_error(opt + ": " + what + " '" + name + "' is not usable: " + why);
     // Called by its own name the runtime is the burrow command line, never an entry.
     if (name == kRuntimeName)
-        usage_error(opt + ": an entry cannot be named 'burrow' (that name runs the burrow command itself); choose another NAME");
+        usage_error(
+            opt +
+            ": an entry cannot be named 'burrow' (that name runs the burrow command itself); choose another NAME");
 }
 
 std::string absolute_dest(const std::string& opt, const std::string& value, const char* what) {
     const std::string norm = normalise_absolute_strict(value);
-    if (norm.empty())
-        usage_error(opt + ": " + what + " '" + value + "' must be an absolute path without '..'");
+    if (norm.empty()) usage_error(opt + ": " + what + " '" + value + "' must be an absolute path without '..'");
     if (norm == "/") usage_error(opt + ": " + what + " cannot be '/'");
     return norm;
 }
@@ -45,8 +45,7 @@ std::string absolute_dest(const std::string& opt, const std::string& value, cons
 // "bin/x", "/etc" → normalised relative path; refuses "..", empty, reserved tops.
 std::string relative_link(const std::string& value) {
     const std::string norm = normalise_absolute_strict("/" + value);
-    if (norm.empty() || norm == "/")
-        usage_error("-S '" + value + "': LINK must name a path in the pack, without '..'");
+    if (norm.empty() || norm == "/") usage_error("-S '" + value + "': LINK must name a path in the pack, without '..'");
     return norm.substr(1);
 }
 
@@ -57,13 +56,23 @@ namespace {
 // The output formats, one row each: the names (the first is the canonical one), whether
 // it is a container image (no runtime and no profiles; --max-layers and --tag apply) and
 // the function that opens its writer (writer.hpp), which run_pack() calls.
-struct FormatRow { Format format; const char* name; const char* alias; bool image; OpenWriter open; };
+struct FormatRow {
+    Format format;
+    const char* name;
+    const char* alias;
+    bool image;
+    OpenWriter open;
+};
 constexpr FormatRow kFormats[] = {{Format::tarball, "tarball", nullptr, false, open_tarball_writer},
                                   {Format::dir, "dir", "directory", false, open_dir_writer},
                                   {Format::docker, "docker", nullptr, true, open_docker_writer},
                                   {Format::oci, "oci", nullptr, true, open_oci_writer}};
 // The compressions by name; a row's first name is the canonical one.
-struct CompressionName { Compression compression; const char* name; const char* alias; };
+struct CompressionName {
+    Compression compression;
+    const char* name;
+    const char* alias;
+};
 constexpr CompressionName kCompressions[] = {{Compression::gzip, "gzip", "gz"},
                                              {Compression::zstd, "zstd", "zst"},
                                              {Compression::xz, "xz", nullptr},
@@ -90,7 +99,8 @@ std::string image_formats() {
     for (const auto& r : kFormats)
         if (r.image) names.push_back(std::string("-f ") + r.name);
     std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
     return out;
 }
 
@@ -146,7 +156,8 @@ struct Option {
 };
 
 void store(State& s, const std::string&, const std::string& value) {
-    if (s.o.store_source) usage_error("--store given twice; a pack holds one store (use --slice for other directories)");
+    if (s.o.store_source)
+        usage_error("--store given twice; a pack holds one store (use --slice for other directories)");
     auto [src, dest] = split_store_spec(value);
     if (src.empty()) usage_error("--store '" + value + "': SRC is empty");
     s.o.store_source = src;
@@ -172,7 +183,8 @@ void entry(State& s, const std::string& name, const std::string& value) {
     check_name(name, n, "entry name");
     const std::string p = normalise_absolute_strict(prog);
     if (p.empty() || p == "/")
-        usage_error(name + " " + value + ": PROGRAM must be an absolute path inside the sandbox (e.g. /gnu/store/…/bin/" + n + ")");
+        usage_error(name + " " + value +
+                    ": PROGRAM must be an absolute path inside the sandbox (e.g. /gnu/store/…/bin/" + n + ")");
     if (!s.entry_names.insert(n).second) usage_error(name + ": entry '" + n + "' given twice");
     s.o.entries.push_back(EntryOption{n, p});
 }
@@ -215,7 +227,8 @@ void max_layers(State& s, const std::string&, const std::string& value) {
     if (value.empty() || value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos ||
         std::stoi(value) < 2 || std::stoi(value) > kMaxLayersLimit)
         usage_error("--max-layers '" + value + "': expected a number of layers from 2 to " +
-                    std::to_string(kMaxLayersLimit) + " (one or more for the store items, plus the last layer; Docker refuses images of more than " +
+                    std::to_string(kMaxLayersLimit) +
+                    " (one or more for the store items, plus the last layer; Docker refuses images of more than " +
                     std::to_string(kMaxLayersLimit) + ")");
     s.o.max_layers = std::stoi(value);
     s.max_layers_given = true;
@@ -227,19 +240,25 @@ void tag(State& s, const std::string&, const std::string& value) {
     s.o.tag = value;
 }
 
-#define SETS(what) [](State& s, const std::string&, const std::string& v) { (void)v; what; }
+#define SETS(what)                                           \
+    [](State& s, const std::string&, const std::string& v) { \
+        (void)v;                                             \
+        what;                                                \
+    }
 
 const Option kOptions[] = {
-    {"", "--store", "SRC[:DEST]", "SRC holds the store items; DEST is where they appear\ninside the sandbox (default: SRC)",
-     store},
+    {"", "--store", "SRC[:DEST]",
+     "SRC holds the store items; DEST is where they appear\ninside the sandbox (default: SRC)", store},
     {"", "--slice", "DIR=DEST", "pack directory DIR as an item mounted at DEST inside", slice},
     {"-e", "--entry", "NAME=PROGRAM", "bin/NAME runs PROGRAM (a path inside the sandbox)", entry},
     {"", "--wrapper", "FILE",
-     "pack exec wrapper FILE (a profile with process.exec) as\nentry bin/NAME, NAME its file name; its read-only binds\nof directories become slices of that entry alone",
+     "pack exec wrapper FILE (a profile with process.exec) as\nentry bin/NAME, NAME its file name; its read-only "
+     "binds\nof directories become slices of that entry alone",
      wrapper},
     {"", "--profile", "NAME=FILE", "entry NAME uses profile FILE instead of the generated one", profile},
     {"-S", "--symlink", "LINK=TARGET",
-     "add symlink LINK at the pack root pointing at TARGET\n(relative to the pack root, or a path under DEST)", symlink},
+     "add symlink LINK at the pack root pointing at TARGET\n(relative to the pack root, or a path under DEST)",
+     symlink},
     {"-f", "--format", "FORMAT",
      "tarball (default), dir, docker (a 'docker load'\narchive) or oci (an OCI image layout; a tar of it\nwhen OUT "
      "ends in .tar)",
@@ -282,8 +301,14 @@ Command parse_read_command(const std::vector<std::string>& args) {
     cmd.kind = args[0] == "info" ? Command::Kind::info : Command::Kind::verify;
     std::vector<std::string> rest;
     for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "-h" || args[i] == "--help") { cmd.kind = Command::Kind::help; return cmd; }
-        if (args[i] == "--" && i + 1 < args.size()) { rest.insert(rest.end(), args.begin() + i + 1, args.end()); break; }
+        if (args[i] == "-h" || args[i] == "--help") {
+            cmd.kind = Command::Kind::help;
+            return cmd;
+        }
+        if (args[i] == "--" && i + 1 < args.size()) {
+            rest.insert(rest.end(), args.begin() + i + 1, args.end());
+            break;
+        }
         if (args[i].size() > 1 && args[i][0] == '-') usage_error(args[0] + ": unknown option '" + args[i] + "'");
         rest.push_back(args[i]);
     }
@@ -296,7 +321,8 @@ Command parse_read_command(const std::vector<std::string>& args) {
 void check_format_options(const State& s) {
     const PackOptions& o = s.o;
     if (o.format == Format::dir && o.output == "-") usage_error("-o -: only a tarball can be written to stdout");
-    if (o.format == Format::dir && s.compression_given) usage_error("-C: compression applies to tarballs, not to -f dir");
+    if (o.format == Format::dir && s.compression_given)
+        usage_error("-C: compression applies to tarballs, not to -f dir");
     if (is_image_format(o.format)) {
         const std::string f = std::string("-f ") + format_name(o.format);
         if (o.output == "-") usage_error("-o -: " + f + " writes a file or a directory, not standard output");
@@ -305,9 +331,11 @@ void check_format_options(const State& s) {
                         ": docker archives hold uncompressed layers; compress the archive afterwards, or use -f oci");
         if (o.format == Format::oci && o.compression == Compression::xz)
             usage_error("-C xz: OCI layers are gzip, zstd or none");
-        if (o.runtime) usage_error("--runtime: " + f + " images run the store's programs directly; they hold no runtime");
+        if (o.runtime)
+            usage_error("--runtime: " + f + " images run the store's programs directly; they hold no runtime");
         if (o.proot) usage_error("--proot: " + f + " images hold no runtime");
-        if (!o.profiles.empty()) usage_error("--profile: " + f + " images have no profiles; the entry's program is the image's entrypoint");
+        if (!o.profiles.empty())
+            usage_error("--profile: " + f + " images have no profiles; the entry's program is the image's entrypoint");
         if (!o.wrappers.empty())
             usage_error("--wrapper: " + f + " images have one root for every entry; use --slice DIR=DEST and -e");
     } else {
@@ -326,8 +354,8 @@ void check_slice_places(const PackOptions& o) {
         const bool clash = entries.count(sl.entry) || (!entries.empty() && (sl.entry.empty() || entries.count("")));
         if (clash) {
             if (sl.entry.empty()) usage_error("--slice: two slices have the destination " + sl.destination);
-            usage_error("--wrapper: " + sl.entry + "'s slice " + sl.dir + " and another slice of that entry have the destination " +
-                        sl.destination);
+            usage_error("--wrapper: " + sl.entry + "'s slice " + sl.dir +
+                        " and another slice of that entry have the destination " + sl.destination);
         }
         entries.insert(sl.entry);
     }
@@ -341,7 +369,8 @@ void check_places(const PackOptions& o) {
     for (const auto& sl : o.slices) {
         if (!o.store_destination.empty() &&
             (is_under(sl.destination, o.store_destination) || is_under(o.store_destination, sl.destination)))
-            usage_error("--slice " + sl.dir + "=" + sl.destination + ": overlaps the store's destination " + o.store_destination);
+            usage_error("--slice " + sl.dir + "=" + sl.destination + ": overlaps the store's destination " +
+                        o.store_destination);
     }
     std::set<std::string> links;
     for (const auto& l : o.links) {
@@ -419,10 +448,16 @@ Command parse_command_line(const std::vector<std::string>& args) {
         if (a[1] == '-') {
             const auto eq = a.find('=');
             name = a.substr(0, eq);
-            if (eq != std::string::npos) { value = a.substr(eq + 1); attached = true; }
+            if (eq != std::string::npos) {
+                value = a.substr(eq + 1);
+                attached = true;
+            }
         } else {
             name = a.substr(0, 2);
-            if (a.size() > 2) { value = a.substr(2); attached = true; }
+            if (a.size() > 2) {
+                value = a.substr(2);
+                attached = true;
+            }
         }
         const Option* opt = find_option(name);
         if (!opt) usage_error("unknown option '" + a + "'");

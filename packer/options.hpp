@@ -15,34 +15,40 @@ inline constexpr int kExitUsage = 125;
 enum class Format { tarball, dir, docker, oci };
 
 inline constexpr int kDefaultMaxLayers = 100;
-inline constexpr int kMaxLayersLimit = 125;   // Docker refuses 126 and more ("max depth exceeded")
+inline constexpr int kMaxLayersLimit = 125;  // Docker refuses 126 and more ("max depth exceeded")
 enum class Compression { gzip, zstd, xz, none };
 
-struct EntryOption { std::string name, program; };
-struct ProfileOption { std::string name, file; };
-struct LinkOption { std::string link, target; };     // link: relative to the pack root
+struct EntryOption {
+    std::string name, program;
+};
+struct ProfileOption {
+    std::string name, file;
+};
+struct LinkOption {
+    std::string link, target;
+};  // link: relative to the pack root
 struct SliceOption {
     std::string dir, destination;
-    std::string entry;   // "": every entry's; else only this entry's (from --wrapper)
+    std::string entry;  // "": every entry's; else only this entry's (from --wrapper)
 };
 
 struct PackOptions {
     std::optional<std::string> store_source;
-    std::string store_destination;          // empty: same as the source (made absolute later)
-    std::vector<std::string> items;         // as given
+    std::string store_destination;   // empty: same as the source (made absolute later)
+    std::vector<std::string> items;  // as given
     std::vector<SliceOption> slices;
-    std::vector<std::string> wrappers;      // --wrapper FILE (read by gather_inputs)
+    std::vector<std::string> wrappers;  // --wrapper FILE (read by gather_inputs)
     std::vector<EntryOption> entries;
     std::vector<ProfileOption> profiles;
     std::vector<LinkOption> links;
     Format format = Format::tarball;
     Compression compression = Compression::gzip;
-    std::string output;                     // "-": stdout
+    std::string output;  // "-": stdout
     bool closure = true;
     std::optional<std::string> runtime, proot;
     // -f docker / -f oci only.
     int max_layers = kDefaultMaxLayers;
-    std::optional<std::string> tag;         // "NAME:TAG" as checked by image_reference()
+    std::optional<std::string> tag;  // "NAME:TAG" as checked by image_reference()
     // The arguments as given, minus -o/--output and its value (the manifest records them;
     // the output's name must not change the pack's bytes).
     std::vector<std::string> recorded_arguments;
@@ -55,7 +61,7 @@ struct Command {
     enum class Kind { pack, info, verify, help, version };
     Kind kind = Kind::pack;
     PackOptions pack;
-    std::string target;                     // info/verify: the pack
+    std::string target;  // info/verify: the pack
 };
 
 // args: argv without the program name.

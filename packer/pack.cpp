@@ -15,7 +15,9 @@ std::int64_t source_date_epoch(const char* value) {
     if (value == nullptr) return 1;
     const std::string v = value;
     if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
-        throw Error("SOURCE_DATE_EPOCH='" + v + "' is not a number of seconds since 1970-01-01; unset it or give digits only", 125);
+        throw Error(
+            "SOURCE_DATE_EPOCH='" + v + "' is not a number of seconds since 1970-01-01; unset it or give digits only",
+            125);
     return std::stoll(v);
 }
 

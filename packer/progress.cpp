@@ -5,9 +5,7 @@
 
 namespace burrow::pack {
 
-Progress::Progress(bool enabled) : enabled_(enabled) {
-    start_ = last_ = std::chrono::steady_clock::now();
-}
+Progress::Progress(bool enabled) : enabled_(enabled) { start_ = last_ = std::chrono::steady_clock::now(); }
 
 Progress::~Progress() { finish(); }
 
@@ -24,7 +22,10 @@ void Progress::phase(const std::string& what, std::uint64_t total, const std::st
 std::string human_bytes(double b) {
     const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     int u = 0;
-    while (b >= 1024 && u < 4) { b /= 1024; ++u; }
+    while (b >= 1024 && u < 4) {
+        b /= 1024;
+        ++u;
+    }
     char buf[32];
     std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", b, units[u]);
     return buf;

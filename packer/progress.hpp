@@ -9,16 +9,22 @@
 namespace burrow::pack {
 
 class Progress {
-public:
+  public:
     explicit Progress(bool enabled);
     ~Progress();
 
     void phase(const std::string& what, std::uint64_t total, const std::string& unit = "items");
-    void item_done() { ++items_; draw(false); }
-    void bytes(std::uint64_t n) { bytes_ += n; draw(false); }
-    void finish();   // clears the line
+    void item_done() {
+        ++items_;
+        draw(false);
+    }
+    void bytes(std::uint64_t n) {
+        bytes_ += n;
+        draw(false);
+    }
+    void finish();  // clears the line
 
-private:
+  private:
     void draw(bool force);
 
     bool enabled_;

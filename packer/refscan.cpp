@@ -9,7 +9,7 @@ namespace burrow::pack {
 namespace {
 // Room kept between chunks for the name after "DEST/<hash>-" in messages.
 constexpr std::size_t kNameSlack = 256;
-}
+}  // namespace
 
 RefIndex::RefIndex(const std::vector<std::string>& present, std::string destination)
     : prefix_(std::move(destination) + "/") {
@@ -52,18 +52,19 @@ void RefScanner::scan(bool final) {
     for (std::size_t i = 0; i + kHashChars <= n;) {
         std::size_t j = kHashChars;
         while (j > 0 && b32(i + j - 1)) --j;
-        if (j > 0) { i += j; continue; }
+        if (j > 0) {
+            i += j;
+            continue;
+        }
         if (const std::string* name = index_.by_hash(s.substr(i, kHashChars))) found_.insert(*name);
         ++i;
     }
 
     // Items without a hash part: "DEST/NAME" followed by a byte that cannot continue a name.
     for (const auto& [pattern, name] : index_.plain()) {
-        for (std::size_t pos = s.find(pattern); pos != std::string_view::npos;
-             pos = s.find(pattern, pos + 1)) {
+        for (std::size_t pos = s.find(pattern); pos != std::string_view::npos; pos = s.find(pattern, pos + 1)) {
             const std::size_t after = pos + pattern.size();
-            if (after == n ? final : !is_store_name_char(static_cast<unsigned char>(s[after])))
-                found_.insert(name);
+            if (after == n ? final : !is_store_name_char(static_cast<unsigned char>(s[after]))) found_.insert(name);
         }
     }
 

@@ -16,23 +16,23 @@ namespace burrow::pack {
 
 // The patterns for one store, built once from the names of all items present in it.
 class RefIndex {
-public:
+  public:
     RefIndex(const std::vector<std::string>& present, std::string destination);
 
     const std::string* by_hash(std::string_view hash) const;
     const std::vector<std::pair<std::string, std::string>>& plain() const { return plain_; }
-    const std::string& prefix() const { return prefix_; }   // DEST + "/"
+    const std::string& prefix() const { return prefix_; }  // DEST + "/"
     std::size_t overlap() const { return overlap_; }
 
-private:
+  private:
     std::unordered_map<std::string, std::string> by_hash_;
-    std::vector<std::pair<std::string, std::string>> plain_;   // pattern, item name
+    std::vector<std::pair<std::string, std::string>> plain_;  // pattern, item name
     std::string prefix_;
     std::size_t overlap_ = 0;
 };
 
 class RefScanner {
-public:
+  public:
     explicit RefScanner(const RefIndex& index) : index_(index) {}
 
     // Feed one file's contents in chunks of any size, then call end_of_file().
@@ -43,7 +43,7 @@ public:
     // Hash of a missing item → the longest "DEST/<hash>-name" text seen for it.
     const std::map<std::string, std::string>& absent() const { return absent_; }
 
-private:
+  private:
     void scan(bool final);
 
     const RefIndex& index_;

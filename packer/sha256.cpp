@@ -14,13 +14,11 @@ Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
 Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
 
 void Sha256::reset() {
-    if (EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1)
-        throw Error("cannot initialise SHA-256 (OpenSSL)", 1);
+    if (EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw Error("cannot initialise SHA-256 (OpenSSL)", 1);
 }
 
 void Sha256::update(const void* data, std::size_t size) {
-    if (size != 0 && EVP_DigestUpdate(ctx_, data, size) != 1)
-        throw Error("SHA-256 update failed (OpenSSL)", 1);
+    if (size != 0 && EVP_DigestUpdate(ctx_, data, size) != 1) throw Error("SHA-256 update failed (OpenSSL)", 1);
 }
 
 std::string Sha256::digest() {

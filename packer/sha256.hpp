@@ -11,7 +11,7 @@ struct evp_md_ctx_st;
 namespace burrow::pack {
 
 class Sha256 {
-public:
+  public:
     Sha256();
     ~Sha256();
     Sha256(const Sha256&) = delete;
@@ -24,7 +24,7 @@ public:
     std::string hex_digest();
     void reset();
 
-private:
+  private:
     evp_md_ctx_st* ctx_;
 };
 

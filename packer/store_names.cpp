@@ -7,13 +7,12 @@
 namespace burrow::pack {
 
 bool is_base32_char(unsigned char c) {
-    return (c >= '0' && c <= '9') ||
-           (c >= 'a' && c <= 'z' && c != 'e' && c != 'o' && c != 'u' && c != 't');
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z' && c != 'e' && c != 'o' && c != 'u' && c != 't');
 }
 
 bool is_store_name_char(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '-' || c == '.' || c == '_' || c == '?' || c == '=';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+           c == '.' || c == '_' || c == '?' || c == '=';
 }
 
 std::optional<std::string_view> hash_part(std::string_view name) {
@@ -39,8 +38,7 @@ std::string nix_base32(std::string_view bytes) {
 
 std::string slice_item_name(std::string_view digest, std::string_view base_name) {
     std::string folded(20, '\0');
-    for (std::size_t i = 0; i < digest.size(); ++i)
-        folded[i % 20] = static_cast<char>(folded[i % 20] ^ digest[i]);
+    for (std::size_t i = 0; i < digest.size(); ++i) folded[i % 20] = static_cast<char>(folded[i % 20] ^ digest[i]);
     std::string name = nix_base32(folded) + "-";
     for (unsigned char c : base_name) name += is_store_name_char(c) ? static_cast<char>(c) : '_';
     if (base_name.empty()) name += "slice";
@@ -53,12 +51,22 @@ bool valid_utf8(std::string_view s) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
         std::size_t n;
         unsigned cp;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
-        else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
-        else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
-        else return false;
-        if (i + n >= s.size()) return false;   // truncated sequence
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else
+            return false;
+        if (i + n >= s.size()) return false;  // truncated sequence
         for (std::size_t k = 1; k <= n; ++k) {
             const unsigned char d = static_cast<unsigned char>(s[i + k]);
             if ((d & 0xc0) != 0x80) return false;

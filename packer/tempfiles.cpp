@@ -17,9 +17,7 @@ constexpr std::size_t kSuffixChars = 6;
 constexpr int kAttempts = 100;
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-bool is_suffix_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
+bool is_suffix_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 std::string random_temp_name(std::string_view out_base, TempKind kind) {
     unsigned char bytes[kSuffixChars];
@@ -27,7 +25,10 @@ std::string random_temp_name(std::string_view out_base, TempKind kind) {
         // Not secret, only unlikely to collide (and collisions are retried).
         auto v = static_cast<unsigned long long>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
                  (static_cast<unsigned long long>(::getpid()) << 20);
-        for (auto& b : bytes) { b = static_cast<unsigned char>(v); v = v * 6364136223846793005ULL + 1442695040888963407ULL; }
+        for (auto& b : bytes) {
+            b = static_cast<unsigned char>(v);
+            v = v * 6364136223846793005ULL + 1442695040888963407ULL;
+        }
     }
     std::string name = temp_prefix(out_base, kind);
     for (const unsigned char b : bytes) name += kAlphabet[b % (sizeof kAlphabet - 1)];
@@ -58,9 +59,11 @@ Fd open_dir_nofollow(int dir_fd, const std::string& name) {
     if (!d && errno == EACCES) {
         struct stat st;
         if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
-            st.st_uid == ::geteuid() && ::fchmodat(dir_fd, name.c_str(), (st.st_mode & 07777) | 0700, AT_SYMLINK_NOFOLLOW) == 0)
+            st.st_uid == ::geteuid() &&
+            ::fchmodat(dir_fd, name.c_str(), (st.st_mode & 07777) | 0700, AT_SYMLINK_NOFOLLOW) == 0)
             d = Fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        else errno = EACCES;
+        else
+            errno = EACCES;
     }
     return d;
 }
@@ -178,7 +181,7 @@ Fd create_temp_dir(int dir_fd, const std::string& dir, std::string_view out_base
             throw_sys("cannot create a temporary directory in", dir, errno);
         }
         Fd fd(::openat(dir_fd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (!fd) continue;   // removed (and perhaps replaced) before we could open it
+        if (!fd) continue;  // removed (and perhaps replaced) before we could open it
         if (!try_lock(fd.get()) || !still_named(dir_fd, n, fd.get())) continue;
         if (::fchmod(fd.get(), dir_mode & ~current_umask() & 07777) != 0)
             throw_sys("cannot set the mode of", join_path(dir, n), errno);
@@ -193,8 +196,10 @@ int remove_tree_at(int dir_fd, const std::string& name) {
     if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno == ENOENT ? 0 : errno;
     if (!S_ISDIR(st.st_mode)) return ::unlinkat(dir_fd, name.c_str(), 0) == 0 || errno == ENOENT ? 0 : errno;
     int first = 0;
-    if (Fd d = open_dir_nofollow(dir_fd, name)) first = remove_contents(d.get());
-    else first = errno;
+    if (Fd d = open_dir_nofollow(dir_fd, name))
+        first = remove_contents(d.get());
+    else
+        first = errno;
     if (::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT && first == 0) first = errno;
     return first;
 }
@@ -204,7 +209,7 @@ std::vector<StaleTemp> remove_stale_temps(const std::string& out) {
     const std::string dir = dirname_of(out), base = basename_of(out);
     if (base.empty() || base == "." || base == "..") return result;
     Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dfd) return result;   // an unreadable directory: nothing we can look for
+    if (!dfd) return result;  // an unreadable directory: nothing we can look for
     std::vector<std::string> names;
     {
         const int dup_fd = ::fcntl(dfd.get(), F_DUPFD_CLOEXEC, 0);

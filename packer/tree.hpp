@@ -17,7 +17,7 @@ bool tree_less(std::string_view a, std::string_view b);
 
 struct TreeRecord {
     enum class Type : char { dir = 'd', file = 'f', exec = 'x', symlink = 'l' };
-    std::string path;        // relative to the item; "" is the item itself
+    std::string path;  // relative to the item; "" is the item itself
     Type type = Type::dir;
     std::string payload;     // file/exec: sha256 hex of the contents; symlink: the target
     std::uint64_t size = 0;  // file/exec: bytes

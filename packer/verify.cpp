@@ -37,7 +37,7 @@ using ReadPtr = std::unique_ptr<archive, ReadDeleter>;
 // One member of a pack, wherever it was read from.
 struct Seen {
     TreeRecord::Type type = TreeRecord::Type::dir;
-    std::string payload;      // sha256 hex / symlink target
+    std::string payload;  // sha256 hex / symlink target
     std::uint64_t size = 0;
 };
 
@@ -54,8 +54,14 @@ std::string shown(const std::string& name) { return shown_name(name); }
 
 // Which text a member's bytes are kept for, and its cap.
 std::string* kept_text(Contents& c, const std::string& path, std::uint64_t* cap) {
-    if (path == kManifestPath) { *cap = kManifestMaxBytes; return &c.manifest.emplace(); }
-    if (path == kFileListPath) { *cap = kFileListMaxBytes; return &c.file_list.emplace(); }
+    if (path == kManifestPath) {
+        *cap = kManifestMaxBytes;
+        return &c.manifest.emplace();
+    }
+    if (path == kFileListPath) {
+        *cap = kFileListMaxBytes;
+        return &c.file_list.emplace();
+    }
     return nullptr;
 }
 
@@ -121,11 +127,11 @@ void read_data(archive* a, const std::string& pack, const std::string& path, See
 
 const char* special_type(unsigned type) {
     switch (type) {
-    case AE_IFCHR: return "a character device";
-    case AE_IFBLK: return "a block device";
-    case AE_IFIFO: return "a fifo";
-    case AE_IFSOCK: return "a socket";
-    default: return "not a file, directory or symlink";
+        case AE_IFCHR: return "a character device";
+        case AE_IFBLK: return "a block device";
+        case AE_IFIFO: return "a fifo";
+        case AE_IFSOCK: return "a socket";
+        default: return "not a file, directory or symlink";
     }
 }
 
@@ -168,24 +174,24 @@ void read_member(archive* a, archive_entry* e, const std::string& pack, const st
         s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
     } else {
         switch (archive_entry_filetype(e)) {
-        case AE_IFDIR: s.type = TreeRecord::Type::dir; break;
-        case AE_IFLNK:
-            s.type = TreeRecord::Type::symlink;
-            s.payload = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
-            break;
-        case AE_IFREG: {
-            s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
-            std::uint64_t cap = 0;
-            std::string* keep = kept_text(c, path, &cap);
-            if (keep && archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > cap)
-                too_big(pack, path, cap);
-            read_data(a, pack, path, s, keep, cap, progress);
-            break;
-        }
-        default:
-            problem(std::string("is ") + special_type(archive_entry_filetype(e)) +
-                    "; a pack holds only directories, files and symlinks");
-            return;
+            case AE_IFDIR: s.type = TreeRecord::Type::dir; break;
+            case AE_IFLNK:
+                s.type = TreeRecord::Type::symlink;
+                s.payload = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
+                break;
+            case AE_IFREG: {
+                s.type = (archive_entry_perm(e) & 0100) ? TreeRecord::Type::exec : TreeRecord::Type::file;
+                std::uint64_t cap = 0;
+                std::string* keep = kept_text(c, path, &cap);
+                if (keep && archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > cap)
+                    too_big(pack, path, cap);
+                read_data(a, pack, path, s, keep, cap, progress);
+                break;
+            }
+            default:
+                problem(std::string("is ") + special_type(archive_entry_filetype(e)) +
+                        "; a pack holds only directories, files and symlinks");
+                return;
         }
     }
     c.members.emplace(path, std::move(s));
@@ -211,7 +217,7 @@ Contents read_tarball(const std::string& pack, bool only_manifest, Progress* pro
         if (r < ARCHIVE_WARN) read_fail(a.get(), pack);
         const char* raw = archive_entry_pathname(e);
         const std::string path = clean_member(raw ? raw : "");
-        if (raw && path.empty()) continue;   // "./", the directory it unpacks into
+        if (raw && path.empty()) continue;  // "./", the directory it unpacks into
         if (!only_manifest) {
             read_member(a.get(), e, pack, path, c, progress);
         } else if (path == kManifestPath) {
@@ -226,7 +232,7 @@ Contents read_tarball(const std::string& pack, bool only_manifest, Progress* pro
 // ---- unpacked directories, read through directory fds without following any link
 
 class DirReader {
-public:
+  public:
     DirReader(const std::string& pack, Contents& c, Progress* progress)
         : pack_(pack), c_(c), progress_(progress), buf_(1 << 20, '\0') {}
 
@@ -255,7 +261,7 @@ public:
         for (const auto& n : names) any(dfd, n, rel.empty() ? n : rel + "/" + n, depth);
     }
 
-private:
+  private:
     std::string where(const std::string& rel) const { return rel.empty() ? pack_ : join_path(pack_, rel); }
 
     void any(int dfd, const std::string& name, const std::string& rel, int depth) {
@@ -349,7 +355,8 @@ std::string dir_manifest(const std::string& pack) {
     }
     struct stat st;
     if (::fstat(fd.get(), &st) != 0) throw_sys("cannot read", join_path(pack, kManifestPath), errno);
-    if (!S_ISREG(st.st_mode)) throw Error(pack + ": " + kManifestPath + " is not a regular file; the pack is damaged", 1);
+    if (!S_ISREG(st.st_mode))
+        throw Error(pack + ": " + kManifestPath + " is not a regular file; the pack is damaged", 1);
     if (static_cast<std::uint64_t>(st.st_size) > kManifestMaxBytes) too_big(pack, kManifestPath, kManifestMaxBytes);
     std::string text;
     char buf[65536];
@@ -372,10 +379,10 @@ bool is_dir_pack(const std::string& pack) {
 
 const char* type_word(TreeRecord::Type t) {
     switch (t) {
-    case TreeRecord::Type::dir: return "a directory";
-    case TreeRecord::Type::file: return "a file";
-    case TreeRecord::Type::exec: return "an executable file";
-    case TreeRecord::Type::symlink: return "a symlink";
+        case TreeRecord::Type::dir: return "a directory";
+        case TreeRecord::Type::file: return "a file";
+        case TreeRecord::Type::exec: return "an executable file";
+        case TreeRecord::Type::symlink: return "a symlink";
     }
     return "?";
 }
@@ -399,13 +406,16 @@ void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::st
         const bool file = r.type == TreeRecord::Type::file || r.type == TreeRecord::Type::exec;
         const bool seen_file = s.type == TreeRecord::Type::file || s.type == TreeRecord::Type::exec;
         if (file && seen_file) {
-            if (s.payload != r.payload) out.push_back(shown(r.path) + ": changed (sha256 " + r.payload + ", found " + s.payload + ")");
+            if (s.payload != r.payload)
+                out.push_back(shown(r.path) + ": changed (sha256 " + r.payload + ", found " + s.payload + ")");
             else if (s.type != r.type)
-                out.push_back(shown(r.path) + (r.type == TreeRecord::Type::exec ? ": lost its executable bit" : ": became executable"));
+                out.push_back(shown(r.path) +
+                              (r.type == TreeRecord::Type::exec ? ": lost its executable bit" : ": became executable"));
         } else if (s.type != r.type) {
             out.push_back(shown(r.path) + ": is " + type_word(s.type) + ", the manifest lists " + type_word(r.type));
         } else if (r.type == TreeRecord::Type::symlink && s.payload != r.payload) {
-            out.push_back(shown(r.path) + ": a symlink to " + shown(s.payload) + ", the manifest lists " + shown(r.payload));
+            out.push_back(shown(r.path) + ": a symlink to " + shown(s.payload) + ", the manifest lists " +
+                          shown(r.payload));
         }
     }
     std::string extra_dir;
@@ -418,14 +428,17 @@ void compare_files(const std::vector<TreeRecord>& listed, const std::map<std::st
 }
 
 // Item records out of the members: PATH and everything below it.
-std::vector<TreeRecord> records_below(const std::map<std::string, Seen>& members, const std::string& base, bool* found) {
+std::vector<TreeRecord> records_below(const std::map<std::string, Seen>& members, const std::string& base,
+                                      bool* found) {
     std::vector<TreeRecord> out;
     auto self = members.find(base);
     *found = self != members.end();
     if (*found) out.push_back(TreeRecord{"", self->second.type, self->second.payload, self->second.size});
     const std::string prefix = base + "/";
-    for (auto it = members.lower_bound(prefix); it != members.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
-        out.push_back(TreeRecord{it->first.substr(prefix.size()), it->second.type, it->second.payload, it->second.size});
+    for (auto it = members.lower_bound(prefix); it != members.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+         ++it)
+        out.push_back(
+            TreeRecord{it->first.substr(prefix.size()), it->second.type, it->second.payload, it->second.size});
     return out;
 }
 
@@ -463,17 +476,18 @@ struct Verification {
 bool check_file_list(Verification& v, const std::string& pack) {
     const nlohmann::json& m = v.m;
     if (!m.contains("files")) {
-        v.problem(std::string(kManifestPath) + " has no \"files\" (an image's manifest?); the pack's members cannot be checked");
+        v.problem(std::string(kManifestPath) +
+                  " has no \"files\" (an image's manifest?); the pack's members cannot be checked");
     } else if (const Seen* f = v.member(kFileListPath); !f || f->type != TreeRecord::Type::file) {
         v.problem(std::string(kFileListPath) + ": missing; the pack's members cannot be checked");
     } else if (f->payload != m["files"]["sha256"].get<std::string>()) {
-        v.problem(std::string(kFileListPath) + ": changed (sha256 " + m["files"]["sha256"].get<std::string>() + ", found " +
-                  f->payload + "); the pack's members cannot be checked");
+        v.problem(std::string(kFileListPath) + ": changed (sha256 " + m["files"]["sha256"].get<std::string>() +
+                  ", found " + f->payload + "); the pack's members cannot be checked");
     } else {
         const std::vector<TreeRecord> listed = parse_file_list(*v.c.file_list, pack);
         if (listed.size() != m["files"]["count"].get<std::uint64_t>())
-            v.problem(std::string(kFileListPath) + ": " + std::to_string(listed.size()) + " records, the manifest says " +
-                      m["files"]["count"].dump());
+            v.problem(std::string(kFileListPath) + ": " + std::to_string(listed.size()) +
+                      " records, the manifest says " + m["files"]["count"].dump());
         compare_files(listed, v.c.members, v.res.problems);
         v.res.files = listed.size();
         return true;
@@ -489,10 +503,11 @@ void check_binaries(Verification& v) {
         const std::string path = m[key]["path"].get<std::string>();
         const std::string want = m[key]["sha256"].get<std::string>();
         const Seen* s = v.member(path);
-        if (!s) v.problem(std::string(key) + " " + path + ": missing");
+        if (!s)
+            v.problem(std::string(key) + " " + path + ": missing");
         else if (s->type != TreeRecord::Type::exec || s->payload != want)
-            v.problem(std::string(key) + " " + path + ": content differs from the manifest (sha256 " + want + ", found " +
-                      (s->type == TreeRecord::Type::exec ? s->payload : type_word(s->type)) + ")");
+            v.problem(std::string(key) + " " + path + ": content differs from the manifest (sha256 " + want +
+                      ", found " + (s->type == TreeRecord::Type::exec ? s->payload : type_word(s->type)) + ")");
     }
 }
 
@@ -501,7 +516,7 @@ std::map<std::string, std::set<std::string>> check_items(Verification& v, Progre
     const nlohmann::json& m = v.m;
     const auto& items = m["items"];
     if (progress) progress->phase("verifying", items.size(), "items");
-    std::map<std::string, std::set<std::string>> listed;   // directory → item names
+    std::map<std::string, std::set<std::string>> listed;  // directory → item names
     for (const auto& it : items) {
         check_interrupted();
         const std::string name = it["name"].get<std::string>();
@@ -512,11 +527,14 @@ std::map<std::string, std::set<std::string>> check_items(Verification& v, Progre
         std::vector<TreeRecord> records = records_below(v.c.members, path, &found);
         ++v.res.items;
         if (progress) progress->item_done();
-        if (!found) { v.problem("item " + name + ": missing (" + path + " is not in the pack)"); continue; }
+        if (!found) {
+            v.problem("item " + name + ": missing (" + path + " is not in the pack)");
+            continue;
+        }
         const ItemDigest d = digest_records(records);
         if (d.sha256 != want)
-            v.problem("item " + name + ": content differs from the manifest (" + path + ": sha256 " + want + ", found " +
-                      d.sha256 + ")");
+            v.problem("item " + name + ": content differs from the manifest (" + path + ": sha256 " + want +
+                      ", found " + d.sha256 + ")");
         else if (d.size != it["size"].get<std::uint64_t>())
             v.problem("item " + name + ": size differs from the manifest");
     }
@@ -529,7 +547,8 @@ void check_unlisted_items(Verification& v, const std::map<std::string, std::set<
     const auto& members = v.c.members;
     for (const auto& [d, names] : listed) {
         const std::string prefix = d + "/";
-        for (auto it = members.lower_bound(prefix); it != members.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+        for (auto it = members.lower_bound(prefix);
+             it != members.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
             const std::string rest = it->first.substr(prefix.size());
             if (rest.find('/') == std::string::npos && !names.count(rest))
                 v.problem(shown(it->first) + ": an item in the pack but not in the manifest");
@@ -549,7 +568,8 @@ void check_entries_and_links(Verification& v) {
         if (e["profile"].is_null()) continue;
         const std::string profile = e["profile"].get<std::string>();
         const Seen* p = v.member(profile);
-        if (!p || p->type != TreeRecord::Type::file) v.problem("entry " + name + ": its profile " + profile + " is missing");
+        if (!p || p->type != TreeRecord::Type::file)
+            v.problem("entry " + name + ": its profile " + profile + " is missing");
     }
     for (const auto& l : m["links"]) {
         const std::string link = l["link"].get<std::string>();

@@ -10,7 +10,7 @@ namespace burrow::pack {
 class Progress;
 
 struct VerifyResult {
-    std::vector<std::string> problems;   // one line each, naming the item or file
+    std::vector<std::string> problems;  // one line each, naming the item or file
     std::size_t items = 0, entries = 0, files = 0;
 };
 

@@ -15,7 +15,7 @@ struct PackInputs;
 class Progress;
 
 class PackWriter {
-public:
+  public:
     virtual ~PackWriter() = default;
     // Writes the pack under a temporary name and returns the one-line summary.
     virtual std::string write(const PackInputs& in, Progress* progress) = 0;

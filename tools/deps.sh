@@ -5,8 +5,8 @@ BUILD_PKGS="g++ make libseccomp-dev libcap-dev nlohmann-json3-dev doctest-dev li
 TEST_PKGS="util-linux bsdutils zsh iproute2 libcap2-bin patchelf bubblewrap proot tar gzip zstd xz-utils python3 python3-jsonschema skopeo umoci file"
 BENCH_PKGS="hyperfine gnuplot-nox time strace"
 # clang++ builds and make fuzz; libFuzzer (and clang's sanitizer runtimes) are in
-# libclang-rt-14-dev, which clang only recommends.
-FUZZ_PKGS="clang libclang-rt-14-dev"
+# libclang-rt-14-dev, which clang only recommends. clang-format: make format(-check).
+FUZZ_PKGS="clang libclang-rt-14-dev clang-format"
 if [ "$(id -u)" != 0 ]; then
     echo "make deps: must run as root (it uses apt-get); as a user run: sudo make deps" >&2
     exit 1

@@ -16,24 +16,23 @@ inline constexpr int kExitNotExecutable = 126;
 inline constexpr int kExitNotFound = 127;
 
 class Error : public std::runtime_error {
-public:
+  public:
     explicit Error(const std::string& message, int status = kExitSetupFailure)
         : std::runtime_error(message), status_(status) {}
     int status() const { return status_; }
 
-private:
+  private:
     int status_;
 };
 
 // Several problems found in one pass over a profile (parse/schema/merge/expansion stages
 // report everything they find, capped, before giving up). Each message is one line.
 class ProfileError : public Error {
-public:
-    explicit ProfileError(std::vector<std::string> messages)
-        : Error(join(messages)), messages_(std::move(messages)) {}
+  public:
+    explicit ProfileError(std::vector<std::string> messages) : Error(join(messages)), messages_(std::move(messages)) {}
     const std::vector<std::string>& messages() const { return messages_; }
 
-private:
+  private:
     static std::string join(const std::vector<std::string>& m) {
         std::string out;
         for (const auto& line : m) {

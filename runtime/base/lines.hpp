@@ -8,8 +8,8 @@ namespace burrow {
 
 // What happens to the empty line after a final '\n' (and to an empty text).
 enum class LastEmptyLine {
-    drop,   // "a\n" is one line, "" none (burrow)
-    keep,   // "a\n" is "a" and "", "" is one empty line (burrow-pack)
+    drop,  // "a\n" is one line, "" none (burrow)
+    keep,  // "a\n" is "a" and "", "" is one empty line (burrow-pack)
 };
 
 // Calls f(line) for each '\n'-separated line of `text`, without the '\n'.

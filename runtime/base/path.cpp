@@ -110,8 +110,8 @@ std::string normalise_absolute_strict(std::string_view path) {
 }
 
 bool is_under(std::string_view path, std::string_view dir) {
-    return path == dir || (path.size() > dir.size() && path.substr(0, dir.size()) == dir &&
-                           (dir == "/" || path[dir.size()] == '/'));
+    return path == dir ||
+           (path.size() > dir.size() && path.substr(0, dir.size()) == dir && (dir == "/" || path[dir.size()] == '/'));
 }
 
 bool path_within(std::string_view inner, std::string_view outer) {
@@ -121,8 +121,7 @@ bool path_within(std::string_view inner, std::string_view outer) {
 }
 
 bool has_dir_prefix(std::string_view path, std::string_view dir) {
-    return path == dir ||
-           (path.size() > dir.size() && path.substr(0, dir.size()) == dir && path[dir.size()] == '/');
+    return path == dir || (path.size() > dir.size() && path.substr(0, dir.size()) == dir && path[dir.size()] == '/');
 }
 
 bool is_below(std::string_view path, std::string_view dir) { return path != dir && is_under(path, dir); }

@@ -33,7 +33,7 @@ void for_each_holder(std::string_view path, F&& f) {
 // Paths recorded with an index each (their position in a list of mounts); what is asked
 // is the first (lowest) index that stands in a relation to a path.
 class PathIndex {
-public:
+  public:
     // Records `path` as entry `index`. An entry added later never replaces an earlier one
     // in an answer, so add entries in increasing index order.
     void add(std::string_view path, std::size_t index) {
@@ -48,9 +48,7 @@ public:
     }
 
     // The first entry whose path is `path` or lies below it (within it).
-    std::optional<std::size_t> first_at_or_below(std::string_view path) const {
-        return find(within_, path);
-    }
+    std::optional<std::size_t> first_at_or_below(std::string_view path) const { return find(within_, path); }
 
     // The first entry whose path holds `path`: `path` itself or one above it.
     std::optional<std::size_t> first_at_or_above(std::string_view path) const { return above(path, true); }
@@ -58,7 +56,7 @@ public:
     // The same, leaving out an entry at `path` itself.
     std::optional<std::size_t> first_above(std::string_view path) const { return above(path, false); }
 
-private:
+  private:
     // Looked up by string_view: no string is built for a question.
     struct Hash {
         using is_transparent = void;
@@ -86,8 +84,8 @@ private:
         return best;
     }
 
-    Map at_;       // path → first entry with exactly that path
-    Map within_;   // q → first entry whose path q holds
+    Map at_;      // path → first entry with exactly that path
+    Map within_;  // q → first entry whose path q holds
 };
 
 }  // namespace burrow

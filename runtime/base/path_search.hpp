@@ -16,8 +16,8 @@ inline constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
 // What an empty entry of the list ("a::b", a leading or trailing ':') stands for.
 enum class EmptyPathEntry {
-    current_dir,   // "." as execvp reads it
-    skip,          // nothing: looked up nowhere
+    current_dir,  // "." as execvp reads it
+    skip,         // nothing: looked up nowhere
 };
 
 // "DIR/name" for each DIR of the colon-separated `dirs`, in order, until `found` accepts

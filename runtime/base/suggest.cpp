@@ -66,7 +66,7 @@ std::optional<std::string> nearest_or_prefix(std::string_view word, const std::v
         const bool prefix = shorter >= 4 && (w.starts_with(lc) || lc.starts_with(w));
         const std::size_t limit = w.size() <= 3 ? 1 : 2;
         if (d > limit && !prefix) continue;
-        if (prefix && d > limit) d = limit + 1;   // rank prefix matches after close typos
+        if (prefix && d > limit) d = limit + 1;  // rank prefix matches after close typos
         if (!best || d < best_d || (d == best_d && c < *best)) {
             best = c;
             best_d = d;

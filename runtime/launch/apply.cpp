@@ -164,7 +164,8 @@ bool stores_in_place(const Plan& plan) {
     for (const auto& m : plan.mounts) {
         if (m.kind != MountOp::Kind::store) continue;
         any = true;
-        struct stat src{}, dst{};
+        struct stat src {
+        }, dst{};
         if (m.items.empty()) {
             // The whole store: in place only if the destination IS the source directory.
             if (::stat(m.source.c_str(), &src) != 0 || ::stat(m.destination.c_str(), &dst) != 0 ||

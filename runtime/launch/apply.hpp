@@ -24,17 +24,17 @@ namespace burrow {
 // (AppArmor lets unshare succeed and denies the id maps or mounts). The message names the
 // cause and the fix. Packs may try another engine on this error.
 class NamespaceError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 struct ApplyOptions {
-    bool debug = false;                    // BURROW_DEBUG: trace each step on stderr
-    std::vector<std::string> environ;      // the caller's environment
-    dev_t cwd_dev = 0;                     // identity of the caller's cwd, to check that
-    ino_t cwd_ino = 0;                     //   "inherit" finds the same directory inside
-    pid_t parent = 0;                      // caller's parent, for dieWithParent
-    int trace_fd = -1;                     // BURROW_TRACE_STEPS=FD: each step's op, as it starts
+    bool debug = false;                // BURROW_DEBUG: trace each step on stderr
+    std::vector<std::string> environ;  // the caller's environment
+    dev_t cwd_dev = 0;                 // identity of the caller's cwd, to check that
+    ino_t cwd_ino = 0;                 //   "inherit" finds the same directory inside
+    pid_t parent = 0;                  // caller's parent, for dieWithParent
+    int trace_fd = -1;                 // BURROW_TRACE_STEPS=FD: each step's op, as it starts
 };
 
 // Perform plan.steps. Exec in place: does not return on success. With a pid namespace (or a
@@ -58,7 +58,7 @@ std::string diagnose_userns(int err);
 
 namespace detail {
 
-class RootBuilder;                                // mnt_root.hpp
+class RootBuilder;  // mnt_root.hpp
 struct RootBuilderDelete {
     void operator()(RootBuilder* b) const;
 };
@@ -70,44 +70,44 @@ struct Run {
 
     const Plan& plan;
     const ApplyOptions& opts;
-    pid_t parent;                   // the process whose death ends ours (0: none to check)
-    bool forked = false;            // in the child of a fork step: an error ends this process
-    std::unique_ptr<RootBuilder, RootBuilderDelete> root;   // root-tmpfs .. detach-old-root
-    std::vector<std::string> env;   // env: the program's environment ...
-    std::vector<char*> envp, argv;  // ... and execve's arrays, made before seccomp
-    std::string path;               // the program; search-path replaces a bare name
+    pid_t parent;                                          // the process whose death ends ours (0: none to check)
+    bool forked = false;                                   // in the child of a fork step: an error ends this process
+    std::unique_ptr<RootBuilder, RootBuilderDelete> root;  // root-tmpfs .. detach-old-root
+    std::vector<std::string> env;                          // env: the program's environment ...
+    std::vector<char*> envp, argv;                         // ... and execve's arrays, made before seccomp
+    std::string path;                                      // the program; search-path replaces a bare name
     // fork-pid1 → fork-program, in pid 1.
-    Fd status_w;                    // where pid 1 reports the program's wait status
-    sigset_t waitset{}, old_mask{}; // signals pid 1 forwards; the mask before they were blocked
+    Fd status_w;                     // where pid 1 reports the program's wait status
+    sigset_t waitset{}, old_mask{};  // signals pid 1 forwards; the mask before they were blocked
 };
 
 // Each step's syscalls, in its facility's file. The fork steps return the wait status to
 // mirror in the parent and nullopt in the child, which goes on with the next step.
-void trace(const ApplyOptions& opts, const std::string& what);          // apply.cpp
+void trace(const ApplyOptions& opts, const std::string& what);  // apply.cpp
 // BURROW_TRACE_STEPS: `op` (a --print-plan step name) and a newline on opts.trace_fd.
-void trace_step(const ApplyOptions& opts, const char* op);              // apply.cpp
-void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts);  // userns.cpp
-void map_ids(const Plan& plan);                                         // userns.cpp
-void loopback_up();                                                     // net.cpp
-std::optional<int> fork_pid1(Run& run, const step::Timeout& t);         // reaper.cpp
-void fork_program(Run& run, const step::ForkProgram& s);                // reaper.cpp
-std::optional<int> fork_for_setsid(Run& run);                           // reaper.cpp
-std::optional<int> fork_timeout(Run& run, const step::Timeout& t);      // reaper.cpp
-void root_tmpfs(Run& run);                                              // mnt.cpp
-void host_root(Run& run);                                               // mnt.cpp
-void apply_mount(Run& run, const MountOp& op);                          // mnt.cpp
-void remount_root_ro(Run& run);                                         // mnt.cpp
-void detach_old_root(Run& run);                                         // mnt.cpp
-void die_with_parent(Run& run, const step::DieWithParent& s);           // process.cpp
-void enter_cwd(Run& run);                                               // process.cpp
-void make_env(Run& run);                                                // process.cpp
-void set_rlimits(const step::Rlimits& s);                               // process.cpp
-void new_session();                                                     // process.cpp
-void search_path(Run& run);                                             // process.cpp
-void no_new_privs();                                                    // process.cpp
+void trace_step(const ApplyOptions& opts, const char* op);                  // apply.cpp
+void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts);    // userns.cpp
+void map_ids(const Plan& plan);                                             // userns.cpp
+void loopback_up();                                                         // net.cpp
+std::optional<int> fork_pid1(Run& run, const step::Timeout& t);             // reaper.cpp
+void fork_program(Run& run, const step::ForkProgram& s);                    // reaper.cpp
+std::optional<int> fork_for_setsid(Run& run);                               // reaper.cpp
+std::optional<int> fork_timeout(Run& run, const step::Timeout& t);          // reaper.cpp
+void root_tmpfs(Run& run);                                                  // mnt.cpp
+void host_root(Run& run);                                                   // mnt.cpp
+void apply_mount(Run& run, const MountOp& op);                              // mnt.cpp
+void remount_root_ro(Run& run);                                             // mnt.cpp
+void detach_old_root(Run& run);                                             // mnt.cpp
+void die_with_parent(Run& run, const step::DieWithParent& s);               // process.cpp
+void enter_cwd(Run& run);                                                   // process.cpp
+void make_env(Run& run);                                                    // process.cpp
+void set_rlimits(const step::Rlimits& s);                                   // process.cpp
+void new_session();                                                         // process.cpp
+void search_path(Run& run);                                                 // process.cpp
+void no_new_privs();                                                        // process.cpp
 void drop_capabilities(const Plan& plan, const step::DropCapabilities& s);  // caps.cpp
-void close_inherited_fds(const std::vector<int>& keep);                 // process.cpp
-[[noreturn]] void exec(Run& run);                                       // process.cpp
+void close_inherited_fds(const std::vector<int>& keep);                     // process.cpp
+[[noreturn]] void exec(Run& run);                                           // process.cpp
 }  // namespace detail
 
 }  // namespace burrow

@@ -24,8 +24,7 @@ void drop_capabilities(const Plan& plan, const step::DropCapabilities& s) {
     for (int c = 0; c <= last && s.clear_bounding_set; ++c)
         if (!kept(c) && ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL &&
             ::prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
-            throw Error("cannot drop capability " + std::to_string(c) + " from the bounding set: " +
-                        errno_text(errno));
+            throw Error("cannot drop capability " + std::to_string(c) + " from the bounding set: " + errno_text(errno));
     cap_t caps = cap_init();
     if (!caps) throw Error("cap_init: " + errno_text(errno));
     std::vector<cap_value_t> vals(keep.begin(), keep.end());

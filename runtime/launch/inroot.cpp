@@ -101,7 +101,7 @@ InRoot open_in_root(int root, const std::string& path, Make make, bool follow_la
             todo.push_front(c);  // open what was made (or raced in) like any other entry
             continue;
         }
-        struct stat st{};
+        struct stat st {};
         if (::fstat(fd.get(), &st) != 0) throw Error(path + ": fstat: " + errno_text(errno));
         if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
             if (++links > kMaxLinks) throw Error(path + ": too many levels of symbolic links");
@@ -113,8 +113,7 @@ InRoot open_in_root(int root, const std::string& path, Make make, bool follow_la
         }
         names.push_back(c);
         if (last) return InRoot{std::move(stack.back()), c, joined(names), std::move(fd)};
-        if (!S_ISDIR(st.st_mode))
-            throw Error(path + ": " + joined(names) + " is not a directory inside the sandbox");
+        if (!S_ISDIR(st.st_mode)) throw Error(path + ": " + joined(names) + " is not a directory inside the sandbox");
         stack.push_back(std::move(fd));
     }
     // The path named the root (or a link to it): its fd is both the entry and the holder.

@@ -16,10 +16,10 @@ namespace burrow {
 enum class Make { none, dir, file };  // what to create where a component is missing
 
 struct InRoot {
-    Fd dir;            // O_PATH: the real directory that holds the entry
-    std::string name;  // the entry's name in `dir` ("" when the path is the root itself)
-    std::string where; // the entry's resolved path below the root, for messages
-    Fd fd;             // O_PATH|O_NOFOLLOW on the entry; invalid when it is missing
+    Fd dir;             // O_PATH: the real directory that holds the entry
+    std::string name;   // the entry's name in `dir` ("" when the path is the root itself)
+    std::string where;  // the entry's resolved path below the root, for messages
+    Fd fd;              // O_PATH|O_NOFOLLOW on the entry; invalid when it is missing
 };
 
 // `may_create(dirfd, dir_path)` is asked before anything is created in a directory; it

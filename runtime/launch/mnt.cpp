@@ -10,12 +10,13 @@ namespace burrow::detail {
 void RootBuilder::resolve_sources() {
     if (plan_.host_root && plan_.root_source != "/") {
         char buf[PATH_MAX];
-        struct stat st{};
+        struct stat st {};
         if (!::realpath(plan_.root_source.c_str(), buf) || ::stat(buf, &st) != 0)
             throw Error("/root/path: root directory " + plan_.root_source + ": " + errno_text(errno) +
                         "; unpack the image there first (e.g. umoci unpack --rootless)");
         if (!S_ISDIR(st.st_mode))
-            throw Error("/root/path: " + plan_.root_source + " is not a directory; a root is a directory "
+            throw Error("/root/path: " + plan_.root_source +
+                        " is not a directory; a root is a directory "
                         "tree such as an unpacked image's rootfs");
         if (std::string(buf) != "/") root_base_ = std::string(kOld) + buf, image_root_ = true;
     }
@@ -27,8 +28,10 @@ void RootBuilder::resolve_sources() {
         char buf[PATH_MAX];
         std::string path = op.source;
         if (op.kind == MountOp::Kind::store) {
-            if (::realpath(path.c_str(), buf)) source_[&op] = buf;
-            else source_err_[&op] = errno;
+            if (::realpath(path.c_str(), buf))
+                source_[&op] = buf;
+            else
+                source_err_[&op] = errno;
             continue;
         }
         std::string dir = parent_of(path), base = path.substr(path.rfind('/') + 1);
@@ -37,8 +40,9 @@ void RootBuilder::resolve_sources() {
             continue;
         }
         auto [real, fresh] = real_dirs.try_emplace(dir);
-        if (fresh) real->second = ::realpath(dir.c_str(), buf) ? std::pair<std::string, int>(buf, 0)
-                                                               : std::pair<std::string, int>("", errno);
+        if (fresh)
+            real->second = ::realpath(dir.c_str(), buf) ? std::pair<std::string, int>(buf, 0)
+                                                        : std::pair<std::string, int>("", errno);
         if (real->second.second == 0) {
             const std::string& d = real->second.first;
             source_[&op] = (d == "/" ? "" : d) + "/" + base;
@@ -51,8 +55,8 @@ void RootBuilder::resolve_sources() {
 void RootBuilder::make_private() {
     trace(opts_, "make all mounts private");
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
-        throw NamespaceError("cannot make the mounts private in the new mount namespace: " +
-                             errno_text(errno) + diagnose_after_userns());
+        throw NamespaceError("cannot make the mounts private in the new mount namespace: " + errno_text(errno) +
+                             diagnose_after_userns());
 }
 
 // After unshare succeeded, a refusal here is a security module (AppArmor) or a
@@ -68,7 +72,7 @@ void RootBuilder::enter_scratch_root() {
     // uncovered again under /.oldroot.
     const char* scratch = nullptr;
     for (const char* d : {"/tmp", "/mnt", "/run", "/var/tmp", "/dev", "/proc"}) {
-        struct stat st{};
+        struct stat st {};
         if (::lstat(d, &st) == 0 && S_ISDIR(st.st_mode)) {
             scratch = d;
             break;
@@ -78,11 +82,10 @@ void RootBuilder::enter_scratch_root() {
     if (::stat("/", &host_root_) != 0) throw Error(std::string("stat /: ") + errno_text(errno));
     trace(opts_, std::string("tmpfs new root on ") + scratch + ", pivot_root into it");
     if (::mount("burrow-scratch", scratch, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") != 0)
-        throw NamespaceError(std::string("cannot mount a tmpfs for the new root on ") +
-                             scratch + ": " + errno_text(errno) + diagnose_after_userns());
+        throw NamespaceError(std::string("cannot mount a tmpfs for the new root on ") + scratch + ": " +
+                             errno_text(errno) + diagnose_after_userns());
     std::string old = std::string(scratch) + kOld;
-    if (::mkdir(old.c_str(), 0700) != 0)
-        throw Error("cannot create " + old + " on the new root: " + errno_text(errno));
+    if (::mkdir(old.c_str(), 0700) != 0) throw Error("cannot create " + old + " on the new root: " + errno_text(errno));
     if (::syscall(SYS_pivot_root, scratch, old.c_str()) != 0) {
         int err = errno;
         throw Error("pivot_root into the new root failed: " + errno_text(err) +
@@ -92,8 +95,7 @@ void RootBuilder::enter_scratch_root() {
                                    : ""));
     }
     if (::chdir("/") != 0) throw Error("chdir / in the new root: " + errno_text(errno));
-    if (::mkdir(kNew, 0755) != 0 ||
-        ::mount("burrow-root", kNew, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+    if (::mkdir(kNew, 0755) != 0 || ::mount("burrow-root", kNew, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
         throw Error(std::string("cannot mount a tmpfs for the new root: ") + errno_text(errno));
     root_.reset(::open(kNew, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!root_) throw Error(std::string("cannot open the new root: ") + errno_text(errno));
@@ -101,7 +103,7 @@ void RootBuilder::enter_scratch_root() {
 }
 
 dev_t RootBuilder::remember_own(int fd) {
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) != 0) throw Error("fstat: " + errno_text(errno));
     own_.insert(st.st_dev);
     return st.st_dev;
@@ -120,10 +122,10 @@ void RootBuilder::detach() {
     // which the detach then removes with everything below it (the host's root).
     if (::syscall(SYS_pivot_root, ".", ".") != 0)
         throw Error(std::string("pivot_root onto the new root failed: ") + errno_text(errno));
-    if (::umount2(".", MNT_DETACH) != 0)
-        throw Error(std::string("cannot detach the old root: ") + errno_text(errno));
+    if (::umount2(".", MNT_DETACH) != 0) throw Error(std::string("cannot detach the old root: ") + errno_text(errno));
     if (::chdir("/") != 0) throw Error(std::string("chdir /: ") + errno_text(errno));
-    struct stat st{}, old{};
+    struct stat st {
+    }, old{};
     bool old_visible = ::stat(kOld, &old) == 0 && old.st_dev == host_root_.st_dev && old.st_ino == host_root_.st_ino;
     if (::stat("/", &st) != 0 || st.st_dev != root_dev_ || old_visible)
         throw Error("the old root is still reachable after detaching it; refusing to run the program");

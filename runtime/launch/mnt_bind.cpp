@@ -23,7 +23,7 @@ bool RootBuilder::bind_tree_by_name(const MountOp& op) {
         if (errno == ENOSYS || errno == EPERM) have_open_tree_ = false;
         return false;
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(tree.get(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
     if (do_mount_setattr(tree.get(), "", op.recursive, bind_attrs(op)) != 0) {
         if (errno == ENOSYS || errno == EPERM) {
@@ -84,7 +84,7 @@ bool RootBuilder::bind_by_name(const MountOp& op, int src, bool dir) {
     Fd at(::openat(parent, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC | (made ? O_DIRECTORY : 0)));
     if (!at) return false;
     if (!made) {
-        struct stat st{};
+        struct stat st {};
         if (::fstat(at.get(), &st) != 0) fail(&op, "fstat " + path + ": " + errno_text(errno));
         if (S_ISLNK(st.st_mode)) return false;
         if (dir && !S_ISDIR(st.st_mode))
@@ -111,7 +111,7 @@ std::uint64_t RootBuilder::bind_attrs(const MountOp& op) {
 void RootBuilder::do_bind(const MountOp& op) {
     if (opts_.debug)  // not even the message is made otherwise: there may be thousands
         trace(opts_, "bind " + op.source + " → " + op.destination + (op.readonly ? " (ro)" : " (rw)"));
-    struct stat st{};
+    struct stat st {};
     int err = source_err_.count(&op) ? source_err_[&op] : 0;
     if (!err && bind_tree_by_name(op)) return;
     Fd src;
@@ -153,7 +153,7 @@ void RootBuilder::bind_symlink(const MountOp& op, int src) {
 void RootBuilder::do_store(const MountOp& op) {
     constexpr std::uint64_t kStoreAttrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
     std::string src = source_.count(&op) ? host(source_[&op]) : host(op.source);
-    struct stat st{};
+    struct stat st {};
     if (source_err_.count(&op)) errno = source_err_[&op];
     if (source_err_.count(&op) || ::stat(src.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         fail(&op, "store directory " + op.source + ": " +
@@ -167,8 +167,8 @@ void RootBuilder::do_store(const MountOp& op) {
     }
     // Only the listed items: a small tmpfs of our own holds their mountpoints, and one
     // recursive read-only at the end covers it and every item.
-    trace(opts_, "store " + op.source + " → " + op.destination + " (" +
-                     std::to_string(op.items.size()) + " items, ro)");
+    trace(opts_,
+          "store " + op.source + " → " + op.destination + " (" + std::to_string(op.items.size()) + " items, ro)");
     Fd dir = mount_tmpfs(at, 0755, std::nullopt, MS_NOSUID | MS_NODEV, &op);
     Fd sdir(::open(src.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!sdir) fail(&op, "store directory " + op.source + ": " + errno_text(errno));
@@ -176,7 +176,7 @@ void RootBuilder::do_store(const MountOp& op) {
         if (item.empty() || item == "." || item == ".." || item.find('/') != std::string::npos)
             fail(&op, "store item \"" + item + "\" is not a plain name");
         Fd from(::openat(sdir.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-        struct stat ist{};
+        struct stat ist {};
         if (!from || ::fstat(from.get(), &ist) != 0)
             fail(&op, "store item \"" + item + "\" not found in " + op.source +
                           " (incomplete pack or store?): " + errno_text(errno));
@@ -187,8 +187,10 @@ void RootBuilder::do_store(const MountOp& op) {
                 fail(&op, "cannot recreate store symlink " + item + ": " + errno_text(errno));
             continue;
         }
-        if (S_ISDIR(ist.st_mode)) make_entry(dir.get(), item, Make::dir, 0755, shown);
-        else make_entry(dir.get(), item, Make::file, 0444, shown);
+        if (S_ISDIR(ist.st_mode))
+            make_entry(dir.get(), item, Make::dir, 0755, shown);
+        else
+            make_entry(dir.get(), item, Make::file, 0444, shown);
         InRoot to{Fd(), item, shown, Fd(::openat(dir.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC))};
         if (!to.fd) fail(&op, "cannot open " + shown + ": " + errno_text(errno));
         if (::mount(fd_path(from.get()).c_str(), fd_path(to.fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)

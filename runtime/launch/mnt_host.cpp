@@ -27,7 +27,7 @@ RootBuilder::Synthetic RootBuilder::synthetic() const {
         for_each_dir_holding(m.destination, [&](std::string_view q) {
             if (q != m.destination && dests.count(q)) inside_other = true;
         });
-        struct stat st{};
+        struct stat st {};
         // Only asks whether the source has the entry: nothing is opened or created.
         if (!inside_other && ::lstat(from(m.destination).c_str(), &st) != 0) add(m.destination, false);
     }
@@ -41,8 +41,7 @@ void RootBuilder::bind_host_root() {
     Fd src(::open(root_base_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!src) throw Error("cannot open " + plan_.root_source + ": " + errno_text(errno));
     for (const auto& entry : list_dir(src.get(), plan_.root_source)) {
-        if (std::find(plan_.host_exclude.begin(), plan_.host_exclude.end(), entry.name) !=
-            plan_.host_exclude.end())
+        if (std::find(plan_.host_exclude.begin(), plan_.host_exclude.end(), entry.name) != plan_.host_exclude.end())
             continue;
         place_host(src.get(), root_.get(), entry.name, "/" + entry.name, entry.type, synth);
     }
@@ -73,16 +72,20 @@ std::vector<RootBuilder::Entry> RootBuilder::list_dir(int dirfd, const std::stri
 // followed.
 void RootBuilder::place_host(int sdir, int ddir, const std::string& name, const std::string& path, unsigned char type,
                              const Synthetic& synth) {
-    if (synth.at.count(path)) return;  // the op creates it
-    const bool split = synth.above.count(path) != 0;          // a synthetic path below it
+    if (synth.at.count(path)) return;                           // the op creates it
+    const bool split = synth.above.count(path) != 0;            // a synthetic path below it
     const bool for_store = synth.above_store.count(path) != 0;  // ... that is a store's
     Fd src(::openat(sdir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (!src) return;  // vanished meanwhile
-    struct stat st{};
-    if (type == DT_DIR && !split) st.st_mode = S_IFDIR;
-    else if (type == DT_REG && !split) st.st_mode = S_IFREG;
-    else if (type == DT_LNK) st.st_mode = S_IFLNK;
-    else if (::fstat(src.get(), &st) != 0) return;
+    struct stat st {};
+    if (type == DT_DIR && !split)
+        st.st_mode = S_IFDIR;
+    else if (type == DT_REG && !split)
+        st.st_mode = S_IFREG;
+    else if (type == DT_LNK)
+        st.st_mode = S_IFLNK;
+    else if (::fstat(src.get(), &st) != 0)
+        return;
     if (S_ISLNK(st.st_mode)) {
         if (for_store) {  // e.g. a host /gnu that is a symlink: shadow it with a directory
             make_entry(ddir, name, Make::dir, 0755, path);
@@ -102,8 +105,10 @@ void RootBuilder::place_host(int sdir, int ddir, const std::string& name, const 
         return;
     }
     bool dir = S_ISDIR(st.st_mode);
-    if (dir) make_entry(ddir, name, Make::dir, 0755, path);
-    else make_entry(ddir, name, Make::file, 0444, path);
+    if (dir)
+        make_entry(ddir, name, Make::dir, 0755, path);
+    else
+        make_entry(ddir, name, Make::file, 0444, path);
     Fd dst(::openat(ddir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (!dst) throw Error("cannot open " + path + " in the new root: " + errno_text(errno));
     if (::mount(fd_path(src.get()).c_str(), fd_path(dst.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {

@@ -7,11 +7,14 @@ namespace burrow::detail {
 // Creating is allowed only on filesystems of ours; a path that would have to be
 // created on a host (or image) filesystem is an error, never a silent write there.
 void RootBuilder::may_create(int dirfd, const std::string& dir, const std::string& path, const MountOp* op) const {
-    struct stat st{};
+    struct stat st {};
     if (::fstat(dirfd, &st) != 0) fail(op, "fstat " + dir + ": " + errno_text(errno));
     if (own_.count(st.st_dev) == 0)
-        fail(op, path + " does not exist, and burrow never creates files or mountpoints "
-                     "on the host's filesystems (" + dir + " comes from the host or the image); "
+        fail(op, path +
+                     " does not exist, and burrow never creates files or mountpoints "
+                     "on the host's filesystems (" +
+                     dir +
+                     " comes from the host or the image); "
                      "create it there first, mount a parent directory instead, or put a tmpfs "
                      "there first");
 }
@@ -21,8 +24,7 @@ InRoot RootBuilder::lookup(const std::string& path, Make make, const MountOp* op
         return open_in_root(root_.get(), path, make, follow_last,
                             [&](int dirfd, const std::string& dir) { may_create(dirfd, dir, path, op); });
     } catch (const Error& e) {
-        if (op && !op->origin.empty() && std::string(e.what()).rfind(op->origin, 0) != 0)
-            fail(op, e.what());
+        if (op && !op->origin.empty() && std::string(e.what()).rfind(op->origin, 0) != 0) fail(op, e.what());
         throw;
     }
 }
@@ -30,7 +32,7 @@ InRoot RootBuilder::lookup(const std::string& path, Make make, const MountOp* op
 // Make sure `path` exists as a directory (dir) or file (!dir) to mount on and return it.
 InRoot RootBuilder::mountpoint(const std::string& path, bool dir, const MountOp* op) {
     InRoot at = lookup(path, dir ? Make::dir : Make::file, op);
-    struct stat st{};
+    struct stat st {};
     if (::fstat(at.fd.get(), &st) != 0) fail(op, "fstat " + path + ": " + errno_text(errno));
     if (dir && !S_ISDIR(st.st_mode))
         fail(op, "cannot mount a directory on " + path + ": it is not a directory inside the sandbox");
@@ -43,10 +45,9 @@ InRoot RootBuilder::mountpoint(const std::string& path, bool dir, const MountOp*
 // last component, which is not followed.
 InRoot RootBuilder::parent_and_name(const std::string& path, const MountOp* op) {
     std::string name = path.substr(path.rfind('/') + 1);
-    if (name.empty() || name == "." || name == "..")
-        fail(op, path + ": the last component must be a name");
+    if (name.empty() || name == "." || name == "..") fail(op, path + ": the last component must be a name");
     InRoot parent = lookup(parent_of(path), Make::dir, op);
-    struct stat st{};
+    struct stat st {};
     if (::fstat(parent.fd.get(), &st) != 0 || !S_ISDIR(st.st_mode))
         fail(op, parent_of(path) + " is not a directory inside the sandbox");
     return InRoot{std::move(parent.fd), name, path, Fd()};
@@ -104,7 +105,7 @@ void RootBuilder::remember_parent(const std::string& path) {
     } catch (const Error&) {
         return;  // only an optimisation: the next bind looks the path up in full
     }
-    struct stat st{};
+    struct stat st {};
     if (!at.fd || at.where != parent || ::fstat(at.fd.get(), &st) != 0 || !S_ISDIR(st.st_mode) ||
         !own_.count(st.st_dev))
         return;
@@ -141,7 +142,7 @@ void RootBuilder::set_attrs_at(int dir, const std::string& name, const std::stri
 // Pre-5.12 kernels: MS_REMOUNT|MS_BIND, restating the flags already on the mount
 // (fstatvfs), on the top mount only.
 void RootBuilder::remount_fallback(int fd, const std::string& path, std::uint64_t attrs, const MountOp* op) {
-    struct statvfs sv{};
+    struct statvfs sv {};
     if (::fstatvfs(fd, &sv) != 0) fail(op, "statvfs " + path + ": " + errno_text(errno));
     unsigned long flags = MS_REMOUNT | MS_BIND;
     if (sv.f_flag & ST_RDONLY) flags |= MS_RDONLY;

@@ -22,8 +22,10 @@ void RootBuilder::apply_op(const MountOp& op) {
 Fd RootBuilder::mount_tmpfs(const InRoot& at, unsigned mode, const std::optional<std::uint64_t>& size,
                             unsigned long flags, const MountOp* op) {
     char data[64];
-    if (size) std::snprintf(data, sizeof data, "mode=%04o,size=%llu", mode, static_cast<unsigned long long>(*size));
-    else std::snprintf(data, sizeof data, "mode=%04o", mode);
+    if (size)
+        std::snprintf(data, sizeof data, "mode=%04o,size=%llu", mode, static_cast<unsigned long long>(*size));
+    else
+        std::snprintf(data, sizeof data, "mode=%04o", mode);
     if (::mount("tmpfs", fd_path(at.fd.get()).c_str(), "tmpfs", flags, data) != 0)
         fail(op, "cannot mount a tmpfs on " + at.where + ": " + errno_text(errno));
     forget_within(at.where);
@@ -45,7 +47,8 @@ void RootBuilder::do_proc(const MountOp& op) {
         fail(&op, "cannot mount a new /proc on " + op.destination + ": " + errno_text(errno) +
                       "; the kernel allows it only in a pid namespace of ours (--unshare-pid) "
                       "and when the host's /proc is not partly hidden (as in some containers); "
-                      "otherwise bind the host's: --ro-bind /proc " + op.destination);
+                      "otherwise bind the host's: --ro-bind /proc " +
+                      op.destination);
     forget_within(at.where);
     Fd proc = reopen(at, op.destination, &op);
     // As root inside (uid 0 mapped to the host's root) the kernel's knobs under /proc
@@ -55,7 +58,8 @@ void RootBuilder::do_proc(const MountOp& op) {
                  Fd(::openat(proc.get(), knob, O_PATH | O_NOFOLLOW | O_CLOEXEC))};
         if (!k.fd) continue;
         Fd top = bind_onto(fd_path(k.fd.get()), k.where, k, true, &op);
-        set_attrs(top.get(), k.where, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &op);
+        set_attrs(top.get(), k.where, true,
+                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &op);
     }
 }
 
@@ -70,7 +74,7 @@ void RootBuilder::do_dev(const MountOp& op) {
     };
     for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
         std::string from = host(std::string("/dev/") + node);
-        struct stat st{};
+        struct stat st {};
         if (::stat(from.c_str(), &st) != 0) continue;  // e.g. no /dev/tty in some containers
         make_entry(dev.get(), node, Make::file, 0444, d + "/" + node);
         bind_onto(from, std::string("/dev/") + node, in_dev(node), false, &op);
@@ -84,10 +88,12 @@ void RootBuilder::do_dev(const MountOp& op) {
         // Some kernels refuse devpts in a user namespace: use the host's.
         bind_onto(host("/dev/pts"), "/dev/pts", pts, true, &op);
     }
-    struct Link { const char* name; const char* target; };
-    for (Link l : {Link{"ptmx", "pts/ptmx"}, Link{"fd", "/proc/self/fd"},
-                   Link{"stdin", "/proc/self/fd/0"}, Link{"stdout", "/proc/self/fd/1"},
-                   Link{"stderr", "/proc/self/fd/2"}, Link{"core", "/proc/kcore"}})
+    struct Link {
+        const char* name;
+        const char* target;
+    };
+    for (Link l : {Link{"ptmx", "pts/ptmx"}, Link{"fd", "/proc/self/fd"}, Link{"stdin", "/proc/self/fd/0"},
+                   Link{"stdout", "/proc/self/fd/1"}, Link{"stderr", "/proc/self/fd/2"}, Link{"core", "/proc/kcore"}})
         if (::symlinkat(l.target, dev.get(), l.name) != 0)
             fail(&op, "cannot create " + d + "/" + l.name + ": " + errno_text(errno));
 }
@@ -95,7 +101,7 @@ void RootBuilder::do_dev(const MountOp& op) {
 void RootBuilder::do_dir(const MountOp& op) {
     InRoot at = lookup(op.destination, Make::none, &op);
     if (at.fd) {
-        struct stat st{};
+        struct stat st {};
         if (::fstat(at.fd.get(), &st) != 0 || !S_ISDIR(st.st_mode))
             fail(&op, op.destination + " exists and is not a directory");
         return;
@@ -115,9 +121,8 @@ void RootBuilder::do_symlink(const MountOp& op) {
     InRoot at = parent_and_name(op.destination, &op);
     Fd have(::openat(at.dir.get(), at.name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (have) {
-        struct stat st{};
-        if (::fstat(have.get(), &st) == 0 && S_ISLNK(st.st_mode) && read_link_fd(have.get()) == op.target)
-            return;
+        struct stat st {};
+        if (::fstat(have.get(), &st) == 0 && S_ISLNK(st.st_mode) && read_link_fd(have.get()) == op.target) return;
         fail(&op, "cannot create the symlink " + op.destination + ": something else is already there");
     }
     may_create(at.dir.get(), parent_of(op.destination), op.destination, &op);
@@ -148,8 +153,7 @@ void RootBuilder::do_file(const MountOp& op) {
             p += n;
             left -= static_cast<size_t>(n);
         }
-        if (::fchmod(fd.get(), op.mode) != 0)
-            fail(&op, "chmod " + op.destination + ": " + errno_text(errno));
+        if (::fchmod(fd.get(), op.mode) != 0) fail(&op, "chmod " + op.destination + ": " + errno_text(errno));
     }
     InRoot at = mountpoint(op.destination, false, &op);
     Fd top = bind_onto(staged, op.destination, at, false, &op);
@@ -159,7 +163,7 @@ void RootBuilder::do_file(const MountOp& op) {
 
 void RootBuilder::do_mask(const MountOp& op) {
     InRoot at = lookup(op.destination, Make::none, &op);
-    struct stat st{};
+    struct stat st {};
     if (!at.fd || ::fstat(at.fd.get(), &st) != 0) return;  // nothing to hide
     trace(opts_, "mask " + op.destination);
     if (S_ISDIR(st.st_mode)) {

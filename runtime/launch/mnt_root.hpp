@@ -48,9 +48,9 @@
 
 namespace burrow::detail {
 
-inline constexpr const char* kOld = "/.oldroot";    // the host's root while we build
-inline constexpr const char* kNew = "/.newroot";    // the root being built
-inline constexpr const char* kStage = "/.staged";   // "file" mount contents, outside the new root
+inline constexpr const char* kOld = "/.oldroot";   // the host's root while we build
+inline constexpr const char* kNew = "/.newroot";   // the root being built
+inline constexpr const char* kStage = "/.staged";  // "file" mount contents, outside the new root
 
 // The path through which mount(2) reaches exactly the file `fd` is open on.
 inline std::string fd_path(int fd) { return std::string(kOld) + "/proc/self/fd/" + std::to_string(fd); }
@@ -59,7 +59,7 @@ inline std::string fd_path(int fd) { return std::string(kOld) + "/proc/self/fd/"
 // followed; a mount on it is crossed into), or on `dir` itself when name is "".
 inline int do_mount_setattr(int dir, const char* name, bool recursive, std::uint64_t set) {
 #ifdef SYS_mount_setattr
-    struct mount_attr attr{};
+    struct mount_attr attr {};
     attr.attr_set = set;
     unsigned flags = (*name ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH) | (recursive ? AT_RECURSIVE : 0);
     return static_cast<int>(::syscall(SYS_mount_setattr, dir, name, flags, &attr, sizeof attr));
@@ -81,7 +81,7 @@ inline void for_each_dir_holding(const std::string& path, F&& f) {
 // The new root while it is built: one per launch, from the root-tmpfs step to
 // detach-old-root.
 class RootBuilder {
-public:
+  public:
     RootBuilder(const Plan& plan, const ApplyOptions& opts) : plan_(plan), opts_(opts) {}
 
     // root-tmpfs. The sources are resolved first, while the host's root is still "/".
@@ -102,13 +102,13 @@ public:
     void remount_ro();
     void detach();
 
-private:
+  private:
     const Plan& plan_;
     const ApplyOptions& opts_;
-    Fd root_;                      // O_PATH on the new root (/.newroot)
+    Fd root_;  // O_PATH on the new root (/.newroot)
     dev_t root_dev_ = 0;
-    struct stat host_root_{};      // the host's "/", which must be unreachable at the end
-    std::set<dev_t> own_;          // filesystems we created: safe to create entries on
+    struct stat host_root_ {};  // the host's "/", which must be unreachable at the end
+    std::set<dev_t> own_;       // filesystems we created: safe to create entries on
     // Directories of the new root already looked up, by their path, for binds into them
     // (bind_by_name): only directories on our own filesystems, which nothing outside this
     // launch writes to, reached without following a symlink (so a lookup of the path
@@ -120,9 +120,9 @@ private:
     };
     std::map<std::string, Dir> dirs_;
     static constexpr std::size_t kMaxDirs = 64;
-    int files_ = 0;                // staged "file" mounts
+    int files_ = 0;  // staged "file" mounts
     bool have_setattr_ = true;
-    bool have_open_tree_ = true;   // open_tree + move_mount (5.2) usable, with mount_setattr
+    bool have_open_tree_ = true;  // open_tree + move_mount (5.2) usable, with mount_setattr
     // Host paths of bind and store sources, resolved while the host's root is still "/"
     // (so absolute symlinks on the way resolve on the host), or the errno that stopped it.
     std::map<const MountOp*, std::string> source_;
@@ -139,9 +139,9 @@ private:
     // Kept as sets of paths, so that placing each host entry asks them by lookup rather than
     // comparing with every mount (thousands of binds below /tmp made that quadratic).
     struct Synthetic {
-        std::unordered_set<std::string> at;            // the synthetic paths
-        std::unordered_set<std::string> above;         // directories holding one of them
-        std::unordered_set<std::string> above_store;   // directories holding a store destination
+        std::unordered_set<std::string> at;           // the synthetic paths
+        std::unordered_set<std::string> above;        // directories holding one of them
+        std::unordered_set<std::string> above_store;  // directories holding a store destination
     };
 
     struct Entry {
@@ -156,9 +156,7 @@ private:
         throw Error(where + what);
     }
 
-    static std::string host(const std::string& path) {
-        return std::string(kOld) + (path == "/" ? "" : path);
-    }
+    static std::string host(const std::string& path) { return std::string(kOld) + (path == "/" ? "" : path); }
 
     // mnt.cpp: the scratch root and the sources resolved before entering it
     void resolve_sources();
@@ -180,8 +178,8 @@ private:
     int remembered_parent(const std::string& path, std::string& name) const;
     void remember_parent(const std::string& path);
     void set_attrs(int fd, const std::string& path, bool recursive, std::uint64_t attrs, const MountOp* op);
-    void set_attrs_at(int dir, const std::string& name, const std::string& path, bool recursive,
-                      std::uint64_t attrs, const MountOp* op);
+    void set_attrs_at(int dir, const std::string& name, const std::string& path, bool recursive, std::uint64_t attrs,
+                      const MountOp* op);
     void remount_fallback(int fd, const std::string& path, std::uint64_t attrs, const MountOp* op);
 
     // mnt_host.cpp: the root's top-level entries from the host or an image
@@ -201,8 +199,8 @@ private:
 
     // mnt_ops.cpp: each mount step's dispatch, and the kinds that make something new
     void apply_op(const MountOp& op);
-    Fd mount_tmpfs(const InRoot& at, unsigned mode, const std::optional<std::uint64_t>& size,
-                   unsigned long flags, const MountOp* op);
+    Fd mount_tmpfs(const InRoot& at, unsigned mode, const std::optional<std::uint64_t>& size, unsigned long flags,
+                   const MountOp* op);
     void do_tmpfs(const MountOp& op);
     void do_proc(const MountOp& op);
     void do_dev(const MountOp& op);

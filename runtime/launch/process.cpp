@@ -31,7 +31,8 @@ void enter_cwd_of(const Plan& plan, const ApplyOptions& opts) {
                             ", or a mount with \"source\": \"${PWD}\") or choose another with "
                             "--chdir DIR / \"process.cwd\"";
     if (cwd.find(" (deleted)") != std::string::npos || cwd.empty() || cwd[0] != '/')
-        throw Error("the current directory " + cwd + " no longer exists; cd to an existing directory, "
+        throw Error("the current directory " + cwd +
+                    " no longer exists; cd to an existing directory, "
                     "or choose one inside with --chdir DIR / \"process.cwd\"");
     if (::chdir(cwd.c_str()) != 0)
         throw Error("the current directory " + cwd + " is not visible inside the sandbox" + fix);
@@ -39,7 +40,7 @@ void enter_cwd_of(const Plan& plan, const ApplyOptions& opts) {
     // program somewhere else than the caller believes.
     // "/" with the host's root is the synthesized root listing the host's entries: the
     // same place for every purpose but inode identity.
-    struct stat st{};
+    struct stat st {};
     bool host_slash = cwd == "/" && plan.host_root;
     if (!host_slash && opts.cwd_ino != 0 && ::stat(".", &st) == 0 &&
         (st.st_dev != opts.cwd_dev || st.st_ino != opts.cwd_ino))
@@ -48,16 +49,16 @@ void enter_cwd_of(const Plan& plan, const ApplyOptions& opts) {
 
 void apply_rlimits(const std::vector<Rlimit>& limits) {
     for (const auto& l : limits) {
-        struct rlimit r{};
+        struct rlimit r {};
         r.rlim_cur = l.soft == UINT64_MAX ? RLIM_INFINITY : l.soft;
         r.rlim_max = l.hard == UINT64_MAX ? RLIM_INFINITY : l.hard;
         if (::setrlimit(l.resource, &r) != 0) {
             int err = errno;
-            struct rlimit cur{};
+            struct rlimit cur {};
             ::getrlimit(l.resource, &cur);
             auto show = [](rlim_t v) { return v == RLIM_INFINITY ? std::string("unlimited") : std::to_string(v); };
-            throw Error("/process/rlimits/" + l.name + ": cannot set soft " + show(r.rlim_cur) +
-                        ", hard " + show(r.rlim_max) + ": " + errno_text(err) + "; the current hard limit is " +
+            throw Error("/process/rlimits/" + l.name + ": cannot set soft " + show(r.rlim_cur) + ", hard " +
+                        show(r.rlim_max) + ": " + errno_text(err) + "; the current hard limit is " +
                         show(cur.rlim_max) + " and only root can raise it");
         }
     }
@@ -66,7 +67,7 @@ void apply_rlimits(const std::vector<Rlimit>& limits) {
 // True for an executable regular file. err = EACCES only when the file exists and is not
 // executable: an unreadable PATH directory is not a "found" command (as in bash).
 bool executable_file(const std::string& path, int& err) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         err = ENOENT;
         return false;
@@ -92,18 +93,18 @@ std::string resolve(const std::string& program, const std::vector<std::string>& 
         return false;
     });
     if (found) return *found;
-    if (denied)
-        throw Error(program + ": found in PATH but not executable (permission denied)", kExitNotExecutable);
+    if (denied) throw Error(program + ": found in PATH but not executable (permission denied)", kExitNotExecutable);
     throw Error(program + ": command not found in the sandbox (PATH=" + dirs +
                     "); give its absolute path, or make it visible (--host-root, --bind, --store)",
                 kExitNotFound);
 }
 
 [[noreturn]] void exec_failed(const std::string& path, int err) {
-    struct stat st{};
+    struct stat st {};
     if (err == ENOENT && ::stat(path.c_str(), &st) == 0)
-        throw Error(path + ": cannot run it: its program interpreter (the ELF loader, or the #! "
-                           "line's interpreter) is missing inside the sandbox; is its store mapped?",
+        throw Error(path +
+                        ": cannot run it: its program interpreter (the ELF loader, or the #! "
+                        "line's interpreter) is missing inside the sandbox; is its store mapped?",
                     kExitNotFound);
     if (err == ENOENT) throw Error(path + ": no such file inside the sandbox", kExitNotFound);
     if (err == ENOEXEC) throw Error(path + ": not an executable format the kernel knows", kExitNotExecutable);
@@ -154,8 +155,7 @@ void die_with_parent(Run& run, const step::DieWithParent& s) {
 void search_path(Run& run) { run.path = resolve(run.plan.program, run.env); }
 
 void no_new_privs() {
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        throw Error("cannot set no_new_privs: " + errno_text(errno));
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw Error("cannot set no_new_privs: " + errno_text(errno));
 }
 
 // Every fd from 3 up, except `keep` (sorted), gets close-on-exec: nothing the caller left
@@ -168,8 +168,9 @@ void close_inherited_fds(const std::vector<int>& keep) {
         if (::syscall(SYS_close_range, a, b, CLOSE_RANGE_CLOEXEC) == 0) return;
 #endif
         // Before Linux 5.11: one fcntl per possible fd, up to the fd limit.
-        struct rlimit rl{};
-        unsigned top = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1u << 20 ? unsigned(rl.rlim_cur) : 1u << 20;
+        struct rlimit rl {};
+        unsigned top =
+            ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1u << 20 ? unsigned(rl.rlim_cur) : 1u << 20;
         for (unsigned fd = a; fd <= b && fd < top; ++fd) {
             int fl = ::fcntl(int(fd), F_GETFD);
             if (fl >= 0) ::fcntl(int(fd), F_SETFD, fl | FD_CLOEXEC);

@@ -31,9 +31,8 @@ namespace {
 
 // Signals we pass on. Not: SIGCHLD (ours), the synchronous faults, and the job-control
 // stops, which the terminal delivers to every process of the group itself.
-constexpr int kForwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
-                              SIGPIPE, SIGCONT, SIGWINCH, SIGURG, SIGVTALRM, SIGPROF, SIGPWR,
-                              SIGXCPU, SIGXFSZ};
+constexpr int kForwarded[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM,   SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE,
+                              SIGCONT, SIGWINCH, SIGURG,  SIGVTALRM, SIGPROF, SIGPWR,  SIGXCPU, SIGXFSZ};
 
 sigset_t forwarded_and_chld() {
     sigset_t set;
@@ -49,14 +48,14 @@ bool from_a_process(const siginfo_t& si) { return si.si_code <= 0; }
 void noop_handler(int) {}
 
 void restore_signals(const sigset_t& old) {
-    struct sigaction dfl{};
+    struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
     for (int s : kForwarded) ::sigaction(s, &dfl, nullptr);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
 }
 
 double monotonic_now() {
-    struct timespec ts{};
+    struct timespec ts {};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
@@ -79,7 +78,7 @@ int supervise(pid_t child, const sigset_t& waitset, const step::Timeout* t = nul
         int sig;
         if (timed && last != SIGKILL) {
             const double left = std::max(0.0, deadline - monotonic_now());
-            struct timespec ts{};
+            struct timespec ts {};
             ts.tv_sec = static_cast<time_t>(left);
             ts.tv_nsec = static_cast<long>((left - static_cast<double>(ts.tv_sec)) * 1e9);
             sig = ::sigtimedwait(&waitset, &si, &ts);
@@ -120,7 +119,8 @@ Foreground foreground_now() {
 void give_terminal_back(const Foreground& f) {
     if (f.fd < 0 || ::tcgetpgrp(f.fd) == f.group) return;
     // From a background group tcsetpgrp raises SIGTTOU, which would stop burrow.
-    struct sigaction ignore{}, old{};
+    struct sigaction ignore {
+    }, old{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGTTOU, &ignore, &old);
     ::tcsetpgrp(f.fd, f.group);
@@ -135,10 +135,10 @@ void exit_like(int st) {
     if (WIFSIGNALED(st)) {
         int sig = WTERMSIG(st);
         // Die of the same signal so the caller's wait() sees it; no core dump of our own.
-        struct rlimit none{};
+        struct rlimit none {};
         ::setrlimit(RLIMIT_CORE, &none);
         ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        struct sigaction dfl{};
+        struct sigaction dfl {};
         dfl.sa_handler = SIG_DFL;
         ::sigaction(sig, &dfl, nullptr);
         sigset_t all;
@@ -175,7 +175,9 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
         // is 0 here (the parent is outside the namespace), so a death before the prctl
         // shows as the hang-up of `life`.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        struct pollfd alive{life_r.get(), POLLIN, 0};
+        struct pollfd alive {
+            life_r.get(), POLLIN, 0
+        };
         if (::poll(&alive, 1, 0) != 0) _exit(kExitSetupFailure);  // burrow is gone
         life_r.reset();
         run.status_w = std::move(status_w);
@@ -188,15 +190,14 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
     ::sigprocmask(SIG_SETMASK, &run.old_mask, nullptr);
     if (sent) return timed_out_status(sent);
     int target_status = 0;
-    if (::read(status_r.get(), &target_status, sizeof target_status) == sizeof target_status)
-        return target_status;
+    if (::read(status_r.get(), &target_status, sizeof target_status) == sizeof target_status) return target_status;
     return pid1_status;  // pid 1 failed before the program ran: its exit code says why
 }
 
 void fork_program(Run& run, const step::ForkProgram& s) {
     // pid 1 only receives signals it has handlers for: install no-op ones, keep them
     // blocked and collect them with sigwaitinfo.
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = noop_handler;
     for (int sig : kForwarded) ::sigaction(sig, &sa, nullptr);
     pid_t target = ::fork();
@@ -262,8 +263,7 @@ void kill_descendants() {
                 i = j + 1;
             }
         int st;
-        while (::waitpid(-1, &st, any ? 0 : WNOHANG) > 0) {
-        }
+        while (::waitpid(-1, &st, any ? 0 : WNOHANG) > 0) {}
         if (!any) return;
     }
 }
@@ -286,7 +286,7 @@ std::optional<int> fork_timeout(Run& run, const step::Timeout& timeout) {
     }
     int sent = 0;
     int st = supervise(child, waitset, &timeout, &sent);
-    if (sent) kill_descendants();   // what a timed-out program leaves running
+    if (sent) kill_descendants();  // what a timed-out program leaves running
     give_terminal_back(terminal);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     return sent ? timed_out_status(sent) : st;

@@ -49,35 +49,42 @@ std::string diagnose_userns(int err) {
     std::string head = "cannot create a user namespace: " + errno_text(err) + ": ";
     std::string max = sysctl("/proc/sys/user/max_user_namespaces");
     if (max == "0")
-        return head + "user namespaces are disabled on this host (user.max_user_namespaces=0); "
-                      "fix: `sudo sysctl -w user.max_user_namespaces=15000`";
+        return head +
+               "user namespaces are disabled on this host (user.max_user_namespaces=0); "
+               "fix: `sudo sysctl -w user.max_user_namespaces=15000`";
     if (sysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0")
-        return head + "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone=0); "
-                      "fix: `sudo sysctl -w kernel.unprivileged_userns_clone=1`";
-    if (sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1")
-        return head + kAppArmorFix;
+        return head +
+               "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone=0); "
+               "fix: `sudo sysctl -w kernel.unprivileged_userns_clone=1`";
+    if (sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1") return head + kAppArmorFix;
     if (err == ENOSPC || err == EUSERS)
-        return head + "a limit on user namespaces is reached: the nesting depth (32 levels) or "
-                      "user.max_user_namespaces (" + (max.empty() ? "?" : max) +
-                      "); fix: run burrow from fewer nested namespaces, or raise the limit";
+        return head +
+               "a limit on user namespaces is reached: the nesting depth (32 levels) or "
+               "user.max_user_namespaces (" +
+               (max.empty() ? "?" : max) + "); fix: run burrow from fewer nested namespaces, or raise the limit";
     if (err == EINVAL)
-        return head + "this kernel has no user namespace support (CONFIG_USER_NS); use a kernel "
-                      "built with it, or BURROW_ENGINE=proot";
+        return head +
+               "this kernel has no user namespace support (CONFIG_USER_NS); use a kernel "
+               "built with it, or BURROW_ENGINE=proot";
     if (err == EPERM && under_seccomp())
-        return head + "a seccomp filter forbids it: burrow's builtin:sandbox denies nested "
-                      "namespaces (seccomp nestedNamespaces), and so do container runtimes' "
-                      "default profiles; fix: run this outside the sandbox, use a profile with "
-                      "\"nestedNamespaces\": \"allow\", or run the container with user "
-                      "namespaces allowed (e.g. docker run --security-opt seccomp=unconfined)";
+        return head +
+               "a seccomp filter forbids it: burrow's builtin:sandbox denies nested "
+               "namespaces (seccomp nestedNamespaces), and so do container runtimes' "
+               "default profiles; fix: run this outside the sandbox, use a profile with "
+               "\"nestedNamespaces\": \"allow\", or run the container with user "
+               "namespaces allowed (e.g. docker run --security-opt seccomp=unconfined)";
     if (err == EPERM) {
-        struct stat self_root{}, init_root{};
+        struct stat self_root {
+        }, init_root{};
         if (::stat("/", &self_root) == 0 && ::stat("/proc/1/root/.", &init_root) == 0 &&
             (self_root.st_dev != init_root.st_dev || self_root.st_ino != init_root.st_ino))
-            return head + "this process runs in a chroot, and the kernel refuses new user "
-                          "namespaces there; fix: run burrow outside the chroot";
-        return head + "the kernel refused (no capability in this namespace, or a security "
-                      "module forbids it); fix: run burrow outside restricted containers, or use "
-                      "BURROW_ENGINE=proot";
+            return head +
+                   "this process runs in a chroot, and the kernel refuses new user "
+                   "namespaces there; fix: run burrow outside the chroot";
+        return head +
+               "the kernel refused (no capability in this namespace, or a security "
+               "module forbids it); fix: run burrow outside restricted containers, or use "
+               "BURROW_ENGINE=proot";
     }
     return head + "fix: check the kernel's user namespace settings (user.max_user_namespaces)";
 }
@@ -88,8 +95,10 @@ void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts) {
     int flags = 0, always = 0;
     std::string optional;  // "pid/net/ipc/uts/cgroup", for the message below
     for (const NamespaceInfo& row : namespace_kinds()) {
-        if (row.always) always |= row.clone_flag;
-        else optional += (optional.empty() ? "" : "/") + std::string(row.key);
+        if (row.always)
+            always |= row.clone_flag;
+        else
+            optional += (optional.empty() ? "" : "/") + std::string(row.key);
         if (row.always || ns.*row.member) flags |= row.clone_flag;
     }
     trace(opts, "unshare user+mount namespaces");
@@ -108,21 +117,18 @@ void map_ids(const Plan& plan) {
     // setgroups must be denied before an unprivileged gid_map is accepted (absent on
     // kernels before 3.19).
     int err = write_proc("/proc/self/setgroups", "deny");
-    if (err && err != ENOENT)
-        throw NamespaceError("cannot write /proc/self/setgroups: " + errno_text(err));
+    if (err && err != ENOENT) throw NamespaceError("cannot write /proc/self/setgroups: " + errno_text(err));
     const std::string uid = std::to_string(plan.uid_inside) + ' ' + std::to_string(plan.uid_outside) + " 1\n";
     const std::string gid = std::to_string(plan.gid_inside) + ' ' + std::to_string(plan.gid_outside) + " 1\n";
     if ((err = write_proc("/proc/self/uid_map", uid)))
         throw NamespaceError("cannot map uid " + std::to_string(plan.uid_outside) + " to " +
-                             std::to_string(plan.uid_inside) + " in the new user namespace: " +
-                             errno_text(err) +
+                             std::to_string(plan.uid_inside) + " in the new user namespace: " + errno_text(err) +
                              (sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1"
                                   ? std::string("; ") + kAppArmorFix
                                   : std::string("; a user namespace can map only your own id")));
     if ((err = write_proc("/proc/self/gid_map", gid)))
         throw NamespaceError("cannot map gid " + std::to_string(plan.gid_outside) + " to " +
-                             std::to_string(plan.gid_inside) + " in the new user namespace: " +
-                             errno_text(err));
+                             std::to_string(plan.gid_inside) + " in the new user namespace: " + errno_text(err));
 }
 
 }  // namespace detail

@@ -38,8 +38,7 @@ void put(std::vector<std::string>& env, const std::string& name, const std::stri
 }
 
 void erase(std::vector<std::string>& env, const std::string& name) {
-    env.erase(std::remove_if(env.begin(), env.end(),
-                             [&](const std::string& e) { return name_of(e) == name; }),
+    env.erase(std::remove_if(env.begin(), env.end(), [&](const std::string& e) { return name_of(e) == name; }),
               env.end());
 }
 
@@ -54,8 +53,7 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
-const std::string* env_lookup(const std::vector<std::string>& env, const std::string& name,
-                              std::string& scratch) {
+const std::string* env_lookup(const std::vector<std::string>& env, const std::string& name, std::string& scratch) {
     for (const auto& e : env)
         if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0) {
             scratch = e.substr(name.size() + 1);
@@ -70,8 +68,8 @@ std::vector<std::string> compute_env(const EnvSpec& spec, const std::vector<std:
         if (e.find('=') == std::string::npos) continue;
         if (spec.clear) {
             const std::string n = name_of(e);
-            bool kept = std::any_of(spec.keep.begin(), spec.keep.end(),
-                                    [&](const std::string& g) { return glob_match(g, n); });
+            bool kept =
+                std::any_of(spec.keep.begin(), spec.keep.end(), [&](const std::string& g) { return glob_match(g, n); });
             if (!kept) continue;
         }
         env.push_back(e);

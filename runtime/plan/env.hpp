@@ -17,7 +17,6 @@ std::vector<std::string> compute_env(const EnvSpec& spec, const std::vector<std:
 bool glob_match(const std::string& pattern, const std::string& text);
 
 // Value of NAME in an environ-style list, or nullptr.
-const std::string* env_lookup(const std::vector<std::string>& env, const std::string& name,
-                              std::string& scratch);
+const std::string* env_lookup(const std::vector<std::string>& env, const std::string& name, std::string& scratch);
 
 }  // namespace burrow

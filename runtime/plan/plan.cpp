@@ -25,13 +25,21 @@ struct RlimitName {
     int resource;
 };
 constexpr std::array<RlimitName, 16> kRlimits{{
-    {"RLIMIT_AS", RLIMIT_AS}, {"RLIMIT_CORE", RLIMIT_CORE}, {"RLIMIT_CPU", RLIMIT_CPU},
-    {"RLIMIT_DATA", RLIMIT_DATA}, {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-    {"RLIMIT_LOCKS", RLIMIT_LOCKS}, {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-    {"RLIMIT_NOFILE", RLIMIT_NOFILE}, {"RLIMIT_NPROC", RLIMIT_NPROC},
-    {"RLIMIT_RSS", RLIMIT_RSS}, {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-    {"RLIMIT_RTTIME", RLIMIT_RTTIME}, {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
     {"RLIMIT_STACK", RLIMIT_STACK},
 }};
 
@@ -43,8 +51,7 @@ int rlimit_resource(const std::string& name) {
 
 int cap_value(const std::string& name, const std::string& where) {
     cap_value_t v;
-    if (cap_from_name(name.c_str(), &v) != 0)
-        throw Error(where + ": unknown capability \"" + name + "\"");
+    if (cap_from_name(name.c_str(), &v) != 0) throw Error(where + ": unknown capability \"" + name + "\"");
     return v;
 }
 
@@ -110,12 +117,10 @@ void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, b
     if (pr.umask) out.push_back(step::Umask{*pr.umask});
     if (pr.new_session) out.push_back(step::Setsid{});
     if (pr.die_with_parent) out.push_back(step::DieWithParent{true});
-    if (!plan.program.empty() && plan.program.find('/') == std::string::npos)
-        out.push_back(step::SearchPath{});
+    if (!plan.program.empty() && plan.program.find('/') == std::string::npos) out.push_back(step::SearchPath{});
     if (p.security.no_new_privileges) out.push_back(step::NoNewPrivs{});
     step::DropCapabilities caps;
-    for (const auto& c : p.security.caps_keep)
-        caps.keep.push_back(cap_value(c, "/security/capabilities/keep"));
+    for (const auto& c : p.security.caps_keep) caps.keep.push_back(cap_value(c, "/security/capabilities/keep"));
     for (const auto& c : p.security.caps_ambient)
         caps.ambient.push_back(cap_value(c, "/security/capabilities/ambient"));
     // Without no_new_privs a setuid or file-capability program could gain what the bounding
@@ -148,8 +153,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     plan.host_root = p.root.host == RootSpec::Host::all;
     plan.host_access = p.root.access;
     plan.root_source = p.root.path;
-    for (const auto& e : p.root.exclude)
-        plan.host_exclude.push_back(e.substr(e.find_first_not_of('/')));
+    for (const auto& e : p.root.exclude) plan.host_exclude.push_back(e.substr(e.find_first_not_of('/')));
     plan.mounts.reserve(p.stores.size() + p.mounts.size());
     for (const auto& s : p.stores) plan.mounts.push_back(store_op(s));
     for (const auto& m : p.mounts) plan.mounts.push_back(mount_op(m));
@@ -164,15 +168,17 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
         plan.program = args.front();
         rest.assign(args.begin() + 1, args.end());
     } else if (host.need_command) {
-        throw Error("no command given; write it after the options (burrow [OPTIONS] -- COMMAND "
-                    "[ARG...]) or set \"process.exec\" in the profile");
+        throw Error(
+            "no command given; write it after the options (burrow [OPTIONS] -- COMMAND "
+            "[ARG...]) or set \"process.exec\" in the profile");
     }
-    if (plan.program.empty() && (host.need_command || !args.empty()))
-        throw Error("the command is an empty string");
+    if (plan.program.empty() && (host.need_command || !args.empty())) throw Error("the command is an empty string");
     if (!plan.program.empty()) {
         std::string argv0 = plan.program;
-        if (p.process.argv0) argv0 = *p.process.argv0;
-        else if (host.pack_entry && !host.argv0.empty()) argv0 = host.argv0;
+        if (p.process.argv0)
+            argv0 = *p.process.argv0;
+        else if (host.pack_entry && !host.argv0.empty())
+            argv0 = host.argv0;
         plan.argv.push_back(argv0);
         plan.argv.insert(plan.argv.end(), p.process.args.begin(), p.process.args.end());
         plan.argv.insert(plan.argv.end(), rest.begin(), rest.end());
@@ -202,9 +208,12 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     for (std::size_t i = 0; i < plan.mounts.size(); ++i) s.push_back(step::Mount{i});
     s.push_back(step::RemountRootRo{});
     s.push_back(step::DetachOldRoot{});
-    if (n.pid) s.push_back(step::ForkProgram{die});
-    else if (timeout.seconds > 0) s.push_back(step::ForkTimeout{timeout});   // setsid works in its child
-    else if (p.process.new_session) s.push_back(step::ForkForSetsid{});
+    if (n.pid)
+        s.push_back(step::ForkProgram{die});
+    else if (timeout.seconds > 0)
+        s.push_back(step::ForkTimeout{timeout});  // setsid works in its child
+    else if (p.process.new_session)
+        s.push_back(step::ForkForSetsid{});
     process_steps(s, p, plan, false);
 
     // Direct exec is possible when the namespaces would only add the stores: the host
@@ -213,13 +222,14 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     for (const auto& m : plan.mounts)
         if (m.kind != MountOp::Kind::store) only_stores = false;
     plan.direct_eligible = plan.host_root && plan.root_source == "/" && plan.host_access == Access::rw &&
-                           plan.host_exclude.empty() && only_stores && !n.pid && !n.net &&
-                           !n.ipc && !n.uts && !n.cgroup && !p.hostname &&
-                           plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
+                           plan.host_exclude.empty() && only_stores && !n.pid && !n.net && !n.ipc && !n.uts &&
+                           !n.cgroup && !p.hostname && plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
                            p.security.caps_keep.empty();
     if (plan.direct_eligible) {
-        if (timeout.seconds > 0) plan.direct_steps.push_back(step::ForkTimeout{timeout});
-        else if (p.process.new_session) plan.direct_steps.push_back(step::ForkForSetsid{});
+        if (timeout.seconds > 0)
+            plan.direct_steps.push_back(step::ForkTimeout{timeout});
+        else if (p.process.new_session)
+            plan.direct_steps.push_back(step::ForkForSetsid{});
         process_steps(plan.direct_steps, p, plan, true);
     }
     return plan;

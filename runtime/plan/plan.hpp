@@ -24,11 +24,11 @@ namespace burrow {
 
 // Facts about the calling process that the plan depends on (gathered by the launcher).
 struct HostFacts {
-    std::uint32_t uid = 0, gid = 0;       // real ids of the caller
-    std::string cwd;                      // physical getcwd()
-    std::string argv0;                    // how burrow (or the pack entry) was invoked
-    bool pack_entry = false;              // running as <pack>/bin/NAME
-    bool need_command = true;             // false for --check: no command is fine
+    std::uint32_t uid = 0, gid = 0;  // real ids of the caller
+    std::string cwd;                 // physical getcwd()
+    std::string argv0;               // how burrow (or the pack entry) was invoked
+    bool pack_entry = false;         // running as <pack>/bin/NAME
+    bool need_command = true;        // false for --check: no command is fine
 };
 
 // One filesystem operation, applied in order inside the new root.
@@ -39,16 +39,16 @@ struct MountOp {
     Kind kind = Kind::bind;
     std::string source, destination, target, content;
     bool readonly = false, recursive = true, devices = false, noexec = false, optional = false;
-    std::vector<std::string> items;       // store: empty = the whole source directory
+    std::vector<std::string> items;  // store: empty = the whole source directory
     unsigned mode = 0755;
     std::optional<std::uint64_t> size;
-    std::string origin;                   // for messages: "guile.json: /mounts/2"
+    std::string origin;  // for messages: "guile.json: /mounts/2"
 };
 
 struct Rlimit {
-    int resource = 0;                     // RLIMIT_*
+    int resource = 0;  // RLIMIT_*
     std::string name;
-    std::uint64_t soft = 0, hard = 0;     // RLIM_INFINITY for unlimited
+    std::uint64_t soft = 0, hard = 0;  // RLIM_INFINITY for unlimited
 };
 
 // The steps, one type per thing apply() does; --print-plan names each by its "op".
@@ -58,38 +58,52 @@ namespace step {
 // gone, nothing more runs. First of all (before anything is set up: an error saying so),
 // and `again` in the program's process after the forks, which clear the signal (it exits
 // 125 without a word: nobody is left to read it).
-struct DieWithParent { bool again = false; };
+struct DieWithParent {
+    bool again = false;
+};
 // unshare(2) in the calling process: user and mount, and the optional ones.
-struct Unshare { Namespaces ns; };
+struct Unshare {
+    Namespaces ns;
+};
 // setgroups "deny", then uid_map and gid_map: one id each (Plan::uid_*, gid_*).
 struct MapIds {};
-struct SetHostname { std::string name; };
+struct SetHostname {
+    std::string name;
+};
 struct LoopbackUp {};
 // process.timeout: the supervising process sends SIGTERM after `seconds`, SIGKILL
 // `kill_after` seconds later, and exits 124 (137 when SIGKILL was needed), as timeout(1).
 struct Timeout {
-    double seconds = 0;      // 0: none
+    double seconds = 0;  // 0: none
     double kill_after = 5;
 };
 // Fork pid 1 of the new pid namespace. burrow waits for it, forwarding signals (and
 // timing it), and mirrors the program's status; the following steps run in pid 1.
-struct ForkPid1 { Timeout timeout; };
+struct ForkPid1 {
+    Timeout timeout;
+};
 // Without a pid namespace, a timeout needs a process that outlives the program: burrow
 // forks, times and mirrors it; the following steps run in the child.
-struct ForkTimeout { Timeout timeout; };
+struct ForkTimeout {
+    Timeout timeout;
+};
 // Make every mount private, pivot_root into a scratch tmpfs with the host's root below it,
 // and mount the tmpfs that becomes the new root.
 struct RootTmpfs {};
 // The top-level entries of Plan::root_source ("bind-host-root" for "/", "bind-root-dir").
 struct HostRoot {};
 // Plan::mounts[index], named by its kind ("bind", "store", "tmpfs", ...).
-struct Mount { std::size_t index = 0; };
+struct Mount {
+    std::size_t index = 0;
+};
 struct RemountRootRo {};
 // pivot_root onto the new root and detach the scratch tmpfs with the host's root under it.
 struct DetachOldRoot {};
 // pid 1 forks the program, then forwards signals, reaps orphans and reports the
 // program's status; the following steps run in the program's process.
-struct ForkProgram { bool die_with_parent = false; };  // re-armed in the child at once
+struct ForkProgram {
+    bool die_with_parent = false;
+};  // re-armed in the child at once
 // setsid(2) is refused to a process-group leader: when burrow is one, the program runs
 // in a child and burrow waits for it; otherwise nothing happens.
 struct ForkForSetsid {};
@@ -97,30 +111,34 @@ struct ForkForSetsid {};
 struct Chdir {};
 // The program's environment from Plan::env and the caller's.
 struct Env {};
-struct Rlimits { std::vector<Rlimit> limits; };
-struct Umask { unsigned mask = 022; };
+struct Rlimits {
+    std::vector<Rlimit> limits;
+};
+struct Umask {
+    unsigned mask = 022;
+};
 struct Setsid {};
 // A command name without "/": looked up in the PATH of the program's environment.
 struct SearchPath {};
 struct NoNewPrivs {};
 struct DropCapabilities {
-    std::vector<int> keep, ambient;       // CAP_* values
-    bool clear_bounding_set = true;       // compile(): the profile asks, or no_new_privs is off
-    bool only_as_root = false;            // direct engine: a user holds none to drop
+    std::vector<int> keep, ambient;  // CAP_* values
+    bool clear_bounding_set = true;  // compile(): the profile asks, or no_new_privs is off
+    bool only_as_root = false;       // direct engine: a user holds none to drop
 };
 // Inherited fds >= 3 get close-on-exec, except `keep` (sorted, unique).
-struct CloseFds { std::vector<int> keep; };
-struct Seccomp {};                        // Plan::seccomp; last before exec
-struct Exec {};                           // Plan::program (or the path found), Plan::argv
+struct CloseFds {
+    std::vector<int> keep;
+};
+struct Seccomp {};  // Plan::seccomp; last before exec
+struct Exec {};     // Plan::program (or the path found), Plan::argv
 }  // namespace step
 
-using Step = std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname,
-                          step::LoopbackUp, step::ForkPid1, step::RootTmpfs, step::HostRoot,
-                          step::Mount, step::RemountRootRo, step::DetachOldRoot,
-                          step::ForkProgram, step::ForkForSetsid, step::ForkTimeout, step::Chdir, step::Env,
-                          step::Rlimits, step::Umask, step::Setsid, step::SearchPath,
-                          step::NoNewPrivs, step::DropCapabilities, step::CloseFds,
-                          step::Seccomp, step::Exec>;
+using Step = std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname, step::LoopbackUp,
+                          step::ForkPid1, step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo,
+                          step::DetachOldRoot, step::ForkProgram, step::ForkForSetsid, step::ForkTimeout, step::Chdir,
+                          step::Env, step::Rlimits, step::Umask, step::Setsid, step::SearchPath, step::NoNewPrivs,
+                          step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
 
 struct Plan {
     // What runs: the steps, in order.
@@ -135,19 +153,19 @@ struct Plan {
     std::uint32_t uid_inside = 0, gid_inside = 0, uid_outside = 0, gid_outside = 0;
 
     // Filesystem.
-    bool host_root = false;               // bind every top-level entry of root_source
-    std::string root_source = "/";        // "/" (the host's root) or an image root directory
+    bool host_root = false;         // bind every top-level entry of root_source
+    std::string root_source = "/";  // "/" (the host's root) or an image root directory
     Access host_access = Access::rw;
     std::vector<std::string> host_exclude;  // top-level names ("media")
-    std::vector<MountOp> mounts;          // stores first, then the profile's mounts
+    std::vector<MountOp> mounts;            // stores first, then the profile's mounts
 
     // Process.
-    std::string program;                  // path or bare name (looked up in the final PATH)
-    std::vector<std::string> argv;        // argv[0] included
-    std::optional<std::string> cwd;       // nullopt: keep the caller's (must be visible)
-    std::string caller_cwd;               // for "inherit" and for messages
+    std::string program;             // path or bare name (looked up in the final PATH)
+    std::vector<std::string> argv;   // argv[0] included
+    std::optional<std::string> cwd;  // nullopt: keep the caller's (must be visible)
+    std::string caller_cwd;          // for "inherit" and for messages
     EnvSpec env;
-    seccomp::Filter seccomp;              // in both lists: one copy here
+    seccomp::Filter seccomp;  // in both lists: one copy here
 };
 
 // The first step of type T in `steps`, or null.

@@ -5,8 +5,13 @@ namespace burrow {
 const std::vector<MountKindInfo>& mount_kinds() {
     using K = MountKind;
     static const std::vector<MountKindInfo> rows = {
-        {K::bind, "bind", {"type", "source", "destination", "access", "optional", "recursive", "devices", "noexec"}, {},
-         {"source"}, "", true},
+        {K::bind,
+         "bind",
+         {"type", "source", "destination", "access", "optional", "recursive", "devices", "noexec"},
+         {},
+         {"source"},
+         "",
+         true},
         {K::store, "store", {}, {}, {}, ""},
         {K::tmpfs, "tmpfs", {"type", "destination", "size", "mode"}, 0755, {"destination"}, ""},
         {K::proc, "proc", {"type", "destination"}, {}, {}, "/proc"},

@@ -20,12 +20,12 @@ enum class MountKind { bind, store, tmpfs, proc, dev, dir, symlink, file, mask }
 
 struct MountKindInfo {
     MountKind kind;
-    std::string_view name;              // the profile's "type", --print-plan's "kind"
-    std::vector<std::string> keys;      // the keys a profile mount of this kind may have
-    std::optional<unsigned> mode;       // the default mode, for the kinds that have one
-    std::vector<std::string> required;  // the keys a profile mount of this kind must have
-    std::string_view default_destination;   // without "destination": this path, if any
-    bool destination_from_source = false;   // without "destination": the source's path
+    std::string_view name;                 // the profile's "type", --print-plan's "kind"
+    std::vector<std::string> keys;         // the keys a profile mount of this kind may have
+    std::optional<unsigned> mode;          // the default mode, for the kinds that have one
+    std::vector<std::string> required;     // the keys a profile mount of this kind must have
+    std::string_view default_destination;  // without "destination": this path, if any
+    bool destination_from_source = false;  // without "destination": the source's path
 };
 
 // Every kind, in MountKind order.

@@ -17,12 +17,12 @@ namespace burrow {
 struct Namespaces;
 
 struct NamespaceInfo {
-    std::string_view key;          // the key in "namespaces", --print-plan's name
-    int clone_flag;                // CLONE_NEW*
-    bool Namespaces::*member;      // its field in the typed profile
-    bool default_on;               // the value when no profile says
-    bool always;                   // burrow cannot run without it (user, mount)
-    bool unshare_option;           // burrow has --unshare-KEY (and --unshare-all sets it)
+    std::string_view key;      // the key in "namespaces", --print-plan's name
+    int clone_flag;            // CLONE_NEW*
+    bool Namespaces::*member;  // its field in the typed profile
+    bool default_on;           // the value when no profile says
+    bool always;               // burrow cannot run without it (user, mount)
+    bool unshare_option;       // burrow has --unshare-KEY (and --unshare-all sets it)
 };
 
 // Every namespace, in the order profiles, the canonical JSON and --print-plan list them.

@@ -30,41 +30,40 @@ struct Origin {
 struct RootSpec {
     enum class Host { none, all };
     Host host = Host::none;
-    Access access = Access::rw;           // of the host binds (host == all)
-    std::vector<std::string> exclude;     // top-level host entries not bound ("/media")
+    Access access = Access::rw;        // of the host binds (host == all)
+    std::vector<std::string> exclude;  // top-level host entries not bound ("/media")
     // With host == all: the directory whose top-level entries are bound ("/" = the
     // host's own root; else an image root such as an unpacked OCI rootfs).
     std::string path = "/";
 };
 
 struct StoreSpec {
-    std::string source;                   // host directory holding the items
+    std::string source;  // host directory holding the items
     std::string destination = "/gnu/store";
-    bool all_items = true;                // "items": "*"
-    std::vector<std::string> items;       // one path component each
+    bool all_items = true;           // "items": "*"
+    std::vector<std::string> items;  // one path component each
     Origin origin;
 };
 
 struct MountSpec {
-    using Type = MountKind;               // never MountKind::store (that is Profile::stores)
+    using Type = MountKind;  // never MountKind::store (that is Profile::stores)
     Type type = Type::bind;
-    std::string source;                   // bind
-    std::string destination;              // all (defaults filled by the loader)
-    std::string target;                   // symlink
-    std::string content;                  // file
-    Access access = Access::ro;           // bind
-    bool optional = false;                // bind: skip if the source is absent
-    bool recursive = true;                // bind
-    bool devices = false;                 // bind: allow device nodes (--dev-bind)
-    bool noexec = false;                  // bind
-    std::optional<std::uint64_t> size;    // tmpfs, bytes
-    std::optional<unsigned> mode;         // tmpfs, dir, file (permission bits incl. sticky)
+    std::string source;                 // bind
+    std::string destination;            // all (defaults filled by the loader)
+    std::string target;                 // symlink
+    std::string content;                // file
+    Access access = Access::ro;         // bind
+    bool optional = false;              // bind: skip if the source is absent
+    bool recursive = true;              // bind
+    bool devices = false;               // bind: allow device nodes (--dev-bind)
+    bool noexec = false;                // bind
+    std::optional<std::uint64_t> size;  // tmpfs, bytes
+    std::optional<unsigned> mode;       // tmpfs, dir, file (permission bits incl. sticky)
     Origin origin;
 };
 
 struct Namespaces {
-    bool user = true, mount = true, pid = false, net = false, ipc = false, uts = false,
-         cgroup = false;
+    bool user = true, mount = true, pid = false, net = false, ipc = false, uts = false, cgroup = false;
 };
 
 // "self" or a fixed id inside the sandbox.
@@ -74,49 +73,49 @@ struct IdSpec {
 };
 
 struct RlimitSpec {
-    std::string name;                     // "RLIMIT_NOFILE"
-    bool inherit = false;                 // "inherit": leave as is
-    std::uint64_t soft = 0, hard = 0;     // UINT64_MAX means "unlimited"
+    std::string name;                  // "RLIMIT_NOFILE"
+    bool inherit = false;              // "inherit": leave as is
+    std::uint64_t soft = 0, hard = 0;  // UINT64_MAX means "unlimited"
 };
 
 struct EnvSpec {
     bool clear = false;
-    std::vector<std::string> keep;        // globs (* and ?), only meaningful with clear
+    std::vector<std::string> keep;  // globs (* and ?), only meaningful with clear
     std::vector<std::string> unset;
-    std::vector<std::pair<std::string, std::string>> set;   // in document order
+    std::vector<std::pair<std::string, std::string>> set;  // in document order
     // Search-path edits, joined with ':'; no separator is added next to an empty value.
     std::vector<std::pair<std::string, std::vector<std::string>>> prepend, append;
 };
 
 struct ProcessSpec {
-    std::optional<std::string> exec;      // set: wrapper semantics (all CLI args pass through)
-    std::vector<std::string> args;        // inserted between the program and the CLI args
-    std::optional<std::string> argv0;     // nullopt = "inherit"
-    std::optional<std::string> cwd;       // nullopt = "inherit" (physical getcwd())
+    std::optional<std::string> exec;   // set: wrapper semantics (all CLI args pass through)
+    std::vector<std::string> args;     // inserted between the program and the CLI args
+    std::optional<std::string> argv0;  // nullopt = "inherit"
+    std::optional<std::string> cwd;    // nullopt = "inherit" (physical getcwd())
     EnvSpec env;
     std::vector<RlimitSpec> rlimits;
     std::optional<unsigned> umask;
     bool new_session = false;
     bool die_with_parent = false;
-    bool close_fds = false;               // close inherited fds >= 3 at exec ...
-    std::vector<int> keep_fds;            // ... except these
-    double timeout = 0;                   // seconds; 0: none. Then SIGTERM, and SIGKILL
-    double kill_after = 5;                // this long after it
+    bool close_fds = false;     // close inherited fds >= 3 at exec ...
+    std::vector<int> keep_fds;  // ... except these
+    double timeout = 0;         // seconds; 0: none. Then SIGTERM, and SIGKILL
+    double kill_after = 5;      // this long after it
 };
 
 struct SecuritySpec {
     bool no_new_privileges = true;
-    std::vector<std::string> caps_keep;       // "CAP_NET_RAW", validated against libcap
-    std::vector<std::string> caps_ambient;    // subset of caps_keep
-    bool clear_bounding_set = false;          // even when no_new_privileges makes it moot
+    std::vector<std::string> caps_keep;     // "CAP_NET_RAW", validated against libcap
+    std::vector<std::string> caps_ambient;  // subset of caps_keep
+    bool clear_bounding_set = false;        // even when no_new_privileges makes it moot
     // The merged "security.seccomp" object, validated by seccomp::validate();
     // null when absent (= baseline "none").
     nlohmann::json seccomp;
 };
 
 struct Profile {
-    std::string name;                     // informative
-    std::string source;                   // the file (or "builtin:NAME", or "command line")
+    std::string name;    // informative
+    std::string source;  // the file (or "builtin:NAME", or "command line")
     RootSpec root;
     std::vector<StoreSpec> stores;
     std::vector<MountSpec> mounts;

@@ -11,7 +11,7 @@ std::string Doc::label() const {
 
 std::string Doc::where(const std::string& ptr) const {
     // An overlay entry made from a command-line option is named by that option.
-    for (std::string p = ptr;; ) {
+    for (std::string p = ptr;;) {
         auto it = options.find(p);
         if (it != options.end()) return label() + ": " + it->second;
         if (p.empty()) break;
@@ -32,9 +32,8 @@ void Problems::throw_if_any() const {
     if (lines_.empty()) return;
     std::vector<std::string> out = lines_;
     if (dropped_)
-        out.push_back("… and " + std::to_string(dropped_) + " more problem" +
-                      (dropped_ == 1 ? "" : "s") + " (only the first " + std::to_string(kCap) +
-                      " are shown)");
+        out.push_back("… and " + std::to_string(dropped_) + " more problem" + (dropped_ == 1 ? "" : "s") +
+                      " (only the first " + std::to_string(kCap) + " are shown)");
     throw ProfileError(std::move(out));
 }
 

@@ -15,15 +15,15 @@ namespace burrow::profile {
 struct Doc {
     enum class Kind { file, builtin, overlay, defaults };
     Kind kind = Kind::file;
-    std::string file;                   // as shown: "p.json", "builtin:pack", "command line"
-    std::vector<std::string> via;       // the including files, nearest first
-    std::string dir;                    // absolute directory of a file (${PROFILE_DIR})
-    ojson raw;                          // as parsed
-    ojson clean;                        // checked: x-* dropped, variables expanded, paths
-                                        // normalised, default destinations filled in
-    std::vector<std::string> overrides; // "override" entries as JSON pointers
+    std::string file;                    // as shown: "p.json", "builtin:pack", "command line"
+    std::vector<std::string> via;        // the including files, nearest first
+    std::string dir;                     // absolute directory of a file (${PROFILE_DIR})
+    ojson raw;                           // as parsed
+    ojson clean;                         // checked: x-* dropped, variables expanded, paths
+                                         // normalised, default destinations filled in
+    std::vector<std::string> overrides;  // "override" entries as JSON pointers
     struct Ref {
-        std::string text, ptr;          // an "extends" entry and where it is written
+        std::string text, ptr;  // an "extends" entry and where it is written
     };
     std::vector<Ref> extends;
     std::map<std::string, std::string> options;  // pointer → "x-option" text (overlays)
@@ -36,20 +36,18 @@ struct Doc {
 
 // Collects one line per problem, in the order found, up to a cap.
 class Problems {
-public:
+  public:
     static constexpr std::size_t kCap = 50;
 
     void add(std::string line);
-    void add(const Doc& doc, const std::string& ptr, const std::string& what) {
-        add(doc.where(ptr) + ": " + what);
-    }
+    void add(const Doc& doc, const std::string& ptr, const std::string& what) { add(doc.where(ptr) + ": " + what); }
     bool empty() const { return lines_.empty(); }
     std::size_t size() const { return lines_.size(); }
     const std::vector<std::string>& lines() const { return lines_; }
     // Throws ProfileError with the lines collected so far (if any).
     void throw_if_any() const;
 
-private:
+  private:
     std::vector<std::string> lines_;
     std::size_t dropped_ = 0;
 };

@@ -32,27 +32,27 @@ json id(const IdSpec& i) {
 json mount(const MountSpec& m) {
     json j = {{"type", std::string(mount_kind(m.type).name)}, {"destination", m.destination}};
     switch (m.type) {
-    case MountSpec::Type::bind:
-        j["source"] = m.source;
-        j["access"] = access(m.access);
-        j["optional"] = m.optional;
-        j["recursive"] = m.recursive;
-        j["devices"] = m.devices;
-        j["noexec"] = m.noexec;
-        break;
-    case MountSpec::Type::tmpfs:
-        if (m.size) j["size"] = *m.size;
-        if (m.mode) j["mode"] = octal(*m.mode);
-        break;
-    case MountSpec::Type::dir:
-        if (m.mode) j["mode"] = octal(*m.mode);
-        break;
-    case MountSpec::Type::file:
-        j["content"] = m.content;
-        if (m.mode) j["mode"] = octal(*m.mode);
-        break;
-    case MountSpec::Type::symlink: j["target"] = m.target; break;
-    default: break;
+        case MountSpec::Type::bind:
+            j["source"] = m.source;
+            j["access"] = access(m.access);
+            j["optional"] = m.optional;
+            j["recursive"] = m.recursive;
+            j["devices"] = m.devices;
+            j["noexec"] = m.noexec;
+            break;
+        case MountSpec::Type::tmpfs:
+            if (m.size) j["size"] = *m.size;
+            if (m.mode) j["mode"] = octal(*m.mode);
+            break;
+        case MountSpec::Type::dir:
+            if (m.mode) j["mode"] = octal(*m.mode);
+            break;
+        case MountSpec::Type::file:
+            j["content"] = m.content;
+            if (m.mode) j["mode"] = octal(*m.mode);
+            break;
+        case MountSpec::Type::symlink: j["target"] = m.target; break;
+        default: break;
     }
     return j;
 }
@@ -82,8 +82,12 @@ json profile_to_json(const Profile& p) {
     const EnvSpec& e = p.process.env;
     json set = json::object();
     for (const auto& [k, v] : e.set) set[k] = v;
-    json env = {{"clear", e.clear},          {"keep", e.keep},     {"unset", e.unset}, {"set", set},
-                {"prepend", search_paths(e.prepend)}, {"append", search_paths(e.append)}};
+    json env = {{"clear", e.clear},
+                {"keep", e.keep},
+                {"unset", e.unset},
+                {"set", set},
+                {"prepend", search_paths(e.prepend)},
+                {"append", search_paths(e.append)}};
     json rlimits = json::object();
     for (const auto& r : p.process.rlimits)
         rlimits[r.name] = r.inherit ? json("inherit") : json{{"soft", limit(r.soft)}, {"hard", limit(r.hard)}};
@@ -100,9 +104,10 @@ json profile_to_json(const Profile& p) {
     if (p.process.umask) process["umask"] = octal(*p.process.umask);
 
     json security = {{"noNewPrivileges", p.security.no_new_privileges},
-                     {"capabilities", {{"keep", p.security.caps_keep},
-                                       {"ambient", p.security.caps_ambient},
-                                       {"clearBoundingSet", p.security.clear_bounding_set}}}};
+                     {"capabilities",
+                      {{"keep", p.security.caps_keep},
+                       {"ambient", p.security.caps_ambient},
+                       {"clearBoundingSet", p.security.clear_bounding_set}}}};
     if (!p.security.seccomp.is_null()) security["seccomp"] = p.security.seccomp;
 
     json namespaces = json::object();

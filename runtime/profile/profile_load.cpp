@@ -41,25 +41,25 @@ std::string absolute_dir_of(const std::string& file, const LoadContext& ctx) {
 ojson ordered(nlohmann::json&& v) {
     using T = nlohmann::json::value_t;
     switch (v.type()) {
-    case T::object: {
-        ojson out = ojson::object();
-        auto& members = out.get_ref<ojson::object_t&>();
-        members.reserve(v.size());
-        for (auto& [key, value] : v.get_ref<nlohmann::json::object_t&>())
-            members.emplace_back(key, ordered(std::move(value)));
-        v = nullptr;
-        return out;
-    }
-    case T::array: {
-        ojson out = ojson::array();
-        auto& items = out.get_ref<ojson::array_t&>();
-        items.reserve(v.size());
-        for (auto& item : v) items.push_back(ordered(std::move(item)));
-        v = nullptr;
-        return out;
-    }
-    case T::string: return ojson(std::move(v.get_ref<std::string&>()));
-    default: return ojson(v);  // numbers, booleans, null: nothing to move
+        case T::object: {
+            ojson out = ojson::object();
+            auto& members = out.get_ref<ojson::object_t&>();
+            members.reserve(v.size());
+            for (auto& [key, value] : v.get_ref<nlohmann::json::object_t&>())
+                members.emplace_back(key, ordered(std::move(value)));
+            v = nullptr;
+            return out;
+        }
+        case T::array: {
+            ojson out = ojson::array();
+            auto& items = out.get_ref<ojson::array_t&>();
+            items.reserve(v.size());
+            for (auto& item : v) items.push_back(ordered(std::move(item)));
+            v = nullptr;
+            return out;
+        }
+        case T::string: return ojson(std::move(v.get_ref<std::string&>()));
+        default: return ojson(v);  // numbers, booleans, null: nothing to move
     }
 }
 
@@ -68,7 +68,7 @@ std::string file_id(const profile::FileText& f) {
 }
 
 class Loader {
-public:
+  public:
     Loader(const LoadContext& ctx, Problems& out) : ctx_(ctx), out_(out) {}
 
     std::vector<std::unique_ptr<Doc>> docs;  // in merge order: bases first
@@ -96,7 +96,7 @@ public:
         visit(std::move(doc), std::move(f.text), file_id(f), 0);
     }
 
-private:
+  private:
     struct Frame {
         std::string id, name;
     };
@@ -215,8 +215,7 @@ std::optional<std::string> LoadContext::env_value(const std::string& name) const
     return more_env ? more_env(name) : std::nullopt;
 }
 
-Profile load_profile(const std::optional<std::string>& ref, std::vector<Overlay> overlays,
-                     const LoadContext& ctx) {
+Profile load_profile(const std::optional<std::string>& ref, std::vector<Overlay> overlays, const LoadContext& ctx) {
     Problems out;
     Loader loader(ctx, out);
     if (ref) {

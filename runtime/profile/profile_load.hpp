@@ -46,7 +46,7 @@ struct LoadContext {
 // text (the command line writes "$$"). Entries of "mounts"/"stores" may carry
 // "x-option": "--bind /a /b", which then names the origin in messages instead of a pointer.
 struct Overlay {
-    std::string label;                    // "command line"
+    std::string label;  // "command line"
     nlohmann::json doc;
     // Which option wrote which value ("/hostname" → "--hostname box"): problems at that
     // pointer or below it are reported under the option's name (like "x-option").
@@ -56,8 +56,7 @@ struct Overlay {
 // ref: a file path, or "builtin:NAME"; nullopt = no profile (defaults, root.host "none").
 // The overlays are taken by value and consumed as they are read (move them in when they
 // are large).
-Profile load_profile(const std::optional<std::string>& ref,
-                     std::vector<Overlay> overlays, const LoadContext& ctx);
+Profile load_profile(const std::optional<std::string>& ref, std::vector<Overlay> overlays, const LoadContext& ctx);
 
 // Parse one profile file's text (exposed for tests and for burrow-pack).
 // Throws ProfileError naming `file` and, for syntax errors, line:column.

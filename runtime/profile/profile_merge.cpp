@@ -15,11 +15,11 @@ enum class Rule { keyed, union_, concat, object, replace };
 // `path` is the schema path of the key: "process.env.keep" (its rule: the schema tables).
 Rule rule_for(const std::string& path, const ojson& v) {
     switch (merge_rule(path)) {
-    case Merge::keyed: return Rule::keyed;
-    case Merge::union_: return v.is_array() ? Rule::union_ : Rule::replace;
-    case Merge::concat: return Rule::concat;
-    case Merge::by_value:
-    case Merge::concat_entries: break;
+        case Merge::keyed: return Rule::keyed;
+        case Merge::union_: return v.is_array() ? Rule::union_ : Rule::replace;
+        case Merge::concat: return Rule::concat;
+        case Merge::by_value:
+        case Merge::concat_entries: break;
     }
     if (v.is_object()) return Rule::object;
     return Rule::replace;
@@ -131,68 +131,67 @@ void Merged::merge_object(ojson& dst, ojson& src, const std::string& mptr, const
     if (!mptr.empty()) prov_[mptr] = {index, sptr};
     // Room for every key of src: growing an ordered object copies the values in it (its
     // pairs have const keys, so they cannot be moved), the merged "mounts" list included.
-    if (dst.is_object() && src.is_object())
-        dst.get_ref<ojson::object_t&>().reserve(dst.size() + src.size());
+    if (dst.is_object() && src.is_object()) dst.get_ref<ojson::object_t&>().reserve(dst.size() + src.size());
     for (auto& [k, v] : src.items()) {
         const std::string m = pointer_join(mptr, k), s = pointer_join(sptr, k);
         const std::string p = path.empty() ? k : path + "." + k;
         switch (rule_for(p, v)) {
-        case Rule::keyed: {
-            ojson& list = list_at(dst, k, m, {index, s});
-            // Where each destination is in the list so far (the first entry that has it),
-            // so that a layer of N entries costs N lookups, not N scans of the list.
-            std::unordered_map<std::string, std::size_t> by_destination;
-            by_destination.reserve(list.size() + v.size());
-            auto destination = [](const ojson& e) -> const std::string* {
-                auto it = e.find("destination");
-                return it != e.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
-            };
-            for (std::size_t i = 0; i < list.size(); ++i)
-                if (const std::string* d = destination(list[i])) by_destination.emplace(*d, i);
-            for (std::size_t j = 0; j < v.size(); ++j) {
-                ojson& entry = v[j];
-                std::size_t at = list.size();
-                const std::string* d = destination(entry);
-                if (d) {
-                    auto [it, added] = by_destination.emplace(*d, at);
-                    if (!added) at = it->second;
+            case Rule::keyed: {
+                ojson& list = list_at(dst, k, m, {index, s});
+                // Where each destination is in the list so far (the first entry that has it),
+                // so that a layer of N entries costs N lookups, not N scans of the list.
+                std::unordered_map<std::string, std::size_t> by_destination;
+                by_destination.reserve(list.size() + v.size());
+                auto destination = [](const ojson& e) -> const std::string* {
+                    auto it = e.find("destination");
+                    return it != e.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+                };
+                for (std::size_t i = 0; i < list.size(); ++i)
+                    if (const std::string* d = destination(list[i])) by_destination.emplace(*d, i);
+                for (std::size_t j = 0; j < v.size(); ++j) {
+                    ojson& entry = v[j];
+                    std::size_t at = list.size();
+                    const std::string* d = destination(entry);
+                    if (d) {
+                        auto [it, added] = by_destination.emplace(*d, at);
+                        if (!added) at = it->second;
+                    }
+                    std::string em = pointer_join(m, at);
+                    if (at == list.size()) {
+                        list.push_back(std::move(entry));
+                    } else {
+                        erase_subtree(em);
+                        list[at] = std::move(entry);
+                    }
+                    prov_[em] = {index, pointer_join(s, j)};
                 }
-                std::string em = pointer_join(m, at);
-                if (at == list.size()) {
-                    list.push_back(std::move(entry));
-                } else {
-                    erase_subtree(em);
-                    list[at] = std::move(entry);
+                break;
+            }
+            case Rule::union_:
+            case Rule::concat: {
+                ojson& list = list_at(dst, k, m, {index, s});
+                for (std::size_t j = 0; j < v.size(); ++j) {
+                    bool present = false;
+                    if (rule_for(p, v) == Rule::union_)
+                        for (const auto& e : list) present = present || e == v[j];
+                    if (present) continue;
+                    prov_[pointer_join(m, list.size())] = {index, pointer_join(s, j)};
+                    list.push_back(std::move(v[j]));
                 }
-                prov_[em] = {index, pointer_join(s, j)};
+                break;
             }
-            break;
-        }
-        case Rule::union_:
-        case Rule::concat: {
-            ojson& list = list_at(dst, k, m, {index, s});
-            for (std::size_t j = 0; j < v.size(); ++j) {
-                bool present = false;
-                if (rule_for(p, v) == Rule::union_)
-                    for (const auto& e : list) present = present || e == v[j];
-                if (present) continue;
-                prov_[pointer_join(m, list.size())] = {index, pointer_join(s, j)};
-                list.push_back(std::move(v[j]));
-            }
-            break;
-        }
-        case Rule::object:
-            if (!dst.contains(k) || !dst[k].is_object()) {
+            case Rule::object:
+                if (!dst.contains(k) || !dst[k].is_object()) {
+                    erase_subtree(m);
+                    dst[k] = ojson::object();
+                }
+                merge_object(dst[k], v, m, s, p, index);
+                break;
+            case Rule::replace:
                 erase_subtree(m);
-                dst[k] = ojson::object();
-            }
-            merge_object(dst[k], v, m, s, p, index);
-            break;
-        case Rule::replace:
-            erase_subtree(m);
-            dst[k] = std::move(v);
-            prov_[m] = {index, s};
-            break;
+                dst[k] = std::move(v);
+                prov_[m] = {index, s};
+                break;
         }
     }
 }

@@ -11,12 +11,12 @@ namespace burrow::profile {
 
 // Where a merged value was written: the document's index and the pointer inside it.
 struct Src {
-    int doc = -1;                       // -1: nowhere (a default)
+    int doc = -1;  // -1: nowhere (a default)
     std::string ptr;
 };
 
 class Merged {
-public:
+  public:
     // Merges doc.clean on top of everything merged so far (doc.overrides first), moving
     // its values: doc.clean is left null.
     //   scalars: later wins; objects: by key; mounts/stores: concatenated, an entry with
@@ -30,7 +30,7 @@ public:
     // The origin of the value at a merged pointer (nearest recorded ancestor).
     Src origin(const std::string& ptr) const;
 
-private:
+  private:
     void erase_subtree(const std::string& ptr);
     // dst[k] as the list the layer's entries go into (a fresh one if dst had no list
     // there), with the layer recorded as where it comes from.
@@ -38,8 +38,8 @@ private:
     ojson* find(const std::string& ptr);
     void drop_key(const std::string& obj_ptr, const std::string& key);
     void drop_from_list(const std::string& list_ptr, const std::string& name);
-    void merge_object(ojson& dst, ojson& src, const std::string& mptr, const std::string& sptr,
-                      const std::string& path, int index);
+    void merge_object(ojson& dst, ojson& src, const std::string& mptr, const std::string& sptr, const std::string& path,
+                      int index);
 
     ojson value_ = ojson::object();
     std::map<std::string, Src> prov_;

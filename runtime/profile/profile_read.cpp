@@ -26,9 +26,7 @@ std::string size_text(std::size_t bytes) {
     return s;
 }
 
-std::string too_big(std::size_t bytes) {
-    return "profile is " + size_text(bytes) + "; the limit is 1 MiB";
-}
+std::string too_big(std::size_t bytes) { return "profile is " + size_text(bytes) + "; the limit is 1 MiB"; }
 
 // The last character before `pos` that is not white space or inside a comment.
 char last_significant(const std::string& text, std::size_t pos) {
@@ -37,34 +35,36 @@ char last_significant(const std::string& text, std::size_t pos) {
     for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
         char c = text[i];
         switch (st) {
-        case normal:
-            if (c == '"') {
-                st = string;
-                last = c;
-            } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-                st = line_comment;
-                ++i;
-            } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-                st = block_comment;
-                ++i;
-            } else if (!std::isspace(static_cast<unsigned char>(c))) {
-                last = c;
-            }
-            break;
-        case string:
-            if (c == '\\') st = escape;
-            else if (c == '"') st = normal;
-            break;
-        case escape: st = string; break;
-        case line_comment:
-            if (c == '\n') st = normal;
-            break;
-        case block_comment:
-            if (c == '*' && i + 1 < text.size() && text[i + 1] == '/') {
-                st = normal;
-                ++i;
-            }
-            break;
+            case normal:
+                if (c == '"') {
+                    st = string;
+                    last = c;
+                } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+                    st = line_comment;
+                    ++i;
+                } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+                    st = block_comment;
+                    ++i;
+                } else if (!std::isspace(static_cast<unsigned char>(c))) {
+                    last = c;
+                }
+                break;
+            case string:
+                if (c == '\\')
+                    st = escape;
+                else if (c == '"')
+                    st = normal;
+                break;
+            case escape: st = string; break;
+            case line_comment:
+                if (c == '\n') st = normal;
+                break;
+            case block_comment:
+                if (c == '*' && i + 1 < text.size() && text[i + 1] == '/') {
+                    st = normal;
+                    ++i;
+                }
+                break;
         }
     }
     return last;
@@ -75,8 +75,10 @@ char last_significant(const std::string& text, std::size_t pos) {
 // Keep the part that means something to a user and add a hint for the usual mistakes.
 std::string syntax_message(const std::string& what, const std::string& text, std::size_t pos) {
     std::string body = what;
-    if (auto dash = body.find(" - "); dash != std::string::npos) body = body.substr(dash + 3);
-    else if (auto colon = body.find(": "); colon != std::string::npos) body = body.substr(colon + 2);
+    if (auto dash = body.find(" - "); dash != std::string::npos)
+        body = body.substr(dash + 3);
+    else if (auto colon = body.find(": "); colon != std::string::npos)
+        body = body.substr(colon + 2);
     std::string expected;
     if (auto e = body.rfind("; expected "); e != std::string::npos) {
         expected = body.substr(e + 2);
@@ -99,42 +101,42 @@ std::string syntax_message(const std::string& what, const std::string& text, std
 // Records the path of containers while parsing so that a duplicate key can be named by
 // its JSON pointer (nlohmann would silently keep the last value).
 class DuplicateFinder {
-public:
+  public:
     DuplicateFinder(const Doc& doc, Problems& out) : doc_(doc), out_(out) {}
 
     bool operator()(int, ojson::parse_event_t event, ojson& parsed) {
         using E = ojson::parse_event_t;
         switch (event) {
-        case E::object_start:
-        case E::array_start:
-            // Later stages walk the document recursively: keep it shallow.
-            if (stack_.size() == kMaxDepth && !too_deep_) {
-                out_.add(doc_, pointer(), "nested more than " + std::to_string(kMaxDepth) + " levels deep");
-                too_deep_ = found_ = true;
+            case E::object_start:
+            case E::array_start:
+                // Later stages walk the document recursively: keep it shallow.
+                if (stack_.size() == kMaxDepth && !too_deep_) {
+                    out_.add(doc_, pointer(), "nested more than " + std::to_string(kMaxDepth) + " levels deep");
+                    too_deep_ = found_ = true;
+                }
+                stack_.push_back(Frame{event == E::array_start, {}, {}, 0});
+                break;
+            case E::key: {
+                Frame& top = stack_.back();
+                top.key = parsed.get<std::string>();
+                if (!top.keys.insert(top.key).second) {
+                    out_.add(doc_, pointer(), "duplicate key " + quote(top.key));
+                    found_ = true;
+                }
+                break;
             }
-            stack_.push_back(Frame{event == E::array_start, {}, {}, 0});
-            break;
-        case E::key: {
-            Frame& top = stack_.back();
-            top.key = parsed.get<std::string>();
-            if (!top.keys.insert(top.key).second) {
-                out_.add(doc_, pointer(), "duplicate key " + quote(top.key));
-                found_ = true;
-            }
-            break;
-        }
-        case E::value: advance(); break;
-        case E::object_end:
-        case E::array_end:
-            stack_.pop_back();
-            advance();
-            break;
+            case E::value: advance(); break;
+            case E::object_end:
+            case E::array_end:
+                stack_.pop_back();
+                advance();
+                break;
         }
         return true;
     }
     bool found() const { return found_; }
 
-private:
+  private:
     struct Frame {
         bool array;
         std::set<std::string> keys;

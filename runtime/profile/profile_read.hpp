@@ -19,9 +19,9 @@ std::optional<ojson> parse_text(std::string text, const Doc& doc, Problems& out)
 
 struct FileText {
     enum class Status { ok, cannot_open, rejected } status = Status::ok;
-    int err = 0;                        // cannot_open: errno, for the caller to phrase
+    int err = 0;  // cannot_open: errno, for the caller to phrase
     std::string text;
-    dev_t dev = 0;                      // identity, for extends cycles and diamonds
+    dev_t dev = 0;  // identity, for extends cycles and diamonds
     ino_t ino = 0;
 };
 

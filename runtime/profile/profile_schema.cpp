@@ -17,8 +17,7 @@ void Checker::run() {
     const bool overlay = doc_.kind == Doc::Kind::overlay;
     if (overlay) collect_options(raw, "");
     std::optional<ojson> clean = walk(overlay ? overlay_section() : top_section(), raw, "");
-    if (!overlay && !raw.contains("version"))
-        err("", "missing required key \"version\" (burrow reads version 1)");
+    if (!overlay && !raw.contains("version")) err("", "missing required key \"version\" (burrow reads version 1)");
     doc_.clean = clean ? std::move(*clean) : ojson::object();
 }
 
@@ -70,8 +69,7 @@ void Checker::unknown(const std::string& ptr, const std::string& key, const ojso
 void Checker::version(const ojson& v, const std::string& ptr) {
     if (v.is_number_unsigned() && v.get<std::uint64_t>() == 1) return;
     if (v.is_number_unsigned() && v.get<std::uint64_t>() > 1) {
-        err(ptr, "profile version " + v.dump() +
-                     " is newer than this version of burrow supports (1); upgrade burrow");
+        err(ptr, "profile version " + v.dump() + " is newer than this version of burrow supports (1); upgrade burrow");
         return;
     }
     err(ptr, "expected integer 1, got " + describe(v));
@@ -88,15 +86,17 @@ void Checker::extends(const ojson& v, const std::string& ptr) {
         if (s.rfind("builtin:", 0) == 0) {
             ok = is_profile_name(s.substr(8));
             if (!ok) {
-                err(p, quote(s) + ": \"builtin:\" must be followed by the name of a built-in base, e.g. \"builtin:pack\"");
+                err(p,
+                    quote(s) + ": \"builtin:\" must be followed by the name of a built-in base, e.g. \"builtin:pack\"");
                 return;
             }
         } else {
-            ok = s.rfind("./", 0) == 0 || s.rfind("../", 0) == 0 || s.rfind("/", 0) == 0 ||
-                 is_profile_name(s);
+            ok = s.rfind("./", 0) == 0 || s.rfind("../", 0) == 0 || s.rfind("/", 0) == 0 || is_profile_name(s);
         }
         if (!ok || s == "./" || s == "../") {
-            err(p, quote(s) + " is not a profile reference; write \"./FILE.json\" for a file next to this one, \"builtin:NAME\" for a built-in base, or a NAME for ${PROFILE_DIR}/NAME.json");
+            err(p, quote(s) +
+                       " is not a profile reference; write \"./FILE.json\" for a file next to this one, "
+                       "\"builtin:NAME\" for a built-in base, or a NAME for ${PROFILE_DIR}/NAME.json");
             return;
         }
         for (unsigned char c : s)
@@ -191,10 +191,9 @@ const std::vector<std::string>& capability_names() {
 
 const std::vector<std::string>& rlimit_names() {
     static const std::vector<std::string> names = {
-        "RLIMIT_AS",     "RLIMIT_CORE",    "RLIMIT_CPU",        "RLIMIT_DATA",
-        "RLIMIT_FSIZE",  "RLIMIT_LOCKS",   "RLIMIT_MEMLOCK",    "RLIMIT_MSGQUEUE",
-        "RLIMIT_NICE",   "RLIMIT_NOFILE",  "RLIMIT_NPROC",      "RLIMIT_RSS",
-        "RLIMIT_RTPRIO", "RLIMIT_RTTIME",  "RLIMIT_SIGPENDING", "RLIMIT_STACK"};
+        "RLIMIT_AS",      "RLIMIT_CORE",     "RLIMIT_CPU",        "RLIMIT_DATA",   "RLIMIT_FSIZE", "RLIMIT_LOCKS",
+        "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",       "RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_RSS",
+        "RLIMIT_RTPRIO",  "RLIMIT_RTTIME",   "RLIMIT_SIGPENDING", "RLIMIT_STACK"};
     return names;
 }
 

@@ -32,8 +32,8 @@ struct KeyRule {
     std::string_view schema;
     CheckValue check;
     Merge merge = Merge::by_value;  // how a later document's value joins (merge_rule())
-    bool overlay = true;   // top level only: command-line options (an overlay) may set it
-    bool merged = true;    // top level only: kept in doc.clean, so "override" may name it
+    bool overlay = true;            // top level only: command-line options (an overlay) may set it
+    bool merged = true;             // top level only: kept in doc.clean, so "override" may name it
 };
 
 struct Section {
@@ -41,7 +41,7 @@ struct Section {
     std::string context;   // what foreign_hint() knows it as
     std::string for_what;  // said after "unknown key K": " for a store"
     std::vector<KeyRule> rules;
-    Keys keys;             // the rules' keys, in table order (the "valid: …" of messages)
+    Keys keys;  // the rules' keys, in table order (the "valid: …" of messages)
 
     Section(std::string dotted_, std::string context_, std::string for_what_, std::vector<KeyRule> rules_);
     const KeyRule* find(const std::string& key) const;
@@ -49,15 +49,15 @@ struct Section {
 
 // The tables (profile_schema_tables.cpp).
 const Section& top_section();
-const Section& overlay_section();       // top_section()'s rules with overlay set
+const Section& overlay_section();  // top_section()'s rules with overlay set
 const Section& root_section();
 const Section& store_section();
-const Section& mount_section();         // every mount key; mount_kinds.cpp says which a type has
-const Section& namespaces_section();    // from namespaces.cpp
+const Section& mount_section();       // every mount key; mount_kinds.cpp says which a type has
+const Section& namespaces_section();  // from namespaces.cpp
 const Section& user_section();
 const Section& process_section();
 const Section& env_section();
-const Section& limit_section();         // one limit as {"soft": …, "hard": …}
+const Section& limit_section();  // one limit as {"soft": …, "hard": …}
 const Section& security_section();
 const Section& capabilities_section();
 // The sections "override" may name keys of, in the order override_paths() lists them.
@@ -80,7 +80,7 @@ extern const char* const kEnvNameRule;
 
 // Walks a document's sections by their tables; one per document.
 class Checker {
-public:
+  public:
     Checker(Doc& doc, const LoadContext& ctx, Problems& out) : doc_(doc), ctx_(ctx), out_(out) {}
 
     // profile_schema.cpp
@@ -95,8 +95,7 @@ public:
     void unknown(const std::string& ptr, const std::string& key, const ojson& v, const Keys& known,
                  const std::string& context, const std::string& for_what);
     // An object whose keys are `s`'s: each checked by its rule, any other key unknown.
-    std::optional<ojson> walk(const Section& s, const ojson& v, const std::string& ptr,
-                              const std::string& hint = "");
+    std::optional<ojson> walk(const Section& s, const ojson& v, const std::string& ptr, const std::string& hint = "");
     void version(const ojson& v, const std::string& ptr);
     void extends(const ojson& v, const std::string& ptr);
     void override_(const ojson& v, const std::string& ptr);
@@ -140,7 +139,7 @@ public:
     // "mode" message.
     std::optional<std::string> mount_type;
 
-private:
+  private:
     Doc& doc_;
     const LoadContext& ctx_;
     Problems& out_;

@@ -28,8 +28,7 @@ std::optional<std::string> foreign_hint(const std::string& context, const std::s
         if (any_of_keys(key, {"dst", "dest", "to", "mountpoint"}) || (context == "bind" && key == "target"))
             return "write \"destination\"";
         if (key == "mandatory")
-            return is_false ? "write \"optional\": true"
-                            : "remove it (a bind is mandatory unless \"optional\": true)";
+            return is_false ? "write \"optional\": true" : "remove it (a bind is mandatory unless \"optional\": true)";
     }
     if (context == "store" && any_of_keys(key, {"access", "readonly", "ro", "rw", "read_only"}))
         return "remove it (stores are always mounted read-only)";
@@ -40,8 +39,8 @@ std::optional<std::string> foreign_hint(const std::string& context, const std::s
     if (context == "top") {
         if (any_of_keys(key, {"network", "net"}))
             return "write \"namespaces\": {\"net\": true} for a sandbox without network";
-        if (any_of_keys(key, {"env", "environment", "cwd", "args", "exec", "argv0", "rlimits", "umask",
-                              "newSession", "dieWithParent", "timeout", "killAfter"}))
+        if (any_of_keys(key, {"env", "environment", "cwd", "args", "exec", "argv0", "rlimits", "umask", "newSession",
+                              "dieWithParent", "timeout", "killAfter"}))
             return "write it inside \"process\": {\"" + std::string(key == "environment" ? "env" : key) + "\": …}";
         if (any_of_keys(key, {"uid", "gid"})) return "write it inside \"user\": {\"" + key + "\": …}";
         if (any_of_keys(key, {"capabilities", "seccomp", "noNewPrivileges"}))
@@ -63,8 +62,7 @@ std::optional<std::string> foreign_hint(const std::string& context, const std::s
         return "write \"set\": {\"NAME\": \"value\"}";
     if (context == "env" && key == "unsetenv") return "write \"unset\": [\"NAME\"]";
     if (context == "security") {
-        if (any_of_keys(key, {"no_new_privs", "noNewPrivs", "no-new-privileges", "no_new_privileges",
-                              "nonewprivs"}))
+        if (any_of_keys(key, {"no_new_privs", "noNewPrivs", "no-new-privileges", "no_new_privileges", "nonewprivs"}))
             return "write \"noNewPrivileges\"";
         if (key == "caps") return "write \"capabilities\"";
     }

@@ -56,7 +56,8 @@ std::optional<ojson> Checker::root_exclude(const ojson& v, const std::string& pt
         auto path = text(v[i], ip, Field::inside_path);
         if (!path) continue;
         if (*path == "/" || path->find('/', 1) != std::string::npos) {
-            err(ip, quote(*path) + " is not a top-level entry; \"exclude\" names entries directly under /, such as \"/media\"");
+            err(ip, quote(*path) +
+                        " is not a top-level entry; \"exclude\" names entries directly under /, such as \"/media\"");
             continue;
         }
         list.push_back(*path);
@@ -192,9 +193,12 @@ std::optional<ojson> Checker::keep_fds(const ojson& v, const std::string& ptr) {
         std::string ip = ptr + "/" + std::to_string(i);
         auto n = uint(v[i], ip);
         if (n && (*n < 3 || *n > 65535))
-            err(ip, "a kept file descriptor is a number from 3 to 65535 (0, 1 and 2 are "
-                    "always kept), got " + std::to_string(*n));
-        else if (n) fds.push_back(*n);
+            err(ip,
+                "a kept file descriptor is a number from 3 to 65535 (0, 1 and 2 are "
+                "always kept), got " +
+                    std::to_string(*n));
+        else if (n)
+            fds.push_back(*n);
     }
     return fds;
 }
@@ -268,8 +272,10 @@ std::optional<ojson> Checker::rlimits(const ojson& v, const std::string& ptr) {
                 set(out, k, limit_value(e, p));
                 continue;
             }
-            err(p, "expected an unsigned integer (a k, m or g suffix allowed, as in \"1g\"), \"unlimited\", "
-                   "\"inherit\" or {\"soft\": …, \"hard\": …}, got " + describe(e));
+            err(p,
+                "expected an unsigned integer (a k, m or g suffix allowed, as in \"1g\"), \"unlimited\", "
+                "\"inherit\" or {\"soft\": …, \"hard\": …}, got " +
+                    describe(e));
             continue;
         }
         ojson lim = *walk(limit_section(), e, p);
@@ -303,8 +309,9 @@ std::optional<ojson> Checker::capability_list(const ojson& v, const std::string&
         if (!s) continue;
         cap_value_t value = 0;
         bool upper = s->rfind("CAP_", 0) == 0 && std::all_of(s->begin(), s->end(), [](char c) {
-            return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
-        });
+                         return std::isupper(static_cast<unsigned char>(c)) ||
+                                std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+                     });
         if (!upper || cap_from_name(s->c_str(), &value) != 0) {
             std::string msg = "unknown capability " + quote(*s);
             if (auto n = nearest(*s, names))

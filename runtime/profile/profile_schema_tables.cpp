@@ -35,7 +35,10 @@ Out inherit_or(C& c, const ojson& v, const S& p) {
 }  // namespace
 
 Section::Section(std::string dotted_, std::string context_, std::string for_what_, std::vector<KeyRule> rules_)
-    : dotted(std::move(dotted_)), context(std::move(context_)), for_what(std::move(for_what_)), rules(std::move(rules_)) {
+    : dotted(std::move(dotted_)),
+      context(std::move(context_)),
+      for_what(std::move(for_what_)),
+      rules(std::move(rules_)) {
     for (const KeyRule& r : rules) keys.push_back(r.key);
 }
 
@@ -50,26 +53,45 @@ bool contains(const Keys& keys, const std::string& k) { return std::find(keys.be
 const Section& top_section() {
     // The keys that are not merged say what the document is (name, description) or how it
     // is read (version, extends, override): the checks record them in the Doc.
-    static const Section table("", "top", "", {
-        {"version", "const", [](C& c, const ojson& v, const S& p) -> Out { c.version(v, p); return std::nullopt; },
-         Merge::by_value, false, false},
-        {"name", "string", [](C& c, const ojson& v, const S& p) { return c.profile_name(v, p); }, Merge::by_value, true,
-         false},
-        {"description", "string", [](C& c, const ojson& v, const S& p) -> Out { c.str(v, p); return std::nullopt; },
-         Merge::by_value, true, false},
-        {"extends", "oneOf", [](C& c, const ojson& v, const S& p) -> Out { c.extends(v, p); return std::nullopt; },
-         Merge::by_value, false, false},
-        {"override", "array", [](C& c, const ojson& v, const S& p) -> Out { c.override_(v, p); return std::nullopt; },
-         Merge::by_value, true, false},
-        {"root", "object", [](C& c, const ojson& v, const S& p) { return c.walk(root_section(), v, p); }},
-        {"stores", "array", [](C& c, const ojson& v, const S& p) { return c.stores(v, p); }, Merge::keyed},
-        {"mounts", "array", [](C& c, const ojson& v, const S& p) { return c.mounts(v, p); }, Merge::keyed},
-        {"namespaces", "object", [](C& c, const ojson& v, const S& p) { return c.walk(namespaces_section(), v, p); }},
-        {"user", "object", [](C& c, const ojson& v, const S& p) { return c.walk(user_section(), v, p); }},
-        {"hostname", "string", [](C& c, const ojson& v, const S& p) { return c.hostname(v, p); }},
-        {"process", "object", [](C& c, const ojson& v, const S& p) { return c.walk(process_section(), v, p); }},
-        {"security", "object", [](C& c, const ojson& v, const S& p) { return c.walk(security_section(), v, p); }},
-    });
+    static const Section table(
+        "", "top", "",
+        {
+            {"version", "const",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 c.version(v, p);
+                 return std::nullopt;
+             },
+             Merge::by_value, false, false},
+            {"name", "string", [](C& c, const ojson& v, const S& p) { return c.profile_name(v, p); }, Merge::by_value,
+             true, false},
+            {"description", "string",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 c.str(v, p);
+                 return std::nullopt;
+             },
+             Merge::by_value, true, false},
+            {"extends", "oneOf",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 c.extends(v, p);
+                 return std::nullopt;
+             },
+             Merge::by_value, false, false},
+            {"override", "array",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 c.override_(v, p);
+                 return std::nullopt;
+             },
+             Merge::by_value, true, false},
+            {"root", "object", [](C& c, const ojson& v, const S& p) { return c.walk(root_section(), v, p); }},
+            {"stores", "array", [](C& c, const ojson& v, const S& p) { return c.stores(v, p); }, Merge::keyed},
+            {"mounts", "array", [](C& c, const ojson& v, const S& p) { return c.mounts(v, p); }, Merge::keyed},
+            {"namespaces", "object",
+             [](C& c, const ojson& v, const S& p) { return c.walk(namespaces_section(), v, p); }},
+            {"user", "object", [](C& c, const ojson& v, const S& p) { return c.walk(user_section(), v, p); }},
+            {"hostname", "string", [](C& c, const ojson& v, const S& p) { return c.hostname(v, p); }},
+            {"process", "object", [](C& c, const ojson& v, const S& p) { return c.walk(process_section(), v, p); }},
+            {"security", "object", [](C& c, const ojson& v, const S& p) { return c.walk(security_section(), v, p); }},
+        });
     return table;
 }
 
@@ -84,65 +106,77 @@ const Section& overlay_section() {
 }
 
 const Section& root_section() {
-    static const Section table("root", "root", "", {
-        {"host", "enum", [](C& c, const ojson& v, const S& p) { return keep(c.one_of(v, p, {"all", "none"})); }},
-        {"path", "$defs/path",
-         [](C& c, const ojson& v, const S& p) -> Out {
-             auto s = c.text(v, p, Field::host_path);
-             if (!s) return std::nullopt;
-             if (*s != "/") return ojson(*s);
-             c.err(p, "\"/\" is the host's root; write \"host\": \"all\" instead of a path");
-             return std::nullopt;
-         }},
-        {"access", "$defs/access", access},
-        {"exclude", "array", [](C& c, const ojson& v, const S& p) { return c.root_exclude(v, p); }, Merge::union_},
-    });
+    static const Section table(
+        "root", "root", "",
+        {
+            {"host", "enum",
+             [](C& c, const ojson& v, const S& p) {
+                 return keep(c.one_of(v, p, {"all", "none"}));
+             }},
+            {"path", "$defs/path",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 auto s = c.text(v, p, Field::host_path);
+                 if (!s) return std::nullopt;
+                 if (*s != "/") return ojson(*s);
+                 c.err(p, "\"/\" is the host's root; write \"host\": \"all\" instead of a path");
+                 return std::nullopt;
+             }},
+            {"access", "$defs/access", access},
+            {"exclude", "array", [](C& c, const ojson& v, const S& p) { return c.root_exclude(v, p); }, Merge::union_},
+        });
     return table;
 }
 
 const Section& store_section() {
-    static const Section table("", "store", " for a store", {
-        {"source", "$defs/path", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::host_path)); }},
-        {"destination", "$defs/path",
-         [](C& c, const ojson& v, const S& p) -> Out {
-             auto s = c.text(v, p, Field::inside_path);
-             if (!s) return std::nullopt;
-             if (*s != "/") return ojson(*s);
-             c.err(p, "a store cannot be mounted at /; use a directory such as \"/gnu/store\"");
-             return std::nullopt;
-         }},
-        {"items", "oneOf", [](C& c, const ojson& v, const S& p) { return c.store_items(v, p); }},
-    });
+    static const Section table(
+        "", "store", " for a store",
+        {
+            {"source", "$defs/path",
+             [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::host_path)); }},
+            {"destination", "$defs/path",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 auto s = c.text(v, p, Field::inside_path);
+                 if (!s) return std::nullopt;
+                 if (*s != "/") return ojson(*s);
+                 c.err(p, "a store cannot be mounted at /; use a directory such as \"/gnu/store\"");
+                 return std::nullopt;
+             }},
+            {"items", "oneOf", [](C& c, const ojson& v, const S& p) { return c.store_items(v, p); }},
+        });
     return table;
 }
 
 const Section& mount_section() {
     // In the order of the kinds' keys in mount_kinds.cpp, each key where it first appears
     // (tests/unit/test_profile_schema_tables.cpp holds the two together).
-    static const Section table("", "mount", "", {
-        {"type", "enum", nullptr},  // mount() checks it first: it decides which keys follow
-        {"source", "$defs/path", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::host_path)); }},
-        {"destination", "$defs/path",
-         [](C& c, const ojson& v, const S& p) -> Out {
-             auto s = c.text(v, p, Field::inside_path);
-             if (!s) return std::nullopt;
-             if (*s != "/") return ojson(std::move(*s));
-             c.err(p, "a mount at / would cover the whole root; use \"root\" to choose what / holds");
-             return std::nullopt;
-         }},
-        {"access", "$defs/access", access},
-        {"optional", "boolean", boolean},
-        {"recursive", "boolean", boolean},
-        {"devices", "boolean", boolean},
-        {"noexec", "boolean", boolean},
-        {"size", "$defs/size", [](C& c, const ojson& v, const S& p) { return keep(c.size(v, p)); }},
-        {"mode", "$defs/octal",
-         [](C& c, const ojson& v, const S& p) {
-             return keep(c.octal(v, p, c.mount_type && *c.mount_type == "file" ? "0444" : "0755"));
-         }},
-        {"target", "string", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::link_target)); }},
-        {"content", "string", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::content)); }},
-    });
+    static const Section table(
+        "", "mount", "",
+        {
+            {"type", "enum", nullptr},  // mount() checks it first: it decides which keys follow
+            {"source", "$defs/path",
+             [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::host_path)); }},
+            {"destination", "$defs/path",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 auto s = c.text(v, p, Field::inside_path);
+                 if (!s) return std::nullopt;
+                 if (*s != "/") return ojson(std::move(*s));
+                 c.err(p, "a mount at / would cover the whole root; use \"root\" to choose what / holds");
+                 return std::nullopt;
+             }},
+            {"access", "$defs/access", access},
+            {"optional", "boolean", boolean},
+            {"recursive", "boolean", boolean},
+            {"devices", "boolean", boolean},
+            {"noexec", "boolean", boolean},
+            {"size", "$defs/size", [](C& c, const ojson& v, const S& p) { return keep(c.size(v, p)); }},
+            {"mode", "$defs/octal",
+             [](C& c, const ojson& v, const S& p) {
+                 return keep(c.octal(v, p, c.mount_type && *c.mount_type == "file" ? "0444" : "0755"));
+             }},
+            {"target", "string",
+             [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::link_target)); }},
+            {"content", "string", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::content)); }},
+        });
     return table;
 }
 
@@ -156,103 +190,118 @@ const Section& namespaces_section() {
 }
 
 const Section& user_section() {
-    static const Section table("user", "user", "", {
-        {"uid", "$defs/id", [](C& c, const ojson& v, const S& p) { return c.id(v, p); }},
-        {"gid", "$defs/id", [](C& c, const ojson& v, const S& p) { return c.id(v, p); }},
-    });
+    static const Section table("user", "user", "",
+                               {
+                                   {"uid", "$defs/id", [](C& c, const ojson& v, const S& p) { return c.id(v, p); }},
+                                   {"gid", "$defs/id", [](C& c, const ojson& v, const S& p) { return c.id(v, p); }},
+                               });
     return table;
 }
 
 const Section& process_section() {
-    static const Section table("process", "process", "", {
-        {"exec", "string", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::exec)); }},
-        {"args", "array",
-         [](C& c, const ojson& v, const S& p) -> Out {
-             if (!c.array(v, p)) return std::nullopt;
-             ojson list = ojson::array();
-             for (std::size_t i = 0; i < v.size(); ++i)
-                 if (auto s = c.text(v[i], pointer_join(p, i), Field::env_text)) list.push_back(*s);
-             return list;
-         }},
-        {"argv0", "string", inherit_or<Field::text>},
-        {"cwd", "string", inherit_or<Field::inside_path>},
-        {"env", "object", [](C& c, const ojson& v, const S& p) { return c.env(v, p); }},
-        {"rlimits", "object", [](C& c, const ojson& v, const S& p) { return c.rlimits(v, p); }},
-        {"umask", "$defs/octal", [](C& c, const ojson& v, const S& p) { return keep(c.octal(v, p, "0022")); }},
-        {"newSession", "boolean", boolean},
-        {"dieWithParent", "boolean", boolean},
-        {"timeout", "$defs/duration", duration},
-        {"killAfter", "$defs/duration", duration},
-        {"closeFds", "boolean", boolean},
-        {"keepFds", "array", [](C& c, const ojson& v, const S& p) { return c.keep_fds(v, p); }, Merge::union_},
-    });
+    static const Section table(
+        "process", "process", "",
+        {
+            {"exec", "string", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::exec)); }},
+            {"args", "array",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 if (!c.array(v, p)) return std::nullopt;
+                 ojson list = ojson::array();
+                 for (std::size_t i = 0; i < v.size(); ++i)
+                     if (auto s = c.text(v[i], pointer_join(p, i), Field::env_text)) list.push_back(*s);
+                 return list;
+             }},
+            {"argv0", "string", inherit_or<Field::text>},
+            {"cwd", "string", inherit_or<Field::inside_path>},
+            {"env", "object", [](C& c, const ojson& v, const S& p) { return c.env(v, p); }},
+            {"rlimits", "object", [](C& c, const ojson& v, const S& p) { return c.rlimits(v, p); }},
+            {"umask", "$defs/octal", [](C& c, const ojson& v, const S& p) { return keep(c.octal(v, p, "0022")); }},
+            {"newSession", "boolean", boolean},
+            {"dieWithParent", "boolean", boolean},
+            {"timeout", "$defs/duration", duration},
+            {"killAfter", "$defs/duration", duration},
+            {"closeFds", "boolean", boolean},
+            {"keepFds", "array", [](C& c, const ojson& v, const S& p) { return c.keep_fds(v, p); }, Merge::union_},
+        });
     return table;
 }
 
 const Section& env_section() {
-    static const Section table("process.env", "env", "", {
-        {"clear", "boolean", boolean},
-        {"keep", "array", [](C& c, const ojson& v, const S& p) { return c.name_list(v, p, true); }, Merge::union_},
-        {"unset", "array", [](C& c, const ojson& v, const S& p) { return c.name_list(v, p, false); }, Merge::union_},
-        {"set", "object", [](C& c, const ojson& v, const S& p) { return c.env_set(v, p); }},
-        {"prepend", "$defs/searchPaths", [](C& c, const ojson& v, const S& p) { return c.env_search(v, p); },
-         Merge::concat_entries},
-        {"append", "$defs/searchPaths", [](C& c, const ojson& v, const S& p) { return c.env_search(v, p); },
-         Merge::concat_entries},
-    });
+    static const Section table(
+        "process.env", "env", "",
+        {
+            {"clear", "boolean", boolean},
+            {"keep", "array", [](C& c, const ojson& v, const S& p) { return c.name_list(v, p, true); }, Merge::union_},
+            {"unset", "array", [](C& c, const ojson& v, const S& p) { return c.name_list(v, p, false); },
+             Merge::union_},
+            {"set", "object", [](C& c, const ojson& v, const S& p) { return c.env_set(v, p); }},
+            {"prepend", "$defs/searchPaths", [](C& c, const ojson& v, const S& p) { return c.env_search(v, p); },
+             Merge::concat_entries},
+            {"append", "$defs/searchPaths", [](C& c, const ojson& v, const S& p) { return c.env_search(v, p); },
+             Merge::concat_entries},
+        });
     return table;
 }
 
 const Section& limit_section() {
-    static const Section table("", "rlimit", "", {
-        {"soft", "$defs/limit", [](C& c, const ojson& v, const S& p) { return c.limit_value(v, p); }},
-        {"hard", "$defs/limit", [](C& c, const ojson& v, const S& p) { return c.limit_value(v, p); }},
-    });
+    static const Section table(
+        "", "rlimit", "",
+        {
+            {"soft", "$defs/limit", [](C& c, const ojson& v, const S& p) { return c.limit_value(v, p); }},
+            {"hard", "$defs/limit", [](C& c, const ojson& v, const S& p) { return c.limit_value(v, p); }},
+        });
     return table;
 }
 
 const Section& security_section() {
-    static const Section table("security", "security", "", {
-        {"noNewPrivileges", "boolean", boolean},
-        {"capabilities", "object", [](C& c, const ojson& v, const S& p) { return c.walk(capabilities_section(), v, p); }},
-        {"seccomp", "object", [](C& c, const ojson& v, const S& p) { return c.seccomp(v, p); }},
-    });
+    static const Section table(
+        "security", "security", "",
+        {
+            {"noNewPrivileges", "boolean", boolean},
+            {"capabilities", "object",
+             [](C& c, const ojson& v, const S& p) { return c.walk(capabilities_section(), v, p); }},
+            {"seccomp", "object", [](C& c, const ojson& v, const S& p) { return c.seccomp(v, p); }},
+        });
     return table;
 }
 
 const Section& capabilities_section() {
-    static const Section table("security.capabilities", "capabilities", "", {
-        {"keep", "array", [](C& c, const ojson& v, const S& p) { return c.capability_list(v, p); }, Merge::union_},
-        {"ambient", "array", [](C& c, const ojson& v, const S& p) { return c.capability_list(v, p); }, Merge::union_},
-        {"clearBoundingSet", "boolean", boolean},
-    });
+    static const Section table(
+        "security.capabilities", "capabilities", "",
+        {
+            {"keep", "array", [](C& c, const ojson& v, const S& p) { return c.capability_list(v, p); }, Merge::union_},
+            {"ambient", "array", [](C& c, const ojson& v, const S& p) { return c.capability_list(v, p); },
+             Merge::union_},
+            {"clearBoundingSet", "boolean", boolean},
+        });
     return table;
 }
 
 const std::vector<const Section*>& overridable_sections() {
-    static const std::vector<const Section*> table = {&root_section(),    &namespaces_section(), &user_section(),
-                                                  &process_section(), &env_section(),        &security_section(),
-                                                  &capabilities_section()};
+    static const std::vector<const Section*> table = {
+        &root_section(), &namespaces_section(), &user_section(),        &process_section(),
+        &env_section(),  &security_section(),   &capabilities_section()};
     return table;
 }
 
 const Section& seccomp_section() {
-    static const Section table("security.seccomp", "seccomp", "", {
-        {"baseline", "enum", nullptr},
-        {"deny", "array", nullptr, Merge::union_},
-        {"allow", "array", nullptr, Merge::union_},
-        {"errno", "string", nullptr},
-        {"nestedNamespaces", "enum", nullptr},
-        {"ttyInjection", "enum", nullptr},
-        {"groupSignals", "enum", nullptr},
-        {"socketFamilies", "oneOf", nullptr, Merge::union_},
-        {"personality", "enum", nullptr},
-        {"debuggers", "boolean", nullptr},
-        {"architectures", "array", nullptr, Merge::union_},
-        {"newSyscalls", "enum", nullptr},
-        {"log", "boolean", nullptr},
-        {"oci", "", nullptr},  // not in profiles/schema.json
-    });
+    static const Section table("security.seccomp", "seccomp", "",
+                               {
+                                   {"baseline", "enum", nullptr},
+                                   {"deny", "array", nullptr, Merge::union_},
+                                   {"allow", "array", nullptr, Merge::union_},
+                                   {"errno", "string", nullptr},
+                                   {"nestedNamespaces", "enum", nullptr},
+                                   {"ttyInjection", "enum", nullptr},
+                                   {"groupSignals", "enum", nullptr},
+                                   {"socketFamilies", "oneOf", nullptr, Merge::union_},
+                                   {"personality", "enum", nullptr},
+                                   {"debuggers", "boolean", nullptr},
+                                   {"architectures", "array", nullptr, Merge::union_},
+                                   {"newSyscalls", "enum", nullptr},
+                                   {"log", "boolean", nullptr},
+                                   {"oci", "", nullptr},  // not in profiles/schema.json
+                               });
     return table;
 }
 

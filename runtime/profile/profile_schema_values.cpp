@@ -100,9 +100,11 @@ std::optional<std::uint64_t> Checker::size(const ojson& v, const std::string& pt
     if (v.is_string()) {
         std::uint64_t n = 0;
         switch (parse_size(v.get_ref<const std::string&>(), n)) {
-        case SizeText::ok: return n;
-        case SizeText::too_large: err(ptr, "size " + quote(v.get<std::string>()) + " is too large"); return std::nullopt;
-        case SizeText::bad: break;
+            case SizeText::ok: return n;
+            case SizeText::too_large:
+                err(ptr, "size " + quote(v.get<std::string>()) + " is too large");
+                return std::nullopt;
+            case SizeText::bad: break;
         }
     }
     err(ptr, "expected a size in bytes such as 67108864 or \"64m\", got " + describe(v));
@@ -136,8 +138,8 @@ std::optional<ojson> Checker::limit_value(const ojson& v, const std::string& ptr
             return std::nullopt;
         }
     }
-    err(ptr, "expected an unsigned integer (a k, m or g suffix allowed, as in \"1g\") or \"unlimited\", got " +
-                 describe(v));
+    err(ptr,
+        "expected an unsigned integer (a k, m or g suffix allowed, as in \"1g\") or \"unlimited\", got " + describe(v));
     return std::nullopt;
 }
 
@@ -169,7 +171,9 @@ std::optional<ojson> Checker::hostname(const ojson& v, const std::string& ptr) {
 // Checked only: the name is the document's, never merged.
 std::optional<ojson> Checker::profile_name(const ojson& v, const std::string& ptr) {
     if (auto s = str(v, ptr); s && !is_profile_name(*s))
-        err(ptr, quote(*s) + " is not a valid profile name (letters, digits, \".\", \"_\", \"+\", \"-\", starting with a letter or digit, at most 64)");
+        err(ptr, quote(*s) +
+                     " is not a valid profile name (letters, digits, \".\", \"_\", \"+\", \"-\", starting with a "
+                     "letter or digit, at most 64)");
     return std::nullopt;
 }
 

@@ -86,7 +86,7 @@ std::string profile_description(std::string_view text, std::string_view name) {
         if (!started && line.rfind("#!", 0) == 0) continue;
         if (line.rfind("//", 0) != 0) break;
         const std::string body = trim(std::string_view(line).substr(2));
-        if (body.empty()) break;   // a blank comment line ends the paragraph
+        if (body.empty()) break;  // a blank comment line ends the paragraph
         block += (block.empty() ? "" : " ") + body;
         started = true;
         if (body.find(". ") != std::string::npos || body.back() == '.') break;
@@ -104,7 +104,7 @@ std::string profile_description(std::string_view text, std::string_view name) {
 
 std::vector<ListedProfile> list_profiles(const ProfileSearch& s) {
     std::vector<ListedProfile> out;
-    std::map<std::string, std::string> first;   // name → path
+    std::map<std::string, std::string> first;  // name → path
     for (const auto& d : profile_dirs(s)) {
         DIR* dir = ::opendir(d.c_str());
         if (!dir) continue;

@@ -15,9 +15,9 @@
 namespace burrow {
 
 struct ProfileSearch {
-    std::string cwd;                         // physical
+    std::string cwd;  // physical
     std::optional<std::string> xdg_config_home, home;
-    std::string exe_dir;                     // the directory of the running burrow binary
+    std::string exe_dir;  // the directory of the running burrow binary
 };
 
 // $XDG_CONFIG_HOME/burrow/profiles (default ~/.config/…), /etc/burrow/profiles,
@@ -38,7 +38,7 @@ std::string profile_description(std::string_view text, std::string_view name);
 
 struct ListedProfile {
     std::string name, path, description;
-    std::string hidden_by;                   // path of an earlier profile of the same name
+    std::string hidden_by;  // path of an earlier profile of the same name
 };
 
 // Every *.json of the profile directories, in search order, each directory sorted.

@@ -41,7 +41,7 @@ MountSpec::Type mount_type(const std::string& t) {
 }
 
 class Builder {
-public:
+  public:
     Builder(const Merged& m, const std::vector<const Doc*>& docs, int main_doc, Problems& out)
         : m_(m), docs_(docs), main_(main_doc), out_(out) {}
 
@@ -71,7 +71,7 @@ public:
         return p;
     }
 
-private:
+  private:
     std::string where(const std::string& mptr) const {
         Src s = m_.origin(mptr);
         if (s.doc < 0) return docs_[static_cast<std::size_t>(main_)]->where(mptr);
@@ -99,8 +99,7 @@ private:
             const ojson& e = raw.at(ojson::json_pointer(s.ptr));
             if (e.contains("destination")) return entry + "/destination";
             if (e.contains("source")) return entry + "/source";
-        } catch (const ojson::exception&) {
-        }
+        } catch (const ojson::exception&) {}
         return entry;
     }
 
@@ -121,9 +120,8 @@ private:
             // An access inherited from before the path (builtin:pack's "rw" for the host)
             // does not make an image writable: only one written with the path or later.
             const ojson* access = get(r, "access");
-            out.access = access && *access == "rw" && doc_of("/root/access") >= doc_of("/root/path")
-                             ? Access::rw
-                             : Access::ro;
+            out.access =
+                access && *access == "rw" && doc_of("/root/access") >= doc_of("/root/path") ? Access::rw : Access::ro;
             if (const ojson* exclude = get(r, "exclude"))
                 for (const auto& e : *exclude) out.exclude.push_back(e.get<std::string>());
             return;
@@ -227,28 +225,30 @@ private:
             ms.origin.where = where(mp);
             using T = MountSpec::Type;
             switch (ms.type) {
-            case T::bind:
-                ms.source = string_or(m, "source", "");
-                ms.access = string_or(m, "access", "ro") == "rw" ? Access::rw : Access::ro;
-                ms.optional = flag(m, "optional", false);
-                ms.recursive = flag(m, "recursive", true);
-                ms.devices = flag(m, "devices", false);
-                ms.noexec = flag(m, "noexec", false);
-                break;
-            case T::tmpfs:
-                if (const ojson* s = get(m, "size")) ms.size = s->get<std::uint64_t>();
-                ms.mode = get(m, "mode") ? octal_value(m["mode"]) : 0755u;
-                break;
-            case T::dir: ms.mode = get(m, "mode") ? octal_value(m["mode"]) : 0755u; break;
-            case T::file:
-                ms.content = string_or(m, "content", "");
-                ms.mode = get(m, "mode") ? octal_value(m["mode"]) : 0444u;
-                break;
-            case T::symlink: ms.target = string_or(m, "target", ""); break;
-            default: break;
+                case T::bind:
+                    ms.source = string_or(m, "source", "");
+                    ms.access = string_or(m, "access", "ro") == "rw" ? Access::rw : Access::ro;
+                    ms.optional = flag(m, "optional", false);
+                    ms.recursive = flag(m, "recursive", true);
+                    ms.devices = flag(m, "devices", false);
+                    ms.noexec = flag(m, "noexec", false);
+                    break;
+                case T::tmpfs:
+                    if (const ojson* s = get(m, "size")) ms.size = s->get<std::uint64_t>();
+                    ms.mode = get(m, "mode") ? octal_value(m["mode"]) : 0755u;
+                    break;
+                case T::dir: ms.mode = get(m, "mode") ? octal_value(m["mode"]) : 0755u; break;
+                case T::file:
+                    ms.content = string_or(m, "content", "");
+                    ms.mode = get(m, "mode") ? octal_value(m["mode"]) : 0444u;
+                    break;
+                case T::symlink: ms.target = string_or(m, "target", ""); break;
+                default: break;
             }
             if (ms.type == T::proc && !p.namespaces.pid)
-                err(mp, "a new /proc needs \"namespaces\": {\"pid\": true}; without a pid namespace use {\"type\": \"bind\", \"source\": \"/proc\"}");
+                err(mp,
+                    "a new /proc needs \"namespaces\": {\"pid\": true}; without a pid namespace use {\"type\": "
+                    "\"bind\", \"source\": \"/proc\"}");
             check_placement(ms, mp, p);
             mounts_.add(ms.destination, p.mounts.size());
             p.mounts.push_back(std::move(ms));
@@ -265,8 +265,8 @@ private:
         auto inside = stores_.first_above(ms.destination);
         auto hides = stores_.first_at_or_below(ms.destination);
         if (inside && (!hides || *inside <= *hides)) {
-            err(destination_ptr(mp), ms.destination + " is inside the read-only store at " +
-                                         p.stores[*inside].destination);
+            err(destination_ptr(mp),
+                ms.destination + " is inside the read-only store at " + p.stores[*inside].destination);
             return;
         }
         if (hides) {
@@ -278,8 +278,8 @@ private:
             const std::string& earlier = p.mounts[*j].destination;
             std::string other = pointer_join("/mounts", *j);
             bool same_doc = doc_of(other) == doc_of(mp);
-            err(mp, "mounting " + ms.destination + " would hide the earlier mount " + earlier + " " +
-                        ref(other, mp) + "; list parent directories first" +
+            err(mp, "mounting " + ms.destination + " would hide the earlier mount " + earlier + " " + ref(other, mp) +
+                        "; list parent directories first" +
                         (same_doc ? "" : " (\"override\": [\"mounts\"] lets a profile reorder inherited mounts)"));
         }
     }
@@ -376,8 +376,7 @@ private:
 
 }  // namespace
 
-Profile build_profile(const Merged& merged, const std::vector<const Doc*>& docs, int main_doc,
-                      Problems& out) {
+Profile build_profile(const Merged& merged, const std::vector<const Doc*>& docs, int main_doc, Problems& out) {
     return Builder(merged, docs, main_doc, out).run();
 }
 

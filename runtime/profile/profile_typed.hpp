@@ -12,7 +12,6 @@ namespace burrow::profile {
 
 // `docs[i]` is the document merged with index i; `main_doc` names problems that belong to
 // no document in particular (a required key that nobody set).
-Profile build_profile(const Merged& merged, const std::vector<const Doc*>& docs, int main_doc,
-                      Problems& out);
+Profile build_profile(const Merged& merged, const std::vector<const Doc*>& docs, int main_doc, Problems& out);
 
 }  // namespace burrow::profile

@@ -20,13 +20,9 @@ std::string pointer_escape(std::string_view key) {
     return out;
 }
 
-std::string pointer_join(const std::string& base, std::string_view key) {
-    return base + "/" + pointer_escape(key);
-}
+std::string pointer_join(const std::string& base, std::string_view key) { return base + "/" + pointer_escape(key); }
 
-std::string pointer_join(const std::string& base, std::size_t index) {
-    return base + "/" + std::to_string(index);
-}
+std::string pointer_join(const std::string& base, std::size_t index) { return base + "/" + std::to_string(index); }
 
 std::string pointer_text(const std::string& ptr) { return ptr.empty() ? "/" : ptr; }
 
@@ -41,26 +37,26 @@ std::string quote(std::string_view s) {
 
 std::string type_name(const ojson& v) {
     switch (v.type()) {
-    case ojson::value_t::null: return "null";
-    case ojson::value_t::boolean: return "boolean";
-    case ojson::value_t::string: return "string";
-    case ojson::value_t::number_integer:
-    case ojson::value_t::number_unsigned: return "integer";
-    case ojson::value_t::number_float: return "number";
-    case ojson::value_t::array: return "array";
-    case ojson::value_t::object: return "object";
-    default: return "value";
+        case ojson::value_t::null: return "null";
+        case ojson::value_t::boolean: return "boolean";
+        case ojson::value_t::string: return "string";
+        case ojson::value_t::number_integer:
+        case ojson::value_t::number_unsigned: return "integer";
+        case ojson::value_t::number_float: return "number";
+        case ojson::value_t::array: return "array";
+        case ojson::value_t::object: return "object";
+        default: return "value";
     }
 }
 
 std::string describe(const ojson& v) {
     switch (v.type()) {
-    case ojson::value_t::string: return "string " + quote(v.get_ref<const std::string&>());
-    case ojson::value_t::boolean:
-    case ojson::value_t::number_integer:
-    case ojson::value_t::number_unsigned:
-    case ojson::value_t::number_float: return type_name(v) + " " + v.dump();
-    default: return type_name(v);
+        case ojson::value_t::string: return "string " + quote(v.get_ref<const std::string&>());
+        case ojson::value_t::boolean:
+        case ojson::value_t::number_integer:
+        case ojson::value_t::number_unsigned:
+        case ojson::value_t::number_float: return type_name(v) + " " + v.dump();
+        default: return type_name(v);
     }
 }
 
@@ -90,17 +86,15 @@ std::string file_stem(std::string_view path) {
 bool is_env_name(std::string_view s) {
     if (s.empty()) return false;
     if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 bool is_profile_name(std::string_view s) {
     if (s.empty() || s.size() > 64) return false;
     if (!std::isalnum(static_cast<unsigned char>(s[0]))) return false;
     return std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' ||
-               c == '-';
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' || c == '-';
     });
 }
 
@@ -143,11 +137,11 @@ bool parse_duration(std::string_view s, double& seconds) {
     double unit = 1;
     if (i + 1 == s.size()) {
         switch (s[i]) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        default: return false;
+            case 's': unit = 1; break;
+            case 'm': unit = 60; break;
+            case 'h': unit = 3600; break;
+            case 'd': unit = 86400; break;
+            default: return false;
         }
     } else if (i != s.size()) {
         return false;

@@ -7,7 +7,7 @@
 
 namespace burrow::profile {
 
-const char* const kVariableNames[10] = {"ORIGIN", "PACK", "PROFILE_DIR", "HOME", "PWD",
+const char* const kVariableNames[10] = {"ORIGIN", "PACK", "PROFILE_DIR", "HOME",   "PWD",
                                         "UID",    "GID",  "USER",        "TMPDIR", "RUNTIME_DIR"};
 
 namespace {
@@ -15,8 +15,7 @@ namespace {
 constexpr std::size_t kMaxContent = 64 * 1024;
 
 bool is_path(Field f) {
-    return f == Field::host_path || f == Field::inside_path || f == Field::exec ||
-           f == Field::link_target;
+    return f == Field::host_path || f == Field::inside_path || f == Field::exec || f == Field::link_target;
 }
 
 bool allows_env(Field f) { return f == Field::env_text || f == Field::content; }
@@ -37,9 +36,9 @@ std::string control_char(unsigned char c) {
 }
 
 class Expander {
-public:
-    Expander(const std::string& lit, Field f, const Doc& doc, const std::string& ptr,
-             const LoadContext& ctx, Problems& out)
+  public:
+    Expander(const std::string& lit, Field f, const Doc& doc, const std::string& ptr, const LoadContext& ctx,
+             Problems& out)
         : lit_(lit), field_(f), doc_(doc), ptr_(ptr), ctx_(ctx), out_(out) {}
 
     std::optional<std::string> run() {
@@ -61,7 +60,8 @@ public:
             if (i + 1 < n && lit_[i + 1] == '{') {
                 std::size_t close = lit_.find('}', i + 2);
                 if (close == std::string::npos)
-                    return fail(quote(lit_) + ": \"${\" without a closing \"}\"; write ${NAME}, or $$ for a literal \"$\"");
+                    return fail(quote(lit_) +
+                                ": \"${\" without a closing \"}\"; write ${NAME}, or $$ for a literal \"$\"");
                 auto value = variable(lit_.substr(i + 2, close - i - 2));
                 if (!value) return std::nullopt;
                 result += *value;
@@ -78,7 +78,7 @@ public:
         return result;
     }
 
-private:
+  private:
     std::optional<std::string> fail(const std::string& what) {
         out_.add(doc_, ptr_, what);
         return std::nullopt;
@@ -117,8 +117,9 @@ private:
         if (name == "PACK") {
             auto origin = ctx_.var("ORIGIN");
             std::string where = origin ? "burrow in " + *origin : "burrow";
-            return fail("${PACK} is undefined: " + where +
-                        " is not running from inside a pack; use this profile from a pack, or write the path without ${PACK}");
+            return fail(
+                "${PACK} is undefined: " + where +
+                " is not running from inside a pack; use this profile from a pack, or write the path without ${PACK}");
         }
         return fail("${" + name + "} has no value here; write the path without it");
     }
@@ -133,9 +134,8 @@ private:
 
 }  // namespace
 
-std::optional<std::string> expand_field(const std::string& literal, Field field, const Doc& doc,
-                                        const std::string& ptr, const LoadContext& ctx,
-                                        Problems& out) {
+std::optional<std::string> expand_field(const std::string& literal, Field field, const Doc& doc, const std::string& ptr,
+                                        const LoadContext& ctx, Problems& out) {
     auto fail = [&](const std::string& what) -> std::optional<std::string> {
         out.add(doc, ptr, what);
         return std::nullopt;
@@ -153,22 +153,22 @@ std::optional<std::string> expand_field(const std::string& literal, Field field,
         return std::nullopt;
 
     switch (field) {
-    case Field::content:
-        if (v.size() > kMaxContent)
-            return fail("file content is " + std::to_string(v.size()) + " bytes; the limit is 64 KiB");
-        return v;
-    case Field::text:
-    case Field::env_text:
-    case Field::search_entry:
-        if (v.find('\0') != std::string::npos) return fail("NUL character (U+0000) in a string");
-        if (field == Field::search_entry && v.empty())
-            return fail("empty entry; an empty search-path element means the current directory");
-        return v;
-    case Field::link_target:
-        if (v.empty()) return fail("empty symlink target");
-        if (v.find('\0') != std::string::npos) return fail("NUL character (U+0000) in path");
-        return v;
-    default: break;
+        case Field::content:
+            if (v.size() > kMaxContent)
+                return fail("file content is " + std::to_string(v.size()) + " bytes; the limit is 64 KiB");
+            return v;
+        case Field::text:
+        case Field::env_text:
+        case Field::search_entry:
+            if (v.find('\0') != std::string::npos) return fail("NUL character (U+0000) in a string");
+            if (field == Field::search_entry && v.empty())
+                return fail("empty entry; an empty search-path element means the current directory");
+            return v;
+        case Field::link_target:
+            if (v.empty()) return fail("empty symlink target");
+            if (v.find('\0') != std::string::npos) return fail("NUL character (U+0000) in path");
+            return v;
+        default: break;
     }
 
     if (v.find('\0') != std::string::npos) return fail("NUL character (U+0000) in path");
@@ -180,15 +180,17 @@ std::optional<std::string> expand_field(const std::string& literal, Field field,
             return fail(quote(literal) + " must be an absolute path inside the sandbox, e.g. " +
                         quote("/" + normalise_display(v)));
         if (field == Field::exec)
-            return fail(quote(literal) + " is a relative path; write an absolute path inside the sandbox, or a bare command name looked up in PATH");
+            return fail(quote(literal) +
+                        " is a relative path; write an absolute path inside the sandbox, or a bare command name looked "
+                        "up in PATH");
         if (overlay) return fail(quote(literal) + " is a relative path; write an absolute path");
         return fail(quote(literal) +
-                    " is a relative path; write an absolute path or start it with ${PACK}, ${ORIGIN}, ${PROFILE_DIR}, ${HOME} or ${PWD}");
+                    " is a relative path; write an absolute path or start it with ${PACK}, ${ORIGIN}, ${PROFILE_DIR}, "
+                    "${HOME} or ${PWD}");
     }
     std::string norm = normalise_absolute(v);
     // ${PACK}/${ORIGIN}-rooted paths must stay inside the pack.
-    if (doc.kind != Doc::Kind::overlay &&
-        (literal.rfind("${PACK}", 0) == 0 || literal.rfind("${ORIGIN}", 0) == 0)) {
+    if (doc.kind != Doc::Kind::overlay && (literal.rfind("${PACK}", 0) == 0 || literal.rfind("${ORIGIN}", 0) == 0)) {
         if (auto pack = ctx.var("PACK")) {
             std::string root = normalise_absolute(*pack);
             if (!path_within(norm, root))

@@ -24,9 +24,8 @@ enum class Field {
 // Expands `literal` (written at `ptr` of `doc`) for a field of kind `field`; paths are
 // checked and normalised. Returns nullopt after adding a problem to `out`.
 // Overlays have no variables: there "$$" is "$" and everything else is literal.
-std::optional<std::string> expand_field(const std::string& literal, Field field, const Doc& doc,
-                                        const std::string& ptr, const LoadContext& ctx,
-                                        Problems& out);
+std::optional<std::string> expand_field(const std::string& literal, Field field, const Doc& doc, const std::string& ptr,
+                                        const LoadContext& ctx, Problems& out);
 
 // The variable names, in the order messages list them.
 extern const char* const kVariableNames[10];

@@ -35,8 +35,8 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kKeys = {
-    "allow", "architectures", "baseline", "debuggers", "deny", "errno", "groupSignals", "log",
-    "nestedNamespaces", "newSyscalls", "personality", "socketFamilies", "ttyInjection"};
+    "allow", "architectures",    "baseline",    "debuggers",   "deny",           "errno",       "groupSignals",
+    "log",   "nestedNamespaces", "newSyscalls", "personality", "socketFamilies", "ttyInjection"};
 
 constexpr const char* kListHint = "(list: burrow --seccomp-groups)";
 
@@ -52,7 +52,7 @@ std::vector<unsigned long long> clone_namespace_flags() {
     std::sort(out.begin(), out.end());
     return out;
 }
-constexpr unsigned kCloneFlagsArg = 0;   // arg 1 on s390, which we do not build for
+constexpr unsigned kCloneFlagsArg = 0;  // arg 1 on s390, which we do not build for
 
 constexpr unsigned long long kLow32 = 0xffffffffULL;
 
@@ -60,9 +60,12 @@ constexpr unsigned long long kLow32 = 0xffffffffULL;
 std::string pointer_token(const std::string& key) {
     std::string out;
     for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
     }
     return out;
 }
@@ -77,15 +80,15 @@ std::string json_quote(const std::string& s) { return json_text(json(s)); }
 // What a JSON value is, for "expected X, got Y".
 std::string describe(const json& v) {
     switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return std::string("boolean ") + (v.get<bool>() ? "true" : "false");
-    case json::value_t::string: return "string " + json_text(v);
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer " + v.dump();
-    case json::value_t::number_float: return "number " + v.dump();
-    case json::value_t::array: return "array";
-    case json::value_t::object: return "object";
-    default: return "a value of an unexpected type";
+        case json::value_t::null: return "null";
+        case json::value_t::boolean: return std::string("boolean ") + (v.get<bool>() ? "true" : "false");
+        case json::value_t::string: return "string " + json_text(v);
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: return "integer " + v.dump();
+        case json::value_t::number_float: return "number " + v.dump();
+        case json::value_t::array: return "array";
+        case json::value_t::object: return "object";
+        default: return "a value of an unexpected type";
     }
 }
 
@@ -119,8 +122,7 @@ std::string one_of(const std::vector<std::string>& values) {
 
 void check_enum(const json& v, const std::string& ptr, const std::vector<std::string>& values,
                 std::vector<std::string>& problems) {
-    if (v.is_string() && std::find(values.begin(), values.end(), v.get<std::string>()) != values.end())
-        return;
+    if (v.is_string() && std::find(values.begin(), values.end(), v.get<std::string>()) != values.end()) return;
     std::string msg = ptr + ": expected " + one_of(values) + ", got " + (v.is_string() ? json_text(v) : describe(v));
     if (v.is_string())
         if (auto s = nearest_or_prefix(v.get<std::string>(), values)) msg += "; did you mean " + json_quote(*s) + "?";
@@ -134,27 +136,36 @@ void check_bool(const json& v, const std::string& ptr, std::vector<std::string>&
 // One entry of "deny"/"allow": a syscall from our table or an @group.
 void check_name(const std::string& name, const std::string& ptr, std::vector<std::string>& problems) {
     if (name.empty()) {
-        problems.push_back(ptr + ": empty name; write a system call name such as \"ptrace\" or a group such as \"@mount\"");
+        problems.push_back(ptr +
+                           ": empty name; write a system call name such as \"ptrace\" or a group such as \"@mount\"");
         return;
     }
     if (name[0] == '@') {
         if (find_group(name)) return;
         std::string msg = ptr + ": unknown syscall group " + json_quote(name);
         std::optional<std::string> s;
-        if (find_syscall(name.substr(1))) s = name.substr(1);   // "@ptrace" → "ptrace"
-        else s = nearest_or_prefix(name, group_names());
-        if (s) msg += "; did you mean " + json_quote(*s) + "? " + kListHint;
-        else msg += "; list the groups with burrow --seccomp-groups";
+        if (find_syscall(name.substr(1)))
+            s = name.substr(1);  // "@ptrace" → "ptrace"
+        else
+            s = nearest_or_prefix(name, group_names());
+        if (s)
+            msg += "; did you mean " + json_quote(*s) + "? " + kListHint;
+        else
+            msg += "; list the groups with burrow --seccomp-groups";
         problems.push_back(msg);
         return;
     }
     if (find_syscall(name)) return;
     std::string msg = ptr + ": unknown system call " + json_quote(name);
     std::optional<std::string> s;
-    if (find_group("@" + name)) s = "@" + name;                  // "debug" → "@debug"
-    else s = nearest_or_prefix(name, syscall_names());
-    if (s) msg += "; did you mean " + json_quote(*s) + "?";
-    else msg += std::string("; write a name from the kernel's system call table, or a group ") + kListHint;
+    if (find_group("@" + name))
+        s = "@" + name;  // "debug" → "@debug"
+    else
+        s = nearest_or_prefix(name, syscall_names());
+    if (s)
+        msg += "; did you mean " + json_quote(*s) + "?";
+    else
+        msg += std::string("; write a name from the kernel's system call table, or a group ") + kListHint;
     problems.push_back(msg);
 }
 
@@ -182,8 +193,10 @@ void check_errno(const json& v, const std::string& ptr, std::vector<std::string>
     const auto name = v.get<std::string>();
     if (errno_from_name(name)) return;
     std::string msg = ptr + ": unknown errno name " + json_quote(name);
-    if (auto s = nearest_or_prefix(name, errno_names())) msg += "; did you mean " + json_quote(*s) + "?";
-    else msg += "; use a name such as \"EPERM\", \"EACCES\" or \"ENOSYS\"";
+    if (auto s = nearest_or_prefix(name, errno_names()))
+        msg += "; did you mean " + json_quote(*s) + "?";
+    else
+        msg += "; use a name such as \"EPERM\", \"EACCES\" or \"ENOSYS\"";
     problems.push_back(msg);
 }
 
@@ -204,8 +217,10 @@ void check_families(const json& v, const std::string& ptr, std::vector<std::stri
         const auto name = v[i].get<std::string>();
         if (family_from_name(name)) continue;
         std::string msg = p + ": unknown address family " + json_quote(name);
-        if (auto s = nearest_or_prefix(name, family_names())) msg += "; did you mean " + json_quote(*s) + "?";
-        else msg += "; known: " + join(family_names(), " ");
+        if (auto s = nearest_or_prefix(name, family_names()))
+            msg += "; did you mean " + json_quote(*s) + "?";
+        else
+            msg += "; known: " + join(family_names(), " ");
         problems.push_back(msg);
     }
 }
@@ -233,7 +248,7 @@ struct Settings {
     bool nested_deny = false;
     bool tty_deny = false;
     bool group_signal_deny = false;
-    std::optional<std::vector<int>> families;     // nullopt: any
+    std::optional<std::vector<int>> families;  // nullopt: any
     bool personality_linux = false;
     std::optional<bool> debuggers;
     bool enosys_new = false;
@@ -295,7 +310,7 @@ void complement_cover(std::uint64_t prefix, int free_bits, const std::set<std::u
 }
 
 class RuleSet {
-public:
+  public:
     void deny(const std::string& name, int err) {
         auto& e = entries_[name];
         if (!e.unconditional) e.unconditional = err;
@@ -310,7 +325,7 @@ public:
         for (const auto& [name, e] : entries_) {
             const SyscallInfo* info = find_syscall(name);
             const long nr = info ? native_number(*info) : -1;
-            if (nr < 0) continue;   // not on this architecture
+            if (nr < 0) continue;  // not on this architecture
             if (e.unconditional) {
                 out.push_back(Rule{name, nr, *e.unconditional, {}});
                 continue;
@@ -336,7 +351,7 @@ public:
         return out;
     }
 
-private:
+  private:
     struct Entry {
         std::optional<int> unconditional;
         std::vector<std::pair<int, std::vector<Cond>>> conditional;
@@ -367,7 +382,7 @@ std::string wrap(const std::vector<std::string>& words, const std::string& inden
 }  // namespace
 
 void validate(const json& cfg, const std::string& pointer, std::vector<std::string>& problems) {
-    if (cfg.is_null()) return;   // absent: baseline "none"
+    if (cfg.is_null()) return;  // absent: baseline "none"
     if (!cfg.is_object()) {
         std::string msg = pointer + ": expected an object such as {\"baseline\": \"default\"}, got " + describe(cfg);
         if (cfg.is_string() && (cfg == "default" || cfg == "none"))
@@ -377,22 +392,33 @@ void validate(const json& cfg, const std::string& pointer, std::vector<std::stri
     }
     for (const auto& [key, v] : cfg.items()) {
         const std::string p = pointer + "/" + pointer_token(key);
-        if (key.starts_with("x-")) continue;   // reserved for tools
-        if (key == "baseline") check_enum(v, p, {"none", "default"}, problems);
-        else if (key == "deny" || key == "allow") check_names(v, p, problems);
-        else if (key == "errno") check_errno(v, p, problems);
-        else if (key == "nestedNamespaces" || key == "ttyInjection" || key == "groupSignals") check_enum(v, p, {"allow", "deny"}, problems);
-        else if (key == "socketFamilies") check_families(v, p, problems);
-        else if (key == "personality") check_enum(v, p, {"any", "linux"}, problems);
-        else if (key == "debuggers" || key == "log") check_bool(v, p, problems);
-        else if (key == "newSyscalls") check_enum(v, p, {"allow", "enosys"}, problems);
-        else if (key == "architectures") check_architectures(v, p, problems);
+        if (key.starts_with("x-")) continue;  // reserved for tools
+        if (key == "baseline")
+            check_enum(v, p, {"none", "default"}, problems);
+        else if (key == "deny" || key == "allow")
+            check_names(v, p, problems);
+        else if (key == "errno")
+            check_errno(v, p, problems);
+        else if (key == "nestedNamespaces" || key == "ttyInjection" || key == "groupSignals")
+            check_enum(v, p, {"allow", "deny"}, problems);
+        else if (key == "socketFamilies")
+            check_families(v, p, problems);
+        else if (key == "personality")
+            check_enum(v, p, {"any", "linux"}, problems);
+        else if (key == "debuggers" || key == "log")
+            check_bool(v, p, problems);
+        else if (key == "newSyscalls")
+            check_enum(v, p, {"allow", "enosys"}, problems);
+        else if (key == "architectures")
+            check_architectures(v, p, problems);
         else if (key == "oci")
             problems.push_back(p + ": OCI seccomp files are not supported; use \"baseline\", \"deny\" and \"allow\"");
         else {
             std::string msg = p + ": unknown key " + json_quote(key);
-            if (auto s = nearest_or_prefix(key, kKeys)) msg += "; did you mean " + json_quote(*s) + "?";
-            else msg += "; valid keys: " + join(kKeys, ", ");
+            if (auto s = nearest_or_prefix(key, kKeys))
+                msg += "; did you mean " + json_quote(*s) + "?";
+            else
+                msg += "; valid keys: " + join(kKeys, ", ");
             problems.push_back(msg);
         }
     }
@@ -409,7 +435,9 @@ Filter compile(const json& cfg) {
         f.rules.reserve(pre->n_rules);
         for (std::size_t i = 0; i < pre->n_rules; ++i) {
             const auto& row = pre->rules[i];
-            f.rules.push_back({row.syscall, row.number, row.errno_value,
+            f.rules.push_back({row.syscall,
+                               row.number,
+                               row.errno_value,
                                {pre->conds + row.first_cond, pre->conds + row.first_cond + row.n_conds}});
         }
         f.enosys_unknown = pre->enosys_unknown;
@@ -446,7 +474,8 @@ Filter compile_uncached(const json& cfg) {
     if (s.nested_deny) {
         rs.deny("unshare", s.errno_value);
         rs.deny("setns", s.errno_value);
-        for (auto flag : clone_namespace_flags()) rs.deny_if("clone", s.errno_value, {Cond{kCloneFlagsArg, flag, flag, false}});
+        for (auto flag : clone_namespace_flags())
+            rs.deny_if("clone", s.errno_value, {Cond{kCloneFlagsArg, flag, flag, false}});
         // seccomp cannot read struct clone_args; ENOSYS makes glibc fall back to clone().
         rs.deny("clone3", ENOSYS);
     }
@@ -486,8 +515,9 @@ Filter compile_uncached(const json& cfg) {
     f.highest_known = highest_native_number();
     f.enabled = !f.rules.empty() || f.enosys_unknown;
     if (f.enabled && kNativeArch < 0)
-        throw Error("/security/seccomp: this build of burrow does not know the system call numbers of this "
-                    "architecture; use \"baseline\": \"none\" without \"deny\" here");
+        throw Error(
+            "/security/seccomp: this build of burrow does not know the system call numbers of this "
+            "architecture; use \"baseline\": \"none\" without \"deny\" here");
     return f;
 }
 
@@ -501,14 +531,16 @@ json to_json(const Filter& f) {
                 if (c.ne)
                     args.push_back({{"index", c.index}, {"op", "ne"}, {"value", hex(c.value)}});
                 else
-                    args.push_back({{"index", c.index}, {"op", "masked_eq"}, {"mask", hex(c.mask)},
-                                    {"value", hex(c.value)}});
+                    args.push_back(
+                        {{"index", c.index}, {"op", "masked_eq"}, {"mask", hex(c.mask)}, {"value", hex(c.value)}});
             }
             j["args"] = args;
         }
         rules.push_back(j);
     }
-    json out = {{"enabled", f.enabled}, {"architecture", native_arch_name()}, {"rules", rules},
+    json out = {{"enabled", f.enabled},
+                {"architecture", native_arch_name()},
+                {"rules", rules},
                 {"newSyscalls", f.enosys_unknown ? "enosys" : "allow"}};
     if (f.enosys_unknown) out["highestKnown"] = f.highest_known;
     return out;
@@ -518,15 +550,15 @@ std::string describe_groups(const std::optional<std::string>& group) {
     auto header = [](const Group& g) { return g.name + " - " + g.purpose + "\n"; };
     auto member_words = [](const Group& g) {
         std::vector<std::string> w;
-        for (const auto& m : g.members)
-            w.push_back(m[0] != '@' && fixed_errno(m) ? m + "(ENOSYS)" : m);
+        for (const auto& m : g.members) w.push_back(m[0] != '@' && fixed_errno(m) ? m + "(ENOSYS)" : m);
         return w;
     };
     if (!group) {
         std::string out;
         for (const auto& g : groups()) out += header(g) + wrap(member_words(g), "    ");
-        out += "\nA member marked (ENOSYS) fails with ENOSYS when denied, so that callers fall back;\n"
-               "other denied calls fail with the profile's \"errno\" (EPERM by default).\n";
+        out +=
+            "\nA member marked (ENOSYS) fails with ENOSYS when denied, so that callers fall back;\n"
+            "other denied calls fail with the profile's \"errno\" (EPERM by default).\n";
         return out;
     }
     std::string name = *group;
@@ -534,20 +566,24 @@ std::string describe_groups(const std::optional<std::string>& group) {
     const Group* g = find_group(name);
     if (!g) {
         std::string msg = "unknown syscall group " + json_quote(*group);
-        if (auto s = nearest_or_prefix(name, group_names())) msg += "; did you mean " + json_quote(*s) + "? " + kListHint;
-        else msg += "; list the groups with burrow --seccomp-groups";
+        if (auto s = nearest_or_prefix(name, group_names()))
+            msg += "; did you mean " + json_quote(*s) + "? " + kListHint;
+        else
+            msg += "; list the groups with burrow --seccomp-groups";
         throw Error(msg);
     }
     std::string out = header(*g) + "  members:\n" + wrap(member_words(*g), "    ");
     std::vector<std::string> here, absent;
     for (const auto& n : expand(g->name)) {
         const long nr = native_number(*find_syscall(n));
-        if (nr < 0) absent.push_back(n);
-        else here.push_back(n + "(" + std::to_string(nr) + (fixed_errno(n) ? ",ENOSYS" : "") + ")");
+        if (nr < 0)
+            absent.push_back(n);
+        else
+            here.push_back(n + "(" + std::to_string(nr) + (fixed_errno(n) ? ",ENOSYS" : "") + ")");
     }
-    out += "  on " + std::string(native_arch_name()) + " (" + std::to_string(here.size()) + " calls):\n" + wrap(here, "    ");
-    if (!absent.empty())
-        out += "  not on " + std::string(native_arch_name()) + " (skipped):\n" + wrap(absent, "    ");
+    out += "  on " + std::string(native_arch_name()) + " (" + std::to_string(here.size()) + " calls):\n" +
+           wrap(here, "    ");
+    if (!absent.empty()) out += "  not on " + std::string(native_arch_name()) + " (skipped):\n" + wrap(absent, "    ");
     return out;
 }
 

@@ -16,9 +16,9 @@ namespace burrow::seccomp {
 
 // One rule of the compiled filter.
 struct Rule {
-    std::string syscall;          // name from our table
-    long number = -1;             // native number
-    int errno_value = 0;          // EPERM, ENOSYS, EAFNOSUPPORT, ...
+    std::string syscall;  // name from our table
+    long number = -1;     // native number
+    int errno_value = 0;  // EPERM, ENOSYS, EAFNOSUPPORT, ...
     // Optional argument condition, libseccomp style: arg[index] & mask == value
     // (ne = true: !=). Empty = unconditional.
     struct Cond {
@@ -30,8 +30,8 @@ struct Rule {
 };
 
 struct Filter {
-    bool enabled = false;         // false: no filter at all (baseline "none", nothing denied)
-    std::vector<Rule> rules;      // default action: allow
+    bool enabled = false;     // false: no filter at all (baseline "none", nothing denied)
+    std::vector<Rule> rules;  // default action: allow
     // Syscall numbers above the table's highest known one get ENOSYS ("newSyscalls": "enosys").
     bool enosys_unknown = false;
     long highest_known = -1;
@@ -43,8 +43,7 @@ struct Filter {
 // Check a "security.seccomp" object of ONE profile document (before merge); append one
 // message per problem: "<pointer>: <what>; <fix>" with pointers under `pointer`
 // (e.g. "/security/seccomp"). Unknown names get a suggestion.
-void validate(const nlohmann::json& cfg, const std::string& pointer,
-              std::vector<std::string>& problems);
+void validate(const nlohmann::json& cfg, const std::string& pointer, std::vector<std::string>& problems);
 
 // Compile the merged object (null = none). Pure. Throws burrow::Error on conflicts.
 // The default baseline comes ready-made from the build (prebuilt_default()).

@@ -43,9 +43,9 @@ Ctx build(const Filter& f) {
 
     auto attr = [&](scmp_filter_attr a, uint32_t v, const char* what) {
         if (int rc = seccomp_attr_set(ctx.get(), a, v); rc < 0)
-            throw Error(std::string("seccomp: cannot set ") + what + ": " + why(rc) +
-                        " (libseccomp " + std::to_string(seccomp_version()->major) + "." +
-                        std::to_string(seccomp_version()->minor) + ")");
+            throw Error(std::string("seccomp: cannot set ") + what + ": " + why(rc) + " (libseccomp " +
+                        std::to_string(seccomp_version()->major) + "." + std::to_string(seccomp_version()->minor) +
+                        ")");
     };
     // no_new_privs is the caller's business (it sets it, or keeps CAP_SYS_ADMIN on purpose).
     attr(SCMP_FLTATR_CTL_NNP, 0, "the no_new_privs handling");
@@ -64,7 +64,8 @@ Ctx build(const Filter& f) {
         for (const auto& c : r.conds) {
             if (c.ne) {
                 if (c.mask != ~0ULL && c.mask != 0xffffffffffffffffULL)
-                    throw Error("seccomp: rule for " + r.syscall + " has a masked \"!=\" condition, which libseccomp cannot express");
+                    throw Error("seccomp: rule for " + r.syscall +
+                                " has a masked \"!=\" condition, which libseccomp cannot express");
                 cmps.push_back(scmp_arg_cmp{c.index, SCMP_CMP_NE, c.value, 0});
             } else if (c.mask == ~0ULL) {
                 cmps.push_back(scmp_arg_cmp{c.index, SCMP_CMP_EQ, c.value, 0});
@@ -73,9 +74,9 @@ Ctx build(const Filter& f) {
             }
         }
         // By number, not by name: our table knows calls this libseccomp may not (mseal).
-        const int rc = seccomp_rule_add_exact_array(ctx.get(), SCMP_ACT_ERRNO(static_cast<uint16_t>(r.errno_value)),
-                                                    static_cast<int>(r.number),
-                                                    static_cast<unsigned>(cmps.size()), cmps.data());
+        const int rc =
+            seccomp_rule_add_exact_array(ctx.get(), SCMP_ACT_ERRNO(static_cast<uint16_t>(r.errno_value)),
+                                         static_cast<int>(r.number), static_cast<unsigned>(cmps.size()), cmps.data());
         if (rc < 0)
             throw Error("seccomp: cannot add the rule " + r.syscall + " (" + std::to_string(r.number) + ") → " +
                         errno_name(r.errno_value) + ": " + why(rc));
@@ -85,8 +86,8 @@ Ctx build(const Filter& f) {
         for (long nr = f.highest_known + 1; nr <= kEnosysCap; ++nr) {
             if (numbers.count(nr)) continue;
             if (int rc = seccomp_rule_add_exact(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), static_cast<int>(nr), 0); rc < 0)
-                throw Error("seccomp: cannot add the ENOSYS rule for system call number " + std::to_string(nr) +
-                            ": " + why(rc));
+                throw Error("seccomp: cannot add the ENOSYS rule for system call number " + std::to_string(nr) + ": " +
+                            why(rc));
         }
     }
     return ctx;
@@ -122,7 +123,7 @@ void install(const Filter& f) {
     // which saves compiling ~230 rules (~0.8 ms) at every sandbox launch.
     const Prebuilt* pre = prebuilt_default();
     if (pre && pre->fingerprint == fingerprint(f)) {
-        struct sock_fprog prog{};
+        struct sock_fprog prog {};
         prog.len = static_cast<unsigned short>(pre->size / sizeof(struct sock_filter));
         prog.filter = const_cast<struct sock_filter*>(reinterpret_cast<const struct sock_filter*>(pre->bpf));
         if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) load_failed(-errno);

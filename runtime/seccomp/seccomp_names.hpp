@@ -17,6 +17,6 @@ std::vector<std::string> errno_names();
 
 // "inet6" → AF_INET6 ("local" and "route" are accepted as aliases of unix and netlink).
 std::optional<int> family_from_name(std::string_view name);
-std::vector<std::string> family_names();          // canonical names, by number
+std::vector<std::string> family_names();  // canonical names, by number
 
 }  // namespace burrow::seccomp

@@ -21,12 +21,12 @@ inline constexpr int kNativeArch = 1;
 #elif defined(__riscv) && __riscv_xlen == 64
 inline constexpr int kNativeArch = 2;
 #else
-inline constexpr int kNativeArch = -1;   // seccomp filters are refused here (compile())
+inline constexpr int kNativeArch = -1;  // seccomp filters are refused here (compile())
 #endif
 
 struct SyscallInfo {
     const char* name;
-    long number[kArchCount];   // -1: the call does not exist on that architecture
+    long number[kArchCount];  // -1: the call does not exist on that architecture
 };
 
 // Sorted by name (byte order), generated.

@@ -35,16 +35,18 @@ void setup() {
     burrow_fuzz::make_dirs(user);
     burrow_fuzz::make_dirs(installed);
     burrow_fuzz::make_dirs(d + "/bin");
-    burrow_fuzz::write_file(user + "/dev.json",
-                            "// dev — the host read-only, a writable scratch dir. More text.\n"
-                            "{\"version\": 1, \"extends\": \"builtin:pack\", \"root\": {\"host\": \"all\", \"access\": \"ro\"},\n"
-                            " \"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/scratch\", \"size\": \"64m\"}]}\n");
+    burrow_fuzz::write_file(
+        user + "/dev.json",
+        "// dev — the host read-only, a writable scratch dir. More text.\n"
+        "{\"version\": 1, \"extends\": \"builtin:pack\", \"root\": {\"host\": \"all\", \"access\": \"ro\"},\n"
+        " \"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/scratch\", \"size\": \"64m\"}]}\n");
     burrow_fuzz::write_file(installed + "/dev.json", "{\"version\": 1}\n");
     burrow_fuzz::write_file(installed + "/box.json",
                             "{\"version\": 1, \"extends\": \"builtin:sandbox\", \"process\": {\"exec\": \"/bin/sh\",\n"
                             " \"args\": [\"-c\"], \"timeout\": \"10s\", \"rlimits\": {\"RLIMIT_NOFILE\": 64}}}\n");
     // FILE.json in the cwd.
-    burrow_fuzz::write_file(d + "/local.json", "{\"version\": 1, \"hostname\": \"local\", \"namespaces\": {\"uts\": true}}\n");
+    burrow_fuzz::write_file(d + "/local.json",
+                            "{\"version\": 1, \"hostname\": \"local\", \"namespaces\": {\"uts\": true}}\n");
 }
 
 std::vector<std::string> split_args(const std::uint8_t* data, std::size_t size) {

@@ -65,7 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         burrow_fuzz::expect_only_burrow_errors("fuzz_manifest (verify)",
                                                [&] { (void)burrow::pack::verify_pack(g_pack, nullptr); });
     burrow_fuzz::expect_only_burrow_errors("fuzz_manifest (entry)", [&] {
-        (void)burrow::detect_pack_entry_from(g_pack + "/.burrow/burrow", nullptr, (g_pack + "/bin/hello").c_str(), nullptr);
+        (void)burrow::detect_pack_entry_from(g_pack + "/.burrow/burrow", nullptr, (g_pack + "/bin/hello").c_str(),
+                                             nullptr);
     });
     return 0;
 }

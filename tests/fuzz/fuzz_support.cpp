@@ -62,9 +62,8 @@ void make_dirs(const std::string& path) { std::filesystem::create_directories(pa
 burrow::LoadContext load_context(bool in_pack) {
     const std::string& d = scratch_dir();
     burrow::LoadContext ctx;
-    ctx.vars = {{"ORIGIN", d + "/bin"}, {"PWD", d},       {"UID", "1000"},
-                {"GID", "1000"},        {"HOME", d + "/home"}, {"USER", "fuzz"},
-                {"TMPDIR", "/tmp"},     {"RUNTIME_DIR", "/run/user/1000"}};
+    ctx.vars = {{"ORIGIN", d + "/bin"}, {"PWD", d},       {"UID", "1000"},    {"GID", "1000"},
+                {"HOME", d + "/home"},  {"USER", "fuzz"}, {"TMPDIR", "/tmp"}, {"RUNTIME_DIR", "/run/user/1000"}};
     if (in_pack) ctx.vars["PACK"] = d + "/pack";
     ctx.env = {{"PATH", "/usr/bin:/bin"}, {"TERM", "xterm"}, {"LANG", "C.UTF-8"}, {"EMPTY", ""}};
     return ctx;
@@ -80,12 +79,11 @@ burrow::HostFacts host_facts(bool need_command) {
     return host;
 }
 
-void plan_text(const burrow::Profile& profile, const burrow::HostFacts& host,
-               const std::vector<std::string>& args) {
+void plan_text(const burrow::Profile& profile, const burrow::HostFacts& host, const std::vector<std::string>& args) {
     const burrow::Plan plan = burrow::compile(profile, host, args);
     const std::string text = burrow::plan_text(plan);
-    if (!nlohmann::json::accept(text) ||
-        nlohmann::ordered_json::parse(text).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) != text) {
+    if (!nlohmann::json::accept(text) || nlohmann::ordered_json::parse(text).dump(
+                                             2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) != text) {
         std::fprintf(stderr, "fuzz: --print-plan output is not JSON in its canonical layout:\n%s\n", text.c_str());
         std::abort();
     }

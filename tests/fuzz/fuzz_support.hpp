@@ -35,8 +35,7 @@ burrow::HostFacts host_facts(bool need_command);
 
 // compile() then plan_text(), as --print-plan does; the text must be JSON in nlohmann's
 // dump(2) layout (a finding otherwise).
-void plan_text(const burrow::Profile& profile, const burrow::HostFacts& host,
-               const std::vector<std::string>& args);
+void plan_text(const burrow::Profile& profile, const burrow::HostFacts& host, const std::vector<std::string>& args);
 
 // Runs `body` with the guard armed: burrow::Error (and ProfileError) is the expected way to reject an input;
 // any other exception is a finding and aborts with its text.

@@ -44,23 +44,36 @@ TEST_CASE("base path: join_path and join_display") {
     CHECK(join_path("a/", "b") == "a/b");
     CHECK(join_path("", "b") == "b");
     CHECK(join_path("a", "") == "a");
-    CHECK(join_path("a", "/b") == "a//b");   // not normalised
+    CHECK(join_path("a", "/b") == "a//b");  // not normalised
 
     CHECK(join_display("a", "../b.json") == "b.json");
     CHECK(join_display(".", "../b.json") == "../b.json");
-    CHECK(join_display("a", "/x//y/") == "/x/y");   // an absolute rel stands alone
+    CHECK(join_display("a", "/x//y/") == "/x/y");  // an absolute rel stands alone
 }
 
 TEST_CASE("base path: the three normalisers") {
     // Resolves "..", never above "/"; a relative path is read as absolute.
-    each(normalise_absolute, {{"/a//b/./c/", "/a/b/c"}, {"/a/../b", "/b"}, {"/../..", "/"}, {"", "/"}, {"a/b", "/a/b"},
+    each(normalise_absolute, {{"/a//b/./c/", "/a/b/c"},
+                              {"/a/../b", "/b"},
+                              {"/../..", "/"},
+                              {"", "/"},
+                              {"a/b", "/a/b"},
                               {"/a/..b", "/a/..b"}});
     // Keeps a relative path relative, with its leading "..".
-    each(normalise_display, {{"", "."}, {"a/..", "."}, {"../a", "../a"}, {"../../a/../b", "../../b"}, {"a/./b/", "a/b"},
+    each(normalise_display, {{"", "."},
+                             {"a/..", "."},
+                             {"../a", "../a"},
+                             {"../../a/../b", "../../b"},
+                             {"a/./b/", "a/b"},
                              {"/a/../..", "/"}});
     // Refuses ".." and relative paths (empty result).
-    each(normalise_absolute_strict, {{"/a//b/./c/", "/a/b/c"}, {"/.", "/"}, {"/a/../b", ""}, {"/..", ""}, {"a/b", ""},
-                                     {"", ""}, {"/a/..b", "/a/..b"}});
+    each(normalise_absolute_strict, {{"/a//b/./c/", "/a/b/c"},
+                                     {"/.", "/"},
+                                     {"/a/../b", ""},
+                                     {"/..", ""},
+                                     {"a/b", ""},
+                                     {"", ""},
+                                     {"/a/..b", "/a/..b"}});
 }
 
 TEST_CASE("base path: is_under, path_within and has_dir_prefix differ only for '/'") {

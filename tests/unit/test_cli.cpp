@@ -44,9 +44,8 @@ TEST_CASE("cli: binds keep their order, relative sources are made absolute, $ is
 }
 
 TEST_CASE("cli: host root, stores and namespaces") {
-    auto c = parse_cli({"--host-root=ro", "--store", "/s", "--store", "st:/nix/store", "--unshare-all",
-                        "--share-net", "true"},
-                       "/w");
+    auto c = parse_cli(
+        {"--host-root=ro", "--store", "/s", "--store", "st:/nix/store", "--unshare-all", "--share-net", "true"}, "/w");
     CHECK(c.overlay["root"] == json({{"host", "all"}, {"access", "ro"}}));
     CHECK(c.overlay["stores"][0]["destination"] == "/gnu/store");
     CHECK(c.overlay["stores"][1]["source"] == "/w/st");
@@ -72,7 +71,7 @@ TEST_CASE("cli: ids, hostname, chdir, process switches, profile") {
     CHECK(c.overlay["process"]["dieWithParent"] == true);
     CHECK(c.overlay["process"]["newSession"] == true);
     CHECK(c.overlay["process"]["env"]["clear"] == true);
-    CHECK(*c.profile == "p.json");   // a name: looked up by the launcher (profile_search.hpp)
+    CHECK(*c.profile == "p.json");  // a name: looked up by the launcher (profile_search.hpp)
     CHECK(*parse_cli({"--profile", "./p.json"}, "/etc/burrow").profile == "/etc/burrow/./p.json");
     CHECK(*parse_cli({"--profile", "d/p.json"}, "/etc").profile == "/etc/d/p.json");
     CHECK(*parse_cli({"--profile", "builtin:sandbox"}, "/x").profile == "builtin:sandbox");
@@ -128,8 +127,8 @@ TEST_CASE("cli: loader problems in the overlay are reported under the option's n
     CHECK(c.option_at.at("/hostname") == "--hostname box");
     CHECK(c.option_at.at("/process/env/set/A=B") == "--setenv A=B");
     burrow::LoadContext ctx;
-    ctx.vars = {{"PWD", "/"}, {"HOME", "/"}, {"UID", "0"}, {"GID", "0"}, {"USER", "root"}, {"TMPDIR", "/tmp"},
-                {"ORIGIN", "/"}, {"RUNTIME_DIR", "/run/user/0"}};
+    ctx.vars = {{"PWD", "/"},     {"HOME", "/"},      {"UID", "0"},    {"GID", "0"},
+                {"USER", "root"}, {"TMPDIR", "/tmp"}, {"ORIGIN", "/"}, {"RUNTIME_DIR", "/run/user/0"}};
     try {
         burrow::load_profile(std::nullopt, {{"command line", c.overlay, c.option_at}}, ctx);
         FAIL("expected an error");
@@ -199,8 +198,8 @@ TEST_CASE("cli: every option that --help lists is parsed, and every parsed optio
         CHECK_MESSAGE(what.find("unknown option") == std::string::npos, opt, ": ", what);
     }
     CHECK(seen > 30);
-    for (const char* opt : {"--bind-try", "--ro-bind-try", "--dev-bind-try", "--unshare-cgroup", "--gid",
-                            "--unsetenv", "--clearenv", "--version", "--kill-after", "--keep-fd", "--rlimit"})
+    for (const char* opt : {"--bind-try", "--ro-bind-try", "--dev-bind-try", "--unshare-cgroup", "--gid", "--unsetenv",
+                            "--clearenv", "--version", "--kill-after", "--keep-fd", "--rlimit"})
         CHECK_MESSAGE(help.find(opt) != std::string::npos, opt);
 }
 

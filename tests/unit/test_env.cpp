@@ -16,8 +16,7 @@ TEST_CASE("env: clear keeps only names matching the keep globs") {
     EnvSpec s;
     s.clear = true;
     s.keep = {"LC_*", "TERM"};
-    CHECK(compute_env(s, {"A=1", "LC_ALL=C", "TERM=xterm", "LC=x", "TERMINAL=no"}) ==
-          V{"LC_ALL=C", "TERM=xterm"});
+    CHECK(compute_env(s, {"A=1", "LC_ALL=C", "TERM=xterm", "LC=x", "TERMINAL=no"}) == V{"LC_ALL=C", "TERM=xterm"});
 }
 
 TEST_CASE("env: unset then set, set replaces in place") {

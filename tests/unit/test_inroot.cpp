@@ -68,7 +68,7 @@ TEST_CASE("inroot: follow_last = false returns the symlink itself") {
     t.link("/nowhere", "/dangling");
     auto at = open_in_root(t.fd.get(), "/dangling", Make::none, false, allow_all);
     REQUIRE(at.fd);
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::fstat(at.fd.get(), &st) == 0);
     CHECK(S_ISLNK(st.st_mode));
     CHECK(burrow::read_link_fd(at.fd.get()) == "/nowhere");
@@ -87,13 +87,13 @@ TEST_CASE("inroot: creating through a dangling symlink creates its target inside
 TEST_CASE("inroot: may_create is asked for every directory something is created in, and can refuse") {
     Tree t;
     std::vector<std::string> asked;
-    auto at = open_in_root(t.fd.get(), "/a/b/c", Make::dir, true,
-                           [&](int, const std::string& dir) { asked.push_back(dir); });
+    auto at =
+        open_in_root(t.fd.get(), "/a/b/c", Make::dir, true, [&](int, const std::string& dir) { asked.push_back(dir); });
     CHECK(at.fd);
     CHECK(asked == std::vector<std::string>{"/", "/a", "/a/b"});
     auto refuse = [](int, const std::string& dir) { throw burrow::Error("no creating in " + dir); };
-    CHECK_THROWS_WITH_AS(open_in_root(t.fd.get(), "/etc/new/file", Make::file, true, refuse),
-                         "no creating in /etc", burrow::Error);
+    CHECK_THROWS_WITH_AS(open_in_root(t.fd.get(), "/etc/new/file", Make::file, true, refuse), "no creating in /etc",
+                         burrow::Error);
     CHECK_FALSE(std::filesystem::exists(t.root + "/etc/new"));
 }
 

@@ -32,8 +32,8 @@ TEST_CASE("mount kinds: profiles/schema.json lists the same types with the same 
     std::set<std::string> covered;
     for (const nlohmann::json& rule : mount["allOf"]) {
         const nlohmann::json& t = rule["if"]["properties"]["type"];
-        std::vector<std::string> types = t.contains("const") ? std::vector<std::string>{t["const"]}
-                                                             : t["enum"].get<std::vector<std::string>>();
+        std::vector<std::string> types =
+            t.contains("const") ? std::vector<std::string>{t["const"]} : t["enum"].get<std::vector<std::string>>();
         std::string ref = rule["then"]["$ref"];
         const nlohmann::json& def = s["$defs"][ref.substr(ref.rfind('/') + 1)];
         std::set<std::string> keys;

@@ -85,21 +85,22 @@ TEST_CASE("scale: PathIndex names the entry the pairwise path_within test names"
         INFO("path \"" << q << "\"");
         CHECK(index.first_at_or_below(q) == first([&](const std::string& p) { return path_within(p, q); }));
         CHECK(index.first_at_or_above(q) == first([&](const std::string& p) { return path_within(q, p); }));
-        CHECK(index.first_above(q) ==
-              first([&](const std::string& p) { return path_within(q, p) && p != q; }));
+        CHECK(index.first_above(q) == first([&](const std::string& p) { return path_within(q, p) && p != q; }));
     }
 }
 
 TEST_CASE("scale: the last of 10,000 mounts hiding earlier ones names the first it hides") {
     auto m = cli_errors(tmpfs_args("/w", kMany, {"--tmpfs", "/w"}));
     REQUIRE(m.size() == 1);
-    CHECK(m[0] == "command line: --tmpfs /w: mounting /w would hide the earlier mount /w/00000 "
-                  "(command line: --tmpfs /w/00000); list parent directories first");
+    CHECK(m[0] ==
+          "command line: --tmpfs /w: mounting /w would hide the earlier mount /w/00000 "
+          "(command line: --tmpfs /w/00000); list parent directories first");
     // A child listed before its parent, far into the list.
     m = cli_errors(tmpfs_args("/w", kMany, {"--tmpfs", "/v/x/y", "--tmpfs", "/v/x"}));
     REQUIRE(m.size() == 1);
-    CHECK(m[0] == "command line: --tmpfs /v/x: mounting /v/x would hide the earlier mount /v/x/y "
-                  "(command line: --tmpfs /v/x/y); list parent directories first");
+    CHECK(m[0] ==
+          "command line: --tmpfs /v/x: mounting /v/x would hide the earlier mount /v/x/y "
+          "(command line: --tmpfs /v/x/y); list parent directories first");
     // A sibling that only shares a prefix hides nothing.
     CHECK(load_cli(tmpfs_args("/w", kMany, {"--tmpfs", "/w/0000"})).mounts.size() == kMany + 1);
 }

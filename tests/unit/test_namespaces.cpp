@@ -47,8 +47,7 @@ TEST_CASE("namespaces: --unshare-KEY and --unshare-all set exactly the rows that
         std::string key(row.key);
         INFO("namespace ", key);
         CHECK(all.contains(key) == row.unshare_option);
-        if (row.unshare_option)
-            CHECK(parse_cli({"--unshare-" + key, "x"}, "/").overlay["namespaces"][key] == true);
+        if (row.unshare_option) CHECK(parse_cli({"--unshare-" + key, "x"}, "/").overlay["namespaces"][key] == true);
     }
 }
 

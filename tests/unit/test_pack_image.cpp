@@ -32,7 +32,6 @@ std::vector<V> names(const std::vector<std::vector<ImageUnit>>& layers) {
     return out;
 }
 
-
 }  // namespace
 
 TEST_CASE("image: references") {
@@ -143,7 +142,8 @@ TEST_CASE("image: config, docker manifest, OCI manifest and index") {
 }
 
 TEST_CASE("image: options") {
-    const Command c = parse_command_line({"--store", "/s", "x", "-f", "docker", "--max-layers", "2", "--tag", "hi:1", "-o", "o.tar"});
+    const Command c =
+        parse_command_line({"--store", "/s", "x", "-f", "docker", "--max-layers", "2", "--tag", "hi:1", "-o", "o.tar"});
     CHECK(c.pack.format == Format::docker);
     CHECK(c.pack.compression == Compression::none);
     CHECK(c.pack.max_layers == 2);
@@ -158,7 +158,8 @@ TEST_CASE("image: options") {
     CHECK(!is_image_format(Format::dir));
 
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "1", "-o", "o"}), "from 2 to 125"));
-    CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "126", "-o", "o"}), "from 2 to 125"));
+    CHECK(
+        contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "126", "-o", "o"}), "from 2 to 125"));
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--max-layers", "-3", "-o", "o"}), "--max-layers"));
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--tag", "A:1", "-o", "o"}), "--tag 'A:1'"));
     CHECK(contains(error_of({"--store", "/s", "x", "--max-layers", "3", "-o", "o"}), "only for -f docker and -f oci"));

@@ -17,13 +17,16 @@ using T = TreeRecord::Type;
 namespace {
 
 class TmpDir {
-public:
+  public:
     TmpDir() {
         std::string t = (std::filesystem::temp_directory_path() / "burrow-pack-test-XXXXXX").string();
         if (!::mkdtemp(t.data())) throw std::runtime_error("mkdtemp");
         path = t;
     }
-    ~TmpDir() { std::error_code ec; std::filesystem::remove_all(path, ec); }
+    ~TmpDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
     std::string write(const std::string& name, const std::string& text) const {
         const std::string p = path + "/" + name;
         std::ofstream(p, std::ios::binary) << text;
@@ -48,11 +51,12 @@ const std::string kB = "1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b-lib";
 PackInputs inputs() {
     PackInputs in;
     in.store_destination = "/gnu/store";
-    in.items[kA] = item(kA, {{"", T::dir, "", 0},
-                             {"bin", T::dir, "", 0},
-                             {"bin/app", T::exec, sha256_hex("app"), 3},
-                             {"share", T::dir, "", 0},
-                             {"share/copy", T::file, sha256_hex("same"), 4}},
+    in.items[kA] = item(kA,
+                        {{"", T::dir, "", 0},
+                         {"bin", T::dir, "", 0},
+                         {"bin/app", T::exec, sha256_hex("app"), 3},
+                         {"share", T::dir, "", 0},
+                         {"share/copy", T::file, sha256_hex("same"), 4}},
                         {kB});
     in.items[kB] = item(kB, {{"", T::dir, "", 0},
                              {"data", T::file, sha256_hex("same"), 4},
@@ -87,8 +91,15 @@ TEST_CASE("pack layout: the generated profile loads with the profile loader") {
     TmpDir dir;
     const std::string file = dir.write("app.json", json_text(doc));
     burrow::LoadContext ctx;
-    ctx.vars = {{"ORIGIN", "/home/u/p/.burrow"}, {"PACK", "/home/u/p"}, {"HOME", "/home/u"}, {"PWD", "/home/u"},
-                {"UID", "1000"}, {"GID", "1000"}, {"USER", "u"}, {"TMPDIR", "/tmp"}, {"RUNTIME_DIR", "/run/user/1000"}};
+    ctx.vars = {{"ORIGIN", "/home/u/p/.burrow"},
+                {"PACK", "/home/u/p"},
+                {"HOME", "/home/u"},
+                {"PWD", "/home/u"},
+                {"UID", "1000"},
+                {"GID", "1000"},
+                {"USER", "u"},
+                {"TMPDIR", "/tmp"},
+                {"RUNTIME_DIR", "/run/user/1000"}};
     burrow::Profile p;
     try {
         p = burrow::load_profile(file, {}, ctx);
@@ -102,7 +113,7 @@ TEST_CASE("pack layout: the generated profile loads with the profile loader") {
     CHECK(p.stores[0].items == std::vector<std::string>{kA, kB});
     REQUIRE(p.process.exec);
     CHECK(*p.process.exec == "/gnu/store/" + kA + "/bin/app");
-    CHECK(p.root.host == burrow::RootSpec::Host::all);   // from builtin:pack
+    CHECK(p.root.host == burrow::RootSpec::Host::all);  // from builtin:pack
     bool slice_mount = false;
     for (const auto& m : p.mounts)
         if (m.destination == "/opt/py") {
@@ -145,7 +156,7 @@ TEST_CASE("pack layout: nodes in tree order, entries as relative links, duplicat
     const auto nodes = layout(in);
     for (std::size_t i = 1; i < nodes.size(); ++i) CHECK(tree_less(nodes[i - 1].path, nodes[i].path));
     CHECK(nodes.front().path == ".burrow");
-    CHECK(find(nodes, "") == nullptr);   // no root entry: extracting must not touch the target dir
+    CHECK(find(nodes, "") == nullptr);  // no root entry: extracting must not touch the target dir
 
     const Node* bin = find(nodes, "bin/app");
     REQUIRE(bin);

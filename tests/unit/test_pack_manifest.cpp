@@ -25,9 +25,13 @@ json good() {
             {"packer", {{"version", "0.1.0"}}},
             {"runtime", {{"path", ".burrow/burrow"}, {"version", "0.1.0"}, {"sha256", kHex}}},
             {"store", {{"destination", "/gnu/store"}, {"path", "gnu/store"}}},
-            {"items", json::array({{{"name", kItem}, {"path", "gnu/store/" + kItem}, {"sha256", kHex},
-                                    {"size", 3}, {"references", json::array()}}})},
-            {"entries", json::array({{{"name", "app"}, {"profile", ".burrow/profiles/app.json"},
+            {"items", json::array({{{"name", kItem},
+                                    {"path", "gnu/store/" + kItem},
+                                    {"sha256", kHex},
+                                    {"size", 3},
+                                    {"references", json::array()}}})},
+            {"entries", json::array({{{"name", "app"},
+                                      {"profile", ".burrow/profiles/app.json"},
                                       {"program", "/gnu/store/" + kItem + "/bin/app"}}})},
             {"links", json::array({{{"link", "etc"}, {"target", "gnu/store/" + kItem + "/etc"}}})},
             {"files", {{"path", ".burrow/files"}, {"sha256", kHex}, {"count", 4}}},
@@ -78,30 +82,33 @@ TEST_CASE("manifest: member names must stay inside the pack") {
 TEST_CASE("manifest: a manifest burrow-pack writes is accepted; every key is checked") {
     CHECK(error_for(good()) == "(accepted)");
     json images = good();
-    images.erase("files");   // images' manifests list no files
+    images.erase("files");  // images' manifests list no files
     images["runtime"] = nullptr;
     CHECK(error_for(images) == "(accepted)");
 
     json m = good();
     m["items"][0]["sha256"] = "ABC";
-    CHECK(error_for(m) == "p.tar: .burrow/manifest.json: /items/0/sha256: expected a SHA-256 (64 lowercase hex "
-                          "digits), got string \"ABC\"; the pack is damaged or was not made by burrow-pack "
-                          "(unpack or make it again)");
+    CHECK(error_for(m) ==
+          "p.tar: .burrow/manifest.json: /items/0/sha256: expected a SHA-256 (64 lowercase hex "
+          "digits), got string \"ABC\"; the pack is damaged or was not made by burrow-pack "
+          "(unpack or make it again)");
     m = good();
     m["items"][0]["path"] = "../../etc";
     CHECK(error_for(m).find("/items/0/path: string \"../../etc\" is not a path inside the pack (a '..' component)") !=
           std::string::npos);
     m = good();
     m["runtime"]["path"] = "/usr/bin/burrow";
-    CHECK(error_for(m).find("/runtime/path: string \"/usr/bin/burrow\" is not a path inside the pack (an absolute name)") !=
+    CHECK(error_for(m).find(
+              "/runtime/path: string \"/usr/bin/burrow\" is not a path inside the pack (an absolute name)") !=
           std::string::npos);
     m = good();
     m["entries"][0]["profile"] = "/etc/shadow";
     CHECK(error_for(m).find("/entries/0/profile:") != std::string::npos);
     m = good();
     m["entries"][0]["name"] = "a\nb";
-    CHECK(error_for(m).find("/entries/0/name: string \"a\\nb\" is not a valid name (it contains a control character)") !=
-          std::string::npos);
+    CHECK(
+        error_for(m).find("/entries/0/name: string \"a\\nb\" is not a valid name (it contains a control character)") !=
+        std::string::npos);
     m = good();
     m["links"][0]["link"] = "/bin/sudo";
     CHECK(error_for(m).find("/links/0/link:") != std::string::npos);
@@ -163,12 +170,10 @@ TEST_CASE("manifest: a number out of range is reported like a syntax error") {
 }
 
 TEST_CASE("manifest: the file list round-trips and rejects what burrow-pack does not write") {
-    const std::vector<TreeRecord> records = {{".burrow", T::dir, "", 0},
-                                             {".burrow/burrow", T::exec, kHex, 1},
-                                             {"bin", T::dir, "", 0},
-                                             {"bin/app", T::symlink, "../.burrow/burrow", 0},
-                                             {"gnu", T::dir, "", 0},
-                                             {"gnu/a b", T::file, kHex, 1}};
+    const std::vector<TreeRecord> records = {
+        {".burrow", T::dir, "", 0}, {".burrow/burrow", T::exec, kHex, 1},
+        {"bin", T::dir, "", 0},     {"bin/app", T::symlink, "../.burrow/burrow", 0},
+        {"gnu", T::dir, "", 0},     {"gnu/a b", T::file, kHex, 1}};
     const std::string text = file_list_text(records);
     const auto back = parse_file_list(text, "p");
     REQUIRE(back.size() == records.size());
@@ -180,15 +185,17 @@ TEST_CASE("manifest: the file list round-trips and rejects what burrow-pack does
     const std::string h = "burrow-tree-1\n";
     CHECK(list_error(h) == "(accepted)");
     CHECK(list_error("burrow-tree-2\n").find("does not start with \"burrow-tree-1\"") != std::string::npos);
-    CHECK(list_error(h + rec('d', "a", "") + "x") == "p.tar: .burrow/files: record 2: truncated; the pack is damaged "
-                                                     "(unpack or make it again)");
+    CHECK(list_error(h + rec('d', "a", "") + "x") ==
+          "p.tar: .burrow/files: record 2: truncated; the pack is damaged "
+          "(unpack or make it again)");
     CHECK(list_error(h + rec('c', "dev", "")).find("record 1: its type is not d, f, x or l") != std::string::npos);
     CHECK(list_error(h + rec('f', "../x", kHex)).find("record 1: \"../x\" has a '..' component") != std::string::npos);
     CHECK(list_error(h + rec('f', "/etc/x", kHex)).find("has an absolute name") != std::string::npos);
     CHECK(list_error(h + rec('f', "a", "nothex")).find("a: its content hash is not") != std::string::npos);
     CHECK(list_error(h + rec('l', "a", "")).find("a symlink without a target") != std::string::npos);
-    CHECK(list_error(h + rec('d', "b", "") + rec('d', "a", "")).find("record 2: a: out of tree order or listed twice") !=
-          std::string::npos);
+    CHECK(
+        list_error(h + rec('d', "b", "") + rec('d', "a", "")).find("record 2: a: out of tree order or listed twice") !=
+        std::string::npos);
     CHECK(list_error(h + rec('d', "a", "") + rec('d', "a", "")).find("listed twice") != std::string::npos);
 }
 
@@ -227,7 +234,8 @@ TEST_CASE("manifest: pack_nodes lists every member but the manifest and the list
         CHECK(r.path != kManifestPath);
         CHECK(r.path != kFileListPath);
         // The second copy is a hard link in the tarball, listed with the content it shares.
-        if (r.path == "gnu/store/" + kItem + "/g") hardlink_listed = r.type == T::file && r.payload == sha256_hex("same");
+        if (r.path == "gnu/store/" + kItem + "/g")
+            hardlink_listed = r.type == T::file && r.payload == sha256_hex("same");
     }
     CHECK(hardlink_listed);
 }

@@ -10,12 +10,11 @@ using V = std::vector<std::string>;
 using pack_test::contains;
 using pack_test::error_of;
 
-
 TEST_CASE("pack options: a full command line") {
-    const Command c = parse_command_line({"--store", "/tmp/s:/gnu/store", "abc-hello", "-e", "hello=/gnu/store/abc-hello/bin/hello",
-                                          "--entry=sh=/gnu/store/abc-dash/bin/sh", "-S", "/etc=gnu/store/abc-hello/etc",
-                                          "-Cxz", "--format", "tarball", "-o", "out.tar.xz", "--no-closure",
-                                          "--runtime", "/x/burrow", "--proot=/usr/bin/proot", "--", "-weird-item"});
+    const Command c = parse_command_line(
+        {"--store", "/tmp/s:/gnu/store", "abc-hello", "-e", "hello=/gnu/store/abc-hello/bin/hello",
+         "--entry=sh=/gnu/store/abc-dash/bin/sh", "-S", "/etc=gnu/store/abc-hello/etc", "-Cxz", "--format", "tarball",
+         "-o", "out.tar.xz", "--no-closure", "--runtime", "/x/burrow", "--proot=/usr/bin/proot", "--", "-weird-item"});
     REQUIRE(c.kind == Command::Kind::pack);
     const PackOptions& o = c.pack;
     CHECK(*o.store_source == "/tmp/s");
@@ -86,7 +85,8 @@ TEST_CASE("pack options: mistakes give one clear message and status 125") {
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-C", "bzip2"}), "unknown compression"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "-", "-f", "dir"}), "only a tarball"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "d", "-f", "dir", "-C", "xz"}), "applies to tarballs"));
-    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "h=/a", "-S", "bin/h=x"}), "bin/ holds the pack's entries"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-e", "h=/a", "-S", "bin/h=x"}),
+                   "bin/ holds the pack's entries"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-S", ".burrow=x"}), ".burrow/ is the pack's own"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-S", "../up=x"}), "without '..'"));
     CHECK(contains(error_of({"--store", "/s", "x", "-o", "o", "-S", "a=x", "-S", "a/b=y"}), "inside the link a"));
@@ -122,8 +122,10 @@ TEST_CASE("pack options: every format's row names it and its writer") {
         const Command c = parse_command_line({"--store", "/s", "x", "-f", format_name(f), "-o", "out"});
         CHECK(c.pack.format == f);
     }
-    CHECK(contains(error_of({"--store", "/s", "x", "-f", "zip", "-o", "o"}), "unknown format; use tarball, dir, docker or oci"));
-    CHECK(contains(error_of({"--store", "/s", "x", "-C", "lz", "-o", "o"}), "unknown compression; use gzip, zstd, xz or none"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-f", "zip", "-o", "o"}),
+                   "unknown format; use tarball, dir, docker or oci"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-C", "lz", "-o", "o"}),
+                   "unknown compression; use gzip, zstd, xz or none"));
     CHECK(contains(error_of({"--store", "/s", "x", "--tag", "a", "-o", "o"}), "--tag: only for -f docker and -f oci"));
 }
 

@@ -64,8 +64,8 @@ struct Fixture {
         fs::create_symlink(target, p);
     }
     PackOptions options(std::vector<std::string> extra) const {
-        std::vector<std::string> args = {"--store", store + ":/gnu/store", kApp, "-e", "app=/gnu/store/" + kApp + "/bin/app",
-                                         "--runtime", runtime};
+        std::vector<std::string> args = {
+            "--store", store + ":/gnu/store", kApp, "-e", "app=/gnu/store/" + kApp + "/bin/app", "--runtime", runtime};
         args.insert(args.end(), extra.begin(), extra.end());
         return parse_command_line(args).pack;
     }
@@ -132,7 +132,7 @@ TEST_CASE("pack roundtrip: the same inputs give the same bytes; verify accepts t
     CHECK(slurp(f.root + "/c.none").size() == slurp(f.root + "/a.none").size());
     const std::string manifest = manifest_text_of(f.root + "/c.none");
     CHECK(manifest.find("\"created\": 1700000000") != std::string::npos);
-    CHECK(manifest.find(f.root + "/c.none") == std::string::npos);   // -o is not recorded
+    CHECK(manifest.find(f.root + "/c.none") == std::string::npos);  // -o is not recorded
 }
 
 TEST_CASE("pack roundtrip: the directory format holds the same files, and verify names a changed item") {
@@ -151,19 +151,20 @@ TEST_CASE("pack roundtrip: the directory format holds the same files, and verify
     struct stat st2;
     REQUIRE(::stat((d + "/gnu/store/" + kData + "/share/same").c_str(), &st2) == 0);
     REQUIRE(::stat((d + "/gnu/store/" + kApp + "/share/same").c_str(), &st) == 0);
-    CHECK(st.st_ino == st2.st_ino);   // stored once
+    CHECK(st.st_ino == st2.st_ino);  // stored once
     CHECK(slurp(d + "/.burrow/burrow") == slurp(f.runtime));
 
     std::ofstream(d + "/gnu/store/" + kData + "/share/msg", std::ios::app) << "!";
     const VerifyResult r = verify_pack(d, nullptr);
-    REQUIRE(r.problems.size() == 2);   // the file, then its item
+    REQUIRE(r.problems.size() == 2);  // the file, then its item
     CHECK(r.problems[0].find("gnu/store/" + kData + "/share/msg: changed (sha256 ") == 0);
     CHECK(r.problems[1].find("item " + kData + ": content differs") == 0);
 
-    ::chmod((d + "/gnu/store/" + kSh + "/bin/sh").c_str(), 0644);   // the executable bit counts
+    ::chmod((d + "/gnu/store/" + kSh + "/bin/sh").c_str(), 0644);  // the executable bit counts
     const VerifyResult r2 = verify_pack(d, nullptr);
     REQUIRE(r2.problems.size() == 4);
-    CHECK(std::count(r2.problems.begin(), r2.problems.end(), "gnu/store/" + kSh + "/bin/sh: lost its executable bit") == 1);
+    CHECK(std::count(r2.problems.begin(), r2.problems.end(), "gnu/store/" + kSh + "/bin/sh: lost its executable bit") ==
+          1);
 
     // -f dir never replaces an existing directory.
     CHECK_THROWS_WITH_AS(run_pack(f.options({"-f", "dir", "-o", d}), f.root, nullptr),
@@ -179,7 +180,8 @@ TEST_CASE("pack roundtrip: failures name the problem and leave an existing OUT a
     // A named item that does not exist.
     PackOptions o = f.options({"-o", out});
     o.items.push_back("4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e-nope");
-    CHECK_THROWS_WITH_AS(run_pack(o, f.root, nullptr), doctest::Contains("no item 4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e-nope in the store"),
+    CHECK_THROWS_WITH_AS(run_pack(o, f.root, nullptr),
+                         doctest::Contains("no item 4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e-nope in the store"),
                          burrow::Error);
 
     // A referenced item missing from the store: both are named.
@@ -210,7 +212,8 @@ TEST_CASE("pack roundtrip: failures name the problem and leave an existing OUT a
 
 TEST_CASE("pack roundtrip: a -S link may not change an item") {
     Fixture f;
-    CHECK_THROWS_WITH_AS(gather_inputs(f.options({"-S", "gnu/store/" + kApp + "/extra=bin", "-o", f.root + "/p.tar"}), f.root, 1, nullptr),
+    CHECK_THROWS_WITH_AS(gather_inputs(f.options({"-S", "gnu/store/" + kApp + "/extra=bin", "-o", f.root + "/p.tar"}),
+                                       f.root, 1, nullptr),
                          doctest::Contains("inside the store directory"), burrow::Error);
 }
 
@@ -238,9 +241,12 @@ TEST_CASE("pack roundtrip: a slice is named by its contents, pulls in its refere
     std::ofstream(prefix + "/bin/run") << "#!/gnu/store/" << kSh << "/bin/sh\n";
     ::chmod((prefix + "/bin/run").c_str(), 0755);
 
-    const std::vector<std::string> args = {"--store", f.store + ":/gnu/store", "--slice", prefix + "=/mydistro",
-                                           "-e", "run=/mydistro/bin/run", "-S", "run=/mydistro/bin/run",
-                                           "--runtime", f.runtime, "-o", f.root + "/s.tar"};
+    const std::vector<std::string> args = {"--store",   f.store + ":/gnu/store",
+                                           "--slice",   prefix + "=/mydistro",
+                                           "-e",        "run=/mydistro/bin/run",
+                                           "-S",        "run=/mydistro/bin/run",
+                                           "--runtime", f.runtime,
+                                           "-o",        f.root + "/s.tar"};
     const PackOptions o = parse_command_line(args).pack;
     const PackInputs in = gather_inputs(o, f.root, 1, nullptr);
     REQUIRE(in.slices.size() == 1);
@@ -248,7 +254,7 @@ TEST_CASE("pack roundtrip: a slice is named by its contents, pulls in its refere
     CHECK(name.size() == 32 + 1 + std::string("mydistro").size());
     CHECK(name.substr(33) == "mydistro");
     CHECK(in.slices[0].destination == "/mydistro");
-    CHECK(in.items.size() == 1);                 // the slice's reference
+    CHECK(in.items.size() == 1);  // the slice's reference
     CHECK(in.items.count(kSh) == 1);
     REQUIRE(in.links.size() == 1);
     CHECK(in.links[0].target == ".burrow/slices/" + name + "/bin/run");

@@ -57,17 +57,17 @@ TEST_CASE("pack temporaries: exactly our names for OUT") {
     CHECK(temp_prefix("img", TempKind::layers) == ".img.layers-");
     CHECK(is_temp_name_for(".p.tar.gz.tmp-AbC019", "p.tar.gz"));
     CHECK(is_temp_name_for(".p.tar.gz.layers-zzzzzz", "p.tar.gz"));
-    CHECK_FALSE(is_temp_name_for(".p.tar.gz.tmp-AbC01", "p.tar.gz"));      // five
-    CHECK_FALSE(is_temp_name_for(".p.tar.gz.tmp-AbC0123", "p.tar.gz"));    // seven
-    CHECK_FALSE(is_temp_name_for(".p.tar.gz.tmp-AbC-12", "p.tar.gz"));     // not [A-Za-z0-9]
+    CHECK_FALSE(is_temp_name_for(".p.tar.gz.tmp-AbC01", "p.tar.gz"));    // five
+    CHECK_FALSE(is_temp_name_for(".p.tar.gz.tmp-AbC0123", "p.tar.gz"));  // seven
+    CHECK_FALSE(is_temp_name_for(".p.tar.gz.tmp-AbC-12", "p.tar.gz"));   // not [A-Za-z0-9]
     CHECK_FALSE(is_temp_name_for(".p.tar.gz.tmp-AbC/12", "p.tar.gz"));
-    CHECK_FALSE(is_temp_name_for(".q.tar.gz.tmp-AbC012", "p.tar.gz"));     // another OUT
+    CHECK_FALSE(is_temp_name_for(".q.tar.gz.tmp-AbC012", "p.tar.gz"));  // another OUT
     CHECK_FALSE(is_temp_name_for(".p.tar.tmp-AbC012", "p.tar.gz"));
-    CHECK_FALSE(is_temp_name_for("p.tar.gz.tmp-AbC012", "p.tar.gz"));      // no dot
+    CHECK_FALSE(is_temp_name_for("p.tar.gz.tmp-AbC012", "p.tar.gz"));  // no dot
     CHECK_FALSE(is_temp_name_for(".p.tar.gz.TMP-AbC012", "p.tar.gz"));
     CHECK_FALSE(is_temp_name_for(".p.tar.gz.other-AbC012", "p.tar.gz"));
     CHECK_FALSE(is_temp_name_for("p.tar.gz", "p.tar.gz"));
-    CHECK_FALSE(is_temp_name_for("..tmp-AbC012", ""));                     // no OUT
+    CHECK_FALSE(is_temp_name_for("..tmp-AbC012", ""));  // no OUT
     // A name that is itself a temporary's prefix matches only with its own suffix.
     CHECK(is_temp_name_for("..p.tmp-AAAAAA.tmp-BBBBBB", ".p.tmp-AAAAAA"));
     CHECK_FALSE(is_temp_name_for(".p.tmp-AAAAAA", ".p.tmp-AAAAAA"));
@@ -87,7 +87,7 @@ TEST_CASE("pack temporaries: created locked, with our names") {
     for (const auto& n : {file, sub}) {
         Fd other(::open((d / n).c_str(), O_RDONLY | O_CLOEXEC));
         REQUIRE(other);
-        CHECK(::flock(other.get(), LOCK_EX | LOCK_NB) != 0);   // held by f and s
+        CHECK(::flock(other.get(), LOCK_EX | LOCK_NB) != 0);  // held by f and s
     }
     // A second run for the same OUT leaves them alone while they are locked...
     CHECK(remove_stale_temps(d / "out.tar").empty());
@@ -96,7 +96,7 @@ TEST_CASE("pack temporaries: created locked, with our names") {
     // ...and removes them once their owner is gone.
     f = Fd();
     s = Fd();
-    CHECK(removed(remove_stale_temps(d / "out.tar")) == std::vector<std::string>{sub, file});   // sorted
+    CHECK(removed(remove_stale_temps(d / "out.tar")) == std::vector<std::string>{sub, file});  // sorted
     CHECK_FALSE(exists_nofollow(d / file));
     CHECK_FALSE(exists_nofollow(d / sub));
 }
@@ -114,7 +114,7 @@ TEST_CASE("pack temporaries: an unnamed file is named only by linking it") {
     const std::string name = link_unnamed_as_temp(f.get(), dir.get(), d.path, "o");
     CHECK(is_temp_name_for(name, "o"));
     CHECK(fs::file_size(d / name) == 3);
-    CHECK(remove_stale_temps(d / "o").empty());   // still locked through f
+    CHECK(remove_stale_temps(d / "o").empty());  // still locked through f
     CHECK_FALSE(link_unnamed(f.get(), dir.get(), name));
     CHECK(errno == EEXIST);
 }
@@ -126,15 +126,15 @@ TEST_CASE("pack temporaries: stale ones are removed without following links") {
     fs::create_directories(d / ".o.layers-AAAAAA/a/b");
     std::ofstream(d / ".o.layers-AAAAAA/a/b/f") << "x";
     fs::create_directory_symlink(d / "target", d / ".o.layers-AAAAAA/a/link");
-    ::chmod((d / ".o.layers-AAAAAA/a/b").c_str(), 0555);    // as a store directory
-    ::chmod((d / ".o.layers-AAAAAA/a").c_str(), 0);         // not even readable
+    ::chmod((d / ".o.layers-AAAAAA/a/b").c_str(), 0555);  // as a store directory
+    ::chmod((d / ".o.layers-AAAAAA/a").c_str(), 0);       // not even readable
     std::ofstream(d / ".o.tmp-BBBBBB") << "partial";
     fs::create_directory_symlink(d / "target", d / ".o.tmp-CCCCCC");
     fs::create_directory_symlink(d / "target", d / ".o.layers-DDDDDD");
     std::ofstream(d / ".o.tmp-keep-me") << "not ours";
     std::ofstream(d / ".p.tmp-EEEEEE") << "another OUT";
     std::ofstream(d / "o") << "the previous OUT";
-    REQUIRE(::mkfifo((d / ".o.tmp-FFFFFF").c_str(), 0600) == 0);   // not opened, not removed
+    REQUIRE(::mkfifo((d / ".o.tmp-FFFFFF").c_str(), 0600) == 0);  // not opened, not removed
     CHECK(removed(remove_stale_temps(d / "o")) ==
           std::vector<std::string>{".o.layers-AAAAAA", ".o.layers-DDDDDD", ".o.tmp-BBBBBB", ".o.tmp-CCCCCC"});
     CHECK(std::ifstream(d / "target/sub/keep").good());

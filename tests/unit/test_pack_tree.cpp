@@ -24,9 +24,7 @@ TEST_CASE("pack tree: the serialisation is exactly as documented") {
         {"lib", T::symlink, "/gnu/store/x", 0},
     };
     const std::string s = canonical_serialisation(r);
-    const std::string want = std::string("burrow-tree-1\n") +
-                             std::string("d\0\0\0", 4) +
-                             std::string("d\0bin\0\0", 7) +
+    const std::string want = std::string("burrow-tree-1\n") + std::string("d\0\0\0", 4) + std::string("d\0bin\0\0", 7) +
                              "x" + std::string("\0bin/hello\0", 11) + std::string(64, 'a') + std::string("\0", 1) +
                              "l" + std::string("\0lib\0/gnu/store/x\0", 18);
     CHECK(s == want);
@@ -34,9 +32,8 @@ TEST_CASE("pack tree: the serialisation is exactly as documented") {
 
 TEST_CASE("pack tree: the digest sees contents, names, the executable bit and link targets") {
     auto base = [] {
-        return std::vector<TreeRecord>{{"", T::dir, "", 0},
-                                       {"f", T::file, sha256_hex("one"), 3},
-                                       {"l", T::symlink, "f", 0}};
+        return std::vector<TreeRecord>{
+            {"", T::dir, "", 0}, {"f", T::file, sha256_hex("one"), 3}, {"l", T::symlink, "f", 0}};
     };
     auto r0 = base();
     const ItemDigest d0 = digest_records(r0);
@@ -45,7 +42,7 @@ TEST_CASE("pack tree: the digest sees contents, names, the executable bit and li
     CHECK(d0.raw.size() == 32);
 
     auto r1 = base();
-    std::reverse(r1.begin(), r1.end());           // order of discovery does not matter
+    std::reverse(r1.begin(), r1.end());  // order of discovery does not matter
     CHECK(digest_records(r1).sha256 == d0.sha256);
 
     auto r2 = base();

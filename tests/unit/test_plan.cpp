@@ -149,10 +149,9 @@ TEST_CASE("plan: JSON lists the steps in launch order") {
     p.process.exec = "/gnu/store/abc-hello/bin/hello";
     Plan plan = compile(p, caller(), {"a b"});
     auto j = plan_to_json(plan);
-    CHECK(ops_of(j["steps"]) == V{"unshare", "map-ids", "loopback-up", "fork-pid1", "root-tmpfs",
-                                  "bind-host-root", "store", "remount-root-ro", "detach-old-root",
-                                  "fork-program", "chdir", "env", "no-new-privs",
-                                  "drop-capabilities", "exec"});
+    CHECK(ops_of(j["steps"]) == V{"unshare", "map-ids", "loopback-up", "fork-pid1", "root-tmpfs", "bind-host-root",
+                                  "store", "remount-root-ro", "detach-old-root", "fork-program", "chdir", "env",
+                                  "no-new-privs", "drop-capabilities", "exec"});
     CHECK(j["steps"][0]["namespaces"] == nlohmann::ordered_json({"user", "mount", "pid", "net"}));
     CHECK(j["steps"][6]["items"] == nlohmann::ordered_json({"abc-hello", "def-libc"}));
     CHECK(j["steps"].back()["argv"] == nlohmann::ordered_json({"/gnu/store/abc-hello/bin/hello", "a b"}));
@@ -160,8 +159,7 @@ TEST_CASE("plan: JSON lists the steps in launch order") {
     CHECK_FALSE(j.contains("directSteps"));
     // One object per step, named as the trace names it.
     REQUIRE(j["steps"].size() == plan.steps.size());
-    for (std::size_t i = 0; i < plan.steps.size(); ++i)
-        CHECK(j["steps"][i]["op"] == step_op(plan, plan.steps[i]));
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) CHECK(j["steps"][i]["op"] == step_op(plan, plan.steps[i]));
 }
 
 TEST_CASE("plan: the order of the security steps") {
@@ -179,11 +177,27 @@ TEST_CASE("plan: the order of the security steps") {
     auto j = plan_to_json(plan);
     // The parent-death signal first (nothing set up for a caller already gone), hostname
     // and lo before the root; a bare name is looked up before privileges go; seccomp last.
-    CHECK(ops_of(j["steps"]) == V{"die-with-parent", "unshare", "map-ids", "sethostname",
-                                  "loopback-up", "root-tmpfs", "bind-host-root", "store",
-                                  "remount-root-ro", "detach-old-root", "fork-for-setsid", "chdir",
-                                  "env", "umask", "setsid", "die-with-parent", "search-path",
-                                  "no-new-privs", "drop-capabilities", "close-fds", "seccomp",
+    CHECK(ops_of(j["steps"]) == V{"die-with-parent",
+                                  "unshare",
+                                  "map-ids",
+                                  "sethostname",
+                                  "loopback-up",
+                                  "root-tmpfs",
+                                  "bind-host-root",
+                                  "store",
+                                  "remount-root-ro",
+                                  "detach-old-root",
+                                  "fork-for-setsid",
+                                  "chdir",
+                                  "env",
+                                  "umask",
+                                  "setsid",
+                                  "die-with-parent",
+                                  "search-path",
+                                  "no-new-privs",
+                                  "drop-capabilities",
+                                  "close-fds",
+                                  "seccomp",
                                   "exec"});
     CHECK(j["steps"][15]["again"] == true);
     CHECK_FALSE(j["steps"][0].contains("again"));
@@ -197,8 +211,8 @@ TEST_CASE("plan: the direct engine's steps, for a plan that may run without name
     Plan plan = compile(p, caller(), {"/bin/x"});
     REQUIRE(plan.direct_eligible);
     auto j = plan_to_json(plan);
-    CHECK(ops_of(j["directSteps"]) == V{"fork-for-setsid", "chdir", "env", "setsid", "die-with-parent",
-                                        "no-new-privs", "drop-capabilities", "exec"});
+    CHECK(ops_of(j["directSteps"]) == V{"fork-for-setsid", "chdir", "env", "setsid", "die-with-parent", "no-new-privs",
+                                        "drop-capabilities", "exec"});
     CHECK(j["directSteps"][6]["onlyAsRoot"] == true);
     CHECK_FALSE(j["steps"][0].contains("onlyAsRoot"));
     p.namespaces.pid = true;

@@ -77,7 +77,8 @@ TEST_CASE("built-in bases parse and load cleanly") {
     CHECK(sb.mounts[1].type == MountSpec::Type::proc);
     CHECK(sb.mounts[7].mode == 01777u);
     CHECK(sb.mounts[8].destination == "/etc/passwd");
-    CHECK(sb.mounts[8].content == "u:x:1000:1001::/homeless-shelter:/bin/sh\nnobody:x:65534:65534::/nonexistent:/bin/false\n");
+    CHECK(sb.mounts[8].content ==
+          "u:x:1000:1001::/homeless-shelter:/bin/sh\nnobody:x:65534:65534::/nonexistent:/bin/false\n");
     CHECK(sb.mounts[8].mode == 0444u);
     CHECK(sb.mounts[8].origin.where == "builtin:sandbox: /mounts/8");
     REQUIRE(sb.process.rlimits.size() == 1);
@@ -87,12 +88,13 @@ TEST_CASE("built-in bases parse and load cleanly") {
 
 TEST_CASE("defaults filled in by the loader") {
     TempDir dir;
-    Profile p = load_ok(dir.write("p.json", doc("\"extends\": \"builtin:pack\", \"stores\": [{\"source\": \"/s\"}], "
-                                                "\"mounts\": [{\"type\": \"bind\", \"source\": \"/b\"}, {\"type\": \"tmpfs\", "
-                                                "\"destination\": \"/t\"}, {\"type\": \"dir\", \"destination\": \"/d\"}, "
-                                                "{\"type\": \"file\", \"destination\": \"/f\", \"content\": \"x\"}, "
-                                                "{\"type\": \"symlink\", \"destination\": \"/l\", \"target\": \"t\"}, "
-                                                "{\"type\": \"mask\", \"destination\": \"/m\"}]")));
+    Profile p =
+        load_ok(dir.write("p.json", doc("\"extends\": \"builtin:pack\", \"stores\": [{\"source\": \"/s\"}], "
+                                        "\"mounts\": [{\"type\": \"bind\", \"source\": \"/b\"}, {\"type\": \"tmpfs\", "
+                                        "\"destination\": \"/t\"}, {\"type\": \"dir\", \"destination\": \"/d\"}, "
+                                        "{\"type\": \"file\", \"destination\": \"/f\", \"content\": \"x\"}, "
+                                        "{\"type\": \"symlink\", \"destination\": \"/l\", \"target\": \"t\"}, "
+                                        "{\"type\": \"mask\", \"destination\": \"/m\"}]")));
     REQUIRE(p.stores.size() == 1);
     CHECK(p.stores[0].destination == "/gnu/store");
     CHECK(p.stores[0].all_items);
@@ -162,12 +164,14 @@ TEST_CASE("profile_to_json: canonical form") {
     CHECK(j["process"]["env"]["prepend"] == nlohmann::json::parse(R"({"INFOPATH": ["/i"], "MANPATH": ["/m"]})"));
     CHECK(j["user"] == nlohmann::json::parse(R"({"uid": 0, "gid": "self"})"));
     CHECK(j["security"]["seccomp"] == nlohmann::json::parse(R"({"baseline": "default", "allow": ["@io-uring"]})"));
-    CHECK(j["security"]["capabilities"] == nlohmann::json::parse(R"({"keep": ["CAP_NET_RAW"], "ambient": [], "clearBoundingSet": true})"));
+    CHECK(j["security"]["capabilities"] ==
+          nlohmann::json::parse(R"({"keep": ["CAP_NET_RAW"], "ambient": [], "clearBoundingSet": true})"));
 }
 
 TEST_CASE("profile_to_json output loads back to the same profile") {
     TempDir dir;
-    for (const std::string& ref : {std::string("builtin:sandbox"), std::string("builtin:pack"), dir.write("a.json", kProfileA)}) {
+    for (const std::string& ref :
+         {std::string("builtin:sandbox"), std::string("builtin:pack"), dir.write("a.json", kProfileA)}) {
         CAPTURE(ref);
         nlohmann::json first = profile_to_json(load_ok(ref));
         nlohmann::json second = profile_to_json(load_ok(dir.write("round.json", first.dump(2))));

@@ -22,11 +22,11 @@ Overlay overlay(const std::string& json_text) { return Overlay{"command line", n
 TEST_CASE("M31: a NAME that is neither a file nor a built-in") {
     TempDir dir;
     std::string p = dir.write("p.json", doc("\"extends\": \"base\""));
-    CHECK(load_error(p) == p + ": /extends: cannot find profile \"base\" (looked for " + dir.path() +
-                               "/base.json and builtin:base)");
+    CHECK(load_error(p) ==
+          p + ": /extends: cannot find profile \"base\" (looked for " + dir.path() + "/base.json and builtin:base)");
     p = dir.write("p.json", doc("\"extends\": [\"builtin:pack\", \"base\"]"));
-    CHECK(load_error(p) == p + ": /extends/1: cannot find profile \"base\" (looked for " + dir.path() +
-                               "/base.json and builtin:base)");
+    CHECK(load_error(p) ==
+          p + ": /extends/1: cannot find profile \"base\" (looked for " + dir.path() + "/base.json and builtin:base)");
 }
 
 TEST_CASE("M32: extends cycles print the chain") {
@@ -73,7 +73,8 @@ TEST_CASE("M: extends references") {
     CHECK(load_error(p) == p + ": /extends: expected a string or an array of strings, got integer 1");
     p = dir.write("p.json", doc("\"extends\": [\"builtin:pack\", 2]"));
     CHECK(load_error(p) == p + ": /extends/1: expected string, got integer 2");
-    CHECK(load_error("builtin:nope") == "builtin:nope: unknown built-in profile (known: builtin:pack, builtin:sandbox)");
+    CHECK(load_error("builtin:nope") ==
+          "builtin:nope: unknown built-in profile (known: builtin:pack, builtin:sandbox)");
 }
 
 TEST_CASE("M: NAME finds ${PROFILE_DIR}/NAME.json first, then the built-in") {
@@ -137,8 +138,9 @@ TEST_CASE("M: extends depth is limited to 8") {
 
 TEST_CASE("M: messages about inherited values name the file and the chain") {
     TempDir dir;
-    dir.write("base.json", doc("\"extends\": \"builtin:pack\", \"mounts\": [{\"type\": \"dir\", \"destination\": \"/d\"}, "
-                               "{\"type\": \"bind\", \"source\": \"data\"}]"));
+    dir.write("base.json",
+              doc("\"extends\": \"builtin:pack\", \"mounts\": [{\"type\": \"dir\", \"destination\": \"/d\"}, "
+                  "{\"type\": \"bind\", \"source\": \"data\"}]"));
     dir.write("mid.json", doc("\"extends\": \"./base.json\""));
     std::string top = dir.write("top.json", doc("\"extends\": \"./mid.json\""));
     CHECK(load_error(top) == dir.path() + "/base.json (via " + dir.path() + "/mid.json → " + top +
@@ -172,10 +174,11 @@ TEST_CASE("M: mounts and stores concatenate; the same destination replaces in pl
     dir.write("base.json", doc("\"extends\": \"builtin:sandbox\", \"stores\": [{\"source\": \"/s1\"}, {\"source\": "
                                "\"/n1\", \"destination\": \"/nix/store\"}]"));
     std::string p = dir.write(
-        "p.json", doc("\"extends\": \"./base.json\", \"stores\": [{\"source\": \"/s2\", \"destination\": \"/gnu/store/\", "
-                      "\"items\": [\"a\"]}, {\"source\": \"/o\", \"destination\": \"/opt/x\"}], \"mounts\": ["
-                      "{\"type\": \"tmpfs\", \"destination\": \"/tmp\", \"size\": \"1m\"}, "
-                      "{\"type\": \"bind\", \"source\": \"/w\", \"access\": \"rw\"}]"));
+        "p.json",
+        doc("\"extends\": \"./base.json\", \"stores\": [{\"source\": \"/s2\", \"destination\": \"/gnu/store/\", "
+            "\"items\": [\"a\"]}, {\"source\": \"/o\", \"destination\": \"/opt/x\"}], \"mounts\": ["
+            "{\"type\": \"tmpfs\", \"destination\": \"/tmp\", \"size\": \"1m\"}, "
+            "{\"type\": \"bind\", \"source\": \"/w\", \"access\": \"rw\"}]"));
     Profile pr = load_ok(p);
     REQUIRE(pr.stores.size() == 3);
     CHECK(pr.stores[0].source == "/s2");
@@ -199,11 +202,12 @@ TEST_CASE("M: mounts and stores concatenate; the same destination replaces in pl
 
 TEST_CASE("M: name lists union; args replace; prepend/append concatenate") {
     TempDir dir;
-    dir.write("base.json",
-              doc("\"extends\": \"builtin:sandbox\", \"root\": {\"host\": \"all\", \"exclude\": [\"/media\", \"/mnt\"]}, "
-                  "\"process\": {\"args\": [\"-a\", \"-b\"], \"env\": {\"keep\": [\"HOME\"], \"unset\": [\"X\"], "
-                  "\"prepend\": {\"PATH\": [\"/p1\"]}, \"append\": {\"MANPATH\": [\"/m1\"]}}}, "
-                  "\"security\": {\"capabilities\": {\"keep\": [\"CAP_CHOWN\"]}, \"seccomp\": {\"deny\": [\"bpf\"]}}"));
+    dir.write(
+        "base.json",
+        doc("\"extends\": \"builtin:sandbox\", \"root\": {\"host\": \"all\", \"exclude\": [\"/media\", \"/mnt\"]}, "
+            "\"process\": {\"args\": [\"-a\", \"-b\"], \"env\": {\"keep\": [\"HOME\"], \"unset\": [\"X\"], "
+            "\"prepend\": {\"PATH\": [\"/p1\"]}, \"append\": {\"MANPATH\": [\"/m1\"]}}}, "
+            "\"security\": {\"capabilities\": {\"keep\": [\"CAP_CHOWN\"]}, \"seccomp\": {\"deny\": [\"bpf\"]}}"));
     std::string p = dir.write(
         "p.json", doc("\"extends\": \"./base.json\", \"override\": [\"root.host\"], \"root\": {\"host\": \"all\", "
                       "\"exclude\": [\"/mnt\", \"/srv\"]}, \"process\": {\"args\": [\"-c\"], \"env\": {\"keep\": "
@@ -233,10 +237,11 @@ TEST_CASE("M: override discards inherited values first") {
     CHECK(pr.process.env.keep == std::vector<std::string>{"TERM"});
     CHECK(pr.security.seccomp.is_null());
     CHECK(!pr.hostname);
-    CHECK(!pr.namespaces.uts);   // back to the default
-    CHECK(pr.namespaces.pid);    // untouched
+    CHECK(!pr.namespaces.uts);  // back to the default
+    CHECK(pr.namespaces.pid);   // untouched
     // Overriding something nothing set is fine.
-    CHECK_NOTHROW(load_ok(dir.write("q.json", doc("\"extends\": \"builtin:pack\", \"override\": [\"process.umask\"]"))));
+    CHECK_NOTHROW(
+        load_ok(dir.write("q.json", doc("\"extends\": \"builtin:pack\", \"override\": [\"process.umask\"]"))));
 }
 
 TEST_CASE("M: env set/unset across layers") {
@@ -244,15 +249,17 @@ TEST_CASE("M: env set/unset across layers") {
     dir.write("base.json", doc("\"extends\": \"builtin:pack\", \"process\": {\"env\": {\"unset\": [\"LD_PRELOAD\", "
                                "\"X\"], \"set\": {\"A\": \"1\", \"B\": \"2\"}, \"prepend\": {\"P\": [\"/p\"], \"Q\": "
                                "[\"/q\"]}, \"append\": {\"P\": [\"/a\"]}}}"));
-    std::string p = dir.write("p.json", doc("\"extends\": \"./base.json\", \"process\": {\"env\": {\"set\": "
-                                            "{\"LD_PRELOAD\": \"/lib.so\", \"P\": \"/only\"}, \"unset\": [\"A\", \"Q\"]}}"));
+    std::string p =
+        dir.write("p.json", doc("\"extends\": \"./base.json\", \"process\": {\"env\": {\"set\": "
+                                "{\"LD_PRELOAD\": \"/lib.so\", \"P\": \"/only\"}, \"unset\": [\"A\", \"Q\"]}}"));
     Profile pr = load_ok(p);
     CHECK(pr.process.env.unset == std::vector<std::string>{"X", "A", "Q"});
     CHECK(pr.process.env.set == Pairs{{"B", "2"}, {"LD_PRELOAD", "/lib.so"}, {"P", "/only"}});
     CHECK(pr.process.env.prepend.empty());
     CHECK(pr.process.env.append.empty());
     // A later prepend keeps an earlier unset: the variable is then just the list.
-    p = dir.write("q.json", doc("\"extends\": \"./base.json\", \"process\": {\"env\": {\"prepend\": {\"X\": [\"/x\"]}}}"));
+    p = dir.write("q.json",
+                  doc("\"extends\": \"./base.json\", \"process\": {\"env\": {\"prepend\": {\"X\": [\"/x\"]}}}"));
     pr = load_ok(p);
     CHECK(pr.process.env.unset == std::vector<std::string>{"LD_PRELOAD", "X"});
     CHECK(pr.process.env.prepend == Paths{{"P", {"/p"}}, {"Q", {"/q"}}, {"X", {"/x"}}});
@@ -276,8 +283,10 @@ TEST_CASE("M: overlays: the command line on top of a profile") {
                                          "namespaces": {"net": false}})")});
     CHECK(pr.process.env.unset.empty());
     // In document order: builtin:sandbox's, then the command line's.
-    CHECK(pr.process.env.set == Pairs{{"HOME", "/homeless-shelter"}, {"TMPDIR", "/tmp"},
-                                      {"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"X", "v$1${HOME}"}});
+    CHECK(pr.process.env.set == Pairs{{"HOME", "/homeless-shelter"},
+                                      {"TMPDIR", "/tmp"},
+                                      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+                                      {"X", "v$1${HOME}"}});
     auto d = destinations(pr);
     REQUIRE(d.size() == 12);
     CHECK(d[10] == "/data");
@@ -301,8 +310,8 @@ TEST_CASE("M: overlay problems name the option") {
     CHECK(load_error(p, {overlay(R"({"version": 1})")}) ==
           "command line: /version: unknown key \"version\" (valid: name, description, override, root, stores, "
           "mounts, namespaces, user, hostname, process, security)");
-    CHECK(load_error(p, {overlay(R"({"extends": "builtin:sandbox"})")}).rfind(
-              "command line: /extends: unknown key \"extends\"", 0) == 0);
+    CHECK(load_error(p, {overlay(R"({"extends": "builtin:sandbox"})")})
+              .rfind("command line: /extends: unknown key \"extends\"", 0) == 0);
     CHECK(load_error(p, {overlay(R"([1])")}) == "command line: /: expected an object, got array");
     CHECK(load_error(p, {overlay(R"({"mounts": [{"type": "tmpfs", "destination": "/t", "x-option": "--tmpfs /t"},
                                                 {"type": "dir", "destination": "/t/", "x-option": "--dir /t/"}]})")}) ==

@@ -42,7 +42,8 @@ TEST_CASE("P: other syntax errors keep what was expected") {
 }
 
 TEST_CASE("P4: the top level must be an object") {
-    CHECK(parse_errors("[{\"version\": 1}]") == std::vector<std::string>{"p.json: /: expected an object, got an array"});
+    CHECK(parse_errors("[{\"version\": 1}]") ==
+          std::vector<std::string>{"p.json: /: expected an object, got an array"});
     CHECK(parse_errors("1") == std::vector<std::string>{"p.json: /: expected an object, got integer 1"});
 }
 
@@ -95,11 +96,12 @@ TEST_CASE("P: a #! first line is ignored and line numbers stay right") {
 
 TEST_CASE("P: a profile file may be an executable with #! and comments") {
     TempDir dir;
-    std::string p = dir.write("tool.json", "#!/usr/bin/env -S burrow --profile\n"
-                                           "// a tool sandbox\n"
-                                           "{ \"version\": 1, /* the base */ \"extends\": \"builtin:sandbox\",\n"
-                                           "  \"x-packer-version\": \"0.1\", \"hostname\": \"tool\" // named\n"
-                                           "}\n");
+    std::string p = dir.write("tool.json",
+                              "#!/usr/bin/env -S burrow --profile\n"
+                              "// a tool sandbox\n"
+                              "{ \"version\": 1, /* the base */ \"extends\": \"builtin:sandbox\",\n"
+                              "  \"x-packer-version\": \"0.1\", \"hostname\": \"tool\" // named\n"
+                              "}\n");
     Profile pr = load_ok(p);
     CHECK(pr.hostname == "tool");
     CHECK(pr.name == "tool");
@@ -123,7 +125,8 @@ TEST_CASE("P: an unterminated comment or document") {
 
 TEST_CASE("P: files: not found, not regular, symlinks") {
     TempDir dir;
-    CHECK(load_error(dir.path() + "/missing.json") == dir.path() + "/missing.json: cannot open: No such file or directory");
+    CHECK(load_error(dir.path() + "/missing.json") ==
+          dir.path() + "/missing.json: cannot open: No such file or directory");
     std::string sub = dir.path() + "/sub.json";
     REQUIRE(::mkdir(sub.c_str(), 0755) == 0);
     CHECK(load_error(sub) == sub + ": not a regular file (it is a directory); a profile is a JSON file");
@@ -148,15 +151,17 @@ TEST_CASE("P: problems in an extended file name the file and the chain") {
     CHECK(load_error(child) == dir.path() + "/base.json:2:25 (via " + child +
                                    "): syntax error: unexpected '}' (trailing commas are not allowed)");
     dir.write("base.json", "");
-    CHECK(load_error(child) == dir.path() + "/base.json (via " + child + "): empty file; a profile is a JSON "
-                                                                           "object such as {\"version\": 1, …}");
+    CHECK(load_error(child) == dir.path() + "/base.json (via " + child +
+                                   "): empty file; a profile is a JSON "
+                                   "object such as {\"version\": 1, …}");
 }
 
 TEST_CASE("P: documents nested too deeply are rejected") {
     std::string deep = "{\"version\": 1, \"x-deep\": " + std::string(65, '[') + std::string(65, ']') + "}";
     CHECK(parse_errors(deep) ==
-          std::vector<std::string>{"p.json: /x-deep/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/"
-                                   "0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0: nested more than 64 levels deep"});
+          std::vector<std::string>{
+              "p.json: /x-deep/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/"
+              "0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0: nested more than 64 levels deep"});
     std::string ok = "{\"version\": 1, \"x-deep\": " + std::string(63, '[') + std::string(63, ']') + "}";
     CHECK_NOTHROW(parse_profile_text(ok, "p.json"));
     // A megabyte of brackets neither overflows the stack nor takes long.

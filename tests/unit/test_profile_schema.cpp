@@ -17,8 +17,7 @@ std::string s_error(const TempDir& dir, const std::string& members) {
 std::vector<std::string> s_errors(const TempDir& dir, const std::string& text) {
     std::string file = dir.write("p.json", text);
     std::vector<std::string> out;
-    for (const auto& m : load_errors(file))
-        out.push_back(m.rfind(file + ": ", 0) == 0 ? m.substr(file.size() + 2) : m);
+    for (const auto& m : load_errors(file)) out.push_back(m.rfind(file + ": ", 0) == 0 ? m.substr(file.size() + 2) : m);
     return out;
 }
 
@@ -28,14 +27,20 @@ const std::string kBase = "\"extends\": \"builtin:pack\", ";
 
 TEST_CASE("S8-S10: version") {
     TempDir dir;
-    CHECK(s_errors(dir, "{}") == std::vector<std::string>{"/: missing required key \"version\" (burrow reads version 1)"});
+    CHECK(s_errors(dir, "{}") ==
+          std::vector<std::string>{"/: missing required key \"version\" (burrow reads version 1)"});
     CHECK(s_errors(dir, "{\"version\": 2}") ==
-          std::vector<std::string>{"/version: profile version 2 is newer than this version of burrow supports (1); upgrade burrow"});
-    CHECK(s_errors(dir, "{\"version\": \"1\"}") == std::vector<std::string>{"/version: expected integer 1, got string \"1\""});
+          std::vector<std::string>{
+              "/version: profile version 2 is newer than this version of burrow supports (1); upgrade burrow"});
+    CHECK(s_errors(dir, "{\"version\": \"1\"}") ==
+          std::vector<std::string>{"/version: expected integer 1, got string \"1\""});
     CHECK(s_errors(dir, "{\"version\": 0}") == std::vector<std::string>{"/version: expected integer 1, got integer 0"});
-    CHECK(s_errors(dir, "{\"version\": -1}") == std::vector<std::string>{"/version: expected integer 1, got integer -1"});
-    CHECK(s_errors(dir, "{\"version\": 1.0}") == std::vector<std::string>{"/version: expected integer 1, got number 1.0"});
-    CHECK(s_errors(dir, "{\"version\": true}") == std::vector<std::string>{"/version: expected integer 1, got boolean true"});
+    CHECK(s_errors(dir, "{\"version\": -1}") ==
+          std::vector<std::string>{"/version: expected integer 1, got integer -1"});
+    CHECK(s_errors(dir, "{\"version\": 1.0}") ==
+          std::vector<std::string>{"/version: expected integer 1, got number 1.0"});
+    CHECK(s_errors(dir, "{\"version\": true}") ==
+          std::vector<std::string>{"/version: expected integer 1, got boolean true"});
 }
 
 TEST_CASE("S11-S12: unknown keys: nearest key, foreign spellings") {
@@ -64,7 +69,8 @@ TEST_CASE("S11-S12: unknown keys: nearest key, foreign spellings") {
           "/process/dieWithparent: unknown key \"dieWithparent\"; did you mean \"dieWithParent\"?");
     CHECK(s_error(dir, kBase + "\"process\": {\"die_with_parent\": true}") ==
           "/process/die_with_parent: unknown key \"die_with_parent\"; did you mean \"dieWithParent\"?");
-    CHECK(s_error(dir, kBase + "\"cwd\": \"/\"") == "/cwd: unknown key \"cwd\"; write it inside \"process\": {\"cwd\": …}");
+    CHECK(s_error(dir, kBase + "\"cwd\": \"/\"") ==
+          "/cwd: unknown key \"cwd\"; write it inside \"process\": {\"cwd\": …}");
     CHECK(s_error(dir, kBase + "\"security\": {\"no_new_privs\": true}") ==
           "/security/no_new_privs: unknown key \"no_new_privs\"; write \"noNewPrivileges\"");
     CHECK(s_error(dir, kBase + "\"stores\": [{\"source\": \"/s\", \"access\": \"ro\"}]") ==
@@ -89,15 +95,20 @@ TEST_CASE("S13: a key of another mount type") {
 
 TEST_CASE("S14-S17: types") {
     TempDir dir;
-    CHECK(s_error(dir, kBase + "\"namespaces\": {\"net\": \"yes\"}") == "/namespaces/net: expected boolean, got string \"yes\"");
-    CHECK(s_error(dir, kBase + "\"process\": {\"newSession\": 1}") == "/process/newSession: expected boolean, got integer 1");
+    CHECK(s_error(dir, kBase + "\"namespaces\": {\"net\": \"yes\"}") ==
+          "/namespaces/net: expected boolean, got string \"yes\"");
+    CHECK(s_error(dir, kBase + "\"process\": {\"newSession\": 1}") ==
+          "/process/newSession: expected boolean, got integer 1");
     CHECK(s_error(dir, kBase + "\"mounts\": {\"type\": \"bind\"}") == "/mounts: expected array, got object");
     const std::string dur = "expected a duration in seconds such as 10, 1.5, \"30s\", \"2m\" or \"1h\", got ";
     CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": -1}") == "/process/timeout: " + dur + "integer -1");
-    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": \"10ms\"}") == "/process/timeout: " + dur + "string \"10ms\"");
+    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": \"10ms\"}") ==
+          "/process/timeout: " + dur + "string \"10ms\"");
     CHECK(s_error(dir, kBase + "\"process\": {\"killAfter\": true}") == "/process/killAfter: " + dur + "boolean true");
-    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": 1e12}") == "/process/timeout: " + dur + "number 1000000000000.0");
-    CHECK(s_error(dir, kBase + "\"process\": {\"args\": [\"a\", 1]}") == "/process/args/1: expected string, got integer 1");
+    CHECK(s_error(dir, kBase + "\"process\": {\"timeout\": 1e12}") ==
+          "/process/timeout: " + dur + "number 1000000000000.0");
+    CHECK(s_error(dir, kBase + "\"process\": {\"args\": [\"a\", 1]}") ==
+          "/process/args/1: expected string, got integer 1");
     CHECK(s_error(dir, kBase + "\"process\": \"x\"") == "/process: expected object, got string \"x\"");
     CHECK(s_error(dir, kBase + "\"hostname\": null") == "/hostname: expected string, got null");
     CHECK(s_error(dir, kBase + "\"process\": {\"env\": [\"A=1\"]}") ==
@@ -108,7 +119,8 @@ TEST_CASE("S14-S17: types") {
 
 TEST_CASE("S18: uid and gid") {
     TempDir dir;
-    CHECK(s_error(dir, kBase + "\"user\": {\"uid\": -1}") == "/user/uid: expected \"self\" or an integer 0..4294967294, got -1");
+    CHECK(s_error(dir, kBase + "\"user\": {\"uid\": -1}") ==
+          "/user/uid: expected \"self\" or an integer 0..4294967294, got -1");
     CHECK(s_error(dir, kBase + "\"user\": {\"gid\": 4294967295}") ==
           "/user/gid: expected \"self\" or an integer 0..4294967294, got 4294967295");
     CHECK(s_error(dir, kBase + "\"user\": {\"uid\": 1.5}") ==
@@ -134,7 +146,8 @@ TEST_CASE("S19-S21: mount enums and required keys") {
           "/mounts/3: missing required key \"type\" (one of bind, tmpfs, proc, dev, dir, symlink, file, mask)");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"destination\": \"/data\"}]") ==
           "/mounts/0: a bind mount needs \"source\"");
-    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"tmpfs\"}]") == "/mounts/0: a tmpfs mount needs \"destination\"");
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"tmpfs\"}]") ==
+          "/mounts/0: a tmpfs mount needs \"destination\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"file\", \"destination\": \"/f\"}]") ==
           "/mounts/0: a file mount needs \"content\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"symlink\", \"destination\": \"/l\"}]") ==
@@ -145,7 +158,8 @@ TEST_CASE("S19-S21: mount enums and required keys") {
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"Bind\", \"source\": \"/a\"}]") ==
           "/mounts/0/type: expected one of \"bind\", \"tmpfs\", \"proc\", \"dev\", \"dir\", \"symlink\", \"file\", "
           "\"mask\", got \"Bind\"; did you mean \"bind\"?");
-    CHECK(s_error(dir, kBase + "\"root\": {\"host\": \"some\"}") == "/root/host: expected one of \"all\", \"none\", got \"some\"; did you mean \"none\"?");
+    CHECK(s_error(dir, kBase + "\"root\": {\"host\": \"some\"}") ==
+          "/root/host: expected one of \"all\", \"none\", got \"some\"; did you mean \"none\"?");
     CHECK(s_error(dir, kBase + "\"stores\": [{\"items\": \"*\"}]") ==
           "/stores/0: a store needs \"source\" (the host directory holding the items, e.g. \"${PACK}/gnu/store\")");
     CHECK(s_error(dir, kBase + "\"mounts\": [\"/a\"]") == "/mounts/0: expected object, got string \"/a\"");
@@ -158,21 +172,27 @@ TEST_CASE("S22: octal modes are strings") {
           "/mounts/1/mode: expected an octal string such as \"1777\", got integer 1777 (JSON has no octal numbers)");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"dir\", \"destination\": \"/d\", \"mode\": 493}]") ==
           "/mounts/0/mode: expected an octal string such as \"0755\", got integer 493 (JSON has no octal numbers)");
-    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"file\", \"destination\": \"/f\", \"content\": \"\", \"mode\": \"0888\"}]") ==
-          "/mounts/0/mode: expected an octal string such as \"0444\", got string \"0888\"");
+    CHECK(
+        s_error(
+            dir,
+            kBase +
+                "\"mounts\": [{\"type\": \"file\", \"destination\": \"/f\", \"content\": \"\", \"mode\": \"0888\"}]") ==
+        "/mounts/0/mode: expected an octal string such as \"0444\", got string \"0888\"");
     CHECK(s_error(dir, kBase + "\"process\": {\"umask\": \"22\"}") ==
           "/process/umask: expected an octal string such as \"0022\", got string \"22\"");
     for (const char* good : {"755", "0755", "1777", "01777"}) {
-        Profile p = load_ok(dir.write("ok.json", doc(kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t\", "
-                                                             "\"mode\": \"" + good + "\"}], \"process\": {\"umask\": \"" +
-                                                     good + "\"}")));
+        Profile p = load_ok(dir.write("ok.json", doc(kBase +
+                                                     "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t\", "
+                                                     "\"mode\": \"" +
+                                                     good + "\"}], \"process\": {\"umask\": \"" + good + "\"}")));
         REQUIRE(p.mounts.size() == 1);
         CHECK(p.mounts[0].mode == static_cast<unsigned>(std::stoul(good, nullptr, 8)));
         CHECK(p.process.umask == static_cast<unsigned>(std::stoul(good, nullptr, 8)));
     }
     for (const char* bad : {"75", "017777", "7a5", "", "-755"}) {
         CAPTURE(bad);
-        CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"dir\", \"destination\": \"/d\", \"mode\": \"" + bad + "\"}]")
+        CHECK(s_error(dir,
+                      kBase + "\"mounts\": [{\"type\": \"dir\", \"destination\": \"/d\", \"mode\": \"" + bad + "\"}]")
                   .rfind("/mounts/0/mode: expected an octal string such as \"0755\", got string", 0) == 0);
     }
 }
@@ -196,8 +216,10 @@ TEST_CASE("S23: environment variable names") {
 TEST_CASE("S: sizes") {
     TempDir dir;
     auto size_of = [&](const std::string& v) {
-        Profile p = load_ok(dir.write("ok.json", doc(kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t\", "
-                                                             "\"size\": " + v + "}]")));
+        Profile p = load_ok(dir.write("ok.json", doc(kBase +
+                                                     "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t\", "
+                                                     "\"size\": " +
+                                                     v + "}]")));
         REQUIRE(p.mounts.size() == 1);
         REQUIRE(p.mounts[0].size.has_value());
         return *p.mounts[0].size;
@@ -211,7 +233,8 @@ TEST_CASE("S: sizes") {
     CHECK(size_of("\"17179869183g\"") == 17179869183ull << 30);
     const std::string expected = "/mounts/0/size: expected a size in bytes such as 67108864 or \"64m\", got ";
     auto bad = [&](const std::string& v) {
-        return s_error(dir, kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t\", \"size\": " + v + "}]");
+        return s_error(dir,
+                       kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t\", \"size\": " + v + "}]");
     };
     CHECK(bad("\"64mb\"") == expected + "string \"64mb\"");
     CHECK(bad("-1") == expected + "integer -1");
@@ -224,9 +247,10 @@ TEST_CASE("S: sizes") {
 
 TEST_CASE("S: rlimits") {
     TempDir dir;
-    Profile p = load_ok(dir.write("ok.json", doc(kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": 1024, "
-                                                         "\"RLIMIT_CORE\": \"unlimited\", \"RLIMIT_STACK\": \"inherit\", "
-                                                         "\"RLIMIT_NPROC\": {\"soft\": 10, \"hard\": \"unlimited\"}}}")));
+    Profile p =
+        load_ok(dir.write("ok.json", doc(kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": 1024, "
+                                                 "\"RLIMIT_CORE\": \"unlimited\", \"RLIMIT_STACK\": \"inherit\", "
+                                                 "\"RLIMIT_NPROC\": {\"soft\": 10, \"hard\": \"unlimited\"}}}")));
     REQUIRE(p.process.rlimits.size() == 4);
     CHECK(p.process.rlimits[0].name == "RLIMIT_NOFILE");
     CHECK(p.process.rlimits[0].soft == 1024u);
@@ -238,8 +262,9 @@ TEST_CASE("S: rlimits") {
     CHECK(p.process.rlimits[3].soft == 10u);
     CHECK(p.process.rlimits[3].hard == UINT64_MAX);
 
-    CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILES\": 1}}") ==
-          "/process/rlimits/RLIMIT_NOFILES: unknown resource limit \"RLIMIT_NOFILES\"; did you mean \"RLIMIT_NOFILE\"?");
+    CHECK(
+        s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILES\": 1}}") ==
+        "/process/rlimits/RLIMIT_NOFILES: unknown resource limit \"RLIMIT_NOFILES\"; did you mean \"RLIMIT_NOFILE\"?");
     CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"NOFILE\": 1}}") ==
           "/process/rlimits/NOFILE: unknown resource limit \"NOFILE\"; did you mean \"RLIMIT_NOFILE\"?");
     CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_CORE\": -1}}") ==
@@ -266,14 +291,16 @@ TEST_CASE("S: rlimits") {
           std::string::npos);
     CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_AS\": \"99999999999999999999g\"}}") ==
           "/process/rlimits/RLIMIT_AS: limit \"99999999999999999999g\" is too large; use \"unlimited\"");
-    CHECK(s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": \"2k\", \"hard\": \"1k\"}}}") ==
-          "/process/rlimits/RLIMIT_NOFILE: soft limit 2048 exceeds hard limit 1024");
+    CHECK(
+        s_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": \"2k\", \"hard\": \"1k\"}}}") ==
+        "/process/rlimits/RLIMIT_NOFILE: soft limit 2048 exceeds hard limit 1024");
 }
 
 TEST_CASE("S: capabilities") {
     TempDir dir;
-    Profile p = load_ok(dir.write("ok.json", doc(kBase + "\"security\": {\"capabilities\": {\"keep\": [\"CAP_NET_RAW\", "
-                                                         "\"CAP_CHOWN\"], \"ambient\": [\"CAP_CHOWN\"]}}")));
+    Profile p =
+        load_ok(dir.write("ok.json", doc(kBase + "\"security\": {\"capabilities\": {\"keep\": [\"CAP_NET_RAW\", "
+                                                 "\"CAP_CHOWN\"], \"ambient\": [\"CAP_CHOWN\"]}}")));
     CHECK(p.security.caps_keep == std::vector<std::string>{"CAP_NET_RAW", "CAP_CHOWN"});
     CHECK(p.security.caps_ambient == std::vector<std::string>{"CAP_CHOWN"});
     CHECK(s_error(dir, kBase + "\"security\": {\"capabilities\": {\"keep\": [\"CAP_SYS_ADMN\"]}}") ==
@@ -290,9 +317,10 @@ TEST_CASE("S: capabilities") {
 
 TEST_CASE("S: names, host names, store items") {
     TempDir dir;
-    CHECK(s_error(dir, kBase + "\"name\": \"my tool\"") ==
-          "/name: \"my tool\" is not a valid profile name (letters, digits, \".\", \"_\", \"+\", \"-\", starting with a "
-          "letter or digit, at most 64)");
+    CHECK(
+        s_error(dir, kBase + "\"name\": \"my tool\"") ==
+        "/name: \"my tool\" is not a valid profile name (letters, digits, \".\", \"_\", \"+\", \"-\", starting with a "
+        "letter or digit, at most 64)");
     CHECK(s_error(dir, kBase + "\"hostname\": \"a b\", \"namespaces\": {\"uts\": true}") ==
           "/hostname: \"a b\" is not a valid host name (1 to 64 letters, digits, \"-\", \"_\" or \".\")");
     CHECK(s_error(dir, kBase + "\"stores\": [{\"source\": \"/s\", \"items\": \"all\"}]") ==
@@ -302,18 +330,20 @@ TEST_CASE("S: names, host names, store items") {
     for (const char* bad : {"", ".", "..", "a/b"}) {
         CAPTURE(bad);
         CHECK(s_error(dir, kBase + "\"stores\": [{\"source\": \"/s\", \"items\": [\"" + bad + "\"]}]") ==
-              "/stores/0/items/0: \"" + std::string(bad) + "\" is not a store item name (one path component, not \".\" or \"..\")");
+              "/stores/0/items/0: \"" + std::string(bad) +
+                  "\" is not a store item name (one path component, not \".\" or \"..\")");
     }
 }
 
 TEST_CASE("S: x-* keys are ignored anywhere") {
     TempDir dir;
     Profile p = load_ok(dir.write(
-        "p.json", doc(kBase + "\"x-packer-version\": \"1.2\", \"x-thing\": {\"any\": [1, 2]}, "
-                              "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t\", \"x-why\": \"scratch\"}], "
-                              "\"process\": {\"x-note\": 1, \"env\": {\"x-a\": 1, \"set\": {\"x-b\": 2, \"A\": \"1\"}}, "
-                              "\"rlimits\": {\"x-c\": true}}, "
-                              "\"security\": {\"seccomp\": {\"x-d\": 1}, \"capabilities\": {\"x-e\": 0}}")));
+        "p.json",
+        doc(kBase + "\"x-packer-version\": \"1.2\", \"x-thing\": {\"any\": [1, 2]}, "
+                    "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t\", \"x-why\": \"scratch\"}], "
+                    "\"process\": {\"x-note\": 1, \"env\": {\"x-a\": 1, \"set\": {\"x-b\": 2, \"A\": \"1\"}}, "
+                    "\"rlimits\": {\"x-c\": true}}, "
+                    "\"security\": {\"seccomp\": {\"x-d\": 1}, \"capabilities\": {\"x-e\": 0}}")));
     REQUIRE(p.mounts.size() == 1);
     CHECK(p.process.env.set == std::vector<std::pair<std::string, std::string>>{{"A", "1"}});
     CHECK(p.process.rlimits.empty());

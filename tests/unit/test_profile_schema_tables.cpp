@@ -42,8 +42,8 @@ TEST_CASE("schema tables: profiles/schema.json has each section's keys, with the
         INFO("top level");
         same(top_section(), s);
     }
-    for (const Section* sec : {&root_section(), &namespaces_section(), &user_section(), &process_section(),
-                               &security_section()}) {
+    for (const Section* sec :
+         {&root_section(), &namespaces_section(), &user_section(), &process_section(), &security_section()}) {
         INFO("section ", sec->dotted);
         same(*sec, top[sec->dotted]);
     }
@@ -72,12 +72,13 @@ TEST_CASE("schema tables: the merge rule of each kind of key path") {
     using burrow::profile::Merge;
     using burrow::profile::merge_rule;
     for (const char* p : {"mounts", "stores"}) CHECK(merge_rule(p) == Merge::keyed);
-    for (const char* p : {"root.exclude", "process.env.keep", "process.keepFds", "process.env.unset",
-                          "security.capabilities.keep", "security.capabilities.ambient", "security.seccomp.deny",
-                          "security.seccomp.allow", "security.seccomp.architectures",
-                          "security.seccomp.socketFamilies"})
+    for (const char* p :
+         {"root.exclude", "process.env.keep", "process.keepFds", "process.env.unset", "security.capabilities.keep",
+          "security.capabilities.ambient", "security.seccomp.deny", "security.seccomp.allow",
+          "security.seccomp.architectures", "security.seccomp.socketFamilies"})
         CHECK(merge_rule(p) == Merge::union_);
-    for (const char* p : {"process.env.prepend.PATH", "process.env.append.MANPATH"}) CHECK(merge_rule(p) == Merge::concat);
+    for (const char* p : {"process.env.prepend.PATH", "process.env.append.MANPATH"})
+        CHECK(merge_rule(p) == Merge::concat);
     for (const char* p : {"root", "process", "process.env.prepend", "process.env.set.PATH", "process.args",
                           "security.seccomp", "process.rlimits.RLIMIT_NOFILE.soft", "x-y"})
         CHECK(merge_rule(p) == Merge::by_value);

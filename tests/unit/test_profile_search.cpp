@@ -18,10 +18,10 @@ ProfileSearch search() {
 TEST_CASE("profile search: the directories, in order") {
     ProfileSearch s = search();
     CHECK(burrow::profile_dirs(s) == std::vector<std::string>{"/home/u/.config/burrow/profiles", "/etc/burrow/profiles",
-                                                            "/usr/local/share/burrow/profiles"});
+                                                              "/usr/local/share/burrow/profiles"});
     s.xdg_config_home = "/x/cfg";
     CHECK(burrow::profile_dirs(s).front() == "/x/cfg/burrow/profiles");
-    s.xdg_config_home = "relative";   // not absolute: ignored, as the XDG spec says
+    s.xdg_config_home = "relative";  // not absolute: ignored, as the XDG spec says
     CHECK(burrow::profile_dirs(s).front() == "/home/u/.config/burrow/profiles");
     s.home.reset();
     s.xdg_config_home.reset();
@@ -40,7 +40,8 @@ TEST_CASE("profile search: a name never means the cwd's file; FILE.json does fir
     CHECK_FALSE(burrow::is_profile_name(""));
     const ProfileSearch s = search();
     CHECK(burrow::profile_candidates("archiver", s) ==
-          std::vector<std::string>{"/home/u/.config/burrow/profiles/archiver.json", "/etc/burrow/profiles/archiver.json",
+          std::vector<std::string>{"/home/u/.config/burrow/profiles/archiver.json",
+                                   "/etc/burrow/profiles/archiver.json",
                                    "/usr/local/share/burrow/profiles/archiver.json"});
     CHECK(burrow::profile_candidates("archiver.json", s).front() == "/home/u/incoming/archiver.json");
     CHECK(burrow::profile_candidates("archiver.json", s).size() == 4);
@@ -50,7 +51,8 @@ TEST_CASE("profile search: the description is the header's first sentence, witho
     CHECK(burrow::profile_description("#!/usr/bin/env -S burrow --profile\n// archiver — for tar on archives\n"
                                       "// you do not trust. More here.\n// Grants: x\n{}",
                                       "archiver") == "for tar on archives you do not trust.");
-    CHECK(burrow::profile_description("// builtin:pack — the whole host. Not a sandbox.\n{}", "pack") == "the whole host.");
+    CHECK(burrow::profile_description("// builtin:pack — the whole host. Not a sandbox.\n{}", "pack") ==
+          "the whole host.");
     CHECK(burrow::profile_description("// mine - short\n{}", "mine") == "short");
     CHECK(burrow::profile_description("{ \"version\": 1 }", "x").empty());
     CHECK(burrow::profile_description("// first paragraph\n//\n// second\n", "x") == "first paragraph");

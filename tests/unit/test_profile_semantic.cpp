@@ -20,9 +20,11 @@ std::string v_error(const TempDir& dir, const std::string& members) {
 TEST_CASE("V34: root.host is required after extends") {
     TempDir dir;
     CHECK(v_error(dir, "") ==
-          "/root/host: required (after applying extends); use \"all\" to see the host root or \"none\" for an empty root");
+          "/root/host: required (after applying extends); use \"all\" to see the host root or \"none\" for an empty "
+          "root");
     CHECK(v_error(dir, "\"root\": {\"exclude\": []}") ==
-          "/root/host: required (after applying extends); use \"all\" to see the host root or \"none\" for an empty root");
+          "/root/host: required (after applying extends); use \"all\" to see the host root or \"none\" for an empty "
+          "root");
     Profile p = load_ok(dir.write("ok.json", doc("\"root\": {\"host\": \"none\"}")));
     CHECK(p.root.host == RootSpec::Host::none);
     // Defaults of the bare schema.
@@ -40,15 +42,19 @@ TEST_CASE("V34: root.host is required after extends") {
 
 TEST_CASE("V35: one destination twice in one document") {
     TempDir dir;
-    CHECK(v_error(dir, kBase + "\"mounts\": [{\"type\": \"dir\", \"destination\": \"/a\"}, {\"type\": \"tmpfs\", "
-                               "\"destination\": \"/tmp\"}, {\"type\": \"dir\", \"destination\": \"/b\"}, {\"type\": "
-                               "\"dir\", \"destination\": \"/c\"}, {\"type\": \"tmpfs\", \"destination\": \"/tmp/\"}]") ==
+    CHECK(v_error(dir, kBase +
+                           "\"mounts\": [{\"type\": \"dir\", \"destination\": \"/a\"}, {\"type\": \"tmpfs\", "
+                           "\"destination\": \"/tmp\"}, {\"type\": \"dir\", \"destination\": \"/b\"}, {\"type\": "
+                           "\"dir\", \"destination\": \"/c\"}, {\"type\": \"tmpfs\", \"destination\": \"/tmp/\"}]") ==
           "/mounts/4/destination: /tmp is already the destination of /mounts/1");
     // A bind's destination defaults to its source.
     CHECK(v_error(dir, kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/srv\"}, {\"type\": \"bind\", "
-                               "\"source\": \"/srv\"}]") == "/mounts/1/source: /srv is already the destination of /mounts/0");
-    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/a\"}, {\"source\": \"/b\", \"destination\": \"/gnu/store\"}]") ==
-          "/stores/1/destination: /gnu/store is already the destination of /stores/0");
+                               "\"source\": \"/srv\"}]") ==
+          "/mounts/1/source: /srv is already the destination of /mounts/0");
+    CHECK(
+        v_error(dir,
+                kBase + "\"stores\": [{\"source\": \"/a\"}, {\"source\": \"/b\", \"destination\": \"/gnu/store\"}]") ==
+        "/stores/1/destination: /gnu/store is already the destination of /stores/0");
 }
 
 TEST_CASE("V36: a mount that hides an earlier one") {
@@ -56,28 +62,33 @@ TEST_CASE("V36: a mount that hides an earlier one") {
     CHECK(v_error(dir, kBase + "\"mounts\": [{\"type\": \"dir\", \"destination\": \"/x\"}, {\"type\": \"bind\", "
                                "\"source\": \"/home/u/src\"}, {\"type\": \"dir\", \"destination\": \"/y\"}, {\"type\": "
                                "\"bind\", \"source\": \"/home\"}]") ==
-          "/mounts/3: mounting /home would hide the earlier mount /home/u/src (/mounts/1); list parent directories first");
+          "/mounts/3: mounting /home would hide the earlier mount /home/u/src (/mounts/1); list parent directories "
+          "first");
     // Parents first is fine, and so are siblings with a common prefix.
-    CHECK_NOTHROW(load_ok(dir.write("ok.json", doc(kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/home\"}, "
-                                                           "{\"type\": \"bind\", \"source\": \"/home/u/src\"}, {\"type\": "
-                                                           "\"bind\", \"source\": \"/home/u/src2\"}]"))));
+    CHECK_NOTHROW(
+        load_ok(dir.write("ok.json", doc(kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/home\"}, "
+                                                 "{\"type\": \"bind\", \"source\": \"/home/u/src\"}, {\"type\": "
+                                                 "\"bind\", \"source\": \"/home/u/src2\"}]"))));
     // Across files the earlier mount is named with its file.
     dir.write("base.json", doc(kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/etc/ssl\"}]"));
     std::string p = dir.write("p.json", doc("\"extends\": \"./base.json\", \"mounts\": [{\"type\": \"bind\", "
                                             "\"source\": \"/etc\"}]"));
     CHECK(load_error(p) == p + ": /mounts/0: mounting /etc would hide the earlier mount /etc/ssl (" + dir.path() +
-                               "/base.json (via " + p + "): /mounts/0); list parent directories first (\"override\": "
+                               "/base.json (via " + p +
+                               "): /mounts/0); list parent directories first (\"override\": "
                                "[\"mounts\"] lets a profile reorder inherited mounts)");
 }
 
 TEST_CASE("V37: mounts and stores") {
     TempDir dir;
-    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\"}], \"mounts\": [{\"type\": \"dir\", \"destination\": "
-                               "\"/a\"}, {\"type\": \"dir\", \"destination\": \"/b\"}, {\"type\": \"bind\", \"source\": "
-                               "\"/lib\", \"destination\": \"/gnu/store/x/lib\"}]") ==
+    CHECK(v_error(dir, kBase +
+                           "\"stores\": [{\"source\": \"/s\"}], \"mounts\": [{\"type\": \"dir\", \"destination\": "
+                           "\"/a\"}, {\"type\": \"dir\", \"destination\": \"/b\"}, {\"type\": \"bind\", \"source\": "
+                           "\"/lib\", \"destination\": \"/gnu/store/x/lib\"}]") ==
           "/mounts/2/destination: /gnu/store/x/lib is inside the read-only store at /gnu/store");
-    CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\"}], \"mounts\": [{\"type\": \"tmpfs\", \"destination\": "
-                               "\"/gnu\"}]") ==
+    CHECK(v_error(dir, kBase +
+                           "\"stores\": [{\"source\": \"/s\"}], \"mounts\": [{\"type\": \"tmpfs\", \"destination\": "
+                           "\"/gnu\"}]") ==
           "/mounts/0: mounting /gnu would hide the store at /gnu/store (/stores/0); choose another destination");
     CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\"}, {\"source\": \"/t\", \"destination\": "
                                "\"/gnu/store/sub\"}]") ==
@@ -89,11 +100,13 @@ TEST_CASE("V37: mounts and stores") {
 TEST_CASE("V38-V39: what mounts and options need from namespaces") {
     TempDir dir;
     CHECK(v_error(dir, kBase + "\"mounts\": [{\"type\": \"dev\"}, {\"type\": \"proc\"}]") ==
-          "/mounts/1: a new /proc needs \"namespaces\": {\"pid\": true}; without a pid namespace use {\"type\": \"bind\", "
+          "/mounts/1: a new /proc needs \"namespaces\": {\"pid\": true}; without a pid namespace use {\"type\": "
+          "\"bind\", "
           "\"source\": \"/proc\"}");
     CHECK(v_error(dir, kBase + "\"hostname\": \"x\"") == "/hostname: needs \"namespaces\": {\"uts\": true}");
     // Inherited from a base and turned off later: moot, dropped.
-    Profile pr = load_ok(dir.write("ok.json", doc("\"extends\": \"builtin:sandbox\", \"namespaces\": {\"uts\": false}")));
+    Profile pr =
+        load_ok(dir.write("ok.json", doc("\"extends\": \"builtin:sandbox\", \"namespaces\": {\"uts\": false}")));
     CHECK(!pr.hostname);
     // Set after uts was turned off: a mistake.
     dir.write("base.json", doc("\"extends\": \"builtin:sandbox\", \"namespaces\": {\"uts\": false}"));
@@ -101,8 +114,9 @@ TEST_CASE("V38-V39: what mounts and options need from namespaces") {
     CHECK(load_error(q) == q + ": /hostname: needs \"namespaces\": {\"uts\": true}");
     // An inherited proc mount is named in its own file.
     std::string p = dir.write("p.json", doc("\"extends\": \"builtin:sandbox\", \"namespaces\": {\"pid\": false}"));
-    CHECK(load_error(p) == "builtin:sandbox (via " + p + "): /mounts/1: a new /proc needs \"namespaces\": {\"pid\": "
-                           "true}; without a pid namespace use {\"type\": \"bind\", \"source\": \"/proc\"}");
+    CHECK(load_error(p) == "builtin:sandbox (via " + p +
+                               "): /mounts/1: a new /proc needs \"namespaces\": {\"pid\": "
+                               "true}; without a pid namespace use {\"type\": \"bind\", \"source\": \"/proc\"}");
     CHECK(v_error(dir, kBase + "\"namespaces\": {\"user\": false}") ==
           "/namespaces/user: burrow is setuid-free and needs a user namespace; remove \"user\": false");
     CHECK(v_error(dir, kBase + "\"namespaces\": {\"mount\": false}") ==
@@ -138,9 +152,11 @@ TEST_CASE("V42-V44, V46") {
           "/security/capabilities/keep/0: unknown capability \"CAP_SYS_ADMN\"; did you mean \"CAP_SYS_ADMIN\"?");
     CHECK(v_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": 8192, \"hard\": 4096}}}") ==
           "/process/rlimits/RLIMIT_NOFILE: soft limit 8192 exceeds hard limit 4096");
-    CHECK(v_error(dir, kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": \"unlimited\", \"hard\": 1}}}") ==
+    CHECK(v_error(dir,
+                  kBase + "\"process\": {\"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": \"unlimited\", \"hard\": 1}}}") ==
           "/process/rlimits/RLIMIT_NOFILE: soft limit unlimited exceeds hard limit 1");
-    CHECK(v_error(dir, kBase + "\"process\": {\"env\": {\"unset\": [\"LD_PRELOAD\"], \"set\": {\"LD_PRELOAD\": \"x\"}}}") ==
+    CHECK(v_error(dir,
+                  kBase + "\"process\": {\"env\": {\"unset\": [\"LD_PRELOAD\"], \"set\": {\"LD_PRELOAD\": \"x\"}}}") ==
           "/process/env: \"LD_PRELOAD\" is in both \"unset\" and \"set\"");
     CHECK(v_error(dir, kBase + "\"stores\": [{\"source\": \"/s\", \"items\": [\"../etc\"]}]") ==
           "/stores/0/items/0: \"../etc\" is not a store item name (one path component, not \".\" or \"..\")");
@@ -150,7 +166,8 @@ TEST_CASE("V: ambient capabilities must be kept") {
     TempDir dir;
     CHECK(v_error(dir, kBase + "\"security\": {\"capabilities\": {\"keep\": [\"CAP_CHOWN\"], \"ambient\": "
                                "[\"CAP_CHOWN\", \"CAP_NET_RAW\"]}}") ==
-          "/security/capabilities/ambient/1: \"CAP_NET_RAW\" is not in \"keep\"; an ambient capability must also be kept");
+          "/security/capabilities/ambient/1: \"CAP_NET_RAW\" is not in \"keep\"; an ambient capability must also be "
+          "kept");
     // keep may come from a base.
     dir.write("base.json", doc(kBase + "\"security\": {\"capabilities\": {\"keep\": [\"CAP_NET_RAW\"]}}"));
     Profile p = load_ok(dir.write("ok.json", doc("\"extends\": \"./base.json\", \"security\": {\"capabilities\": "
@@ -172,8 +189,10 @@ TEST_CASE("V: root.access and root.exclude need host all") {
     // …but not when written after it.
     dir.write("base.json", doc("\"root\": {\"host\": \"none\"}"));
     p = dir.write("p.json", doc("\"extends\": \"./base.json\", \"root\": {\"access\": \"ro\"}"));
-    CHECK(load_error(p) == p + ": /root/access: only valid with \"host\": \"all\"; remove it, or write \"host\": \"all\"");
-    pr = load_ok(dir.write("ok.json", doc("\"root\": {\"host\": \"all\", \"access\": \"ro\", \"exclude\": [\"/media\"]}")));
+    CHECK(load_error(p) ==
+          p + ": /root/access: only valid with \"host\": \"all\"; remove it, or write \"host\": \"all\"");
+    pr = load_ok(
+        dir.write("ok.json", doc("\"root\": {\"host\": \"all\", \"access\": \"ro\", \"exclude\": [\"/media\"]}")));
     CHECK(pr.root.access == Access::ro);
     CHECK(pr.root.exclude == std::vector<std::string>{"/media"});
 }
@@ -189,10 +208,12 @@ TEST_CASE("V: env.keep needs clear") {
     CHECK(p.process.env.keep.empty());
     // Added in a later layer than the "clear": false: a mistake.
     dir.write("base.json", doc(kBase + "\"process\": {\"env\": {\"clear\": false}}"));
-    std::string q = dir.write("q.json", doc("\"extends\": \"./base.json\", \"process\": {\"env\": {\"keep\": [\"A\"]}}"));
+    std::string q =
+        dir.write("q.json", doc("\"extends\": \"./base.json\", \"process\": {\"env\": {\"keep\": [\"A\"]}}"));
     CHECK(load_error(q) == q + ": /process/env/keep/0: \"keep\" only applies with \"clear\": true; remove it, or write "
                                "\"clear\": true");
-    p = load_ok(dir.write("ok.json", doc("\"extends\": \"builtin:sandbox\", \"process\": {\"env\": {\"keep\": [\"A?\"]}}")));
+    p = load_ok(
+        dir.write("ok.json", doc("\"extends\": \"builtin:sandbox\", \"process\": {\"env\": {\"keep\": [\"A?\"]}}")));
     CHECK(p.process.env.clear);
     CHECK(p.process.env.keep.back() == "A?");
 }
@@ -211,7 +232,8 @@ TEST_CASE("V: process.timeout and killAfter, in seconds or with a unit") {
 
 TEST_CASE("V: problems of several stages and files are all reported") {
     TempDir dir;
-    dir.write("base.json", doc("\"root\": {\"host\": \"maybe\"}, \"mounts\": [{\"type\": \"bind\", \"source\": \"x\"}]"));
+    dir.write("base.json",
+              doc("\"root\": {\"host\": \"maybe\"}, \"mounts\": [{\"type\": \"bind\", \"source\": \"x\"}]"));
     std::string p = dir.write("p.json", doc("\"extends\": \"./base.json\", \"hostname\": 7"));
     auto m = load_errors(p);
     std::string via = dir.path() + "/base.json (via " + p + "): ";
@@ -225,8 +247,10 @@ TEST_CASE("V: problems of several stages and files are all reported") {
 TEST_CASE("V: clearBoundingSet") {
     TempDir dir;
     // Off by default (builtin:pack); builtin:sandbox asks for it.
-    CHECK_FALSE(load_ok(dir.write("pack.json", doc(kBase + "\"process\": {\"args\": [\"x\"]}"))).security.clear_bounding_set);
+    CHECK_FALSE(
+        load_ok(dir.write("pack.json", doc(kBase + "\"process\": {\"args\": [\"x\"]}"))).security.clear_bounding_set);
     CHECK(load_ok(dir.write("sb.json", doc("\"extends\": \"builtin:sandbox\""))).security.clear_bounding_set);
-    Profile p = load_ok(dir.write("ok.json", doc(kBase + "\"security\": {\"capabilities\": {\"clearBoundingSet\": true}}")));
+    Profile p =
+        load_ok(dir.write("ok.json", doc(kBase + "\"security\": {\"capabilities\": {\"clearBoundingSet\": true}}")));
     CHECK(p.security.clear_bounding_set);
 }

@@ -39,7 +39,7 @@ namespace burrow::test {
 
 // A directory under $TMPDIR, removed with everything in it at the end of the test.
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string tmpl = (std::filesystem::temp_directory_path() / "burrow-profile-XXXXXX").string();
         if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
@@ -62,7 +62,7 @@ public:
         return p.string();
     }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -77,9 +77,15 @@ inline nlohmann::json published_schema() {
 
 inline LoadContext pack_context() {
     LoadContext ctx;
-    ctx.vars = {{"ORIGIN", "/home/u/pack/bin"}, {"PACK", "/home/u/pack"}, {"HOME", "/home/u"},
-                {"PWD", "/home/u/work"},       {"UID", "1000"},          {"GID", "1001"},
-                {"USER", "u"},                 {"TMPDIR", "/tmp"},       {"RUNTIME_DIR", "/run/user/1000"}};
+    ctx.vars = {{"ORIGIN", "/home/u/pack/bin"},
+                {"PACK", "/home/u/pack"},
+                {"HOME", "/home/u"},
+                {"PWD", "/home/u/work"},
+                {"UID", "1000"},
+                {"GID", "1001"},
+                {"USER", "u"},
+                {"TMPDIR", "/tmp"},
+                {"RUNTIME_DIR", "/run/user/1000"}};
     ctx.env = {{"PATH", "/usr/bin:/bin"}, {"DATA", "/srv/data"}, {"EMPTY", ""}};
     return ctx;
 }
@@ -135,8 +141,7 @@ inline std::string doc(const std::string& members) {
 }
 
 // Writes doc(members) as p.json in `dir` and returns the single message of loading it.
-inline std::string error_of(const TempDir& dir, const std::string& members,
-                            const LoadContext& ctx = pack_context()) {
+inline std::string error_of(const TempDir& dir, const std::string& members, const LoadContext& ctx = pack_context()) {
     return load_error(dir.write("p.json", doc(members)), {}, ctx);
 }
 

@@ -17,8 +17,9 @@ std::string e_error(const TempDir& dir, const std::string& members, const LoadCo
 
 // The source of a single bind mount written as `source`.
 std::string bind_source(const TempDir& dir, const std::string& source, const LoadContext& ctx = pack_context()) {
-    Profile p = load_ok(dir.write("ok.json", doc(kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"" + source + "\"}]")),
-                        {}, ctx);
+    Profile p =
+        load_ok(dir.write("ok.json", doc(kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"" + source + "\"}]")),
+                {}, ctx);
     REQUIRE(p.mounts.size() == 1);
     CHECK(p.mounts[0].destination == p.mounts[0].source);
     return p.mounts[0].source;
@@ -105,8 +106,9 @@ TEST_CASE("E30: control characters in literal paths") {
           "/mounts/0/destination: control character U+000A in path");
     CHECK(e_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/a\\u007f\"}]") ==
           "/mounts/0/source: control character U+007F in path");
-    CHECK(e_error(dir, kBase + "\"mounts\": [{\"type\": \"symlink\", \"destination\": \"/l\", \"target\": \"a\\tb\"}]") ==
-          "/mounts/0/target: control character U+0009 in path");
+    CHECK(
+        e_error(dir, kBase + "\"mounts\": [{\"type\": \"symlink\", \"destination\": \"/l\", \"target\": \"a\\tb\"}]") ==
+        "/mounts/0/target: control character U+0009 in path");
     // Values from the host may hold them: a user's directory must not be rejected.
     LoadContext ctx = pack_context();
     ctx.vars["HOME"] = "/home/we\nird";
@@ -175,8 +177,9 @@ TEST_CASE("E: ${PROFILE_DIR} is the directory of the file the string is written 
     TempDir dir;
     dir.write("lib/base.json", doc("\"extends\": \"builtin:pack\", \"mounts\": [{\"type\": \"bind\", \"source\": "
                                    "\"${PROFILE_DIR}/data\"}]"));
-    std::string top = dir.write("top/p.json", doc("\"extends\": \"../lib/base.json\", \"mounts\": [{\"type\": \"bind\", "
-                                                  "\"source\": \"${PROFILE_DIR}/more\"}]"));
+    std::string top =
+        dir.write("top/p.json", doc("\"extends\": \"../lib/base.json\", \"mounts\": [{\"type\": \"bind\", "
+                                    "\"source\": \"${PROFILE_DIR}/more\"}]"));
     Profile p = load_ok(top);
     REQUIRE(p.mounts.size() == 2);
     CHECK(p.mounts[0].source == dir.path() + "/lib/data");
@@ -197,19 +200,21 @@ TEST_CASE("E: normalisation") {
     CHECK(bind_source(dir, "/a//b///c") == "/a/b/c");
     CHECK(bind_source(dir, "/../../x") == "/x");
     CHECK(bind_source(dir, "${PWD}/..") == "/home/u");
-    Profile p = load_ok(dir.write("p.json", doc(kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t/\"}, "
-                                                        "{\"type\": \"symlink\", \"destination\": \"/t/l\", \"target\": "
-                                                        "\"../a//b/\"}], \"process\": {\"cwd\": \"/w/./x/\", \"exec\": "
-                                                        "\"guile\"}, \"root\": {\"exclude\": [\"/media/\"]}")));
+    Profile p =
+        load_ok(dir.write("p.json", doc(kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/t/\"}, "
+                                                "{\"type\": \"symlink\", \"destination\": \"/t/l\", \"target\": "
+                                                "\"../a//b/\"}], \"process\": {\"cwd\": \"/w/./x/\", \"exec\": "
+                                                "\"guile\"}, \"root\": {\"exclude\": [\"/media/\"]}")));
     REQUIRE(p.mounts.size() == 2);
     CHECK(p.mounts[0].destination == "/t");
     CHECK(p.mounts[1].target == "../a//b/");  // link text is kept as written
     CHECK(p.process.cwd == "/w/x");
     CHECK(p.process.exec == "guile");
     CHECK(p.root.exclude == std::vector<std::string>{"/media"});
-    CHECK(e_error(dir, kBase + "\"root\": {\"exclude\": [\"/media/usb\"]}") ==
-          "/root/exclude/0: \"/media/usb\" is not a top-level entry; \"exclude\" names entries directly under /, such as "
-          "\"/media\"");
+    CHECK(
+        e_error(dir, kBase + "\"root\": {\"exclude\": [\"/media/usb\"]}") ==
+        "/root/exclude/0: \"/media/usb\" is not a top-level entry; \"exclude\" names entries directly under /, such as "
+        "\"/media\"");
     CHECK(e_error(dir, kBase + "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/x/..\"}]") ==
           "/mounts/0/destination: a mount at / would cover the whole root; use \"root\" to choose what / holds");
 }
@@ -217,8 +222,10 @@ TEST_CASE("E: normalisation") {
 TEST_CASE("E: file content limit") {
     TempDir dir;
     std::string content(64 * 1024, 'x');
-    CHECK_NOTHROW(load_ok(dir.write("p.json", doc(kBase + "\"mounts\": [{\"type\": \"file\", \"destination\": \"/f\", "
-                                                          "\"content\": \"" + content + "\"}]"))));
+    CHECK_NOTHROW(load_ok(dir.write("p.json", doc(kBase +
+                                                  "\"mounts\": [{\"type\": \"file\", \"destination\": \"/f\", "
+                                                  "\"content\": \"" +
+                                                  content + "\"}]"))));
     CHECK(e_error(dir, kBase + "\"mounts\": [{\"type\": \"file\", \"destination\": \"/f\", \"content\": \"" + content +
                            "${USER}\"}]") == "/mounts/0/content: file content is 65537 bytes; the limit is 64 KiB");
 }

@@ -68,7 +68,7 @@ TEST_CASE("seccomp install: a denied call fails in the child, the parent is unto
         struct utsname u;
         if (!fails_with(uname(&u), ENOTTY)) return 1;
         if (!fails_with(chroot("/"), ENOTTY)) return 2;
-        if (getpid() <= 0) return 3;                 // everything else still works
+        if (getpid() <= 0) return 3;  // everything else still works
         if (seccomp_mode() != "Seccomp:\t2") return 4;
         return 0;
     });
@@ -99,7 +99,7 @@ TEST_CASE("seccomp install: the default baseline in a child") {
         if (!fails_with(syscall(SYS_ioctl, fd, (unsigned long)TIOCSTI | (1UL << 32), &c), EPERM)) return 1;
         if (!fails_with(syscall(SYS_ioctl, fd, (unsigned long)TIOCSTI, &c), EPERM)) return 2;
         if (!fails_with(syscall(SYS_ioctl, fd, (unsigned long)TIOCLINUX, &c), EPERM)) return 3;
-        struct winsize ws;   // other ioctls still reach the driver
+        struct winsize ws;  // other ioctls still reach the driver
         if (!fails_with(ioctl(fd, TIOCGWINSZ, &ws), ENOTTY)) return 4;
         close(fd);
 
@@ -121,7 +121,8 @@ TEST_CASE("seccomp install: the default baseline in a child") {
 
         if (!fails_with(socket(AF_ALG, SOCK_SEQPACKET, 0), EAFNOSUPPORT)) return 30;
         if (!fails_with(socket(AF_VSOCK, SOCK_STREAM, 0), EAFNOSUPPORT)) return 31;
-        if (!fails_with(syscall(SYS_socket, (unsigned long)AF_PACKET | (1UL << 32), SOCK_RAW, 0), EAFNOSUPPORT)) return 32;
+        if (!fails_with(syscall(SYS_socket, (unsigned long)AF_PACKET | (1UL << 32), SOCK_RAW, 0), EAFNOSUPPORT))
+            return 32;
         const int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (s < 0) return 33;
         close(s);

@@ -1,4 +1,4 @@
 /* A tool plug-in: leaves the line as it is. */
-const char *plugin_version(void) { return VERSION; }
+const char* plugin_version(void) { return VERSION; }
 
-void filter(char *line) { (void)line; }
+void filter(char* line) { (void)line; }

@@ -15,8 +15,8 @@
 #error "build with make PREFIX=... VERSION=..."
 #endif
 
-static void read_tag(char *tag, size_t size) {
-    FILE *f = fopen(PREFIX "/share/tool/tag", "r");
+static void read_tag(char* tag, size_t size) {
+    FILE* f = fopen(PREFIX "/share/tool/tag", "r");
     tag[0] = '\0';
     if (!f) return;
     if (!fgets(tag, (int)size, f)) tag[0] = '\0';
@@ -24,21 +24,21 @@ static void read_tag(char *tag, size_t size) {
     fclose(f);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     if (argc > 1 && strcmp(argv[1], "--version") == 0) {
         printf("tool %s, plug-ins in %s/lib/tool\n", VERSION, PREFIX);
         return 0;
     }
-    const char *name = argc > 1 ? argv[1] : "plain";
+    const char* name = argc > 1 ? argv[1] : "plain";
     char path[4096], tag[256], line[4096];
     snprintf(path, sizeof path, "%s/lib/tool/%s.so", PREFIX, name);
-    void *plugin = dlopen(path, RTLD_NOW);
+    void* plugin = dlopen(path, RTLD_NOW);
     if (!plugin) {
         fprintf(stderr, "tool %s: %s\n", VERSION, dlerror());
         return 2;
     }
-    void (*filter)(char *) = (void (*)(char *))dlsym(plugin, "filter");
-    const char *(*plugin_version)(void) = (const char *(*)(void))dlsym(plugin, "plugin_version");
+    void (*filter)(char*) = (void (*)(char*))dlsym(plugin, "filter");
+    const char* (*plugin_version)(void) = (const char* (*)(void))dlsym(plugin, "plugin_version");
     if (!filter || !plugin_version) {
         fprintf(stderr, "tool %s: %s is not a tool plug-in\n", VERSION, path);
         return 2;
