@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "runtime/base/json_pointer.hpp"
 #include "runtime/base/suggest.hpp"
 #include "runtime/base/error.hpp"
 #include "runtime/base/help_text.hpp"
@@ -24,13 +25,6 @@ std::string lit(const std::string& s) {
         out += c;
         if (c == '$') out += '$';
     }
-    return out;
-}
-
-// A JSON pointer reference token (RFC 6901): "A/B" → "A~1B", as error messages spell it.
-std::string pointer_token(const std::string& key) {
-    std::string out;
-    for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
     return out;
 }
 
@@ -166,7 +160,7 @@ void rlimit(State& s, const std::string& opt, const Args& a) {
         limits[name] = {{"soft", one(value.substr(0, colon))}, {"hard", one(value.substr(colon + 1))}};
     else
         limits[name] = one(value);
-    s.wrote("/process/rlimits/" + pointer_token(name), opt + " " + spec);
+    s.wrote("/process/rlimits/" + pointer_escape(name), opt + " " + spec);
 }
 
 void keep_fd(State& s, const std::string& opt, const Args& a) {
@@ -218,7 +212,7 @@ void store(State& s, const std::string& opt, const Args& a) {
 void setenv_opt(State& s, const std::string& opt, const Args& a) {
     remove_name(s.env()["unset"], a[0]);
     s.env()["set"][a[0]] = lit(a[1]);
-    s.wrote("/process/env/set/" + pointer_token(a[0]), opt + " " + a[0]);
+    s.wrote("/process/env/set/" + pointer_escape(a[0]), opt + " " + a[0]);
 }
 
 void unsetenv_opt(State& s, const std::string& opt, const Args& a) {

@@ -127,6 +127,21 @@ void give_terminal_back(const Foreground& f) {
     ::sigaction(SIGTTOU, &old, nullptr);
 }
 
+// Forks the process that becomes the program, burrow staying to wait for it. Returns 0 in
+// the child (signals as they were before `old` was saved; burrow recorded as the parent it
+// must not outlive), the child's pid in burrow.
+pid_t fork_program_child(detail::Run& run, const sigset_t& old) {
+    const pid_t parent = ::getpid();
+    const pid_t child = ::fork();
+    if (child < 0) throw Error("fork: " + errno_text(errno));
+    if (child == 0) {
+        run.forked = true;
+        restore_signals(old);
+        run.parent = parent;
+    }
+    return child;
+}
+
 }  // namespace
 
 void exit_like(int st) {
@@ -233,15 +248,8 @@ std::optional<int> fork_for_setsid(Run& run) {
     if (::getpid() != ::getpgrp()) return std::nullopt;
     sigset_t waitset = forwarded_and_chld(), old;
     ::sigprocmask(SIG_BLOCK, &waitset, &old);
-    const pid_t parent = ::getpid();
-    pid_t child = ::fork();
-    if (child < 0) throw Error("fork: " + errno_text(errno));
-    if (child == 0) {
-        run.forked = true;
-        restore_signals(old);
-        run.parent = parent;  // burrow: the program must not outlive it
-        return std::nullopt;
-    }
+    const pid_t child = fork_program_child(run, old);
+    if (child == 0) return std::nullopt;  // the program's process goes on
     int st = supervise(child, waitset);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     return st;
@@ -273,17 +281,10 @@ std::optional<int> fork_timeout(Run& run, const step::Timeout& timeout) {
     ::sigprocmask(SIG_BLOCK, &waitset, &old);
     // Without a pid namespace the program's own children would outlive a SIGKILL of it.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    const pid_t parent = ::getpid();
     trace(run.opts, "fork the program, to time it");
     const Foreground terminal = foreground_now();
-    pid_t child = ::fork();
-    if (child < 0) throw Error("fork: " + errno_text(errno));
-    if (child == 0) {
-        run.forked = true;
-        restore_signals(old);
-        run.parent = parent;  // burrow: the program must not outlive it
-        return std::nullopt;
-    }
+    const pid_t child = fork_program_child(run, old);
+    if (child == 0) return std::nullopt;  // the program's process goes on
     int sent = 0;
     int st = supervise(child, waitset, &timeout, &sent);
     if (sent) kill_descendants();  // what a timed-out program leaves running

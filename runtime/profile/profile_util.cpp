@@ -6,20 +6,6 @@
 
 namespace burrow::profile {
 
-std::string pointer_escape(std::string_view key) {
-    std::string out;
-    out.reserve(key.size());
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
-}
-
 std::string pointer_join(const std::string& base, std::string_view key) { return base + "/" + pointer_escape(key); }
 
 std::string pointer_join(const std::string& base, std::size_t index) { return base + "/" + std::to_string(index); }

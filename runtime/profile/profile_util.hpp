@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/base/json_pointer.hpp"
+
 #include "runtime/base/suggest.hpp"
 
 namespace burrow::profile {
@@ -19,8 +21,6 @@ namespace burrow::profile {
 // Profiles are parsed into ordered JSON so that problems come out in document order.
 using ojson = nlohmann::ordered_json;
 
-// RFC 6901: "~" → "~0", "/" → "~1".
-std::string pointer_escape(std::string_view key);
 // "/a/b" + key → "/a/b/key" (escaped).
 std::string pointer_join(const std::string& base, std::string_view key);
 std::string pointer_join(const std::string& base, std::size_t index);

@@ -24,6 +24,7 @@
 
 #include "runtime/base/suggest.hpp"
 #include "runtime/base/error.hpp"
+#include "runtime/base/json_pointer.hpp"
 #include "runtime/profile/namespaces.hpp"
 #include "runtime/seccomp/seccomp_groups.hpp"
 #include "runtime/seccomp/seccomp_names.hpp"
@@ -55,20 +56,6 @@ std::vector<unsigned long long> clone_namespace_flags() {
 constexpr unsigned kCloneFlagsArg = 0;  // arg 1 on s390, which we do not build for
 
 constexpr unsigned long long kLow32 = 0xffffffffULL;
-
-// RFC 6901: "~" → "~0", "/" → "~1".
-std::string pointer_token(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
-}
 
 // JSON text of a value, for messages and fingerprints. Strings need not be UTF-8 (a
 // command-line argument is any bytes; so is a document built from one): bytes that are not
@@ -391,7 +378,7 @@ void validate(const json& cfg, const std::string& pointer, std::vector<std::stri
         return;
     }
     for (const auto& [key, v] : cfg.items()) {
-        const std::string p = pointer + "/" + pointer_token(key);
+        const std::string p = pointer + "/" + pointer_escape(key);
         if (key.starts_with("x-")) continue;  // reserved for tools
         if (key == "baseline")
             check_enum(v, p, {"none", "default"}, problems);

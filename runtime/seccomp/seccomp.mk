@@ -17,6 +17,7 @@ SECCOMP_GEN_DEPS = $(BUILD)/obj/tools/gen-seccomp-default.o $(BUILD)/obj/runtime
     $(BUILD)/obj/runtime/seccomp/seccomp_groups.o $(BUILD)/obj/runtime/seccomp/seccomp_names.o \
     $(BUILD)/obj/runtime/seccomp/seccomp_table.o $(BUILD)/obj/runtime/seccomp/seccomp_install.o \
     $(BUILD)/obj/runtime/profile/namespaces.o $(BUILD)/obj/runtime/base/error.o $(BUILD)/obj/runtime/base/suggest.o \
+    $(BUILD)/obj/runtime/base/json_pointer.o \
     $(BUILD)/obj/$(BUILD)/gen/syscalls.o
 $(BUILD)/gen-seccomp-default: $(SECCOMP_GEN_DEPS)
 	$(CXX) $(LDFLAGS) -o $@ $^ -lseccomp
