@@ -30,7 +30,9 @@ GEN_SRC     := $(BUILD)/gen/builtins.cpp
 .DEFAULT_GOAL := all
 
 # Parallel by default: one job per CPU unless the caller chose (-jN, -j1 for serial).
-ifeq ($(filter -j%,$(MAKEFLAGS)),)
+# Only the top-level make decides: a sub-make ($(MAKE) in a recipe) inherits the caller's
+# -j1 or jobserver, which GNU make 4.3 does not show in MAKEFLAGS while parsing.
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
 -include runtime/*/*.mk
