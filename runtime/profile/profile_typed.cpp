@@ -278,9 +278,15 @@ class Builder {
             const std::string& earlier = p.mounts[*j].destination;
             std::string other = pointer_join("/mounts", *j);
             bool same_doc = doc_of(other) == doc_of(mp);
+            // A stock profile binding ${PWD}, run from /: say what to do, not how to reorder.
+            const std::string hint = ms.destination == "/" && ms.type == MountSpec::Type::bind
+                                         ? "; when it is the current directory (${PWD}) that is /, run the command "
+                                           "from the directory it should see"
+                                         : "";
             err(mp, "mounting " + ms.destination + " would hide the earlier mount " + earlier + " " + ref(other, mp) +
                         "; list parent directories first" +
-                        (same_doc ? "" : " (\"override\": [\"mounts\"] lets a profile reorder inherited mounts)"));
+                        (same_doc ? "" : " (\"override\": [\"mounts\"] lets a profile reorder inherited mounts)") +
+                        hint);
         }
     }
 

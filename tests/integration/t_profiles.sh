@@ -116,6 +116,9 @@ expect_eq "control: unsandboxed tar --absolute-names writes outside the cwd" "ye
 t_run in_dir "$A/x" prof archiver sh -c 'for d in /home /root "$1" "$2"; do [ -e "$d" ] && echo "$d is visible"; done; echo checked' \
     sh "${HOME:-/nonexistent}" "$A/good.tar.gz"
 expect_eq "archiver: /home, /root, the caller's home and files next to the cwd are invisible" "checked" "$T_OUT"
+expect_err "archiver: run from /, a 125 that says to run it from the directory it should see" 125 \
+    "when it is the current directory (\${PWD}) that is /, run the command from the directory it should see" \
+    in_dir / prof archiver /bin/true
 t_run in_dir "$A/x" prof archiver sh -c "$IFACES"
 expect_eq "archiver: no network (only lo)" "lo " "$T_OUT"
 t_run in_dir "$A/x" prof archiver sh -c 'grep -E "^Cap(Eff|Bnd):" /proc/self/status | tr -s "\t " " " | tr "\n" ";"; grep "^Seccomp:" /proc/self/status'
