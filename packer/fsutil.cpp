@@ -1,5 +1,7 @@
 #include "packer/fsutil.hpp"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -99,6 +101,20 @@ std::string real_path(const std::string& path) {
 bool path_exists(const std::string& path) {
     struct stat st;
     return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::vector<std::string> sorted_names(DIR* d, const char* what, const std::string& place) {
+    std::vector<std::string> names;
+    errno = 0;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string n = e->d_name;
+        if (n != "." && n != "..") names.push_back(n);
+    }
+    const int err = errno;
+    ::closedir(d);
+    if (err != 0) throw_sys(what, place, err);
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 }  // namespace burrow::pack

@@ -3,8 +3,11 @@
 // (runtime/base/fd.hpp), the lexical path helpers are in runtime/base/path.hpp.
 #pragma once
 
+#include <dirent.h>
+
 #include <cstdint>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "runtime/base/fd.hpp"
@@ -29,5 +32,8 @@ std::string sha256_of_fd(int fd, const std::string& path);
 
 std::string real_path(const std::string& path);  // throws naming the path
 bool path_exists(const std::string& path);       // lstat succeeds
+// The names in directory stream `d` but "." and "..", sorted; closes `d`. A read error
+// throws "WHAT PLACE: …" (`d` is closed then too).
+std::vector<std::string> sorted_names(DIR* d, const char* what, const std::string& place);
 
 }  // namespace burrow::pack

@@ -44,16 +44,10 @@ std::string lexical_absolute(const std::string& path) {
 std::vector<std::string> list_store(const std::string& src) {
     DIR* d = ::opendir(src.c_str());
     if (d == nullptr) throw_sys("cannot read the store", src, errno);
-    std::vector<std::string> names;
-    errno = 0;
-    while (const dirent* e = ::readdir(d)) {
-        const std::string n = e->d_name;
-        if (!n.empty() && n[0] != '.') names.push_back(n);  // also skips Nix/Guix ".links"
-    }
-    const int err = errno;
-    ::closedir(d);
-    if (err != 0) throw_sys("cannot read the store", src, err);
-    std::sort(names.begin(), names.end());
+    std::vector<std::string> names = sorted_names(d, "cannot read the store", src);
+    // Hidden names are not items (Nix/Guix keep ".links" there).
+    names.erase(std::remove_if(names.begin(), names.end(), [](const std::string& n) { return n[0] == '.'; }),
+                names.end());
     return names;
 }
 

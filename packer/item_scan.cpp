@@ -79,17 +79,7 @@ struct Walker {
         item.records.push_back(TreeRecord{rel, TreeRecord::Type::dir, {}, 0});
         DIR* d = ::opendir(host.c_str());
         if (d == nullptr) throw_sys("cannot read the directory", host, errno);
-        std::vector<std::string> names;
-        errno = 0;
-        while (const dirent* e = ::readdir(d)) {
-            const std::string n = e->d_name;
-            if (n != "." && n != "..") names.push_back(n);
-        }
-        const int err = errno;
-        ::closedir(d);
-        if (err != 0) throw_sys("cannot read the directory", host, err);
-        std::sort(names.begin(), names.end());
-        for (const auto& n : names) any(join_path(host, n), rel.empty() ? n : rel + "/" + n);
+        for (const auto& n : sorted_names(d, "cannot read the directory", host)) any(join_path(host, n), rel.empty() ? n : rel + "/" + n);
     }
 
     void any(const std::string& host, const std::string& rel) {

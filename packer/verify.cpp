@@ -248,17 +248,7 @@ class DirReader {
             ::close(dup);
             throw_sys("cannot read the directory", where(rel), errno);
         }
-        std::vector<std::string> names;
-        errno = 0;
-        while (const dirent* e = ::readdir(d)) {
-            const std::string n = e->d_name;
-            if (n != "." && n != "..") names.push_back(n);
-        }
-        const int err = errno;
-        ::closedir(d);
-        if (err != 0) throw_sys("cannot read the directory", where(rel), err);
-        std::sort(names.begin(), names.end());
-        for (const auto& n : names) any(dfd, n, rel.empty() ? n : rel + "/" + n, depth);
+        for (const auto& n : sorted_names(d, "cannot read the directory", where(rel))) any(dfd, n, rel.empty() ? n : rel + "/" + n, depth);
     }
 
   private:
