@@ -79,7 +79,8 @@ struct Walker {
         item.records.push_back(TreeRecord{rel, TreeRecord::Type::dir, {}, 0});
         DIR* d = ::opendir(host.c_str());
         if (d == nullptr) throw_sys("cannot read the directory", host, errno);
-        for (const auto& n : sorted_names(d, "cannot read the directory", host)) any(join_path(host, n), rel.empty() ? n : rel + "/" + n);
+        for (const auto& n : sorted_names(d, "cannot read the directory", host))
+            any(join_path(host, n), rel.empty() ? n : rel + "/" + n);
     }
 
     void any(const std::string& host, const std::string& rel) {

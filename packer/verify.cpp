@@ -248,7 +248,8 @@ class DirReader {
             ::close(dup);
             throw_sys("cannot read the directory", where(rel), errno);
         }
-        for (const auto& n : sorted_names(d, "cannot read the directory", where(rel))) any(dfd, n, rel.empty() ? n : rel + "/" + n, depth);
+        for (const auto& n : sorted_names(d, "cannot read the directory", where(rel)))
+            any(dfd, n, rel.empty() ? n : rel + "/" + n, depth);
     }
 
   private:
