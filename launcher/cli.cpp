@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string_view>
 
@@ -12,6 +13,7 @@
 #include "runtime/base/error.hpp"
 #include "runtime/base/help_text.hpp"
 #include "runtime/profile/namespaces.hpp"
+#include "runtime/profile/profile_schema.hpp"
 
 namespace burrow {
 namespace {
@@ -66,10 +68,15 @@ struct Option {
 // What the handlers write to: the Cli being built, and the rest of the command line for
 // the one option whose argument is optional (--seccomp-groups [@NAME]).
 struct State {
-    const std::vector<std::string>& argv;
+    std::vector<std::string>& argv;  // --args FD splices its arguments in
     size_t& next;
     std::string cwd;
     Cli cli;
+    Dialect dialect = Dialect::burrow;
+    const ReadFd* read_fd = nullptr;
+    // --perms OCTAL, --size BYTES: for the next option that makes something.
+    std::optional<std::string> perms, size;
+    std::string perms_opt, size_opt;
 
     json& mounts() {
         json& m = cli.overlay["mounts"];
@@ -110,12 +117,93 @@ void bind(State& s, const std::string& opt, const Args& a, const char* access, b
     s.add_mount(std::move(m), opt + " " + src + " " + dst);
 }
 
+// --bind-fd FD DEST, --ro-bind-fd FD DEST: the source is the file FD is open on, not a path
+// (nothing can swap it between the caller's open and the mount).
+void bind_fd(State& s, const std::string& opt, const Args& a) {
+    auto fd = decimal(a[0], 0, 65535);
+    if (!fd) throw Error(opt + " " + a[0] + ": expected a file descriptor number from 0 to 65535");
+    const std::string& dst = nonempty(opt, "DEST", a[1]);
+    json m = json::object();
+    m["type"] = "bind";
+    m["fd"] = *fd;
+    m["destination"] = lit(dst);
+    m["access"] = opt == "--bind-fd" ? "rw" : "ro";
+    s.add_mount(std::move(m), opt + " " + a[0] + " " + dst);
+}
+
+// A pending --perms (and --size, for --tmpfs) goes into the mount made now.
+void take_modifiers(State& s, json& m, bool takes_size) {
+    if (s.perms) m["mode"] = *s.perms;
+    if (s.size && takes_size) m["size"] = *s.size;
+    s.perms.reset();
+    if (takes_size) s.size.reset();
+}
+
 void new_mount(State& s, const std::string& opt, const Args& a) {  // --tmpfs, --proc, --dev, --dir
     const std::string& dst = nonempty(opt, "DEST", a[0]);
     json m = json::object();
     m["type"] = opt.substr(2);
     m["destination"] = lit(dst);
+    if (opt == "--tmpfs" || opt == "--dir") take_modifiers(s, m, opt == "--tmpfs");
     s.add_mount(std::move(m), opt + " " + dst);
+}
+
+// --perms OCTAL: the mode of what the next --dir, --tmpfs, --file, --bind-data or
+// --ro-bind-data makes; --size BYTES: the size of the next --tmpfs. Once each.
+void modifier(State& s, const std::string& opt, const Args& a) {
+    const bool perms = opt == "--perms";
+    std::optional<std::string>& slot = perms ? s.perms : s.size;
+    if (slot) throw Error(opt + " " + a[0] + ": " + opt + " was given already for the next option; give it once");
+    const std::string& v = a[0];
+    const bool digits = !v.empty() && std::all_of(v.begin(), v.end(), [&](char c) {
+        return perms ? c >= '0' && c <= '7' : c >= '0' && c <= '9';
+    });
+    if (perms) {
+        if (!digits || v.size() > 5 || std::stoul(v, nullptr, 8) > 07777)
+            throw Error(opt + " " + v + ": expected an octal mode such as 0755 or 1777");
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%04lo", std::stoul(v, nullptr, 8));
+        slot = buf;
+    } else {
+        // A byte count, at least 1, at most half the address space (as bwrap takes it).
+        const bool fits = digits && v.size() <= 19 && std::stoull(v) >= 1 && std::stoull(v) <= (SIZE_MAX >> 1);
+        if (!fits)
+            throw Error(opt + " " + v + ": expected a size in bytes, from 1 to " + std::to_string(SIZE_MAX >> 1));
+        slot = v;
+    }
+    (perms ? s.perms_opt : s.size_opt) = opt + " " + v;
+}
+
+// --chmod OCTAL PATH: set the mode of PATH inside.
+void chmod_opt(State& s, const std::string& opt, const Args& a) {
+    const std::string& dst = nonempty(opt, "PATH", a[1]);
+    const std::string& v = a[0];
+    if (v.empty() || v.size() > 5 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '7'; }) ||
+        std::stoul(v, nullptr, 8) > 07777)
+        throw Error(opt + " " + v + ": expected an octal mode such as 0755 or 1777");
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04lo", std::stoul(v, nullptr, 8));
+    json m = json::object();
+    m["type"] = "chmod";
+    m["destination"] = lit(dst);
+    m["mode"] = buf;
+    s.add_mount(std::move(m), opt + " " + v + " " + dst);
+}
+
+// --file FD DEST (0666), --bind-data FD DEST (0600), --ro-bind-data FD DEST (0600, read-only):
+// a file with the content read from FD.
+void file_from_fd(State& s, const std::string& opt, const Args& a) {
+    auto fd = decimal(a[0], 0, 65535);
+    if (!fd) throw Error(opt + " " + a[0] + ": expected a file descriptor number from 0 to 65535");
+    const std::string& dst = nonempty(opt, "DEST", a[1]);
+    json m = json::object();
+    m["type"] = "file";
+    m["destination"] = lit(dst);
+    m["fd"] = *fd;
+    m["mode"] = opt == "--file" ? "0666" : "0600";
+    if (opt != "--ro-bind-data") m["access"] = "rw";
+    take_modifiers(s, m, false);
+    s.add_mount(std::move(m), opt + " " + a[0] + " " + dst);
 }
 
 void unshare(State& s, const std::string& opt, const Args&) {  // --unshare-NAME[-try]
@@ -239,6 +327,65 @@ void string_at(State& s, const std::string& opt, const std::string& section, con
     s.wrote((section.empty() ? "" : "/" + section) + "/" + key, opt + " " + v);
 }
 
+// --info-fd FD, --json-status-fd FD: a process key holding an fd number.
+void fd_key(State& s, const std::string& opt, const Args& a) {
+    auto fd = decimal(a[0], 0, 65535);
+    if (!fd) throw Error(opt + " " + a[0] + ": expected a file descriptor number from 0 to 65535");
+    const char* key = opt == "--info-fd" ? "infoFd" : "jsonStatusFd";
+    s.process()[key] = *fd;
+    s.wrote(std::string("/process/") + key, opt + " " + a[0]);
+}
+
+// --args FD: more arguments, NUL-separated, read from FD and parsed as if they stood
+// here on the command line (bwrap's; how flatpak passes long command lines).
+void args_from_fd(State& s, const std::string& opt, const Args& a) {
+    auto fd = decimal(a[0], 0, 65535);
+    if (!fd) throw Error(opt + " " + a[0] + ": expected a file descriptor number from 0 to 65535");
+    if (!s.read_fd || !*s.read_fd)
+        throw Error(opt + ": reading arguments from a file descriptor is not available here");
+    const std::string data = (*s.read_fd)(static_cast<int>(*fd));
+    std::vector<std::string> more;
+    for (size_t at = 0; at < data.size();) {
+        size_t nul = data.find('\0', at);
+        if (nul == std::string::npos) nul = data.size();  // a last argument without its NUL
+        more.push_back(data.substr(at, nul - at));
+        at = nul + 1;
+    }
+    s.argv.insert(s.argv.begin() + static_cast<long>(s.next), more.begin(), more.end());
+}
+
+// What the capabilities start as: none, or (bwrap run by root) all of root's, as bwrap
+// keeps them.
+json all_caps_for_root(const State& s) {
+    json keep = json::array();
+    if (s.dialect == Dialect::bwrap_as_root)
+        for (const auto& n : profile::capability_names()) keep.push_back(n);
+    return keep;
+}
+
+// --cap-add CAP, --cap-drop CAP: the capabilities the command keeps; CAP as in
+// capabilities(7), any case, with or without CAP_, or ALL. The loader checks the names.
+void cap_opt(State& s, const std::string& opt, const Args& a) {
+    std::string name = a[0];
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (name != "ALL" && name.rfind("CAP_", 0) != 0) name = "CAP_" + name;
+    json& keep = s.cli.overlay["security"]["capabilities"]["keep"];
+    if (keep.is_null()) keep = all_caps_for_root(s);
+    const bool add = opt == "--cap-add";
+    if (name == "ALL") {
+        keep = json::array();
+        if (add)
+            for (const auto& n : profile::capability_names()) keep.push_back(n);
+    } else {
+        remove_name(keep, name);
+        if (add) keep.push_back(name);
+    }
+    for (size_t i = 0; i < keep.size(); ++i)
+        s.wrote("/security/capabilities/keep/" + std::to_string(i), opt + " " + a[0]);
+    // bwrap makes what --cap-add/--cap-drop leave ambient as well, for uid 0 too.
+    if (s.dialect != Dialect::burrow) s.cli.overlay["security"]["capabilities"]["ambient"] = keep;
+}
+
 void seccomp_groups(State& s, const std::string&, const Args&) {
     s.cli.seccomp_groups = true;
     if (s.next < s.argv.size() && !s.argv[s.next].empty() && s.argv[s.next][0] == '@')
@@ -290,7 +437,18 @@ const Option kOptions[] = {
     {"--proc", "DEST", S::Filesystem, true, "", "mount a new procfs (needs --unshare-pid)", new_mount},
     {"--dev", "DEST", S::Filesystem, true, "", "mount a minimal /dev (null zero full random urandom tty,\npts, shm)",
      new_mount},
+    {"--bind-fd", "FD DEST", S::Filesystem, true, "--bind-fd, --ro-bind-fd FD DEST",
+     "bind what FD is open on (read-write, or read-only)", bind_fd},
+    {"--ro-bind-fd", "FD DEST", S::Filesystem, false, "", "", bind_fd},
     {"--dir", "DEST", S::Filesystem, true, "", "create a directory (never on a host filesystem)", new_mount},
+    {"--perms", "OCTAL", S::Filesystem, true, "", "the mode of the next --dir, --tmpfs, --file or --*bind-data",
+     modifier},
+    {"--size", "BYTES", S::Filesystem, true, "", "the size of the next --tmpfs", modifier},
+    {"--chmod", "OCTAL PATH", S::Filesystem, true, "", "set the mode of PATH", chmod_opt},
+    {"--file", "FD DEST", S::Filesystem, true, "--file, --bind-data, --ro-bind-data FD DEST",
+     "a file at DEST holding what FD reads", file_from_fd},
+    {"--bind-data", "FD DEST", S::Filesystem, false, "", "", file_from_fd},
+    {"--ro-bind-data", "FD DEST", S::Filesystem, false, "", "", file_from_fd},
     {"--symlink", "TARGET LINK", S::Filesystem, true, "", "create a symlink LINK pointing to TARGET",
      [](State& s, const std::string& opt, const Args& a) {
          json m = json::object();
@@ -325,6 +483,19 @@ const Option kOptions[] = {
     {"--unsetenv", "VAR", S::Process, false, "", "", unsetenv_opt},
     {"--clearenv", "", S::Process, false, "", "", SETS(s.env()["clear"] = true)},
     {"--die-with-parent", "", S::Process, true, "", "kill the command when burrow's parent dies", flag},
+    {"--lock-file", "DEST", S::Process, true, "", "hold a read lock on DEST while the sandbox runs",
+     [](State& s, const std::string& opt, const Args& a) {
+         json& l = s.process()["lockFiles"];
+         if (l.is_null()) l = json::array();
+         l.push_back(lit(nonempty(opt, "DEST", a[0])));
+         s.wrote("/process/lockFiles/" + std::to_string(l.size() - 1), opt + " " + a[0]);
+     }},
+    {"--as-pid-1", "", S::Process, true, "", "run the command as pid 1 of its pid namespace, without a reaper",
+     SETS(s.process()["asPid1"] = true)},
+    {"--info-fd", "FD", S::Process, true, "", "write the command's pid and namespace ids to FD as JSON", fd_key},
+    {"--json-status-fd", "FD", S::Process, true, "", "the same, then its exit code, as JSON lines (bwrap's format)",
+     fd_key},
+    {"--args", "FD", S::Other, true, "", "read more options, NUL-separated, from FD", args_from_fd},
     {"--close-fds", "", S::Process, true, "", "pass only fds 0-2 to the command (builtin:sandbox does)", flag},
     {"--keep-fd", "FD", S::Process, true, "", "pass FD on even so (repeatable)", keep_fd},
     {"--rlimit", "NAME=VALUE", S::Process, true, "",
@@ -340,6 +511,14 @@ const Option kOptions[] = {
     {"--kill-after", "DURATION", S::Process, false, "", "",
      [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "process", "killAfter", a[0]); }},
 
+    {"--disable-userns", "", S::Namespaces, true, "", "the command cannot create user namespaces",
+     SETS(s.cli.overlay["security"]["disableUserns"] = true)},
+    {"--assert-userns-disabled", "", S::Namespaces, true, "",
+     "refuse to run unless the command cannot create user\nnamespaces",
+     SETS(s.cli.overlay["security"]["assertUsernsDisabled"] = true)},
+    {"--cap-add", "CAP", S::Process, true, "--cap-add CAP, --cap-drop CAP",
+     "keep capability CAP (or ALL) in the user namespace, or not", cap_opt},
+    {"--cap-drop", "CAP", S::Process, false, "", "", cap_opt},
     {"--help|-h", "", S::Other, true, "--help, --version", "", SETS(s.cli.help = true)},
     {"--version", "", S::Other, false, "", "", SETS(s.cli.version = true)},
 };
@@ -382,9 +561,9 @@ size_t count_args(std::string_view args) {
                 " (see burrow --help; put the command after -- if it starts with '-')");
 }
 
-Cli parse(const std::vector<std::string>& argv, const std::string& cwd) {
+Cli parse(std::vector<std::string> argv, const std::string& cwd, Dialect dialect, const ReadFd& read_fd) {
     size_t i = 0;
-    State s{argv, i, cwd, Cli{}};
+    State s{argv, i, cwd, Cli{}, dialect, &read_fd};
     while (i < argv.size()) {
         const std::string& a = argv[i];
         if (a == "--") {
@@ -407,6 +586,16 @@ Cli parse(const std::vector<std::string>& argv, const std::string& cwd) {
         }
         o->run(s, a, args);
     }
+    if (s.dialect == Dialect::bwrap_as_root) {
+        // bwrap run by root makes no user namespace unless asked, and keeps root's capabilities.
+        if (!s.cli.overlay["security"]["capabilities"].contains("keep"))
+            s.cli.overlay["security"]["capabilities"]["keep"] = all_caps_for_root(s);
+        if (!s.cli.overlay["namespaces"].contains("user")) s.cli.overlay["namespaces"]["user"] = false;
+    }
+    if (s.perms || s.size)
+        throw Error((s.perms ? s.perms_opt : s.size_opt) +
+                    ": it is for the option after it (--dir, --tmpfs, --file, --bind-data, --ro-bind-data), and "
+                    "none follows");
     s.cli.args.assign(argv.begin() + static_cast<long>(i), argv.end());
     return std::move(s.cli);
 }
@@ -442,8 +631,8 @@ std::string option_help() {
 
 }  // namespace
 
-Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd) {
-    Cli cli = parse(argv, cwd);
+Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd, Dialect dialect, const ReadFd& read_fd) {
+    Cli cli = parse(argv, cwd, dialect, read_fd);
     // Empty containers left by --unsetenv/--setenv bookkeeping are not "set" values.
     if (cli.overlay.contains("process") && cli.overlay["process"].contains("env")) {
         json& e = cli.overlay["process"]["env"];
@@ -472,6 +661,14 @@ step of the plan on FD as it starts).
 See burrow(1) and burrow-profile(5).
 )";
     return text.c_str();
+}
+
+std::string bwrap_help_text(const std::string& argv0) {
+    return "usage: " + argv0 + R"( [OPTIONS...] [--] COMMAND [ARGS...]
+
+burrow's bwrap personality: bubblewrap's options, order and exit statuses (see burrow(1),
+BWRAP COMPATIBILITY). Every option of burrow --help is accepted.
+)" + option_help();
 }
 
 }  // namespace burrow

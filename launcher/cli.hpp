@@ -5,6 +5,7 @@
 // and one meaning. Pure: no syscalls.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,11 +27,21 @@ struct Cli {
     std::map<std::string, std::string> option_at;
 };
 
+// Whose command line: burrow's, or bwrap's (burrow run as `bwrap`). The options are the
+// same; bwrap's dialect differs only where bubblewrap's behaviour does (burrow(1),
+// BWRAP COMPATIBILITY).
+enum class Dialect { burrow, bwrap, bwrap_as_root };  // bwrap run by root keeps root's capabilities
+
 // argv without argv[0]. `cwd` makes relative host paths (bind sources, stores) absolute.
 // Throws burrow::Error (125) naming the option.
-Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd);
+// What --args FD reads: all of FD (the launcher's; the tests pass their own).
+using ReadFd = std::function<std::string(int fd)>;
+Cli parse_cli(const std::vector<std::string>& argv, const std::string& cwd, Dialect dialect = Dialect::burrow,
+              const ReadFd& read_fd = {});
 
 // The text of `burrow --help`.
 const char* help_text();
+// The text of `bwrap --help` (the personality): "usage: ARGV0 ..." as bubblewrap starts it.
+std::string bwrap_help_text(const std::string& argv0);
 
 }  // namespace burrow

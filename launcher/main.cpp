@@ -130,6 +130,22 @@ LoadContext load_context(const std::optional<std::string>& pack_root) {
     return ctx;
 }
 
+// --args FD: all of it, up to 64 MiB (bwrap reads without a bound; a command line is
+// far smaller).
+std::string read_args_fd(int fd) {
+    std::string out;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw Error("--args " + std::to_string(fd) + ": cannot read: " + errno_text(errno));
+        if (n == 0) return out;
+        out.append(buf, static_cast<size_t>(n));
+        if (out.size() > (64u << 20))
+            throw Error("--args " + std::to_string(fd) + ": more than 64 MiB of arguments; pass fewer");
+    }
+}
+
 // --check: everything the launch would need from the host, without launching.
 int check(const Plan& plan, const Profile& profile, bool cli_profile_named) {
     std::vector<std::string> problems;
@@ -182,7 +198,11 @@ int run(int argc, char** argv) {
     // line tool, not a pack entry.
     const char* execfn = reinterpret_cast<const char*>(::getauxval(AT_EXECFN));
     std::optional<PackEntry> entry;
-    if (!(basename_of(argv0) == kRuntimeName && (!execfn || basename_of(execfn) == kRuntimeName)))
+    // Run as `bwrap` (a link to burrow, e.g. PREFIX/libexec/burrow/bwrap): the bwrap
+    // personality, bubblewrap's command line with its messages and exit statuses.
+    const bool bwrap = basename_of(argv0) == "bwrap";
+    if (bwrap) set_voice(Voice::bwrap);
+    if (!bwrap && !(basename_of(argv0) == kRuntimeName && (!execfn || basename_of(execfn) == kRuntimeName)))
         entry = detect_pack_entry(argv0);
     std::string cwd = physical_cwd();
 
@@ -207,13 +227,17 @@ int run(int argc, char** argv) {
     } else if (loaded) {
         // wrapper mode: the profile names the program, every argument is the program's
     } else {
-        cli = parse_cli(args, cwd);
+        const Dialect dialect = !bwrap ? Dialect::burrow : ::getuid() == 0 ? Dialect::bwrap_as_root : Dialect::bwrap;
+        cli = parse_cli(args, cwd, dialect, read_args_fd);
         if (cli.help) {
-            std::fputs(help_text(), stdout);
+            std::fputs(bwrap ? bwrap_help_text(argv0).c_str() : help_text(), stdout);
             return 0;
         }
         if (cli.version) {
-            std::printf("burrow %s\n", BURROW_VERSION);
+            if (bwrap)
+                std::printf("bubblewrap 0.11.1 (burrow %s)\n", BURROW_VERSION);
+            else
+                std::printf("burrow %s\n", BURROW_VERSION);
             return 0;
         }
         if (cli.seccomp_groups) {
@@ -252,6 +276,7 @@ int run(int argc, char** argv) {
     host.argv0 = argv0;
     host.pack_entry = entry.has_value();
     host.need_command = !cli.check;
+    host.bwrap = bwrap;
     Plan plan = compile(profile, host, cli.args);
 
     if (cli.print_plan) {
@@ -283,9 +308,10 @@ int main(int argc, char** argv) {
         return burrow::run(argc, argv);
     } catch (const burrow::Error& e) {
         burrow::report(e);  // runtime/base/error.cpp
-        return e.status();
+        return burrow::exit_status(e);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "burrow: internal error: %s\n", e.what());
-        return burrow::kExitSetupFailure;
+        std::fprintf(stderr, "%s: internal error: %s\n", burrow::voice() == burrow::Voice::bwrap ? "bwrap" : "burrow",
+                     e.what());
+        return burrow::exit_status(burrow::Error(""));
     }
 }

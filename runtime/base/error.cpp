@@ -8,10 +8,20 @@
 
 namespace burrow {
 
+namespace {
+Voice g_voice = Voice::burrow;
+}
+
+void set_voice(Voice v) { g_voice = v; }
+Voice voice() { return g_voice; }
+
+int exit_status(const Error& e) { return g_voice == Voice::bwrap ? 1 : e.status(); }
+
 void report(const Error& e) {
     // One "burrow: " line per line of the message, in one write per line.
-    for_each_line(e.what(), LastEmptyLine::drop, [](std::string_view line) {
-        std::fprintf(stderr, "burrow: %.*s\n", static_cast<int>(line.size()), line.data());
+    const char* name = g_voice == Voice::bwrap ? "bwrap" : "burrow";
+    for_each_line(e.what(), LastEmptyLine::drop, [name](std::string_view line) {
+        std::fprintf(stderr, "%s: %.*s\n", name, static_cast<int>(line.size()), line.data());
     });
 }
 

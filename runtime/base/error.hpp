@@ -44,7 +44,16 @@ class ProfileError : public Error {
     std::vector<std::string> messages_;
 };
 
-// Print an error to stderr, each line prefixed with "burrow: ".
+// Who is speaking: burrow under its own name, or burrow run as `bwrap` (the bwrap
+// personality), which says "bwrap: " and exits as bubblewrap does: 1 for every failure
+// of its own, 128+N for a program killed by signal N. Chosen once, at start-up.
+enum class Voice { burrow, bwrap };
+void set_voice(Voice v);
+Voice voice();
+// The exit status for `e` in the current voice.
+int exit_status(const Error& e);
+
+// Print an error to stderr, each line prefixed with "burrow: " (or "bwrap: ").
 void report(const Error& e);
 
 // "strerror" that is safe to call anywhere and never returns null.

@@ -90,6 +90,14 @@ struct Perform {
         detach_old_root(r);
         return {};
     }
+    Next operator()(const step::DisableUserns& s) const {
+        disable_userns(r, s);
+        return {};
+    }
+    Next operator()(const step::LockFiles& s) const {
+        lock_files(r, s);
+        return {};
+    }
     Next operator()(const step::ForkProgram& s) const {
         fork_program(r, s);
         return {};
@@ -150,7 +158,9 @@ int perform(const Plan& plan, const std::vector<Step>& steps, const ApplyOptions
         } catch (const Error& e) {
             if (!run.forked) throw;
             report(e);
-            _exit(e.status());
+            if (run.exec_failed_w) [[maybe_unused]]
+                ssize_t n = ::write(run.exec_failed_w.get(), "x", 1);
+            _exit(exit_status(e));
         }
     }
     throw Error("internal error: the plan ends without an exec step");

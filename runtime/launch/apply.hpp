@@ -79,6 +79,11 @@ struct Run {
     // fork-pid1 → fork-program, in pid 1.
     Fd status_w;                     // where pid 1 reports the program's wait status
     sigset_t waitset{}, old_mask{};  // signals pid 1 forwards; the mask before they were blocked
+    // --json-status-fd: written to (one byte) when setup or execve fails, so that the
+    // waiting process reports no exit code for a program that never ran.
+    Fd exec_failed_w;
+    Fd host_proc;           // detach-old-root → disable-userns only: the host's /proc
+    std::vector<Fd> locks;  // lock-files: held by the process that waits for the program
 };
 
 // Each step's syscalls, in its facility's file. The fork steps return the wait status to
@@ -88,6 +93,8 @@ void trace(const ApplyOptions& opts, const std::string& what);  // apply.cpp
 void trace_step(const ApplyOptions& opts, const char* op);                  // apply.cpp
 void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts);    // userns.cpp
 void map_ids(const Plan& plan);                                             // userns.cpp
+void disable_userns(Run& run, const step::DisableUserns& s);                // userns.cpp
+void lock_files(Run& run, const step::LockFiles& s);                        // process.cpp
 void loopback_up();                                                         // net.cpp
 std::optional<int> fork_pid1(Run& run, const step::Timeout& t);             // reaper.cpp
 void fork_program(Run& run, const step::ForkProgram& s);                    // reaper.cpp
@@ -108,6 +115,11 @@ void no_new_privs();                                                        // p
 void drop_capabilities(const Plan& plan, const step::DropCapabilities& s);  // caps.cpp
 void close_inherited_fds(const std::vector<int>& keep);                     // process.cpp
 [[noreturn]] void exec(Run& run);                                           // process.cpp
+// --info-fd, --json-status-fd (status_fds.cpp), in the process that waits for the program.
+bool wants_status(const Plan& plan);
+Fd exec_failure_pipe(Run& run);  // before the fork; the read end, or none
+void report_started(const Plan& plan, pid_t child);
+void report_exited(const Plan& plan, const Fd& exec_failed_r, int wait_status);
 }  // namespace detail
 
 }  // namespace burrow

@@ -61,7 +61,7 @@ std::string read_link_fd(int fd) {
 }
 
 InRoot open_in_root(int root, const std::string& path, Make make, bool follow_last,
-                    const std::function<void(int, const std::string&)>& may_create) {
+                    const std::function<void(int, const std::string&)>& may_create, unsigned dir_mode) {
     // stack[i] is the directory reached after names[0..i); stack[0] the root.
     std::vector<Fd> stack;
     std::vector<std::string> names;
@@ -97,7 +97,7 @@ InRoot open_in_root(int root, const std::string& path, Make make, bool follow_la
             if (++creates > 2 * kMaxLinks + 64)  // only if something keeps removing what we made
                 throw Error(path + ": entries created in " + here + " keep disappearing");
             may_create(dir, here);
-            make_entry(dir, c, last ? make : Make::dir, 0755, (names.empty() ? "/" : here + "/") + c);
+            make_entry(dir, c, last ? make : Make::dir, dir_mode, (names.empty() ? "/" : here + "/") + c);
             todo.push_front(c);  // open what was made (or raced in) like any other entry
             continue;
         }

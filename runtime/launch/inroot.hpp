@@ -26,8 +26,10 @@ struct InRoot {
 // returns normally to allow it and throws (an Error naming why) to refuse. Throws Error
 // for a non-directory on the way, a symlink loop (more than 40 links), or a failed create.
 // With follow_last = false a symlink in the last component is returned, not followed.
+// Missing directories on the way are made with `dir_mode` (less the umask).
 InRoot open_in_root(int root, const std::string& path, Make make, bool follow_last,
-                    const std::function<void(int dirfd, const std::string& dir_path)>& may_create);
+                    const std::function<void(int dirfd, const std::string& dir_path)>& may_create,
+                    unsigned dir_mode = 0755);
 
 // Create `name` in directory `dir` as an empty 0444 file or a directory of `mode` (never
 // through a symlink: O_EXCL|O_NOFOLLOW, mkdirat); one that is already there is fine.

@@ -26,8 +26,25 @@ void RootBuilder::resolve_sources() {
     for (const auto& op : plan_.mounts) {
         if (op.kind != MountOp::Kind::bind && op.kind != MountOp::Kind::store) continue;
         char buf[PATH_MAX];
+        if (op.fd >= 0) {
+            // --bind-fd: the kernel refuses a bind from the caller's mount namespace, so
+            // the fd's path is bound, once checked to be the same file (do_bind()).
+            ssize_t n = ::readlink(("/proc/self/fd/" + std::to_string(op.fd)).c_str(), buf, sizeof buf - 1);
+            if (n > 0 && buf[0] == '/')
+                source_[&op] = std::string(buf, static_cast<size_t>(n));
+            else
+                source_err_[&op] = n > 0 ? ENOTDIR : errno;
+            continue;
+        }
         std::string path = op.source;
         if (op.kind == MountOp::Kind::store) {
+            if (::realpath(path.c_str(), buf))
+                source_[&op] = buf;
+            else
+                source_err_[&op] = errno;
+            continue;
+        }
+        if (plan_.bwrap) {  // bwrap follows a symlink source to what it names
             if (::realpath(path.c_str(), buf))
                 source_[&op] = buf;
             else
@@ -110,6 +127,9 @@ dev_t RootBuilder::remember_own(int fd) {
 }
 
 void RootBuilder::remount_ro() {
+    // A mount on "/" (--bind / /, --tmpfs /) has its own attributes: keep them.
+    struct stat st {};
+    if (::fstat(root_.get(), &st) != 0 || st.st_dev != root_dev_) return;
     trace(opts_, "make the new root read-only");
     if (::mount(nullptr, kNew, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
         throw Error(std::string("cannot make the new root read-only: ") + errno_text(errno));
@@ -124,10 +144,13 @@ void RootBuilder::detach() {
         throw Error(std::string("pivot_root onto the new root failed: ") + errno_text(errno));
     if (::umount2(".", MNT_DETACH) != 0) throw Error(std::string("cannot detach the old root: ") + errno_text(errno));
     if (::chdir("/") != 0) throw Error(std::string("chdir /: ") + errno_text(errno));
+    // "/" must be the root that was built (which may be a bind of the host's root:
+    // --bind / /), and the host's root must not be reachable at /.oldroot.
     struct stat st {
-    }, old{};
+    }, old{}, built{};
     bool old_visible = ::stat(kOld, &old) == 0 && old.st_dev == host_root_.st_dev && old.st_ino == host_root_.st_ino;
-    if (::stat("/", &st) != 0 || st.st_dev != root_dev_ || old_visible)
+    if (::fstat(root_.get(), &built) != 0 || ::stat("/", &st) != 0 || st.st_dev != built.st_dev ||
+        st.st_ino != built.st_ino || old_visible)
         throw Error("the old root is still reachable after detaching it; refusing to run the program");
 }
 
@@ -145,6 +168,11 @@ void apply_mount(Run& run, const MountOp& op) { run.root->op(op); }
 void remount_root_ro(Run& run) { run.root->remount_ro(); }
 
 void detach_old_root(Run& run) {
+    // disable-userns needs the sysctls and id maps of /proc after the host's root is gone.
+    if (find_step<step::DisableUserns>(run.plan.steps)) {
+        run.host_proc.reset(::open((std::string(kOld) + "/proc").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!run.host_proc) throw Error("cannot open the host's /proc: " + errno_text(errno));
+    }
     run.root->detach();
     run.root.reset();  // the new root is "/": nothing more to build
 }

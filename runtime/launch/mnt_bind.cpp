@@ -113,14 +113,24 @@ void RootBuilder::do_bind(const MountOp& op) {
         trace(opts_, "bind " + op.source + " → " + op.destination + (op.readonly ? " (ro)" : " (rw)"));
     struct stat st {};
     int err = source_err_.count(&op) ? source_err_[&op] : 0;
-    if (!err && bind_tree_by_name(op)) return;
+    if (!err && op.fd < 0 && bind_tree_by_name(op)) return;
     Fd src;
     if (!err) {
         src.reset(::open(host(source_[&op]).c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
         if (!src || ::fstat(src.get(), &st) != 0) err = errno;
     }
+    if (!err && op.fd >= 0) {
+        // What is bound (src, opened once and mounted through its fd) must be the file
+        // that the fd is open on: the path may have been replaced since.
+        struct stat want {};
+        if (::fstat(op.fd, &want) != 0) fail(&op, "fd " + std::to_string(op.fd) + ": " + errno_text(errno));
+        if (want.st_dev != st.st_dev || want.st_ino != st.st_ino)
+            fail(&op, "fd " + std::to_string(op.fd) + " is no longer open on what " + source_[&op] +
+                          " names (it was replaced); nothing was mounted");
+    }
     if (err) {
         if (op.optional && err == ENOENT) return;
+        if (plan_.bwrap) fail(&op, "Can't find source path " + op.source + ": " + errno_text(err));
         fail(&op, "bind source " + op.source + ": " + errno_text(err) +
                       (err == ENOENT ? "; create it, fix the path, or mark the mount optional "
                                        "(--bind-try, \"optional\": true)"

@@ -12,17 +12,20 @@ RootBuilder::Synthetic RootBuilder::synthetic() const {
             if (store) out.above_store.emplace(q);
         });
     };
-    // Destinations of the mounts that are not masks: a mount below one of them is
-    // "inside another" (held by a different destination).
+    // Destinations of the mounts that are not masks (or chmods, which make nothing): a
+    // mount below one of them is "inside another" (held by a different destination).
+    auto makes_nothing = [](const MountOp& m) {
+        return m.kind == MountOp::Kind::mask || m.kind == MountOp::Kind::chmod;
+    };
     std::unordered_set<std::string_view> dests;
     for (const auto& m : plan_.mounts)
-        if (m.kind != MountOp::Kind::mask) dests.insert(m.destination);
+        if (!makes_nothing(m)) dests.insert(m.destination);
     for (const auto& m : plan_.mounts) {
         if (m.kind == MountOp::Kind::store) {
             add(m.destination, true);
             continue;
         }
-        if (m.kind == MountOp::Kind::mask) continue;
+        if (makes_nothing(m)) continue;
         bool inside_other = false;
         for_each_dir_holding(m.destination, [&](std::string_view q) {
             if (q != m.destination && dests.count(q)) inside_other = true;

@@ -9,7 +9,7 @@ namespace burrow::detail {
 void RootBuilder::may_create(int dirfd, const std::string& dir, const std::string& path, const MountOp* op) const {
     struct stat st {};
     if (::fstat(dirfd, &st) != 0) fail(op, "fstat " + dir + ": " + errno_text(errno));
-    if (own_.count(st.st_dev) == 0)
+    if (own_.count(st.st_dev) == 0 && !plan_.bwrap)
         fail(op, path +
                      " does not exist, and burrow never creates files or mountpoints "
                      "on the host's filesystems (" +
@@ -19,12 +19,14 @@ void RootBuilder::may_create(int dirfd, const std::string& dir, const std::strin
                      "there first");
 }
 
-InRoot RootBuilder::lookup(const std::string& path, Make make, const MountOp* op, bool follow_last) {
+InRoot RootBuilder::lookup(const std::string& path, Make make, const MountOp* op, bool follow_last, unsigned dir_mode) {
     try {
-        return open_in_root(root_.get(), path, make, follow_last,
-                            [&](int dirfd, const std::string& dir) { may_create(dirfd, dir, path, op); });
+        return open_in_root(
+            root_.get(), path, make, follow_last,
+            [&](int dirfd, const std::string& dir) { may_create(dirfd, dir, path, op); }, dir_mode);
     } catch (const Error& e) {
-        if (op && !op->origin.empty() && std::string(e.what()).rfind(op->origin, 0) != 0) fail(op, e.what());
+        if (op && !op->origin.empty() && std::string(e.what()).find(op->origin) == std::string::npos)
+            fail(op, e.what());
         throw;
     }
 }
@@ -43,10 +45,10 @@ InRoot RootBuilder::mountpoint(const std::string& path, bool dir, const MountOp*
 
 // The parent directory of `path` (created if missing, on our filesystems only) and the
 // last component, which is not followed.
-InRoot RootBuilder::parent_and_name(const std::string& path, const MountOp* op) {
+InRoot RootBuilder::parent_and_name(const std::string& path, const MountOp* op, unsigned dir_mode) {
     std::string name = path.substr(path.rfind('/') + 1);
     if (name.empty() || name == "." || name == "..") fail(op, path + ": the last component must be a name");
-    InRoot parent = lookup(parent_of(path), Make::dir, op);
+    InRoot parent = lookup(parent_of(path), Make::dir, op, true, dir_mode);
     struct stat st {};
     if (::fstat(parent.fd.get(), &st) != 0 || !S_ISDIR(st.st_mode))
         fail(op, parent_of(path) + " is not a directory inside the sandbox");
@@ -55,10 +57,19 @@ InRoot RootBuilder::parent_and_name(const std::string& path, const MountOp* op) 
 
 // The mount now on top of `at` (a lookup by name crosses into it).
 Fd RootBuilder::reopen(const InRoot& at, const std::string& shown_path, const MountOp* op) {
-    Fd fd(at.name.empty() ? ::fcntl(at.dir.get(), F_DUPFD_CLOEXEC, 0)
+    // A mount on the root itself (--bind / /) covers it: every lookup from now on starts
+    // from the new mount.
+    if (at.name.empty()) reopen_root(op);
+    Fd fd(at.name.empty() ? ::fcntl(root_.get(), F_DUPFD_CLOEXEC, 0)
                           : ::openat(at.dir.get(), at.name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) fail(op, "cannot open " + shown_path + " after mounting on it: " + errno_text(errno));
     return fd;
+}
+
+void RootBuilder::reopen_root(const MountOp* op) {
+    root_.reset(::open(kNew, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root_) fail(op, std::string("cannot open the new root after mounting on it: ") + errno_text(errno));
+    dirs_.clear();
 }
 
 // Bind `src` (an fd or a path of ours) onto the mountpoint `at`, then return the new mount.

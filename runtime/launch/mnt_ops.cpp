@@ -15,6 +15,7 @@ void RootBuilder::apply_op(const MountOp& op) {
         case MountOp::Kind::symlink: return do_symlink(op);
         case MountOp::Kind::file: return do_file(op);
         case MountOp::Kind::mask: return do_mask(op);
+        case MountOp::Kind::chmod: return do_chmod(op);
     }
 }
 
@@ -43,14 +44,19 @@ void RootBuilder::do_tmpfs(const MountOp& op) {
 void RootBuilder::do_proc(const MountOp& op) {
     trace(opts_, "proc " + op.destination);
     InRoot at = mountpoint(op.destination, true, &op);
-    if (::mount("proc", fd_path(at.fd.get()).c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
-        fail(&op, "cannot mount a new /proc on " + op.destination + ": " + errno_text(errno) +
-                      "; the kernel allows it only in a pid namespace of ours (--unshare-pid) "
-                      "and when the host's /proc is not partly hidden (as in some containers); "
-                      "otherwise bind the host's: --ro-bind /proc " +
-                      op.destination);
-    forget_within(at.where);
-    Fd proc = reopen(at, op.destination, &op);
+    Fd proc;
+    if (!op.source.empty()) {  // no pid namespace of ours: the host's (compile())
+        proc = bind_onto(host(op.source), op.source, at, true, &op);
+        set_attrs(proc.get(), op.destination, true, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &op);
+    } else {
+        if (::mount("proc", fd_path(at.fd.get()).c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+            fail(&op, "cannot mount a new /proc on " + op.destination + ": " + errno_text(errno) +
+                          "; the kernel refuses it where the host's /proc is partly hidden (as in some "
+                          "containers); bind the host's instead: --ro-bind /proc " +
+                          op.destination);
+        forget_within(at.where);
+        proc = reopen(at, op.destination, &op);
+    }
     // As root inside (uid 0 mapped to the host's root) the kernel's knobs under /proc
     // would be writable: make them read-only, as bubblewrap does.
     for (const char* knob : {"sys", "sysrq-trigger", "irq", "bus"}) {
@@ -107,7 +113,10 @@ void RootBuilder::do_dir(const MountOp& op) {
         return;
     }
     trace(opts_, "dir " + op.destination);
-    InRoot parent = parent_and_name(op.destination, &op);
+    // Missing parents get owner rwx, and r-x for group and others where the directory
+    // itself gives them anything (as bwrap makes them: never wider than what they hold).
+    const unsigned parents = 0700 | (op.mode & 0070 ? 0050 : 0) | (op.mode & 0007 ? 0005 : 0);
+    InRoot parent = parent_and_name(op.destination, &op, parents);
     may_create(parent.dir.get(), parent_of(op.destination), op.destination, &op);
     if (::mkdirat(parent.dir.get(), parent.name.c_str(), 0700) != 0)
         fail(&op, "cannot create directory " + op.destination + " in the new root: " + errno_text(errno));
@@ -142,8 +151,20 @@ void RootBuilder::do_file(const MountOp& op) {
     {
         Fd fd(::open(staged.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!fd) fail(&op, "cannot stage the content of " + op.destination + ": " + errno_text(errno));
-        const char* p = op.content.data();
-        size_t left = op.content.size();
+        std::string from_fd;
+        if (op.fd >= 0) {
+            char buf[65536];
+            for (;;) {
+                ssize_t n = ::read(op.fd, buf, sizeof buf);
+                if (n < 0 && errno == EINTR) continue;
+                if (n < 0) fail(&op, "cannot read fd " + std::to_string(op.fd) + ": " + errno_text(errno));
+                if (n == 0) break;
+                from_fd.append(buf, static_cast<size_t>(n));
+            }
+        }
+        const std::string& content = op.fd >= 0 ? from_fd : op.content;
+        const char* p = content.data();
+        size_t left = content.size();
         while (left > 0) {
             ssize_t n = ::write(fd.get(), p, left);
             if (n < 0) {
@@ -158,7 +179,17 @@ void RootBuilder::do_file(const MountOp& op) {
     InRoot at = mountpoint(op.destination, false, &op);
     Fd top = bind_onto(staged, op.destination, at, false, &op);
     ::unlink(staged.c_str());
-    set_attrs(top.get(), op.destination, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
+    set_attrs(top.get(), op.destination, false,
+              (op.readonly ? MOUNT_ATTR_RDONLY : 0) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &op);
+}
+
+// bwrap's --chmod: the mode of what is at the destination (followed, inside the root).
+void RootBuilder::do_chmod(const MountOp& op) {
+    trace(opts_, "chmod " + op.destination);
+    InRoot at = lookup(op.destination, Make::none, &op);
+    if (!at.fd) fail(&op, "cannot chmod " + op.destination + ": it does not exist inside the sandbox");
+    if (::chmod(fd_path(at.fd.get()).c_str(), op.mode) != 0)
+        fail(&op, "cannot chmod " + op.destination + ": " + errno_text(errno));
 }
 
 void RootBuilder::do_mask(const MountOp& op) {

@@ -105,8 +105,8 @@ class RootBuilder {
   private:
     const Plan& plan_;
     const ApplyOptions& opts_;
-    Fd root_;  // O_PATH on the new root (/.newroot)
-    dev_t root_dev_ = 0;
+    Fd root_;                   // O_PATH on the new root (/.newroot): the top mount there
+    dev_t root_dev_ = 0;        // burrow's own tmpfs at /.newroot, under any mount on "/"
     struct stat host_root_ {};  // the host's "/", which must be unreachable at the end
     std::set<dev_t> own_;       // filesystems we created: safe to create entries on
     // Directories of the new root already looked up, by their path, for binds into them
@@ -151,9 +151,12 @@ class RootBuilder {
 
     std::string from(const std::string& path) const { return root_base_ + path; }
 
+    // "ORIGIN: what"; bwrap's messages start with what went wrong (scripts match them), so
+    // in its voice the origin follows in parentheses.
     [[noreturn]] void fail(const MountOp* op, const std::string& what) const {
-        std::string where = op && !op->origin.empty() ? op->origin + ": " : "";
-        throw Error(where + what);
+        if (!op || op->origin.empty()) throw Error(what);
+        if (plan_.bwrap) throw Error(what + " (" + op->origin + ")");
+        throw Error(op->origin + ": " + what);
     }
 
     static std::string host(const std::string& path) { return std::string(kOld) + (path == "/" ? "" : path); }
@@ -168,10 +171,12 @@ class RootBuilder {
     // mnt_lookup.cpp: lookups in the new root, the bind primitive, remembered directories,
     // mount attributes
     void may_create(int dirfd, const std::string& dir, const std::string& path, const MountOp* op) const;
-    InRoot lookup(const std::string& path, Make make, const MountOp* op, bool follow_last = true);
+    InRoot lookup(const std::string& path, Make make, const MountOp* op, bool follow_last = true,
+                  unsigned dir_mode = 0755);
     InRoot mountpoint(const std::string& path, bool dir, const MountOp* op);
-    InRoot parent_and_name(const std::string& path, const MountOp* op);
+    InRoot parent_and_name(const std::string& path, const MountOp* op, unsigned dir_mode = 0755);
     Fd reopen(const InRoot& at, const std::string& shown_path, const MountOp* op);
+    void reopen_root(const MountOp* op);
     Fd bind_onto(const std::string& src, const std::string& shown_src, const InRoot& at, bool recursive,
                  const MountOp* op);
     void forget_within(const std::string& where);
@@ -208,6 +213,7 @@ class RootBuilder {
     void do_symlink(const MountOp& op);
     void do_file(const MountOp& op);
     void do_mask(const MountOp& op);
+    void do_chmod(const MountOp& op);
 };
 
 }  // namespace burrow::detail

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -27,6 +28,14 @@ void enter_cwd_of(const Plan& plan, const ApplyOptions& opts) {
         return;
     }
     const std::string& cwd = plan.caller_cwd;
+    if (plan.bwrap) {
+        // bwrap: the caller's directory by name, whatever it is inside; else $HOME, else /.
+        if (::chdir(cwd.c_str()) == 0) return;
+        for (const std::string& e : opts.environ)
+            if (e.rfind("HOME=", 0) == 0 && ::chdir(e.c_str() + 5) == 0) return;
+        if (::chdir("/") != 0) throw Error("cannot enter / inside the sandbox: " + errno_text(errno));
+        return;
+    }
     const std::string fix = "; bind it (e.g. --bind " + cwd + " " + cwd +
                             ", or a mount with \"source\": \"${PWD}\") or choose another with "
                             "--chdir DIR / \"process.cwd\"";
@@ -117,10 +126,31 @@ std::string resolve(const std::string& program, const std::vector<std::string>& 
 
 void enter_cwd(Run& run) { enter_cwd_of(run.plan, run.opts); }
 
+void lock_files(Run& run, const step::LockFiles& s) {
+    for (const auto& path : s.paths) {
+        trace(run.opts, "read lock on " + path);
+        Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) throw Error("cannot open the lock file " + path + ": " + errno_text(errno));
+        struct flock l {};
+        l.l_type = F_RDLCK;
+        l.l_whence = SEEK_SET;
+        if (::fcntl(fd.get(), F_SETLK, &l) != 0)
+            throw Error("cannot lock " + path + ": " + errno_text(errno) +
+                        (errno == EAGAIN || errno == EACCES ? "; another process holds a write lock on it" : ""));
+        // A POSIX lock is the process's: the program's copy of the fd, closed at execve,
+        // does not release it.
+        run.locks.push_back(std::move(fd));
+    }
+}
+
 void make_env(Run& run) {
     const Plan& plan = run.plan;
     run.env = compute_env(plan.env, run.opts.environ);
-    if (plan.cwd) {
+    if (plan.bwrap) {  // bwrap always says where the program starts, --clearenv or not
+        char buf[PATH_MAX];
+        std::erase_if(run.env, [](const std::string& e) { return e.rfind("PWD=", 0) == 0; });
+        if (::getcwd(buf, sizeof buf)) run.env.push_back(std::string("PWD=") + buf);
+    } else if (plan.cwd) {
         std::string scratch;
         // An explicit cwd makes an inherited $PWD wrong; keep it truthful.
         if (env_lookup(run.env, "PWD", scratch) || !plan.env.clear) {

@@ -147,6 +147,8 @@ pid_t fork_program_child(detail::Run& run, const sigset_t& old) {
 void exit_like(int st) {
     std::fflush(nullptr);
     if (WIFEXITED(st)) _exit(WEXITSTATUS(st));
+    // bwrap reports a program killed by signal N as exit status 128+N, as shells do.
+    if (WIFSIGNALED(st) && voice() == Voice::bwrap) _exit(128 + WTERMSIG(st));
     if (WIFSIGNALED(st)) {
         int sig = WTERMSIG(st);
         // Die of the same signal so the caller's wait() sees it; no core dump of our own.
@@ -179,6 +181,7 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
     ::sigprocmask(SIG_BLOCK, &run.waitset, &run.old_mask);
     trace(run.opts, "fork pid 1 of the new pid namespace");
     const Foreground terminal = foreground_now();
+    Fd exec_failed_r = exec_failure_pipe(run);
     pid_t pid1 = ::fork();
     if (pid1 < 0) throw Error("fork: " + errno_text(errno));
     if (pid1 == 0) {
@@ -199,17 +202,29 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
         return std::nullopt;  // pid 1 goes on: the root, then fork-program
     }
     status_w.reset();
+    run.exec_failed_w.reset();
+    report_started(run.plan, pid1);
     int sent = 0;
     int pid1_status = supervise(pid1, run.waitset, &timeout, &sent);
     give_terminal_back(terminal);
     ::sigprocmask(SIG_SETMASK, &run.old_mask, nullptr);
     if (sent) return timed_out_status(sent);
     int target_status = 0;
-    if (::read(status_r.get(), &target_status, sizeof target_status) == sizeof target_status) return target_status;
-    return pid1_status;  // pid 1 failed before the program ran: its exit code says why
+    // pid 1 failed before the program ran (or is the program: asPid1): its status says why
+    if (::read(status_r.get(), &target_status, sizeof target_status) != sizeof target_status)
+        target_status = pid1_status;
+    report_exited(run.plan, exec_failed_r, target_status);
+    return target_status;
 }
 
 void fork_program(Run& run, const step::ForkProgram& s) {
+    if (s.as_pid_1) {
+        trace(run.opts, "pid 1 becomes the program (no reaper)");
+        run.status_w.reset();  // burrow mirrors pid 1's own status
+        restore_signals(run.old_mask);
+        run.parent = 0;
+        return;
+    }
     // pid 1 only receives signals it has handlers for: install no-op ones, keep them
     // blocked and collect them with sigwaitinfo.
     struct sigaction sa {};
@@ -283,10 +298,14 @@ std::optional<int> fork_timeout(Run& run, const step::Timeout& timeout) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     trace(run.opts, "fork the program, to time it");
     const Foreground terminal = foreground_now();
+    Fd exec_failed_r = exec_failure_pipe(run);
     const pid_t child = fork_program_child(run, old);
     if (child == 0) return std::nullopt;  // the program's process goes on
+    run.exec_failed_w.reset();
+    report_started(run.plan, child);
     int sent = 0;
     int st = supervise(child, waitset, &timeout, &sent);
+    report_exited(run.plan, exec_failed_r, st);
     if (sent) kill_descendants();  // what a timed-out program leaves running
     give_terminal_back(terminal);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);

@@ -99,9 +99,12 @@ void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts) {
             always |= row.clone_flag;
         else
             optional += (optional.empty() ? "" : "/") + std::string(row.key);
-        if (row.always || ns.*row.member) flags |= row.clone_flag;
+        // Only root may go without a user namespace (compile() says so); the mount
+        // namespace is always there.
+        if (ns.*row.member) flags |= row.clone_flag;
     }
-    trace(opts, "unshare user+mount namespaces");
+    always &= flags;
+    trace(opts, ns.user ? "unshare user+mount namespaces" : "unshare the mount namespace (root, no user namespace)");
     if (::unshare(flags) != 0) {
         int err = errno;
         // Retry without the optional namespaces only to give a precise message.
@@ -129,6 +132,31 @@ void map_ids(const Plan& plan) {
     if ((err = write_proc("/proc/self/gid_map", gid)))
         throw NamespaceError("cannot map gid " + std::to_string(plan.gid_outside) + " to " +
                              std::to_string(plan.gid_inside) + " in the new user namespace: " + errno_text(err));
+}
+
+void disable_userns(Run& run, const step::DisableUserns& s) {
+    Fd proc = std::move(run.host_proc);  // closed when this step ends, whatever happens
+    auto write_at = [&](const char* name, const std::string& text) {
+        Fd fd(::openat(proc.get(), name, O_WRONLY | O_CLOEXEC));
+        if (!fd || ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+            throw Error(std::string("cannot write /proc/") + name + ": " + errno_text(errno));
+    };
+    if (s.disable) {
+        trace(run.opts, "user.max_user_namespaces=1, then a second user namespace");
+        // The limit counts the namespaces made below ours: the second one takes the only
+        // place, so nothing inside can make another, nor raise the limit it is under.
+        write_at("sys/user/max_user_namespaces", "1");
+        if (::unshare(CLONE_NEWUSER) != 0)
+            throw Error("cannot make the second user namespace that disables more: " + errno_text(errno));
+        const Plan& plan = run.plan;
+        write_at("self/setgroups", "deny");
+        write_at("self/uid_map", std::to_string(plan.uid_inside) + ' ' + std::to_string(plan.uid_inside) + " 1\n");
+        write_at("self/gid_map", std::to_string(plan.gid_inside) + ' ' + std::to_string(plan.gid_inside) + " 1\n");
+    }
+    if (::unshare(CLONE_NEWUSER) == 0)
+        throw Error(
+            "creating user namespaces is not disabled (--assert-userns-disabled): the program could make "
+            "its own; add --disable-userns");
 }
 
 }  // namespace detail

@@ -81,6 +81,7 @@ MountOp mount_op(const MountSpec& m) {
     op.destination = m.destination;
     op.target = m.target;
     op.content = m.content;
+    op.fd = m.fd.value_or(-1);
     op.readonly = m.access == Access::ro;
     op.recursive = m.recursive;
     op.devices = m.devices;
@@ -90,6 +91,7 @@ MountOp mount_op(const MountSpec& m) {
     op.origin = m.origin.where;
     op.kind = m.type;
     if (const auto dflt = mount_kind(m.type).mode) op.mode = m.mode.value_or(*dflt);
+    if (m.type == MountKind::chmod) op.mode = m.mode.value_or(0);
     return op;
 }
 
@@ -125,7 +127,9 @@ void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, b
         caps.ambient.push_back(cap_value(c, "/security/capabilities/ambient"));
     // Without no_new_privs a setuid or file-capability program could gain what the bounding
     // set holds: then it is cleared whatever the profile says.
-    caps.clear_bounding_set = p.security.clear_bounding_set || !p.security.no_new_privileges;
+    // bwrap in a user namespace empties it too; bwrap run by root leaves root's as it is.
+    caps.clear_bounding_set =
+        p.security.clear_bounding_set || !p.security.no_new_privileges || (plan.bwrap && p.namespaces.user);
     // Without a user namespace an ordinary user holds no capabilities to drop; root's are
     // dropped as in the namespace case.
     caps.only_as_root = direct;
@@ -145,6 +149,16 @@ void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, b
 
 Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::string>& args) {
     Plan plan;
+    // Without a user namespace every mount is made with the caller's own privileges:
+    // only root has them (bwrap run by root does without one, too).
+    if (!p.namespaces.user && host.uid != 0)
+        throw Error(
+            "/namespaces/user: burrow is setuid-free and needs a user namespace unless it is run by root; "
+            "remove \"user\": false");
+    if (!p.namespaces.user && (!p.uid.self || !p.gid.self))
+        throw Error(
+            "/user: another uid or gid inside needs a user namespace; remove \"user\": false (or "
+            "add --unshare-user)");
     plan.uid_outside = host.uid;
     plan.gid_outside = host.gid;
     plan.uid_inside = p.uid.self ? host.uid : p.uid.id;
@@ -156,7 +170,13 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     for (const auto& e : p.root.exclude) plan.host_exclude.push_back(e.substr(e.find_first_not_of('/')));
     plan.mounts.reserve(p.stores.size() + p.mounts.size());
     for (const auto& s : p.stores) plan.mounts.push_back(store_op(s));
-    for (const auto& m : p.mounts) plan.mounts.push_back(mount_op(m));
+    for (const auto& m : p.mounts) {
+        plan.mounts.push_back(mount_op(m));
+        // Without a pid namespace of its own a new procfs would be the host's pid
+        // namespace's, which the kernel refuses to a user namespace: the host's /proc is
+        // bound instead (as bwrap does), with the same knobs made read-only.
+        if (m.type == MountSpec::Type::proc && !p.namespaces.pid) plan.mounts.back().source = "/proc";
+    }
 
     // The program: process.exec (wrapper semantics: every argument passes through), or the
     // first positional argument.
@@ -179,6 +199,11 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
             argv0 = *p.process.argv0;
         else if (host.pack_entry && !host.argv0.empty())
             argv0 = host.argv0;
+        // `bwrap ... /proc/self/exe ...` runs this very program again (execve reads the
+        // link in the process that calls it): under the name it has now, so that it is
+        // bwrap again and not burrow.
+        else if (host.bwrap && plan.program == "/proc/self/exe" && !host.argv0.empty())
+            argv0 = host.argv0;
         plan.argv.push_back(argv0);
         plan.argv.insert(plan.argv.end(), p.process.args.begin(), p.process.args.end());
         plan.argv.insert(plan.argv.end(), rest.begin(), rest.end());
@@ -186,6 +211,9 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
 
     plan.cwd = p.process.cwd;
     plan.caller_cwd = host.cwd;
+    plan.bwrap = host.bwrap;
+    plan.info_fd = p.process.info_fd.value_or(-1);
+    plan.json_status_fd = p.process.json_status_fd.value_or(-1);
     plan.env = p.process.env;
     plan.seccomp = seccomp::compile(p.security.seccomp);
 
@@ -198,7 +226,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     s.reserve(plan.mounts.size() + 32);  // one step per mount, and a few dozen others at most
     if (die) s.push_back(step::DieWithParent{false});
     s.push_back(step::Unshare{n});
-    s.push_back(step::MapIds{});
+    if (n.user) s.push_back(step::MapIds{});
     if (p.hostname) s.push_back(step::SetHostname{*p.hostname});
     if (n.net) s.push_back(step::LoopbackUp{});
     const step::Timeout timeout{p.process.timeout, p.process.kill_after};
@@ -208,10 +236,13 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     for (std::size_t i = 0; i < plan.mounts.size(); ++i) s.push_back(step::Mount{i});
     s.push_back(step::RemountRootRo{});
     s.push_back(step::DetachOldRoot{});
+    if (p.security.disable_userns || p.security.assert_userns_disabled)
+        s.push_back(step::DisableUserns{p.security.disable_userns});
+    if (!p.process.lock_files.empty()) s.push_back(step::LockFiles{p.process.lock_files});
     if (n.pid)
-        s.push_back(step::ForkProgram{die});
-    else if (timeout.seconds > 0)
-        s.push_back(step::ForkTimeout{timeout});  // setsid works in its child
+        s.push_back(step::ForkProgram{die, p.process.as_pid_1});
+    else if (timeout.seconds > 0 || p.process.info_fd || p.process.json_status_fd || !p.process.lock_files.empty())
+        s.push_back(step::ForkTimeout{timeout});  // setsid works in its child; a process to report the status
     else if (p.process.new_session)
         s.push_back(step::ForkForSetsid{});
     process_steps(s, p, plan, false);
@@ -247,6 +278,7 @@ json mount_json(const MountOp& m) {
     j["destination"] = m.destination;
     switch (m.kind) {
         case MountOp::Kind::bind:
+            if (m.fd >= 0) j["fd"] = m.fd;
             j["source"] = m.source;
             j["access"] = m.readonly ? "ro" : "rw";
             j["recursive"] = m.recursive;
@@ -262,12 +294,20 @@ json mount_json(const MountOp& m) {
             j["mode"] = octal(m.mode);
             if (m.size) j["size"] = *m.size;
             break;
+        case MountOp::Kind::proc:
+            if (!m.source.empty()) j["source"] = m.source;
+            break;
         case MountOp::Kind::dir: j["mode"] = octal(m.mode); break;
         case MountOp::Kind::symlink: j["target"] = m.target; break;
         case MountOp::Kind::file:
             j["mode"] = octal(m.mode);
-            j["content"] = m.content;
+            if (m.fd >= 0)
+                j["fd"] = m.fd;
+            else
+                j["content"] = m.content;
+            if (!m.readonly) j["access"] = "rw";
             break;
+        case MountOp::Kind::chmod: j["mode"] = octal(m.mode); break;
         default: break;
     }
     if (!m.origin.empty()) j["origin"] = m.origin;
@@ -285,7 +325,7 @@ struct StepJson {
     void operator()(const step::Unshare& s) {
         json flags = json::array();
         for (const NamespaceInfo& row : namespace_kinds())
-            if (row.always || s.ns.*row.member) flags.push_back(std::string(row.key));
+            if (s.ns.*row.member) flags.push_back(std::string(row.key));
         j["namespaces"] = flags;
     }
     void operator()(const step::MapIds&) {
@@ -346,6 +386,7 @@ struct StepJson {
     }
     void operator()(const step::ForkProgram& s) {
         if (s.die_with_parent) j["dieWithParent"] = true;
+        if (s.as_pid_1) j["asPid1"] = true;
     }
     // Steps that are their op alone.
     void operator()(const step::LoopbackUp&) {}
@@ -357,6 +398,8 @@ struct StepJson {
     void operator()(const step::RootTmpfs&) {}
     void operator()(const step::RemountRootRo&) {}
     void operator()(const step::DetachOldRoot&) {}
+    void operator()(const step::DisableUserns& s) { j["disable"] = s.disable; }
+    void operator()(const step::LockFiles& s) { j["paths"] = s.paths; }
     void operator()(const step::ForkForSetsid&) {}
     void operator()(const step::Setsid&) {}
     void operator()(const step::NoNewPrivs&) {}
@@ -406,6 +449,8 @@ struct StepOp {
     const char* operator()(const step::Mount& s) const { return kind_name(plan.mounts.at(s.index).kind); }
     const char* operator()(const step::RemountRootRo&) const { return "remount-root-ro"; }
     const char* operator()(const step::DetachOldRoot&) const { return "detach-old-root"; }
+    const char* operator()(const step::DisableUserns&) const { return "disable-userns"; }
+    const char* operator()(const step::LockFiles&) const { return "lock-files"; }
     const char* operator()(const step::ForkProgram&) const { return "fork-program"; }
     const char* operator()(const step::ForkForSetsid&) const { return "fork-for-setsid"; }
     const char* operator()(const step::ForkTimeout&) const { return "fork-timeout"; }

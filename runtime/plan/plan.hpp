@@ -29,6 +29,7 @@ struct HostFacts {
     std::string argv0;               // how burrow (or the pack entry) was invoked
     bool pack_entry = false;         // running as <pack>/bin/NAME
     bool need_command = true;        // false for --check: no command is fine
+    bool bwrap = false;              // run as `bwrap`: bubblewrap's semantics where they differ
 };
 
 // One filesystem operation, applied in order inside the new root.
@@ -40,6 +41,7 @@ struct MountOp {
     std::string source, destination, target, content;
     bool readonly = false, recursive = true, devices = false, noexec = false, optional = false;
     std::vector<std::string> items;  // store: empty = the whole source directory
+    int fd = -1;                     // file: read the content from this fd (--file FD); bind: the source (--bind-fd)
     unsigned mode = 0755;
     std::optional<std::uint64_t> size;
     std::string origin;  // for messages: "guile.json: /mounts/2"
@@ -99,11 +101,28 @@ struct Mount {
 struct RemountRootRo {};
 // pivot_root onto the new root and detach the scratch tmpfs with the host's root under it.
 struct DetachOldRoot {};
+// security.disableUserns: user.max_user_namespaces=1 in our user namespace, then a second
+// one inside it (mapping the same ids), so the program can make no more and cannot undo
+// the limit; security.assertUsernsDisabled (and disableUserns): check that unshare
+// (CLONE_NEWUSER) now fails. After the root is built, through the host's /proc kept open
+// for it and closed here.
+struct DisableUserns {
+    bool disable = false;
+};
+// process.lockFiles: open each (inside the new root) and take a read lock on it, in the
+// process that then forks the program and waits for it, so the locks last as long as
+// the sandbox (bwrap's --lock-file).
+struct LockFiles {
+    std::vector<std::string> paths;
+};
 // pid 1 forks the program, then forwards signals, reaps orphans and reports the
 // program's status; the following steps run in the program's process.
 struct ForkProgram {
-    bool die_with_parent = false;
-};  // re-armed in the child at once
+    bool die_with_parent = false;  // re-armed in the child at once
+    // process.asPid1 (bwrap's --as-pid-1): no fork and no reaper; pid 1 goes on to
+    // become the program, and burrow mirrors pid 1's status.
+    bool as_pid_1 = false;
+};
 // setsid(2) is refused to a process-group leader: when burrow is one, the program runs
 // in a child and burrow waits for it; otherwise nothing happens.
 struct ForkForSetsid {};
@@ -134,11 +153,12 @@ struct Seccomp {};  // Plan::seccomp; last before exec
 struct Exec {};     // Plan::program (or the path found), Plan::argv
 }  // namespace step
 
-using Step = std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname, step::LoopbackUp,
-                          step::ForkPid1, step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo,
-                          step::DetachOldRoot, step::ForkProgram, step::ForkForSetsid, step::ForkTimeout, step::Chdir,
-                          step::Env, step::Rlimits, step::Umask, step::Setsid, step::SearchPath, step::NoNewPrivs,
-                          step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
+using Step =
+    std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname, step::LoopbackUp, step::ForkPid1,
+                 step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo, step::DetachOldRoot,
+                 step::DisableUserns, step::LockFiles, step::ForkProgram, step::ForkForSetsid, step::ForkTimeout,
+                 step::Chdir, step::Env, step::Rlimits, step::Umask, step::Setsid, step::SearchPath, step::NoNewPrivs,
+                 step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
 
 struct Plan {
     // What runs: the steps, in order.
@@ -158,12 +178,20 @@ struct Plan {
     Access host_access = Access::rw;
     std::vector<std::string> host_exclude;  // top-level names ("media")
     std::vector<MountOp> mounts;            // stores first, then the profile's mounts
+    // The bwrap personality (burrow(1), BWRAP COMPATIBILITY), where bubblewrap differs from
+    // burrow under its own name: a missing mountpoint is created wherever it is missing, on
+    // the host's filesystems too; a bind source that is a symlink is followed; an invisible
+    // working directory falls back to $HOME, then /; the bounding set is always cleared.
+    bool bwrap = false;
 
     // Process.
     std::string program;             // path or bare name (looked up in the final PATH)
     std::vector<std::string> argv;   // argv[0] included
     std::optional<std::string> cwd;  // nullopt: keep the caller's (must be visible)
-    std::string caller_cwd;          // for "inherit" and for messages
+    int info_fd = -1,
+        json_status_fd =
+            -1;  // process.infoFd, process.jsonStatusFd (bwrap's)       // bwrap: an invisible caller's cwd falls back to $HOME, then /
+    std::string caller_cwd;  // for "inherit" and for messages
     EnvSpec env;
     seccomp::Filter seccomp;  // in both lists: one copy here
 };

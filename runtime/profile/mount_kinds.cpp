@@ -7,9 +7,9 @@ const std::vector<MountKindInfo>& mount_kinds() {
     static const std::vector<MountKindInfo> rows = {
         {K::bind,
          "bind",
-         {"type", "source", "destination", "access", "optional", "recursive", "devices", "noexec"},
+         {"type", "source", "fd", "destination", "access", "optional", "recursive", "devices", "noexec"},
          {},
-         {"source"},
+         {},  // "source", or "fd": the file that file descriptor is open on
          "",
          true},
         {K::store, "store", {}, {}, {}, ""},
@@ -18,8 +18,10 @@ const std::vector<MountKindInfo>& mount_kinds() {
         {K::dev, "dev", {"type", "destination"}, {}, {}, "/dev"},
         {K::dir, "dir", {"type", "destination", "mode"}, 0755, {"destination"}, ""},
         {K::symlink, "symlink", {"type", "destination", "target"}, {}, {"destination", "target"}, ""},
-        {K::file, "file", {"type", "destination", "content", "mode"}, 0444, {"destination", "content"}, ""},
+        // "content", or "fd": the content read from that file descriptor at launch
+        {K::file, "file", {"type", "destination", "content", "fd", "mode", "access"}, 0444, {"destination"}, ""},
         {K::mask, "mask", {"type", "destination"}, {}, {"destination"}, ""},
+        {K::chmod, "chmod", {"type", "destination", "mode"}, {}, {"destination", "mode"}, ""},
     };
     return rows;
 }

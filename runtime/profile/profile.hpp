@@ -52,6 +52,7 @@ struct MountSpec {
     std::string destination;            // all (defaults filled by the loader)
     std::string target;                 // symlink
     std::string content;                // file
+    std::optional<int> fd;              // file: the content is read from it; bind: the source
     Access access = Access::ro;         // bind
     bool optional = false;              // bind: skip if the source is absent
     bool recursive = true;              // bind
@@ -97,14 +98,19 @@ struct ProcessSpec {
     std::optional<unsigned> umask;
     bool new_session = false;
     bool die_with_parent = false;
-    bool close_fds = false;     // close inherited fds >= 3 at exec ...
-    std::vector<int> keep_fds;  // ... except these
-    double timeout = 0;         // seconds; 0: none. Then SIGTERM, and SIGKILL
-    double kill_after = 5;      // this long after it
+    bool as_pid_1 = false;                       // the program is pid 1 of its pid namespace (no reaper)
+    std::optional<int> info_fd, json_status_fd;  // bwrap's --info-fd, --json-status-fd
+    std::vector<std::string> lock_files;         // read-locked while the sandbox runs
+    bool close_fds = false;                      // close inherited fds >= 3 at exec ...
+    std::vector<int> keep_fds;                   // ... except these
+    double timeout = 0;                          // seconds; 0: none. Then SIGTERM, and SIGKILL
+    double kill_after = 5;                       // this long after it
 };
 
 struct SecuritySpec {
     bool no_new_privileges = true;
+    bool disable_userns = false;            // the program cannot make user namespaces
+    bool assert_userns_disabled = false;    // refuse to run unless it cannot
     std::vector<std::string> caps_keep;     // "CAP_NET_RAW", validated against libcap
     std::vector<std::string> caps_ambient;  // subset of caps_keep
     bool clear_bounding_set = false;        // even when no_new_privileges makes it moot

@@ -101,6 +101,10 @@ json profile_to_json(const Profile& p) {
                     {"closeFds", p.process.close_fds},
                     {"keepFds", p.process.keep_fds}};
     if (p.process.exec) process["exec"] = *p.process.exec;
+    if (p.process.as_pid_1) process["asPid1"] = true;
+    if (!p.process.lock_files.empty()) process["lockFiles"] = p.process.lock_files;
+    if (p.process.info_fd) process["infoFd"] = *p.process.info_fd;
+    if (p.process.json_status_fd) process["jsonStatusFd"] = *p.process.json_status_fd;
     if (p.process.umask) process["umask"] = octal(*p.process.umask);
 
     json security = {{"noNewPrivileges", p.security.no_new_privileges},
@@ -109,6 +113,8 @@ json profile_to_json(const Profile& p) {
                        {"ambient", p.security.caps_ambient},
                        {"clearBoundingSet", p.security.clear_bounding_set}}}};
     if (!p.security.seccomp.is_null()) security["seccomp"] = p.security.seccomp;
+    if (p.security.disable_userns) security["disableUserns"] = true;
+    if (p.security.assert_userns_disabled) security["assertUsernsDisabled"] = true;
 
     json namespaces = json::object();
     for (const NamespaceInfo& row : namespace_kinds()) namespaces[std::string(row.key)] = p.namespaces.*row.member;

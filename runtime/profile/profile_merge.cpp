@@ -148,13 +148,19 @@ void Merged::merge_object(ojson& dst, ojson& src, const std::string& mptr, const
                 };
                 for (std::size_t i = 0; i < list.size(); ++i)
                     if (const std::string* d = destination(list[i])) by_destination.emplace(*d, i);
+                // An entry replaces the earlier layers' one at its destination (the first
+                // entry of this layer there does); within a layer, entries only add: mounts
+                // apply in order, a later one over an earlier one.
                 for (std::size_t j = 0; j < v.size(); ++j) {
                     ojson& entry = v[j];
                     std::size_t at = list.size();
                     const std::string* d = destination(entry);
                     if (d) {
-                        auto [it, added] = by_destination.emplace(*d, at);
-                        if (!added) at = it->second;
+                        auto it = by_destination.find(*d);
+                        if (it != by_destination.end()) {
+                            at = it->second;
+                            by_destination.erase(it);
+                        }
                     }
                     std::string em = pointer_join(m, at);
                     if (at == list.size()) {

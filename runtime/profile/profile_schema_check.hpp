@@ -86,6 +86,8 @@ class Checker {
     // profile_schema.cpp
     void run();
     void err(const std::string& ptr, const std::string& what) { out_.add(doc_, ptr, what); }
+    // The command line's options (an overlay), not a profile file.
+    bool in_overlay() const { return doc_.kind == Doc::Kind::overlay; }
     static void set(ojson& obj, const std::string& key, std::optional<ojson> v) {
         if (v) obj[key] = std::move(*v);
     }
@@ -108,6 +110,7 @@ class Checker {
     std::optional<std::string> str(const ojson& v, const std::string& ptr);
     std::optional<std::string> one_of(const ojson& v, const std::string& ptr, const Keys& choices);
     std::optional<std::uint64_t> uint(const ojson& v, const std::string& ptr);
+    std::optional<std::uint64_t> fd_number(const ojson& v, const std::string& ptr);  // 0 to 65535
     std::optional<double> duration(const ojson& v, const std::string& ptr);
     std::optional<std::string> octal(const ojson& v, const std::string& ptr, const std::string& example);
     std::optional<std::uint64_t> size(const ojson& v, const std::string& ptr);

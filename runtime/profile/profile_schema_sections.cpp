@@ -125,18 +125,10 @@ std::optional<ojson> Checker::mounts(const ojson& v, const std::string& ptr) {
     if (!array(v, ptr)) return std::nullopt;
     ojson out = ojson::array();
     out.get_ref<ojson::array_t&>().reserve(v.size());
-    // destination → the first entry with it; named (entry_name) only for a message.
-    std::unordered_map<std::string, std::size_t> seen;
-    seen.reserve(v.size());  // no rehash while it fills
+    // A destination may repeat: mounts apply in order, and the later one covers the
+    // earlier (profile_typed.cpp, check_placement).
     for (std::size_t i = 0; i < v.size(); ++i) {
-        std::string mp = pointer_join(ptr, i);
-        ojson m = mount(v[i], mp);
-        if (auto d = m.find("destination"); d != m.end()) {
-            const std::string& dest = d->get_ref<const std::string&>();
-            if (auto [it, added] = seen.emplace(dest, i); !added)
-                err(destination_ptr(v[i], mp),
-                    dest + " is already the destination of " + entry_name(pointer_join(ptr, it->second)));
-        }
+        ojson m = mount(v[i], pointer_join(ptr, i));
         out.push_back(std::move(m));
     }
     return out;
@@ -176,6 +168,10 @@ ojson Checker::mount(const ojson& v, const std::string& ptr) {
     if (!kind) return out;
     for (const std::string& key : kind->required)
         if (!v.contains(key)) err(ptr, "a " + *type + " mount needs \"" + key + "\"");
+    if (kind->kind == MountKind::bind && v.contains("source") == v.contains("fd"))
+        err(ptr, "a bind mount needs \"source\" or \"fd\" (a file descriptor open on the source), not both");
+    if (kind->kind == MountKind::file && v.contains("content") == v.contains("fd"))
+        err(ptr, "a file mount needs \"content\" or \"fd\" (a file descriptor to read it from), not both");
     if (!v.contains("destination")) {
         if (kind->destination_from_source && out.contains("source")) out["destination"] = out["source"];
         if (!kind->default_destination.empty()) out["destination"] = std::string(kind->default_destination);

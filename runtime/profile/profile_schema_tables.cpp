@@ -155,12 +155,18 @@ const Section& mount_section() {
             {"type", "enum", nullptr},  // mount() checks it first: it decides which keys follow
             {"source", "$defs/path",
              [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::host_path)); }},
+            {"fd", "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }},
             {"destination", "$defs/path",
              [](C& c, const ojson& v, const S& p) -> Out {
                  auto s = c.text(v, p, Field::inside_path);
                  if (!s) return std::nullopt;
-                 if (*s != "/") return ojson(std::move(*s));
-                 c.err(p, "a mount at / would cover the whole root; use \"root\" to choose what / holds");
+                 // On the command line a bind or tmpfs at / replaces the root, as in bwrap
+                 // (--bind / /); a profile says what / holds with "root".
+                 const bool replaces_root = c.mount_type && (*c.mount_type == "bind" || *c.mount_type == "tmpfs");
+                 if (*s != "/" || (c.in_overlay() && replaces_root)) return ojson(std::move(*s));
+                 c.err(p, c.in_overlay() ? "only a bind or a tmpfs can be mounted at /"
+                                         : "a mount at / would cover the whole root; use \"root\" to choose what / "
+                                           "holds");
                  return std::nullopt;
              }},
             {"access", "$defs/access", access},
@@ -218,6 +224,18 @@ const Section& process_section() {
             {"umask", "$defs/octal", [](C& c, const ojson& v, const S& p) { return keep(c.octal(v, p, "0022")); }},
             {"newSession", "boolean", boolean},
             {"dieWithParent", "boolean", boolean},
+            {"asPid1", "boolean", boolean},
+            {"lockFiles", "array",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 if (!c.array(v, p)) return std::nullopt;
+                 ojson list = ojson::array();
+                 for (std::size_t i = 0; i < v.size(); ++i)
+                     if (auto s = c.text(v[i], pointer_join(p, i), Field::inside_path)) list.push_back(*s);
+                 return list;
+             },
+             Merge::union_},
+            {"infoFd", "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }},
+            {"jsonStatusFd", "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }},
             {"timeout", "$defs/duration", duration},
             {"killAfter", "$defs/duration", duration},
             {"closeFds", "boolean", boolean},
@@ -258,6 +276,8 @@ const Section& security_section() {
         "security", "security", "",
         {
             {"noNewPrivileges", "boolean", boolean},
+            {"disableUserns", "boolean", boolean},
+            {"assertUsernsDisabled", "boolean", boolean},
             {"capabilities", "object",
              [](C& c, const ojson& v, const S& p) { return c.walk(capabilities_section(), v, p); }},
             {"seccomp", "object", [](C& c, const ojson& v, const S& p) { return c.seccomp(v, p); }},

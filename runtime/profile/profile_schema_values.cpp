@@ -72,6 +72,15 @@ std::optional<std::uint64_t> Checker::uint(const ojson& v, const std::string& pt
     return std::nullopt;
 }
 
+std::optional<std::uint64_t> Checker::fd_number(const ojson& v, const std::string& ptr) {
+    auto n = uint(v, ptr);
+    if (n && *n > 65535) {
+        err(ptr, "a file descriptor is a number from 0 to 65535, got " + std::to_string(*n));
+        return std::nullopt;
+    }
+    return n;
+}
+
 // Seconds: a number ≥ 0, or a string such as "1.5", "10s", "2m", "1h", "1d".
 std::optional<double> Checker::duration(const ojson& v, const std::string& ptr) {
     double d = 0;

@@ -79,6 +79,10 @@ class Builder {
     }
     void err(const std::string& mptr, const std::string& what) { out_.add(where(mptr) + ": " + what); }
     int doc_of(const std::string& mptr) const { return m_.origin(mptr).doc; }
+    bool from_overlay(const std::string& mptr) const {
+        const int d = doc_of(mptr);
+        return d >= 0 && docs_[static_cast<std::size_t>(d)]->kind == Doc::Kind::overlay;
+    }
 
     // How a message about `mptr` names the earlier value at `other`: just the pointer when
     // both come from the same file, else file and pointer.
@@ -158,8 +162,6 @@ class Builder {
     void namespaces(const ojson& n, Namespaces& out) {
         for (const NamespaceInfo& row : namespace_kinds())
             out.*row.member = flag(n, std::string(row.key).c_str(), row.default_on);
-        if (!out.user)
-            err("/namespaces/user", "burrow is setuid-free and needs a user namespace; remove \"user\": false");
         if (!out.mount)
             err("/namespaces/mount", "burrow always sets up its own mount namespace; remove \"mount\": false");
     }
@@ -215,7 +217,6 @@ class Builder {
     void mounts(const ojson& list, Profile& p) {
         if (!list.is_array()) return;
         p.mounts.reserve(list.size());
-        mounts_.reserve(list.size());
         for (std::size_t i = 0; i < list.size(); ++i) {
             const ojson& m = list[i];
             std::string mp = pointer_join("/mounts", i);
@@ -227,6 +228,10 @@ class Builder {
             switch (ms.type) {
                 case T::bind:
                     ms.source = string_or(m, "source", "");
+                    if (const ojson* f = get(m, "fd")) {
+                        ms.fd = f->get<int>();
+                        ms.source = "/proc/self/fd/" + std::to_string(*ms.fd);  // for messages
+                    }
                     ms.access = string_or(m, "access", "ro") == "rw" ? Access::rw : Access::ro;
                     ms.optional = flag(m, "optional", false);
                     ms.recursive = flag(m, "recursive", true);
@@ -240,24 +245,24 @@ class Builder {
                 case T::dir: ms.mode = get(m, "mode") ? octal_value(m["mode"]) : 0755u; break;
                 case T::file:
                     ms.content = string_or(m, "content", "");
+                    if (const ojson* f = get(m, "fd")) ms.fd = f->get<int>();
+                    ms.access = string_or(m, "access", "ro") == "rw" ? Access::rw : Access::ro;
                     ms.mode = get(m, "mode") ? octal_value(m["mode"]) : 0444u;
                     break;
                 case T::symlink: ms.target = string_or(m, "target", ""); break;
+                case T::chmod: ms.mode = octal_value(m["mode"]); break;
                 default: break;
             }
-            if (ms.type == T::proc && !p.namespaces.pid)
-                err(mp,
-                    "a new /proc needs \"namespaces\": {\"pid\": true}; without a pid namespace use {\"type\": "
-                    "\"bind\", \"source\": \"/proc\"}");
             check_placement(ms, mp, p);
-            mounts_.add(ms.destination, p.mounts.size());
             p.mounts.push_back(std::move(ms));
         }
     }
 
-    // Stores are mounted first, then the mounts in order: a mount may go below an earlier
-    // mount, but not over (or above) one, and never into a read-only store.
-    // Each question is asked of all earlier entries at once (PathIndex); the answer is the
+    // Stores are mounted first, then the mounts in order, each over what is already there:
+    // a later mount covers an earlier one at or below its destination, as in bwrap. A mount
+    // may not go into (or over) a read-only store, and only the command line may replace
+    // the root (--bind / /): in a profile, / is "root"'s.
+    // Each question is asked of all earlier stores at once (PathIndex); the answer is the
     // first one in list order, the one that asking them in turn would name.
     void check_placement(const MountSpec& ms, const std::string& mp, const Profile& p) {
         // A store holding the mount (below its destination, not at it) or one the mount
@@ -274,20 +279,13 @@ class Builder {
                         ref(pointer_join("/stores", *hides), mp) + "; choose another destination");
             return;
         }
-        if (auto j = mounts_.first_at_or_below(ms.destination)) {
-            const std::string& earlier = p.mounts[*j].destination;
-            std::string other = pointer_join("/mounts", *j);
-            bool same_doc = doc_of(other) == doc_of(mp);
-            // A stock profile binding ${PWD}, run from /: say what to do, not how to reorder.
-            const std::string hint = ms.destination == "/" && ms.type == MountSpec::Type::bind
-                                         ? "; when it is the current directory (${PWD}) that is /, run the command "
-                                           "from the directory it should see"
-                                         : "";
-            err(mp, "mounting " + ms.destination + " would hide the earlier mount " + earlier + " " + ref(other, mp) +
-                        "; list parent directories first" +
-                        (same_doc ? "" : " (\"override\": [\"mounts\"] lets a profile reorder inherited mounts)") +
-                        hint);
-        }
+        // "${PWD}" and the like become / only now, after the schema check.
+        if (ms.destination == "/" && !from_overlay(mp))
+            err(mp, std::string("a mount at / would cover the whole root; use \"root\" to choose what / holds") +
+                        (ms.type == MountSpec::Type::bind
+                             ? "; when it is the current directory (${PWD}) that is /, run the command from the "
+                               "directory it should see"
+                             : ""));
     }
 
     void process(const ojson& pr, Profile& p) {
@@ -300,6 +298,19 @@ class Builder {
         if (const ojson* u = get(pr, "umask")) out.umask = octal_value(*u);
         out.new_session = flag(pr, "newSession", false);
         out.die_with_parent = flag(pr, "dieWithParent", false);
+        out.as_pid_1 = flag(pr, "asPid1", false);
+        if (const ojson* f = get(pr, "infoFd")) out.info_fd = f->get<int>();
+        if (const ojson* l = get(pr, "lockFiles"))
+            for (const auto& f : *l) out.lock_files.push_back(f.get<std::string>());
+        if (out.as_pid_1 && !out.lock_files.empty())
+            err("/process/lockFiles",
+                "lock files are held by a process that waits for the program, which "
+                "\"asPid1\" does away with; drop one of the two");
+        if (const ojson* f = get(pr, "jsonStatusFd")) out.json_status_fd = f->get<int>();
+        if (out.as_pid_1 && !p.namespaces.pid)
+            err("/process/asPid1",
+                "the program can be pid 1 only of a pid namespace of its own; add \"namespaces\": "
+                "{\"pid\": true} (--unshare-pid)");
         out.close_fds = flag(pr, "closeFds", false);
         if (const ojson* k = get(pr, "keepFds"))
             for (const auto& fd : *k) out.keep_fds.push_back(fd.get<int>());
@@ -356,6 +367,8 @@ class Builder {
 
     void security(const ojson& s, SecuritySpec& out) {
         out.no_new_privileges = flag(s, "noNewPrivileges", true);
+        out.disable_userns = flag(s, "disableUserns", false);
+        out.assert_userns_disabled = flag(s, "assertUsernsDisabled", false);
         if (const ojson* caps = get(s, "capabilities")) {
             out.clear_bounding_set = flag(*caps, "clearBoundingSet", false);
             if (const ojson* k = get(*caps, "keep"))
@@ -377,7 +390,7 @@ class Builder {
     int main_;
     Problems& out_;
     // The destinations of the stores and mounts built so far, by position.
-    PathIndex stores_, mounts_;
+    PathIndex stores_;
 };
 
 }  // namespace

@@ -216,3 +216,97 @@ TEST_CASE("cli: a relative --chdir DIR is taken from / (as burrow(1) and bwrap s
     CHECK(parse_cli({"--chdir", "/src", "sh"}, "/home/u").overlay["process"]["cwd"] == "/src");
     CHECK(parse_cli({"--chdir", "tmp", "sh"}, "/home/u").option_at["/process/cwd"] == "--chdir tmp");
 }
+
+TEST_CASE("cli: bwrap's modifiers --perms and --size go to the next option that makes something") {
+    auto c = parse_cli({"--perms", "1777", "--tmpfs", "/t", "--dir", "/d", "--size", "1048576", "--perms", "750",
+                        "--tmpfs", "/u", "--chmod", "0700", "/d", "true"},
+                       "/");
+    const json& m = c.overlay["mounts"];
+    REQUIRE(m.size() == 4);
+    CHECK(m[0]["mode"] == "1777");
+    CHECK_FALSE(m[1].contains("mode"));  // used up by the tmpfs before it
+    CHECK(m[2]["mode"] == "0750");
+    CHECK(m[2]["size"] == "1048576");
+    CHECK(m[3]["type"] == "chmod");
+    CHECK(m[3]["mode"] == "0700");
+    CHECK(error_of({"--perms", "0640", "--perms", "0640", "--tmpfs", "/a", "true"}) ==
+          "--perms 0640: --perms was given already for the next option; give it once");
+    for (const char* bad :
+         {"0", "123bogus", "", "-12345678", " -12345678", "18446744073709551616", "9223372036854775809"})
+        CHECK(error_of({"--size", bad, "--tmpfs", "/a", "true"}).find("expected a size in bytes") != std::string::npos);
+    CHECK(error_of({"--perms", "0888", "--dir", "/a", "true"}) ==
+          "--perms 0888: expected an octal mode such as 0755 or 1777");
+    CHECK(error_of({"--size", "4096", "true"}) ==
+          "--size 4096: it is for the option after it (--dir, --tmpfs, --file, --bind-data, --ro-bind-data), and none "
+          "follows");
+}
+
+TEST_CASE("cli: fd options: --file, --bind-data, --bind-fd, --info-fd, --json-status-fd") {
+    auto c = parse_cli({"--file", "0", "/f", "--perms", "0640", "--bind-data", "5", "/g", "--ro-bind-data", "6", "/h",
+                        "--ro-bind-fd", "7", "/i", "--info-fd", "8", "--json-status-fd", "9", "true"},
+                       "/");
+    const json& m = c.overlay["mounts"];
+    REQUIRE(m.size() == 4);
+    CHECK(m[0] == json({{"type", "file"},
+                        {"destination", "/f"},
+                        {"fd", 0},
+                        {"mode", "0666"},
+                        {"access", "rw"},
+                        {"x-option", "--file 0 /f"}}));
+    CHECK(m[1]["mode"] == "0640");
+    CHECK_FALSE(m[2].contains("access"));  // read-only
+    CHECK(m[2]["mode"] == "0600");
+    CHECK(m[3]["fd"] == 7);
+    CHECK(m[3]["access"] == "ro");
+    CHECK(c.overlay["process"]["infoFd"] == 8);
+    CHECK(c.overlay["process"]["jsonStatusFd"] == 9);
+    CHECK(error_of({"--bind-fd", "x", "/a", "true"}) ==
+          "--bind-fd x: expected a file descriptor number from 0 to 65535");
+}
+
+TEST_CASE("cli: --args FD splices NUL-separated options in place") {
+    int calls = 0;
+    burrow::ReadFd nested = [&](int fd) -> std::string {
+        ++calls;
+        static const char first[] =
+            "--dir\0/a\0--args\0"
+            "4";  // ends with its NUL
+        static const char second[] = "--tmpfs\0/b";
+        return fd == 3 ? std::string(first, sizeof first) : std::string(second, sizeof second - 1);
+    };
+    auto c = parse_cli({"--args", "3", "--dir", "/c", "true"}, "/", burrow::Dialect::burrow, nested);
+    CHECK(calls == 2);
+    const json& m = c.overlay["mounts"];
+    REQUIRE(m.size() == 3);
+    CHECK(m[0]["destination"] == "/a");
+    CHECK(m[1]["destination"] == "/b");  // the last argument may lack its NUL
+    CHECK(m[2]["destination"] == "/c");
+    CHECK(c.args == V{"true"});
+    CHECK(error_of({"--args", "3", "true"}) ==
+          "--args: reading arguments from a file descriptor is not available here");
+}
+
+TEST_CASE("cli: --cap-add and --cap-drop; bwrap run by root starts from all of root's") {
+    auto c = parse_cli({"--cap-add", "net_raw", "--cap-add", "CAP_KILL", "--cap-drop", "cap_net_raw", "true"}, "/");
+    CHECK(c.overlay["security"]["capabilities"]["keep"] == json({"CAP_KILL"}));
+    CHECK_FALSE(c.overlay["security"]["capabilities"].contains("ambient"));
+    auto all = parse_cli({"--cap-add", "ALL", "--cap-drop", "CAP_KILL", "true"}, "/");
+    const json& keep = all.overlay["security"]["capabilities"]["keep"];
+    CHECK(keep.size() > 30);
+    CHECK(std::find(keep.begin(), keep.end(), json("CAP_KILL")) == keep.end());
+    CHECK(parse_cli({"--cap-drop", "ALL", "true"}, "/").overlay["security"]["capabilities"]["keep"] == json::array());
+    // The bwrap personality run by root: root's capabilities and no user namespace, unless asked.
+    auto r = parse_cli({"true"}, "/", burrow::Dialect::bwrap_as_root);
+    CHECK(r.overlay["security"]["capabilities"]["keep"].size() > 30);
+    CHECK(r.overlay["namespaces"]["user"] == false);
+    auto u = parse_cli({"--unshare-user", "--cap-drop", "CAP_KILL", "true"}, "/", burrow::Dialect::bwrap_as_root);
+    CHECK(u.overlay["namespaces"]["user"] == true);
+    CHECK(u.overlay["security"]["capabilities"]["ambient"] == u.overlay["security"]["capabilities"]["keep"]);
+    CHECK(parse_cli({"true"}, "/", burrow::Dialect::bwrap).overlay.empty());
+}
+
+TEST_CASE("cli: bwrap's --help starts as bwrap's, with the name it was run by") {
+    const std::string h = burrow::bwrap_help_text("/usr/libexec/burrow/bwrap");
+    CHECK(h.rfind("usage: /usr/libexec/burrow/bwrap [OPTIONS...] [--] COMMAND [ARGS...]\n", 0) == 0);
+    CHECK(h.find("--bind-fd") != std::string::npos);
+}

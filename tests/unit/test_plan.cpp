@@ -250,3 +250,79 @@ TEST_CASE("plan: --print-plan's text is the JSON rendering, byte for byte") {
         add(t, "/m" + std::to_string(static_cast<int>(t)));
     same(compile(p, caller(), {"ls", "-l"}));
 }
+
+TEST_CASE("plan: a proc mount without a pid namespace binds the host's /proc") {
+    Profile p;
+    MountSpec m;
+    m.type = MountSpec::Type::proc;
+    m.destination = "/proc";
+    p.mounts.push_back(m);
+    Plan a = compile(p, caller(), {"true"});
+    REQUIRE(a.mounts.size() == 1);
+    CHECK(a.mounts[0].source == "/proc");
+    CHECK(plan_to_json(a)["steps"][3]["source"] == "/proc");
+    p.namespaces.pid = true;  // a pid namespace of its own: a new procfs
+    CHECK(compile(p, caller(), {"true"}).mounts[0].source.empty());
+}
+
+TEST_CASE("plan: without a user namespace (root only) there are no id maps") {
+    Profile p;
+    p.namespaces.user = false;
+    try {
+        compile(p, caller(), {"true"});
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find("/namespaces/user: burrow is setuid-free and needs a user namespace unless it "
+                                         "is run by root") == 0);
+    }
+    HostFacts root = caller();
+    root.uid = root.gid = 0;
+    auto j = plan_to_json(compile(p, root, {"true"}));
+    CHECK(ops_of(j["steps"]) == V{"unshare", "root-tmpfs", "remount-root-ro", "detach-old-root", "chdir", "env",
+                                  "search-path", "no-new-privs", "drop-capabilities", "exec"});
+    CHECK(j["steps"][0]["namespaces"] == nlohmann::ordered_json({"mount"}));
+    p.uid.self = false;  // another uid needs the namespace that maps it
+    CHECK_THROWS_AS(compile(p, root, {"true"}), Error);
+}
+
+TEST_CASE("plan: asPid1, status fds, lock files and disable-userns are steps") {
+    Profile p;
+    p.namespaces.pid = true;
+    p.process.as_pid_1 = true;
+    p.process.lock_files = {"/run/lock"};
+    p.security.disable_userns = true;
+    Plan a = compile(p, caller(), {"/bin/true"});
+    auto j = plan_to_json(a);
+    CHECK(ops_of(j["steps"]) == V{"unshare", "map-ids", "fork-pid1", "root-tmpfs", "remount-root-ro", "detach-old-root",
+                                  "disable-userns", "lock-files", "fork-program", "chdir", "env", "no-new-privs",
+                                  "drop-capabilities", "exec"});
+    CHECK(j["steps"][8]["asPid1"] == true);
+    CHECK(j["steps"][6]["disable"] == true);
+    CHECK(j["steps"][7]["paths"] == nlohmann::ordered_json({"/run/lock"}));
+    // Without a pid namespace a status fd needs a process that waits for the program.
+    Profile q;
+    q.process.json_status_fd = 9;
+    Plan b = compile(q, caller(), {"/bin/true"});
+    CHECK(b.json_status_fd == 9);
+    CHECK(b.info_fd == -1);
+    CHECK(find_step<step::ForkTimeout>(b.steps) != nullptr);
+    q.process.json_status_fd.reset();
+    CHECK(find_step<step::ForkTimeout>(compile(q, caller(), {"/bin/true"}).steps) == nullptr);
+}
+
+TEST_CASE("plan: the bwrap personality") {
+    Profile p;
+    HostFacts h = caller();
+    h.bwrap = true;
+    h.argv0 = "/usr/libexec/burrow/bwrap";
+    Plan a = compile(p, h, {"/proc/self/exe", "--version"});
+    CHECK(a.bwrap);
+    // Running itself again keeps the name it was run by, so it is bwrap again.
+    CHECK(a.argv == V{"/usr/libexec/burrow/bwrap", "--version"});
+    CHECK(compile(p, caller(), {"/proc/self/exe", "--version"}).argv == V{"/proc/self/exe", "--version"});
+    // In a user namespace bwrap empties the bounding set; as root without one, it does not.
+    CHECK(find_step<step::DropCapabilities>(a.steps)->clear_bounding_set);
+    p.namespaces.user = false;
+    h.uid = h.gid = 0;
+    CHECK_FALSE(find_step<step::DropCapabilities>(compile(p, h, {"true"}).steps)->clear_bounding_set);
+}

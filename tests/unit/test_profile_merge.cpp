@@ -313,13 +313,13 @@ TEST_CASE("M: overlay problems name the option") {
     CHECK(load_error(p, {overlay(R"({"extends": "builtin:sandbox"})")})
               .rfind("command line: /extends: unknown key \"extends\"", 0) == 0);
     CHECK(load_error(p, {overlay(R"([1])")}) == "command line: /: expected an object, got array");
-    CHECK(load_error(p, {overlay(R"({"mounts": [{"type": "tmpfs", "destination": "/t", "x-option": "--tmpfs /t"},
-                                                {"type": "dir", "destination": "/t/", "x-option": "--dir /t/"}]})")}) ==
-          "command line: --dir /t/: /t is already the destination of --tmpfs /t");
+    CHECK(load_error(p, {overlay(R"({"mounts": [{"type": "symlink", "destination": "/", "target": "x",
+                                                 "x-option": "--symlink x /"}]})")}) ==
+          "command line: --symlink x /: only a bind or a tmpfs can be mounted at /");
     // Semantic problems too.
-    CHECK(load_error(p, {overlay(R"({"mounts": [{"type": "proc", "x-option": "--proc /proc"}]})")}) ==
-          "command line: --proc /proc: a new /proc needs \"namespaces\": {\"pid\": true}; without a pid namespace use "
-          "{\"type\": \"bind\", \"source\": \"/proc\"}");
+    CHECK(load_error(p, {overlay(R"({"process": {"asPid1": true}, "x-option": "--as-pid-1"})")}) ==
+          "command line: --as-pid-1: the program can be pid 1 only of a pid namespace of its own; add "
+          "\"namespaces\": {\"pid\": true} (--unshare-pid)");
 }
 
 TEST_CASE("M: no profile: defaults with an empty root, then overlays") {

@@ -143,21 +143,28 @@ TEST_CASE("S19-S21: mount enums and required keys") {
           "/mounts/0/access: expected one of \"ro\", \"rw\", got \"readonly\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"proc\"}, {\"type\": \"dev\"}, {\"type\": \"dir\", "
                                "\"destination\": \"/d\"}, {\"destination\": \"/x\"}]") ==
-          "/mounts/3: missing required key \"type\" (one of bind, tmpfs, proc, dev, dir, symlink, file, mask)");
+          "/mounts/3: missing required key \"type\" (one of bind, tmpfs, proc, dev, dir, symlink, file, mask, "
+          "chmod)");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"destination\": \"/data\"}]") ==
-          "/mounts/0: a bind mount needs \"source\"");
+          "/mounts/0: a bind mount needs \"source\" or \"fd\" (a file descriptor open on the source), not both");
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/a\", \"fd\": 3}]") ==
+          "/mounts/0: a bind mount needs \"source\" or \"fd\" (a file descriptor open on the source), not both");
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"fd\": 70000, \"destination\": \"/a\"}]") ==
+          "/mounts/0/fd: a file descriptor is a number from 0 to 65535, got 70000");
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"chmod\", \"destination\": \"/a\"}]") ==
+          "/mounts/0: a chmod mount needs \"mode\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"tmpfs\"}]") ==
           "/mounts/0: a tmpfs mount needs \"destination\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"file\", \"destination\": \"/f\"}]") ==
-          "/mounts/0: a file mount needs \"content\"");
+          "/mounts/0: a file mount needs \"content\" or \"fd\" (a file descriptor to read it from), not both");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"symlink\", \"destination\": \"/l\"}]") ==
           "/mounts/0: a symlink mount needs \"target\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\"}]") ==
           "/mounts/0/type: expected one of \"bind\", \"tmpfs\", \"proc\", \"dev\", \"dir\", \"symlink\", \"file\", "
-          "\"mask\", got \"overlay\"");
+          "\"mask\", \"chmod\", got \"overlay\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"Bind\", \"source\": \"/a\"}]") ==
           "/mounts/0/type: expected one of \"bind\", \"tmpfs\", \"proc\", \"dev\", \"dir\", \"symlink\", \"file\", "
-          "\"mask\", got \"Bind\"; did you mean \"bind\"?");
+          "\"mask\", \"chmod\", got \"Bind\"; did you mean \"bind\"?");
     CHECK(s_error(dir, kBase + "\"root\": {\"host\": \"some\"}") ==
           "/root/host: expected one of \"all\", \"none\", got \"some\"; did you mean \"none\"?");
     CHECK(s_error(dir, kBase + "\"stores\": [{\"items\": \"*\"}]") ==

@@ -1,0 +1,87 @@
+// bwrap's --info-fd and --json-status-fd: the process that waits for the program (burrow,
+// or the supervisor of fork-timeout) writes the program's pid and namespace ids when it
+// has forked it, and the exit code once it has ended, if it got as far as execve.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "runtime/launch/apply.hpp"
+#include "runtime/profile/namespaces.hpp"
+
+namespace burrow::detail {
+
+namespace {
+
+void write_all(int fd, const std::string& s) {
+    for (size_t off = 0; off < s.size();) {
+        ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw Error("cannot write the status to fd " + std::to_string(fd) + ": " + errno_text(errno));
+        off += static_cast<size_t>(n);
+    }
+}
+
+// ", NAME-namespace: ID" for each namespace of our own (the mount namespace always), in
+// bwrap's order; `sep` goes before each.
+std::string namespace_ids(const Plan& plan, const char* sep) {
+    const step::Unshare* u = find_step<step::Unshare>(plan.steps);
+    struct Row {
+        const char* name;  // as in /proc/PID/ns and the JSON key
+        const char* link;  // what to read in /proc/self/ns
+        bool Namespaces::*member;
+    };
+    static const Row rows[] = {{"cgroup", "cgroup", &Namespaces::cgroup},
+                               {"ipc", "ipc", &Namespaces::ipc},
+                               {"mnt", "mnt", &Namespaces::mount},
+                               {"net", "net", &Namespaces::net},
+                               // the pid namespace the program was forked into
+                               {"pid", "pid_for_children", &Namespaces::pid},
+                               {"uts", "uts", &Namespaces::uts}};
+    std::string out;
+    for (const Row& r : rows) {
+        if (!u || !(u->ns.*r.member)) continue;
+        struct stat st {};
+        if (::stat((std::string("/proc/self/ns/") + r.link).c_str(), &st) != 0) continue;
+        out += std::string(",") + sep + "\"" + r.name + "-namespace\": " + std::to_string(st.st_ino);
+    }
+    return out;
+}
+
+}  // namespace
+
+bool wants_status(const Plan& plan) { return plan.info_fd >= 0 || plan.json_status_fd >= 0; }
+
+Fd exec_failure_pipe(Run& run) {
+    if (!wants_status(run.plan)) return Fd();
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) throw Error("pipe: " + errno_text(errno));
+    run.exec_failed_w.reset(fds[1]);
+    return Fd(fds[0]);
+}
+
+void report_started(const Plan& plan, pid_t child) {
+    const std::string pid = std::to_string(child);
+    if (plan.info_fd >= 0) {
+        write_all(plan.info_fd, "{\n    \"child-pid\": " + pid + namespace_ids(plan, "\n    ") + "\n}\n");
+        ::close(plan.info_fd);
+    }
+    if (plan.json_status_fd >= 0)
+        write_all(plan.json_status_fd, "{ \"child-pid\": " + pid + namespace_ids(plan, " ") + " }\n");
+}
+
+void report_exited(const Plan& plan, const Fd& exec_failed_r, int wait_status) {
+    if (plan.json_status_fd < 0) return;
+    char byte = 0;
+    // A byte: setup or execve failed (perform() wrote it); end of file: the program ran.
+    if (::read(exec_failed_r.get(), &byte, 1) != 0) return;
+    const int code = WIFEXITED(wait_status)     ? WEXITSTATUS(wait_status)
+                     : WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status)
+                                                : 255;
+    write_all(plan.json_status_fd, "{ \"exit-code\": " + std::to_string(code) + " }\n");
+}
+
+}  // namespace burrow::detail
