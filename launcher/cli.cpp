@@ -549,7 +549,7 @@ size_t count_args(std::string_view args) {
     return args.empty() ? 0 : 1 + static_cast<size_t>(std::count(args.begin(), args.end(), ' '));
 }
 
-[[noreturn]] void unknown_option(const std::string& opt) {
+[[noreturn]] void unknown_option(const std::string& opt, Dialect dialect) {
     std::string best;
     size_t best_d = 3;
     for (const Option& o : kOptions)
@@ -558,7 +558,7 @@ size_t count_args(std::string_view args) {
             if (d < best_d) best_d = d, best = n;
         });
     throw Error("unknown option " + opt + (best.empty() ? "" : "; did you mean " + best + "?") +
-                " (see burrow --help; put the command after -- if it starts with '-')");
+                " (see " + std::string(dialect == Dialect::burrow ? "burrow" : "bwrap") + " --help; put the command after -- if it starts with '-')");
 }
 
 Cli parse(std::vector<std::string> argv, const std::string& cwd, Dialect dialect, const ReadFd& read_fd) {
@@ -575,7 +575,7 @@ Cli parse(std::vector<std::string> argv, const std::string& cwd, Dialect dialect
         const Option* o = find_option(a);
         if (!o && a.rfind("--host-root=", 0) == 0)
             throw Error(a + ": expected --host-root, --host-root=ro or --host-root=rw");
-        if (!o) unknown_option(a);
+        if (!o) unknown_option(a, s.dialect);
         const size_t n = count_args(o->args);
         Args args;
         for (size_t k = 0; k < n; ++k) {

@@ -60,7 +60,7 @@ _burrow_bash
 printf '%s\n' "${COMPREPLY[@]}" | sort -u | tr '\n' ' '
 SH
 comp() { env PATH="$PREFIX/bin:$PATH" bash "$T_TMP/complete.bash" "$BC/burrow" "$@"; }
-expect_out "completion: burrow --ro-b<TAB>" "--ro-bind --ro-bind-try " comp burrow --ro-b
+expect_out "completion: burrow --ro-b<TAB>" "--ro-bind --ro-bind-data --ro-bind-fd --ro-bind-try " comp burrow --ro-b
 expect_out "completion: burrow --profile ar<TAB> (an installed profile)" "archiver " comp burrow --profile ar
 expect_out "completion: burrow --profile builtin:s<TAB>" "builtin:sandbox " comp burrow --profile builtin:s
 expect_out "completion: burrow --seccomp-groups @mo<TAB>" "@module @mount @mount-api " comp burrow --seccomp-groups @mo

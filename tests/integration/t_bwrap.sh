@@ -1,0 +1,169 @@
+# burrow run under the name bwrap behaves like bubblewrap (burrow(1), BWRAP COMPATIBILITY),
+# and the bwrap options both names accept do what bwrap's do.
+. "$T_LIB"
+
+ln -s "$T_BURROW" "$T_TMP/bwrap"
+BW=$T_TMP/bwrap
+USR=$(t_usr_layout)
+# The capability checks run as an ordinary user: root keeps root's capabilities in bwrap.
+if [ "$(id -u)" = 0 ]; then
+    chmod 755 "$T_TMP"
+    AS_USER="setpriv --reuid 65534 --regid 65534 --clear-groups"
+else
+    AS_USER=
+fi
+
+# bubblewrap's own test suite starts with this probe.
+expect_status "bwrap: --bind / / --tmpfs /tmp true exits 0" 0 "$BW" --bind / / --tmpfs /tmp true
+expect_out "bwrap: --ro-bind / / shows the host's files" "$(cat /etc/os-release)" \
+    "$BW" --ro-bind / / cat /etc/os-release
+t_run "$BW" --ro-bind / / --tmpfs /tmp touch /etc/burrow-bwrap-test
+if [ "$T_STATUS" -ne 0 ] && [ ! -e /etc/burrow-bwrap-test ]; then ok "bwrap: --ro-bind / / is read-only"
+else fail "bwrap: --ro-bind / / is read-only" "$(t_what)"; fi
+
+# Voice: "bwrap: " messages, exit 1 for setup errors, 128+N for a signal.
+expect_err "bwrap: a missing source exits 1 with bwrap's message" 1 \
+    "bwrap: Can't find source path /nonexistent-burrow-src: No such file or directory" \
+    "$BW" --bind /nonexistent-burrow-src /x true
+expect_err "burrow: the same missing source exits 125 in burrow's words" 125 \
+    "burrow: command line: --bind /nonexistent-burrow-src /x: bind source /nonexistent-burrow-src" \
+    "$T_BURROW" --bind /nonexistent-burrow-src /x -- true
+expect_err "bwrap: an unknown option exits 1 and points at bwrap --help" 1 "see bwrap --help" \
+    "$BW" --no-such-option true
+expect_err "bwrap: a bad --perms exits 1" 1 "bwrap: --perms 999: expected an octal mode" \
+    "$BW" --perms 999 --dir /x true
+expect_status "bwrap: killed by SIGTERM exits 143" 143 "$BW" --bind / / sh -c 'kill -TERM $$'
+expect_status "bwrap: the program's exit status passes through" 7 "$BW" --bind / / sh -c 'exit 7'
+t_run "$BW" --help
+case $T_OUT in
+    "usage: $BW [OPTIONS...] [--] COMMAND [ARGS...]"*) ok "bwrap: --help starts with bwrap's usage line" ;;
+    *) fail "bwrap: --help starts with bwrap's usage line" "$(t_what)" ;;
+esac
+t_run "$BW" --version
+case $T_OUT in
+    "bubblewrap 0.11.1 (burrow "*) ok "bwrap: --version names the bubblewrap version it follows" ;;
+    *) fail "bwrap: --version names the bubblewrap version it follows" "$(t_what)" ;;
+esac
+
+# PWD is set even after --clearenv, as bwrap does.
+expect_out "bwrap: --clearenv keeps only PWD" "PWD=$T_TMP" "$BW" --bind / / --clearenv /usr/bin/env
+
+# An invisible working directory falls back to $HOME, then /; burrow refuses it.
+# shellcheck disable=SC2086
+expect_out "bwrap: invisible cwd falls back to /" "/" env -u HOME "$BW" --ro-bind /usr /usr $USR /bin/pwd
+# shellcheck disable=SC2086
+expect_out "bwrap: invisible cwd falls back to \$HOME" "/usr" env HOME=/usr "$BW" --ro-bind /usr /usr $USR /bin/pwd
+# shellcheck disable=SC2086
+expect_err "burrow: an invisible cwd is an error" 125 "is not visible inside the sandbox" \
+    "$T_BURROW" --ro-bind /usr /usr $USR -- /bin/pwd
+
+# Under both names: operations apply in order, a later mount covers an earlier one.
+for n in bwrap burrow; do
+    if [ $n = bwrap ]; then c="$BW"; sep=; else c="$T_BURROW --chdir /"; sep=--; fi
+    expect_out "$n: a second --tmpfs on the same destination wins" "0" \
+        $c --ro-bind / / --tmpfs /tmp --dir /tmp/a --tmpfs /tmp $sep sh -c 'ls -A /tmp | wc -l'
+    expect_out "$n: a mount inside an earlier tmpfs" "inner" \
+        $c --ro-bind / / --tmpfs /tmp --dir /tmp/a --tmpfs /tmp/a --dir /tmp/a/inner $sep ls /tmp/a
+    expect_out "$n: --proc without --unshare-pid" "proc-ok" \
+        $c --ro-bind / / --proc /proc $sep sh -c 'test -r /proc/self/status && echo proc-ok'
+done
+
+# --args FD: NUL-separated arguments spliced in place.
+printf -- '--ro-bind\0/\0/\0sh\0-c\0echo via-args "$0"\0' > args
+expect_out "bwrap: --args FD splices options and the command" "via-args sh" sh -c "exec \"$BW\" --args 3 3<args"
+expect_err "burrow: --args with a closed fd is a clear error" 125 "--args 9: cannot read: Bad file descriptor" \
+    "$T_BURROW" --args 9 -- true
+
+# --info-fd / --json-status-fd: bwrap's JSON.
+t_run sh -c "exec \"$BW\" --bind / / --info-fd 3 true 3>info"
+case $(cat info) in
+    *'"child-pid": '[0-9]*'"mnt-namespace": '[0-9]*) ok "bwrap: --info-fd writes child-pid and mnt-namespace" ;;
+    *) fail "bwrap: --info-fd writes child-pid and mnt-namespace" "$(cat info)" ;;
+esac
+t_run sh -c "exec \"$BW\" --bind / / --json-status-fd 3 sh -c 'exit 7' 3>status"
+expect_eq "bwrap: --json-status-fd exits with the program's status" 7 "$T_STATUS"
+case $(cat status) in
+    *'"child-pid": '[0-9]*'"exit-code": 7 }'*) ok "bwrap: --json-status-fd writes child-pid, then exit-code" ;;
+    *) fail "bwrap: --json-status-fd writes child-pid, then exit-code" "$(cat status)" ;;
+esac
+
+# Files from fds, modes, chmod.
+expect_out "bwrap: --file FD DEST" "from-fd" sh -c "echo from-fd | \"$BW\" --ro-bind / / --tmpfs /tmp --file 0 /tmp/f cat /tmp/f"
+expect_out "bwrap: --perms then --ro-bind-data" "640 /tmp/f" \
+    sh -c "exec \"$BW\" --ro-bind / / --tmpfs /tmp --perms 0640 --ro-bind-data 3 /tmp/f stat -c '%a %n' /tmp/f 3<args"
+t_run sh -c "exec \"$BW\" --ro-bind / / --tmpfs /tmp --ro-bind-data 3 /tmp/f sh -c 'echo x > /tmp/f' 3<args"
+case $T_STATUS:$T_ERR in
+    0:*) fail "bwrap: --ro-bind-data is read-only" "$(t_what)" ;;
+    *"Read-only file system"*) ok "bwrap: --ro-bind-data is read-only" ;;
+    *) fail "bwrap: --ro-bind-data is read-only" "$(t_what)" ;;
+esac
+expect_out "bwrap: --perms --dir, then --chmod" "701 /tmp/d 710 /tmp/d/e" \
+    "$BW" --ro-bind / / --tmpfs /tmp --perms 0710 --dir /tmp/d/e --chmod 0701 /tmp/d \
+    sh -c 'echo $(stat -c "%a %n" /tmp/d /tmp/d/e)'
+expect_out "bwrap: --size limits a tmpfs" "size=1024k" \
+    "$BW" --ro-bind / / --size 1048576 --tmpfs /tmp sh -c 'grep " /tmp " /proc/self/mounts | grep -o "size=[0-9]*k"'
+mkdir fddir && echo in-dir > fddir/f
+expect_out "bwrap: --ro-bind-fd binds the directory the fd holds" "in-dir" \
+    sh -c "exec \"$BW\" --ro-bind / / --tmpfs /tmp --ro-bind-fd 3 /tmp/m cat /tmp/m/f 3<fddir"
+expect_err "burrow: --perms with no option after it" 125 "--perms 0700: it is for the option after it" \
+    "$T_BURROW" --perms 0700 -- true
+expect_err "burrow: --perms twice" 125 "--perms was given already for the next option" \
+    "$T_BURROW" --perms 0700 --perms 0700 --tmpfs /x -- true
+expect_err "burrow: a bad --size" 125 "--size 1x: expected a size in bytes" \
+    "$T_BURROW" --size 1x --tmpfs /x -- true
+
+# pid 1, caps, nested user namespaces, locks.
+expect_out "bwrap: --as-pid-1 runs the program as pid 1" "1" "$BW" --ro-bind / / --unshare-pid --as-pid-1 sh -c 'echo $$'
+expect_out "bwrap: without --as-pid-1 a tiny init is pid 1" "2" "$BW" --ro-bind / / --unshare-pid sh -c 'echo $$'
+expect_out "bwrap: --cap-add CAP_SYS_ADMIN in a user namespace" "CapEff:	0000000000200000" \
+    $AS_USER "$BW" --ro-bind / / --unshare-user --cap-add CAP_SYS_ADMIN \
+    grep CapEff /proc/self/status
+expect_out "bwrap: no capabilities by default in a user namespace" "CapEff:	0000000000000000" \
+    $AS_USER "$BW" --ro-bind / / --unshare-user grep CapEff /proc/self/status
+expect_out "bwrap: the bounding set is empty in a user namespace" "CapBnd:	0000000000000000" \
+    $AS_USER "$BW" --ro-bind / / --unshare-user grep CapBnd /proc/self/status
+expect_status "bwrap: --disable-userns stops a nested user namespace" 1 \
+    "$BW" --ro-bind / / --unshare-user --disable-userns unshare -U true
+expect_status "bwrap: without it a nested user namespace works" 0 "$BW" --ro-bind / / --unshare-user unshare -U true
+touch lk
+expect_status "bwrap: --lock-file holds a lock while the program runs" 0 \
+    "$BW" --bind / / --lock-file "$T_TMP/lk" sh -c "grep -q \":\$(stat -c %i '$T_TMP/lk') \" /proc/locks"
+
+# Mountpoints: bwrap creates them on host filesystems, burrow never does.
+mkdir host && chmod 755 host
+expect_status "bwrap: creates a missing mountpoint on a host directory" 0 \
+    "$BW" --bind / / --tmpfs "$T_TMP/host/made" true
+if [ -d host/made ]; then ok "bwrap: the mountpoint is left on the host, as bwrap leaves it"
+else fail "bwrap: the mountpoint is left on the host, as bwrap leaves it" "no $T_TMP/host/made"; fi
+expect_err "burrow: never creates a mountpoint on the host" 125 "burrow never creates files or mountpoints on the host" \
+    "$T_BURROW" --bind / / --tmpfs "$T_TMP/host/other" -- true
+[ -e host/other ] && fail "burrow: nothing was created on the host" "$T_TMP/host/other exists" \
+    || ok "burrow: nothing was created on the host"
+
+# A symlink as a bind source: bwrap follows it.
+mkdir real && echo real-file > real/f && ln -s real link
+expect_out "bwrap: a symlink bind source is followed" "real-file" \
+    "$BW" --ro-bind / / --tmpfs /tmp --ro-bind "$T_TMP/link" /tmp/l cat /tmp/l/f
+
+# Root without --unshare-user: no user namespace, root's capabilities kept (bwrap's setuid-less root).
+if [ "$(id -u)" = 0 ]; then
+    expect_out "bwrap as root: no user namespace without --unshare-user" "$(readlink /proc/self/ns/user)" \
+        "$BW" --ro-bind / / readlink /proc/self/ns/user
+    t_run "$BW" --ro-bind / / grep CapEff /proc/self/status
+    case $T_OUT in
+        *0000000000000000) fail "bwrap as root: root keeps its capabilities" "$(t_what)" ;;
+        CapEff:*) ok "bwrap as root: root keeps its capabilities" ;;
+        *) fail "bwrap as root: root keeps its capabilities" "$(t_what)" ;;
+    esac
+    t_run "$BW" --ro-bind / / --unshare-user readlink /proc/self/ns/user
+    if [ "$T_STATUS" -eq 0 ] && [ "$T_OUT" != "$(readlink /proc/self/ns/user)" ]; then
+        ok "bwrap as root: --unshare-user enters a user namespace"
+    else fail "bwrap as root: --unshare-user enters a user namespace" "$(t_what)"; fi
+else
+    t_run "$BW" --ro-bind / / readlink /proc/self/ns/user
+    if [ "$T_STATUS" -eq 0 ] && [ "$T_OUT" != "$(readlink /proc/self/ns/user)" ]; then
+        ok "bwrap as a user: always a user namespace"
+    else fail "bwrap as a user: always a user namespace" "$(t_what)"; fi
+fi
+
+done_testing
