@@ -52,7 +52,7 @@ PACK_LIBS   := -larchive -lseccomp -lcap -lcrypto
 # integration tests' `make install`) still works.
 -include tests/fuzz/fuzz.mk
 
-.PHONY: all check unit integration demo bench deps install clean asan need-deps format format-check
+.PHONY: all check unit integration conformance demo bench deps install clean asan need-deps format format-check
 all: $(BUILD)/burrow $(BUILD)/burrow-pack
 
 $(BUILD)/obj/%.o: %.cpp
@@ -106,6 +106,10 @@ integration: need-deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/integration/run.sh $(BUILD)
 
+conformance: need-deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/conformance/run.sh $(BUILD)
+
 demo: need-deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh $(BUILD)
@@ -121,6 +125,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(PREFIX)/share/burrow/profiles
 	install -m 0755 $(BUILD)/burrow $(BUILD)/burrow-pack $(DESTDIR)$(PREFIX)/bin/
+	# burrow under the name bwrap speaks bubblewrap's dialect; a directory to put first in PATH.
+	install -d $(DESTDIR)$(PREFIX)/libexec/burrow
+	ln -sf ../../bin/burrow $(DESTDIR)$(PREFIX)/libexec/burrow/bwrap
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0755 $(filter-out profiles/schema.json,$(wildcard profiles/*.json)) $(DESTDIR)$(PREFIX)/share/burrow/profiles/

@@ -490,6 +490,11 @@ const Option kOptions[] = {
          l.push_back(lit(nonempty(opt, "DEST", a[0])));
          s.wrote("/process/lockFiles/" + std::to_string(l.size() - 1), opt + " " + a[0]);
      }},
+    {"--argv0", "VALUE", S::Process, true, "", "argv[0] of the command (default: the command as given)",
+     [](State& s, const std::string& opt, const Args& a) {
+         if (a[0].empty()) throw Error(opt + ": VALUE is empty (an unset variable?); give the name the command sees");
+         string_at(s, opt, "process", "argv0", a[0]);
+     }},
     {"--as-pid-1", "", S::Process, true, "", "run the command as pid 1 of its pid namespace, without a reaper",
      SETS(s.process()["asPid1"] = true)},
     {"--info-fd", "FD", S::Process, true, "", "write the command's pid and namespace ids to FD as JSON", fd_key},
@@ -557,8 +562,9 @@ size_t count_args(std::string_view args) {
             size_t d = levenshtein_distance(opt, n);
             if (d < best_d) best_d = d, best = n;
         });
-    throw Error("unknown option " + opt + (best.empty() ? "" : "; did you mean " + best + "?") +
-                " (see " + std::string(dialect == Dialect::burrow ? "burrow" : "bwrap") + " --help; put the command after -- if it starts with '-')");
+    throw Error("unknown option " + opt + (best.empty() ? "" : "; did you mean " + best + "?") + " (see " +
+                std::string(dialect == Dialect::burrow ? "burrow" : "bwrap") +
+                " --help; put the command after -- if it starts with '-')");
 }
 
 Cli parse(std::vector<std::string> argv, const std::string& cwd, Dialect dialect, const ReadFd& read_fd) {

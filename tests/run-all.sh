@@ -1,5 +1,6 @@
 #!/bin/sh
-# make check: unit tests (doctest), then the integration tests (as root and uid 65534).
+# make check: unit tests (doctest), the integration tests (as root and uid 65534), then, as
+# root, bubblewrap's own test suite against burrow as bwrap (tests/conformance/run.sh).
 #
 #   sh tests/run-all.sh BUILD        (CI=true: also the unit tests under ASan+UBSan)
 #
@@ -68,6 +69,26 @@ else
     f=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
     s=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) skipped.*/\1/p')
     PASS=$((PASS + ${p:-0})) FAILED=$((FAILED + ${f:-0})) SKIPPED=$((SKIPPED + ${s:-0}))
+fi
+
+# bubblewrap's own suite against burrow as bwrap (it fetches the source as root; CI is).
+if [ "$(id -u)" = 0 ]; then
+    out=$(mktemp)
+    sh "$HERE/conformance/run.sh" "$BUILD" | tee "$out"
+    line=$(grep '^conformance: ' "$out" | tail -n1)
+    rm -f "$out"
+    if [ -z "$line" ]; then
+        echo "not ok - conformance: run.sh ended without a summary"
+        FAILED=$((FAILED + 1))
+    else
+        p=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) passed.*/\1/p')
+        f=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
+        s=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) skipped.*/\1/p')
+        PASS=$((PASS + ${p:-0})) FAILED=$((FAILED + ${f:-0})) SKIPPED=$((SKIPPED + ${s:-0}))
+    fi
+else
+    echo "skip - conformance: make check runs bubblewrap's suite only as root (it fetches the source with apt-get); run make conformance"
+    SKIPPED=$((SKIPPED + 1))
 fi
 
 summary="$PASS passed, $FAILED failed"

@@ -112,6 +112,11 @@ expect_err "burrow: --perms twice" 125 "--perms was given already for the next o
 expect_err "burrow: a bad --size" 125 "--size 1x: expected a size in bytes" \
     "$T_BURROW" --size 1x --tmpfs /x -- true
 
+expect_out "bwrap: --argv0 sets the command's argv[0]" "myname" "$BW" --ro-bind / / --argv0 myname sh -c 'echo $0'
+expect_out "burrow: --argv0 sets the command's argv[0]" "myname" \
+    "$T_BURROW" --ro-bind / / --chdir / --argv0 myname -- sh -c 'echo $0'
+expect_err "burrow: an empty --argv0" 125 "--argv0: VALUE is empty" "$T_BURROW" --ro-bind / / --chdir / --argv0 '' -- true
+
 # pid 1, caps, nested user namespaces, locks.
 expect_out "bwrap: --as-pid-1 runs the program as pid 1" "1" "$BW" --ro-bind / / --unshare-pid --as-pid-1 sh -c 'echo $$'
 expect_out "bwrap: without --as-pid-1 a tiny init is pid 1" "2" "$BW" --ro-bind / / --unshare-pid sh -c 'echo $$'
@@ -135,6 +140,23 @@ expect_status "bwrap: creates a missing mountpoint on a host directory" 0 \
     "$BW" --bind / / --tmpfs "$T_TMP/host/made" true
 if [ -d host/made ]; then ok "bwrap: the mountpoint is left on the host, as bwrap leaves it"
 else fail "bwrap: the mountpoint is left on the host, as bwrap leaves it" "no $T_TMP/host/made"; fi
+expect_status "bwrap: --dir on a host directory" 0 "$BW" --bind / / --dir "$T_TMP/host/dir" true
+if [ -d host/dir ]; then ok "bwrap: --dir made the directory on the host"
+else fail "bwrap: --dir made the directory on the host" "no $T_TMP/host/dir"; fi
+expect_status "bwrap: --symlink on a host directory" 0 "$BW" --bind / / --symlink /x "$T_TMP/host/sym" true
+expect_eq "bwrap: --symlink made the link on the host" "/x" "$(readlink host/sym)"
+expect_out "bwrap: --file is mode 0666 whatever the umask" "666" \
+    sh -c "umask 077; exec \"$BW\" --ro-bind / / --tmpfs /tmp --file 0 /tmp/f stat -c %a /tmp/f </dev/null"
+expect_out "bwrap: /proc/self/exe inside runs burrow as bwrap again" "bubblewrap 0.11.1" \
+    sh -c "\"$BW\" --ro-bind / / /proc/self/exe --version | cut -d' ' -f1,2"
+expect_out "burrow: --cap-add keeps the capability ambient across exec" "CapAmb:	0000000000200000" \
+    $AS_USER "$T_BURROW" --ro-bind / / --chdir / --cap-add sys_admin -- grep CapAmb /proc/self/status
+expect_err "burrow: --cap-add with an unknown name" 125 'unknown capability "CAP_BOGUS"' \
+    "$T_BURROW" --ro-bind / / --chdir / --cap-add bogus -- true
+expect_err "burrow: --assert-userns-disabled without --disable-userns" 125 "creating user namespaces is not disabled" \
+    "$T_BURROW" --ro-bind / / --chdir / --assert-userns-disabled -- true
+expect_status "burrow: --assert-userns-disabled with --disable-userns" 0 \
+    "$T_BURROW" --ro-bind / / --chdir / --disable-userns --assert-userns-disabled -- true
 expect_err "burrow: never creates a mountpoint on the host" 125 "burrow never creates files or mountpoints on the host" \
     "$T_BURROW" --bind / / --tmpfs "$T_TMP/host/other" -- true
 [ -e host/other ] && fail "burrow: nothing was created on the host" "$T_TMP/host/other exists" \
@@ -155,6 +177,9 @@ if [ "$(id -u)" = 0 ]; then
         CapEff:*) ok "bwrap as root: root keeps its capabilities" ;;
         *) fail "bwrap as root: root keeps its capabilities" "$(t_what)" ;;
     esac
+    ALL_CAPS=$(printf 'CapEff:\t%016x' $(((1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1)))
+    expect_out "bwrap as root: --unshare-user keeps all capabilities" "$ALL_CAPS" \
+        "$BW" --ro-bind / / --unshare-user grep CapEff /proc/self/status
     t_run "$BW" --ro-bind / / --unshare-user readlink /proc/self/ns/user
     if [ "$T_STATUS" -eq 0 ] && [ "$T_OUT" != "$(readlink /proc/self/ns/user)" ]; then
         ok "bwrap as root: --unshare-user enters a user namespace"

@@ -8,6 +8,11 @@ PREFIX=$T_TMP/prefix
 # -o all: install what is built (the binaries under test), do not build.
 check "install: make install PREFIX=…" make -s -C "$T_SRC" -o all install BUILD="$BDIR" PREFIX="$PREFIX"
 B=$PREFIX/bin/burrow
+# The bwrap drop-in: PREFIX/libexec/burrow first in PATH makes scripts' `bwrap` burrow's.
+expect_out "install: PREFIX/libexec/burrow/bwrap is burrow as bwrap" "bubblewrap 0.11.1 (burrow" \
+    sh -c "PATH=\"$PREFIX/libexec/burrow:\$PATH\" bwrap --version | cut -d' ' -f1-3"
+expect_out "install: that bwrap runs bwrap's command lines" "via-bwrap" \
+    sh -c "PATH=\"$PREFIX/libexec/burrow:\$PATH\" exec bwrap --ro-bind / / echo via-bwrap"
 H=$T_TMP/home
 mkdir -p "$H/incoming"
 export HOME="$H"

@@ -63,4 +63,20 @@ JSON
 expect_err "root: path together with host all" 125 '/root/path: "path" replaces the host'"'"'s root' \
     "$T_BURROW" --profile "$T_TMP/both.json" -- /bin/true
 
+# The mounts --root adds are ordinary ones: a later option covers them (burrow(1)).
+echo host-tmp > "$T_TMP/tmpfile"
+expect_out "root: a later --bind covers the /tmp --root adds" "host-tmp" \
+    "$T_BURROW" --root "$root" --bind "$T_TMP" /tmp -- "$FIX_HELLO" --cat /tmp/tmpfile
+shm=/dev/shm/burrow-rootdir.$$
+if echo host-dev > "$shm" 2>/dev/null; then
+    at_exit "rm -f '$shm'"
+    expect_out "root: a later --dev-bind /dev /dev gives the host's /dev" "host-dev" \
+        "$T_BURROW" --root "$root" --dev-bind /dev /dev -- "$FIX_HELLO" --cat "$shm"
+    t_run "$T_BURROW" --root "$root" -- "$FIX_HELLO" --cat "$shm"
+    if [ "$T_STATUS" -ne 0 ] && [ -z "$T_OUT" ]; then ok "root: without it /dev is burrow's own"
+    else fail "root: without it /dev is burrow's own" "$(t_what)"; fi
+else
+    skip "root: a later --dev-bind /dev /dev gives the host's /dev" "cannot write a marker in /dev/shm here"
+fi
+
 done_testing
