@@ -77,6 +77,7 @@ struct State {
     // --perms OCTAL, --size BYTES: for the next option that makes something.
     std::optional<std::string> perms, size;
     std::string perms_opt, size_opt;
+    std::string seccomp_opt;  // --seccomp FD or --add-seccomp-fd FD: which was given (bwrap takes one kind)
 
     json& mounts() {
         json& m = cli.overlay["mounts"];
@@ -92,6 +93,13 @@ struct State {
     }
     std::string abs(const std::string& path) const { return absolute(path, cwd); }
 };
+
+// A file descriptor argument; bwrap's own words in its dialect (its test suite matches them).
+std::uint32_t fd_arg(const State& s, const std::string& opt, const std::string& v) {
+    if (auto fd = decimal(v, 0, 65535)) return *fd;
+    if (s.dialect != Dialect::burrow) throw Error("Invalid fd: " + v);
+    throw Error(opt + " " + v + ": expected a file descriptor number from 0 to 65535");
+}
 
 // An empty path would mean the current directory: almost always an unset variable.
 const std::string& nonempty(const std::string& opt, const char* what, const std::string& v) {
@@ -120,12 +128,11 @@ void bind(State& s, const std::string& opt, const Args& a, const char* access, b
 // --bind-fd FD DEST, --ro-bind-fd FD DEST: the source is the file FD is open on, not a path
 // (nothing can swap it between the caller's open and the mount).
 void bind_fd(State& s, const std::string& opt, const Args& a) {
-    auto fd = decimal(a[0], 0, 65535);
-    if (!fd) throw Error(opt + " " + a[0] + ": expected a file descriptor number from 0 to 65535");
+    const std::uint32_t fd = fd_arg(s, opt, a[0]);
     const std::string& dst = nonempty(opt, "DEST", a[1]);
     json m = json::object();
     m["type"] = "bind";
-    m["fd"] = *fd;
+    m["fd"] = fd;
     m["destination"] = lit(dst);
     m["access"] = opt == "--bind-fd" ? "rw" : "ro";
     s.add_mount(std::move(m), opt + " " + a[0] + " " + dst);
@@ -193,13 +200,12 @@ void chmod_opt(State& s, const std::string& opt, const Args& a) {
 // --file FD DEST (0666), --bind-data FD DEST (0600), --ro-bind-data FD DEST (0600, read-only):
 // a file with the content read from FD.
 void file_from_fd(State& s, const std::string& opt, const Args& a) {
-    auto fd = decimal(a[0], 0, 65535);
-    if (!fd) throw Error(opt + " " + a[0] + ": expected a file descriptor number from 0 to 65535");
+    const std::uint32_t fd = fd_arg(s, opt, a[0]);
     const std::string& dst = nonempty(opt, "DEST", a[1]);
     json m = json::object();
     m["type"] = "file";
     m["destination"] = lit(dst);
-    m["fd"] = *fd;
+    m["fd"] = fd;
     m["mode"] = opt == "--file" ? "0666" : "0600";
     if (opt != "--ro-bind-data") m["access"] = "rw";
     take_modifiers(s, m, false);
@@ -329,21 +335,40 @@ void string_at(State& s, const std::string& opt, const std::string& section, con
 
 // --info-fd FD, --json-status-fd FD: a process key holding an fd number.
 void fd_key(State& s, const std::string& opt, const Args& a) {
-    auto fd = decimal(a[0], 0, 65535);
-    if (!fd) throw Error(opt + " " + a[0] + ": expected a file descriptor number from 0 to 65535");
-    const char* key = opt == "--info-fd" ? "infoFd" : "jsonStatusFd";
-    s.process()[key] = *fd;
+    const std::uint32_t fd = fd_arg(s, opt, a[0]);
+    const char* key = opt == "--info-fd"          ? "infoFd"
+                      : opt == "--json-status-fd" ? "jsonStatusFd"
+                      : opt == "--block-fd"       ? "blockFd"
+                                                  : "syncFd";
+    s.process()[key] = fd;
     s.wrote(std::string("/process/") + key, opt + " " + a[0]);
+}
+
+// --seccomp FD (once), --add-seccomp-fd FD (repeatable): raw BPF programs, in order.
+void seccomp_fd(State& s, const std::string& opt, const Args& a) {
+    const std::uint32_t fd = fd_arg(s, opt, a[0]);
+    if (!s.seccomp_opt.empty() && (opt == "--seccomp" || s.seccomp_opt == "--seccomp")) {
+        if (s.dialect != Dialect::burrow && s.seccomp_opt != opt)
+            throw Error(opt + " cannot be combined with " + s.seccomp_opt);
+        throw Error(opt + " " + a[0] + ": " +
+                    (s.seccomp_opt == opt ? "--seccomp may be given once"
+                                          : "--seccomp cannot be combined with --add-seccomp-fd") +
+                    "; give every program with --add-seccomp-fd");
+    }
+    s.seccomp_opt = opt;
+    json& l = s.cli.overlay["security"]["seccompFds"];
+    if (l.is_null()) l = json::array();
+    l.push_back(fd);
+    s.wrote("/security/seccompFds/" + std::to_string(l.size() - 1), opt + " " + a[0]);
 }
 
 // --args FD: more arguments, NUL-separated, read from FD and parsed as if they stood
 // here on the command line (bwrap's; how flatpak passes long command lines).
 void args_from_fd(State& s, const std::string& opt, const Args& a) {
-    auto fd = decimal(a[0], 0, 65535);
-    if (!fd) throw Error(opt + " " + a[0] + ": expected a file descriptor number from 0 to 65535");
+    const std::uint32_t fd = fd_arg(s, opt, a[0]);
     if (!s.read_fd || !*s.read_fd)
         throw Error(opt + ": reading arguments from a file descriptor is not available here");
-    const std::string data = (*s.read_fd)(static_cast<int>(*fd));
+    const std::string data = (*s.read_fd)(static_cast<int>(fd));
     std::vector<std::string> more;
     for (size_t at = 0; at < data.size();) {
         size_t nul = data.find('\0', at);
@@ -500,6 +525,9 @@ const Option kOptions[] = {
     {"--info-fd", "FD", S::Process, true, "", "write the command's pid and namespace ids to FD as JSON", fd_key},
     {"--json-status-fd", "FD", S::Process, true, "", "the same, then its exit code, as JSON lines (bwrap's format)",
      fd_key},
+    {"--block-fd", "FD", S::Process, true, "", "wait until FD can be read (or is closed) before running the command",
+     fd_key},
+    {"--sync-fd", "FD", S::Process, true, "", "keep FD open (not in the command) until the sandbox ends", fd_key},
     {"--args", "FD", S::Other, true, "", "read more options, NUL-separated, from FD", args_from_fd},
     {"--close-fds", "", S::Process, true, "", "pass only fds 0-2 to the command (builtin:sandbox does)", flag},
     {"--keep-fd", "FD", S::Process, true, "", "pass FD on even so (repeatable)", keep_fd},
@@ -524,6 +552,9 @@ const Option kOptions[] = {
     {"--cap-add", "CAP", S::Process, true, "--cap-add CAP, --cap-drop CAP",
      "keep capability CAP (or ALL) in the user namespace, or not", cap_opt},
     {"--cap-drop", "CAP", S::Process, false, "", "", cap_opt},
+    {"--seccomp", "FD", S::Process, true, "--seccomp FD, --add-seccomp-fd FD",
+     "also install the raw seccomp BPF program read from FD\n(--add-seccomp-fd: repeatable, in order)", seccomp_fd},
+    {"--add-seccomp-fd", "FD", S::Process, false, "", "", seccomp_fd},
     {"--help|-h", "", S::Other, true, "--help, --version", "", SETS(s.cli.help = true)},
     {"--version", "", S::Other, false, "", "", SETS(s.cli.version = true)},
 };

@@ -144,6 +144,18 @@ struct Perform {
         seccomp::install(r.plan.seccomp);
         return {};
     }
+    Next operator()(const step::ReadSeccompFds& s) const {
+        read_seccomp_fds(r, s);
+        return {};
+    }
+    Next operator()(const step::SeccompFds&) const {
+        install_seccomp_fds(r);
+        return {};
+    }
+    Next operator()(const step::BlockFd& s) const {
+        block_fd(s);
+        return {};
+    }
     Next operator()(const step::Exec&) const { exec(r); }
 };
 

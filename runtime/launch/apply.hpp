@@ -82,8 +82,9 @@ struct Run {
     // --json-status-fd: written to (one byte) when setup or execve fails, so that the
     // waiting process reports no exit code for a program that never ran.
     Fd exec_failed_w;
-    Fd host_proc;           // detach-old-root → disable-userns only: the host's /proc
-    std::vector<Fd> locks;  // lock-files: held by the process that waits for the program
+    Fd host_proc;                  // detach-old-root → disable-userns only: the host's /proc
+    std::vector<Fd> locks;         // lock-files: held by the process that waits for the program
+    std::vector<std::string> bpf;  // read-seccomp-fds → seccomp-fds: the caller's BPF programs
 };
 
 // Each step's syscalls, in its facility's file. The fork steps return the wait status to
@@ -95,6 +96,9 @@ void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts);    // u
 void map_ids(const Plan& plan);                                             // userns.cpp
 void disable_userns(Run& run, const step::DisableUserns& s);                // userns.cpp
 void lock_files(Run& run, const step::LockFiles& s);                        // process.cpp
+void read_seccomp_fds(Run& run, const step::ReadSeccompFds& s);             // caller_fds.cpp
+void install_seccomp_fds(Run& run);                                         // caller_fds.cpp
+void block_fd(const step::BlockFd& s);                                      // caller_fds.cpp
 void loopback_up();                                                         // net.cpp
 std::optional<int> fork_pid1(Run& run, const step::Timeout& t);             // reaper.cpp
 void fork_program(Run& run, const step::ForkProgram& s);                    // reaper.cpp

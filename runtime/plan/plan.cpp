@@ -108,6 +108,10 @@ std::string octal(unsigned mode) {
 // last of all, right before execve.
 void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, bool direct) {
     const auto& pr = p.process;
+    // After the root is built and before anything the program could notice: bwrap waits
+    // on --block-fd once its privileged setup is done.
+    if (pr.block_fd || (pr.sync_fd && !pr.as_pid_1))
+        out.push_back(step::BlockFd{pr.block_fd.value_or(-1), pr.as_pid_1 ? -1 : pr.sync_fd.value_or(-1)});
     out.push_back(step::Chdir{});
     out.push_back(step::Env{});
     step::Rlimits limits;
@@ -142,6 +146,7 @@ void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, b
         out.push_back(std::move(close));
     }
     if (plan.seccomp.enabled) out.push_back(step::Seccomp{});  // last: nothing after it but execve
+    if (!p.security.seccomp_fds.empty()) out.push_back(step::SeccompFds{});
     out.push_back(step::Exec{});
 }
 
@@ -225,6 +230,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     auto& s = plan.steps;
     s.reserve(plan.mounts.size() + 32);  // one step per mount, and a few dozen others at most
     if (die) s.push_back(step::DieWithParent{false});
+    if (!p.security.seccomp_fds.empty()) s.push_back(step::ReadSeccompFds{p.security.seccomp_fds});
     s.push_back(step::Unshare{n});
     if (n.user) s.push_back(step::MapIds{});
     if (p.hostname) s.push_back(step::SetHostname{*p.hostname});
@@ -241,7 +247,8 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     if (!p.process.lock_files.empty()) s.push_back(step::LockFiles{p.process.lock_files});
     if (n.pid)
         s.push_back(step::ForkProgram{die, p.process.as_pid_1});
-    else if (timeout.seconds > 0 || p.process.info_fd || p.process.json_status_fd || !p.process.lock_files.empty())
+    else if (timeout.seconds > 0 || p.process.info_fd || p.process.json_status_fd || !p.process.lock_files.empty() ||
+             p.process.sync_fd)
         s.push_back(step::ForkTimeout{timeout});  // setsid works in its child; a process to report the status
     else if (p.process.new_session)
         s.push_back(step::ForkForSetsid{});
@@ -255,7 +262,8 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     plan.direct_eligible = plan.host_root && plan.root_source == "/" && plan.host_access == Access::rw &&
                            plan.host_exclude.empty() && only_stores && !n.pid && !n.net && !n.ipc && !n.uts &&
                            !n.cgroup && !p.hostname && plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
-                           p.security.caps_keep.empty();
+                           p.security.caps_keep.empty() && p.security.seccomp_fds.empty() && !p.process.sync_fd &&
+                           !p.process.block_fd;
     if (plan.direct_eligible) {
         if (timeout.seconds > 0)
             plan.direct_steps.push_back(step::ForkTimeout{timeout});
@@ -380,6 +388,12 @@ struct StepJson {
     }
     void operator()(const step::CloseFds& s) { j["keep"] = s.keep; }
     void operator()(const step::Seccomp&) { j["filter"] = json(seccomp::to_json(plan.seccomp)); }
+    void operator()(const step::ReadSeccompFds& s) { j["fds"] = s.fds; }
+    void operator()(const step::SeccompFds&) {}
+    void operator()(const step::BlockFd& s) {
+        if (s.block_fd >= 0) j["blockFd"] = s.block_fd;
+        if (s.close_fd >= 0) j["closeSyncFd"] = s.close_fd;
+    }
     void operator()(const step::Exec&) {
         j["program"] = plan.program;
         j["argv"] = plan.argv;
@@ -464,6 +478,9 @@ struct StepOp {
     const char* operator()(const step::DropCapabilities&) const { return "drop-capabilities"; }
     const char* operator()(const step::CloseFds&) const { return "close-fds"; }
     const char* operator()(const step::Seccomp&) const { return "seccomp"; }
+    const char* operator()(const step::ReadSeccompFds&) const { return "read-seccomp-fds"; }
+    const char* operator()(const step::SeccompFds&) const { return "seccomp-fds"; }
+    const char* operator()(const step::BlockFd&) const { return "block-fd"; }
     const char* operator()(const step::Exec&) const { return "exec"; }
 };
 

@@ -150,15 +150,27 @@ struct CloseFds {
     std::vector<int> keep;
 };
 struct Seccomp {};  // Plan::seccomp; last before exec
-struct Exec {};     // Plan::program (or the path found), Plan::argv
+// security.seccompFds (bwrap's --seccomp, --add-seccomp-fd): read the caller's raw BPF
+// programs first of all (closeFds would close their fds), install them after Seccomp.
+struct ReadSeccompFds {
+    std::vector<int> fds;
+};
+struct SeccompFds {};
+// process.blockFd: wait until FD has data (or is closed) before going on to exec;
+// process.syncFd: the program does not get FD, so that it closes when the process that
+// waits for the program (which holds it) ends.
+struct BlockFd {
+    int block_fd = -1, close_fd = -1;
+};
+struct Exec {};  // Plan::program (or the path found), Plan::argv
 }  // namespace step
 
-using Step =
-    std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname, step::LoopbackUp, step::ForkPid1,
-                 step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo, step::DetachOldRoot,
-                 step::DisableUserns, step::LockFiles, step::ForkProgram, step::ForkForSetsid, step::ForkTimeout,
-                 step::Chdir, step::Env, step::Rlimits, step::Umask, step::Setsid, step::SearchPath, step::NoNewPrivs,
-                 step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
+using Step = std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname, step::LoopbackUp,
+                          step::ForkPid1, step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo,
+                          step::DetachOldRoot, step::DisableUserns, step::LockFiles, step::ForkProgram,
+                          step::ForkForSetsid, step::ForkTimeout, step::Chdir, step::Env, step::Rlimits, step::Umask,
+                          step::Setsid, step::SearchPath, step::NoNewPrivs, step::ReadSeccompFds, step::SeccompFds,
+                          step::BlockFd, step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
 
 struct Plan {
     // What runs: the steps, in order.
@@ -185,13 +197,11 @@ struct Plan {
     bool bwrap = false;
 
     // Process.
-    std::string program;             // path or bare name (looked up in the final PATH)
-    std::vector<std::string> argv;   // argv[0] included
-    std::optional<std::string> cwd;  // nullopt: keep the caller's (must be visible)
-    int info_fd = -1,
-        json_status_fd =
-            -1;  // process.infoFd, process.jsonStatusFd (bwrap's)       // bwrap: an invisible caller's cwd falls back to $HOME, then /
-    std::string caller_cwd;  // for "inherit" and for messages
+    std::string program;                    // path or bare name (looked up in the final PATH)
+    std::vector<std::string> argv;          // argv[0] included
+    std::optional<std::string> cwd;         // nullopt: keep the caller's (must be visible)
+    int info_fd = -1, json_status_fd = -1;  // process.infoFd, process.jsonStatusFd (bwrap's)
+    std::string caller_cwd;                 // for "inherit" and for messages
     EnvSpec env;
     seccomp::Filter seccomp;  // in both lists: one copy here
 };

@@ -101,6 +101,7 @@ struct ProcessSpec {
     bool as_pid_1 = false;                       // the program is pid 1 of its pid namespace (no reaper)
     std::optional<int> info_fd, json_status_fd;  // bwrap's --info-fd, --json-status-fd
     std::vector<std::string> lock_files;         // read-locked while the sandbox runs
+    std::optional<int> block_fd, sync_fd;        // bwrap's --block-fd, --sync-fd
     bool close_fds = false;                      // close inherited fds >= 3 at exec ...
     std::vector<int> keep_fds;                   // ... except these
     double timeout = 0;                          // seconds; 0: none. Then SIGTERM, and SIGKILL
@@ -111,6 +112,7 @@ struct SecuritySpec {
     bool no_new_privileges = true;
     bool disable_userns = false;            // the program cannot make user namespaces
     bool assert_userns_disabled = false;    // refuse to run unless it cannot
+    std::vector<int> seccomp_fds;           // raw BPF programs from these fds, after "seccomp"
     std::vector<std::string> caps_keep;     // "CAP_NET_RAW", validated against libcap
     std::vector<std::string> caps_ambient;  // subset of caps_keep
     bool clear_bounding_set = false;        // even when no_new_privileges makes it moot

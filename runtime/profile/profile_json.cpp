@@ -105,6 +105,8 @@ json profile_to_json(const Profile& p) {
     if (!p.process.lock_files.empty()) process["lockFiles"] = p.process.lock_files;
     if (p.process.info_fd) process["infoFd"] = *p.process.info_fd;
     if (p.process.json_status_fd) process["jsonStatusFd"] = *p.process.json_status_fd;
+    if (p.process.block_fd) process["blockFd"] = *p.process.block_fd;
+    if (p.process.sync_fd) process["syncFd"] = *p.process.sync_fd;
     if (p.process.umask) process["umask"] = octal(*p.process.umask);
 
     json security = {{"noNewPrivileges", p.security.no_new_privileges},
@@ -115,6 +117,7 @@ json profile_to_json(const Profile& p) {
     if (!p.security.seccomp.is_null()) security["seccomp"] = p.security.seccomp;
     if (p.security.disable_userns) security["disableUserns"] = true;
     if (p.security.assert_userns_disabled) security["assertUsernsDisabled"] = true;
+    if (!p.security.seccomp_fds.empty()) security["seccompFds"] = p.security.seccomp_fds;
 
     json namespaces = json::object();
     for (const NamespaceInfo& row : namespace_kinds()) namespaces[std::string(row.key)] = p.namespaces.*row.member;

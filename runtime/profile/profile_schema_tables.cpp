@@ -236,6 +236,8 @@ const Section& process_section() {
              Merge::union_},
             {"infoFd", "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }},
             {"jsonStatusFd", "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }},
+            {"blockFd", "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }},
+            {"syncFd", "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }},
             {"timeout", "$defs/duration", duration},
             {"killAfter", "$defs/duration", duration},
             {"closeFds", "boolean", boolean},
@@ -278,6 +280,14 @@ const Section& security_section() {
             {"noNewPrivileges", "boolean", boolean},
             {"disableUserns", "boolean", boolean},
             {"assertUsernsDisabled", "boolean", boolean},
+            {"seccompFds", "array",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 if (!c.array(v, p)) return std::nullopt;
+                 ojson list = ojson::array();
+                 for (std::size_t i = 0; i < v.size(); ++i)
+                     if (auto fd = c.fd_number(v[i], pointer_join(p, i))) list.push_back(*fd);
+                 return list;
+             }},
             {"capabilities", "object",
              [](C& c, const ojson& v, const S& p) { return c.walk(capabilities_section(), v, p); }},
             {"seccomp", "object", [](C& c, const ojson& v, const S& p) { return c.seccomp(v, p); }},

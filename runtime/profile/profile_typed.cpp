@@ -307,6 +307,8 @@ class Builder {
                 "lock files are held by a process that waits for the program, which "
                 "\"asPid1\" does away with; drop one of the two");
         if (const ojson* f = get(pr, "jsonStatusFd")) out.json_status_fd = f->get<int>();
+        if (const ojson* f = get(pr, "blockFd")) out.block_fd = f->get<int>();
+        if (const ojson* f = get(pr, "syncFd")) out.sync_fd = f->get<int>();
         if (out.as_pid_1 && !p.namespaces.pid)
             err("/process/asPid1",
                 "the program can be pid 1 only of a pid namespace of its own; add \"namespaces\": "
@@ -369,6 +371,8 @@ class Builder {
         out.no_new_privileges = flag(s, "noNewPrivileges", true);
         out.disable_userns = flag(s, "disableUserns", false);
         out.assert_userns_disabled = flag(s, "assertUsernsDisabled", false);
+        if (const ojson* f = get(s, "seccompFds"))
+            for (const auto& fd : *f) out.seccomp_fds.push_back(fd.get<int>());
         if (const ojson* caps = get(s, "capabilities")) {
             out.clear_bounding_set = flag(*caps, "clearBoundingSet", false);
             if (const ojson* k = get(*caps, "keep"))

@@ -117,6 +117,53 @@ expect_out "burrow: --argv0 sets the command's argv[0]" "myname" \
     "$T_BURROW" --ro-bind / / --chdir / --argv0 myname -- sh -c 'echo $0'
 expect_err "burrow: an empty --argv0" 125 "--argv0: VALUE is empty" "$T_BURROW" --ro-bind / / --chdir / --argv0 '' -- true
 
+# --seccomp FD / --add-seccomp-fd FD: the caller's raw BPF programs (denying mkdir and
+# mkdirat with EPERM), after burrow's own filter.
+nr() { "$T_BURROW" --seccomp-groups @file-system | tr ' ' '\n' | sed -n "s/^$1(\([0-9]*\))\$/\1/p"; }
+MKDIRAT=$(nr mkdirat)
+MKDIR=$(nr mkdir)
+: "${MKDIR:=$MKDIRAT}"
+# One struct sock_filter, little-endian: CODE JT JF K.
+insn() {
+    printf "\\$(printf %o $(($1 & 255)))\\$(printf %o $(($1 >> 8)))\\$(printf %o "$2")\\$(printf %o "$3")"
+    for sh in 0 8 16 24; do printf "\\$(printf %o $((($4 >> sh) & 255)))"; done
+}
+{ insn 32 0 0 0; insn 21 2 0 "$MKDIR"; insn 21 1 0 "$MKDIRAT"; insn 6 0 0 2147418112; insn 6 0 0 327681; } > deny.bpf
+cp deny.bpf deny.bin
+expect_eq "seccomp fixture: five BPF instructions" 40 "$(wc -c < deny.bin)"
+expect_err "bwrap: --seccomp FD installs the caller's program" 1 "Operation not permitted" \
+    sh -c "exec \"$BW\" --ro-bind / / --tmpfs /tmp --seccomp 3 mkdir /tmp/d 3<deny.bin"
+expect_status "bwrap: without it mkdir works" 0 "$BW" --ro-bind / / --tmpfs /tmp mkdir /tmp/d
+expect_err "burrow: --add-seccomp-fd twice, with burrow's own filter" 1 "Operation not permitted" \
+    sh -c "exec \"$T_BURROW\" --profile builtin:sandbox --ro-bind / / --tmpfs /tmp --chdir / --add-seccomp-fd 3 --add-seccomp-fd 4 -- mkdir /tmp/d 3<deny.bin 4<deny.bin"
+head -c 5 deny.bin > short.bin
+expect_err "burrow: a seccomp program that is not whole instructions" 125 "is 5 bytes, not a whole number of 8-byte BPF instructions" \
+    sh -c "exec \"$T_BURROW\" --ro-bind / / --chdir / --seccomp 3 -- true 3<short.bin"
+expect_err "burrow: --seccomp with --add-seccomp-fd" 125 "--seccomp cannot be combined with --add-seccomp-fd" \
+    "$T_BURROW" --ro-bind / / --chdir / --add-seccomp-fd 3 --seccomp 4 -- true
+expect_err "burrow: --seccomp twice" 125 "--seccomp may be given once" \
+    "$T_BURROW" --ro-bind / / --chdir / --seccomp 3 --seccomp 4 -- true
+
+# --block-fd: nothing runs until the fd can be read; --sync-fd: held by the waiting process.
+mkfifo block
+"$BW" --bind / / --block-fd 3 touch "$T_TMP/unblocked" 3<block &
+bpid=$!
+exec 9>block
+sleep 0.3
+[ -e unblocked ] && fail "bwrap: --block-fd holds the command back" "it ran before the fd was written" \
+    || ok "bwrap: --block-fd holds the command back"
+echo go >&9
+exec 9>&-
+wait "$bpid"
+[ -e unblocked ] && ok "bwrap: --block-fd: the command runs once the fd is written" \
+    || fail "bwrap: --block-fd: the command runs once the fd is written" "no $T_TMP/unblocked"
+expect_out "bwrap: --sync-fd is not passed to the command" "closed" \
+    sh -c "exec \"$BW\" --bind / / --sync-fd 3 sh -c 'test -e /proc/self/fd/3 && echo open || echo closed' 3>syncfile"
+# The pipe's reader sees end-of-file only when the sandbox has ended.
+expect_out "bwrap: --sync-fd closes when the sandbox ends, not before" "program-done" \
+    sh -c "\"$BW\" --bind / / --sync-fd 3 sh -c 'sleep 0.3; echo program-done > \"$T_TMP/marker\"' 3>&1 >/dev/null |
+           { cat >/dev/null; cat \"$T_TMP/marker\"; }"
+
 # pid 1, caps, nested user namespaces, locks.
 expect_out "bwrap: --as-pid-1 runs the program as pid 1" "1" "$BW" --ro-bind / / --unshare-pid --as-pid-1 sh -c 'echo $$'
 expect_out "bwrap: without --as-pid-1 a tiny init is pid 1" "2" "$BW" --ro-bind / / --unshare-pid sh -c 'echo $$'

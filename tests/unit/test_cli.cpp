@@ -264,6 +264,35 @@ TEST_CASE("cli: fd options: --file, --bind-data, --bind-fd, --info-fd, --json-st
           "--bind-fd x: expected a file descriptor number from 0 to 65535");
 }
 
+TEST_CASE("cli: --seccomp, --add-seccomp-fd, --block-fd, --sync-fd") {
+    auto c =
+        parse_cli({"--add-seccomp-fd", "3", "--add-seccomp-fd", "4", "--block-fd", "5", "--sync-fd", "6", "true"}, "/");
+    CHECK(c.overlay["security"]["seccompFds"] == json({3, 4}));
+    CHECK(c.overlay["process"]["blockFd"] == 5);
+    CHECK(c.overlay["process"]["syncFd"] == 6);
+    CHECK(parse_cli({"--seccomp", "3", "true"}, "/").overlay["security"]["seccompFds"] == json({3}));
+    CHECK(error_of({"--seccomp", "3", "--seccomp", "4", "true"}) ==
+          "--seccomp 4: --seccomp may be given once; give every program with --add-seccomp-fd");
+    CHECK(error_of({"--add-seccomp-fd", "3", "--seccomp", "4", "true"}) ==
+          "--seccomp 4: --seccomp cannot be combined with --add-seccomp-fd; give every program with --add-seccomp-fd");
+    CHECK(error_of({"--block-fd", "-1", "true"}) == "--block-fd -1: expected a file descriptor number from 0 to 65535");
+    // bwrap's own words in its dialect (its test-seccomp.py matches them).
+    auto bwrap_error = [](const V& argv) {
+        try {
+            parse_cli(argv, "/", burrow::Dialect::bwrap);
+        } catch (const burrow::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    CHECK(bwrap_error({"--add-seccomp-fd", "-1", "true"}) == "Invalid fd: -1");
+    CHECK(bwrap_error({"--seccomp", "0a", "true"}) == "Invalid fd: 0a");
+    CHECK(bwrap_error({"--add-seccomp-fd", "3", "--seccomp", "4", "true"}) ==
+          "--seccomp cannot be combined with --add-seccomp-fd");
+    CHECK(bwrap_error({"--seccomp", "3", "--add-seccomp-fd", "4", "true"}) ==
+          "--add-seccomp-fd cannot be combined with --seccomp");
+}
+
 TEST_CASE("cli: --args FD splices NUL-separated options in place") {
     int calls = 0;
     burrow::ReadFd nested = [&](int fd) -> std::string {

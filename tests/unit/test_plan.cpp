@@ -310,6 +310,28 @@ TEST_CASE("plan: asPid1, status fds, lock files and disable-userns are steps") {
     CHECK(find_step<step::ForkTimeout>(compile(q, caller(), {"/bin/true"}).steps) == nullptr);
 }
 
+TEST_CASE("plan: seccomp fds are read first and installed last; block and sync fds") {
+    Profile p;
+    p.security.seccomp_fds = {3, 4};
+    p.process.block_fd = 5;
+    p.process.sync_fd = 6;
+    Plan a = compile(p, caller(), {"/bin/true"});
+    auto j = plan_to_json(a);
+    CHECK(ops_of(j["steps"]) == V{"read-seccomp-fds", "unshare", "map-ids", "root-tmpfs", "remount-root-ro",
+                                  "detach-old-root", "fork-timeout", "block-fd", "chdir", "env", "no-new-privs",
+                                  "drop-capabilities", "seccomp-fds", "exec"});
+    CHECK(j["steps"][0]["fds"] == nlohmann::ordered_json({3, 4}));
+    CHECK(j["steps"][7]["blockFd"] == 5);
+    CHECK(j["steps"][7]["closeSyncFd"] == 6);
+    CHECK_FALSE(a.direct_eligible);
+    // With asPid1 the program keeps the sync fd, as bwrap leaks it then.
+    Profile q;
+    q.namespaces.pid = true;
+    q.process.as_pid_1 = true;
+    q.process.sync_fd = 6;
+    CHECK(find_step<step::BlockFd>(compile(q, caller(), {"/bin/true"}).steps) == nullptr);
+}
+
 TEST_CASE("plan: the bwrap personality") {
     Profile p;
     HostFacts h = caller();
