@@ -344,6 +344,14 @@ void fd_key(State& s, const std::string& opt, const Args& a) {
     s.wrote(std::string("/process/") + key, opt + " " + a[0]);
 }
 
+// --userns FD, --pidns FD: setns into the caller's namespaces.
+void join_ns(State& s, const std::string& opt, const Args& a) {
+    const std::uint32_t fd = fd_arg(s, opt, a[0]);
+    const char* key = opt == "--userns" ? "userFd" : "pidFd";
+    s.cli.overlay["namespaces"][key] = fd;
+    s.wrote(std::string("/namespaces/") + key, opt + " " + a[0]);
+}
+
 // --seccomp FD (once), --add-seccomp-fd FD (repeatable): raw BPF programs, in order.
 void seccomp_fd(State& s, const std::string& opt, const Args& a) {
     const std::uint32_t fd = fd_arg(s, opt, a[0]);
@@ -493,6 +501,9 @@ const Option kOptions[] = {
      SETS(s.cli.overlay["namespaces"]["net"] = false)},
     {"--uid|--gid", "N", S::Namespaces, true, "--uid N, --gid N",
      "user/group id inside (default: your own); yours outside", id_opt},
+    {"--userns", "FD", S::Namespaces, true, "--userns FD, --pidns FD",
+     "join the user (pid) namespace open as FD instead of making one", join_ns},
+    {"--pidns", "FD", S::Namespaces, false, "", "", join_ns},
     {"--hostname", "NAME", S::Namespaces, true, "", "hostname inside (needs --unshare-uts)",
      [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "", "hostname", a[0]); }},
 

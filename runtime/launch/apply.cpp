@@ -50,6 +50,10 @@ struct Perform {
         die_with_parent(r, s);
         return {};
     }
+    Next operator()(const step::JoinNamespaces& s) const {
+        join_namespaces(s, r.opts);
+        return {};
+    }
     Next operator()(const step::Unshare& s) const {
         unshare_namespaces(s.ns, r.opts);
         return {};

@@ -91,34 +91,35 @@ struct Run {
 // mirror in the parent and nullopt in the child, which goes on with the next step.
 void trace(const ApplyOptions& opts, const std::string& what);  // apply.cpp
 // BURROW_TRACE_STEPS: `op` (a --print-plan step name) and a newline on opts.trace_fd.
-void trace_step(const ApplyOptions& opts, const char* op);                  // apply.cpp
-void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts);    // userns.cpp
-void map_ids(const Plan& plan);                                             // userns.cpp
-void disable_userns(Run& run, const step::DisableUserns& s);                // userns.cpp
-void lock_files(Run& run, const step::LockFiles& s);                        // process.cpp
-void read_seccomp_fds(Run& run, const step::ReadSeccompFds& s);             // caller_fds.cpp
-void install_seccomp_fds(Run& run);                                         // caller_fds.cpp
-void block_fd(const step::BlockFd& s);                                      // caller_fds.cpp
-void loopback_up();                                                         // net.cpp
-std::optional<int> fork_pid1(Run& run, const step::Timeout& t);             // reaper.cpp
-void fork_program(Run& run, const step::ForkProgram& s);                    // reaper.cpp
-std::optional<int> fork_for_setsid(Run& run);                               // reaper.cpp
-std::optional<int> fork_timeout(Run& run, const step::Timeout& t);          // reaper.cpp
-void root_tmpfs(Run& run);                                                  // mnt.cpp
-void host_root(Run& run);                                                   // mnt.cpp
-void apply_mount(Run& run, const MountOp& op);                              // mnt.cpp
-void remount_root_ro(Run& run);                                             // mnt.cpp
-void detach_old_root(Run& run);                                             // mnt.cpp
-void die_with_parent(Run& run, const step::DieWithParent& s);               // process.cpp
-void enter_cwd(Run& run);                                                   // process.cpp
-void make_env(Run& run);                                                    // process.cpp
-void set_rlimits(const step::Rlimits& s);                                   // process.cpp
-void new_session();                                                         // process.cpp
-void search_path(Run& run);                                                 // process.cpp
-void no_new_privs();                                                        // process.cpp
-void drop_capabilities(const Plan& plan, const step::DropCapabilities& s);  // caps.cpp
-void close_inherited_fds(const std::vector<int>& keep);                     // process.cpp
-[[noreturn]] void exec(Run& run);                                           // process.cpp
+void trace_step(const ApplyOptions& opts, const char* op);                      // apply.cpp
+void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts);        // userns.cpp
+void map_ids(const Plan& plan);                                                 // userns.cpp
+void join_namespaces(const step::JoinNamespaces& s, const ApplyOptions& opts);  // userns.cpp
+void disable_userns(Run& run, const step::DisableUserns& s);                    // userns.cpp
+void lock_files(Run& run, const step::LockFiles& s);                            // process.cpp
+void read_seccomp_fds(Run& run, const step::ReadSeccompFds& s);                 // caller_fds.cpp
+void install_seccomp_fds(Run& run);                                             // caller_fds.cpp
+void block_fd(const step::BlockFd& s);                                          // caller_fds.cpp
+void loopback_up();                                                             // net.cpp
+std::optional<int> fork_pid1(Run& run, const step::Timeout& t);                 // reaper.cpp
+void fork_program(Run& run, const step::ForkProgram& s);                        // reaper.cpp
+std::optional<int> fork_for_setsid(Run& run);                                   // reaper.cpp
+std::optional<int> fork_timeout(Run& run, const step::Timeout& t);              // reaper.cpp
+void root_tmpfs(Run& run);                                                      // mnt.cpp
+void host_root(Run& run);                                                       // mnt.cpp
+void apply_mount(Run& run, const MountOp& op);                                  // mnt.cpp
+void remount_root_ro(Run& run);                                                 // mnt.cpp
+void detach_old_root(Run& run);                                                 // mnt.cpp
+void die_with_parent(Run& run, const step::DieWithParent& s);                   // process.cpp
+void enter_cwd(Run& run);                                                       // process.cpp
+void make_env(Run& run);                                                        // process.cpp
+void set_rlimits(const step::Rlimits& s);                                       // process.cpp
+void new_session();                                                             // process.cpp
+void search_path(Run& run);                                                     // process.cpp
+void no_new_privs();                                                            // process.cpp
+void drop_capabilities(const Plan& plan, const step::DropCapabilities& s);      // caps.cpp
+void close_inherited_fds(const std::vector<int>& keep);                         // process.cpp
+[[noreturn]] void exec(Run& run);                                               // process.cpp
 // --info-fd, --json-status-fd (status_fds.cpp), in the process that waits for the program.
 bool wants_status(const Plan& plan);
 Fd exec_failure_pipe(Run& run);  // before the fork; the read end, or none

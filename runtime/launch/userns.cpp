@@ -116,6 +116,29 @@ void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts) {
     }
 }
 
+void join_namespaces(const step::JoinNamespaces& s, const ApplyOptions& opts) {
+    if (s.user_fd >= 0) {
+        trace(opts, "join the user namespace on fd " + std::to_string(s.user_fd));
+        if (::setns(s.user_fd, CLONE_NEWUSER) != 0)
+            throw Error("cannot join the user namespace on fd " + std::to_string(s.user_fd) +
+                        " (--userns): " + errno_text(errno) +
+                        (errno == EINVAL  ? "; is it a user namespace (/proc/PID/ns/user), and not our own?"
+                         : errno == EPERM ? "; only its owner (or a process with CAP_SYS_ADMIN in it) may"
+                                          : ""));
+        ::close(s.user_fd);
+    }
+    if (s.pid_fd >= 0) {
+        trace(opts, "join the pid namespace on fd " + std::to_string(s.pid_fd));
+        if (::setns(s.pid_fd, CLONE_NEWPID) != 0)
+            throw Error("cannot join the pid namespace on fd " + std::to_string(s.pid_fd) +
+                        " (--pidns): " + errno_text(errno) +
+                        (errno == EPERM    ? "; join the user namespace that owns it first (--userns)"
+                         : errno == EINVAL ? "; is it a pid namespace (/proc/PID/ns/pid)?"
+                                           : ""));
+        ::close(s.pid_fd);
+    }
+}
+
 void map_ids(const Plan& plan) {
     // setgroups must be denied before an unprivileged gid_map is accepted (absent on
     // kernels before 3.19).

@@ -156,10 +156,14 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     Plan plan;
     // Without a user namespace every mount is made with the caller's own privileges:
     // only root has them (bwrap run by root does without one, too).
-    if (!p.namespaces.user && host.uid != 0)
+    if (!p.namespaces.user && !p.namespaces.user_fd && host.uid != 0)
         throw Error(
             "/namespaces/user: burrow is setuid-free and needs a user namespace unless it is run by root; "
             "remove \"user\": false");
+    if (p.namespaces.user_fd && (!p.uid.self || !p.gid.self))
+        throw Error(
+            "/user: the ids inside a user namespace that is joined (--userns) are its own mapping; remove "
+            "the uid/gid (--uid, --gid)");
     if (!p.namespaces.user && (!p.uid.self || !p.gid.self))
         throw Error(
             "/user: another uid or gid inside needs a user namespace; remove \"user\": false (or "
@@ -225,12 +229,14 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     // The steps, in the order apply() performs them. The parent-death signal is armed
     // before anything else, so a caller that died during setup stops the launch at once;
     // the hostname and lo are set up in burrow's process, before the fork of pid 1.
-    const auto& n = p.namespaces;
+    Namespaces n = p.namespaces;
+    if (n.user_fd) n.user = false;  // joined, not made
     const bool die = p.process.die_with_parent;
     auto& s = plan.steps;
     s.reserve(plan.mounts.size() + 32);  // one step per mount, and a few dozen others at most
     if (die) s.push_back(step::DieWithParent{false});
     if (!p.security.seccomp_fds.empty()) s.push_back(step::ReadSeccompFds{p.security.seccomp_fds});
+    if (n.user_fd || n.pid_fd) s.push_back(step::JoinNamespaces{n.user_fd.value_or(-1), n.pid_fd.value_or(-1)});
     s.push_back(step::Unshare{n});
     if (n.user) s.push_back(step::MapIds{});
     if (p.hostname) s.push_back(step::SetHostname{*p.hostname});
@@ -248,7 +254,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     if (n.pid)
         s.push_back(step::ForkProgram{die, p.process.as_pid_1});
     else if (timeout.seconds > 0 || p.process.info_fd || p.process.json_status_fd || !p.process.lock_files.empty() ||
-             p.process.sync_fd)
+             p.process.sync_fd || n.pid_fd)       // a joined pid namespace holds only processes forked after
         s.push_back(step::ForkTimeout{timeout});  // setsid works in its child; a process to report the status
     else if (p.process.new_session)
         s.push_back(step::ForkForSetsid{});
@@ -263,7 +269,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
                            plan.host_exclude.empty() && only_stores && !n.pid && !n.net && !n.ipc && !n.uts &&
                            !n.cgroup && !p.hostname && plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
                            p.security.caps_keep.empty() && p.security.seccomp_fds.empty() && !p.process.sync_fd &&
-                           !p.process.block_fd;
+                           !p.process.block_fd && !n.user_fd && !n.pid_fd;
     if (plan.direct_eligible) {
         if (timeout.seconds > 0)
             plan.direct_steps.push_back(step::ForkTimeout{timeout});
@@ -389,6 +395,10 @@ struct StepJson {
     void operator()(const step::CloseFds& s) { j["keep"] = s.keep; }
     void operator()(const step::Seccomp&) { j["filter"] = json(seccomp::to_json(plan.seccomp)); }
     void operator()(const step::ReadSeccompFds& s) { j["fds"] = s.fds; }
+    void operator()(const step::JoinNamespaces& s) {
+        if (s.user_fd >= 0) j["userFd"] = s.user_fd;
+        if (s.pid_fd >= 0) j["pidFd"] = s.pid_fd;
+    }
     void operator()(const step::SeccompFds&) {}
     void operator()(const step::BlockFd& s) {
         if (s.block_fd >= 0) j["blockFd"] = s.block_fd;
@@ -479,6 +489,7 @@ struct StepOp {
     const char* operator()(const step::CloseFds&) const { return "close-fds"; }
     const char* operator()(const step::Seccomp&) const { return "seccomp"; }
     const char* operator()(const step::ReadSeccompFds&) const { return "read-seccomp-fds"; }
+    const char* operator()(const step::JoinNamespaces&) const { return "join-namespaces"; }
     const char* operator()(const step::SeccompFds&) const { return "seccomp-fds"; }
     const char* operator()(const step::BlockFd&) const { return "block-fd"; }
     const char* operator()(const step::Exec&) const { return "exec"; }

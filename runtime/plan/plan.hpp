@@ -69,6 +69,11 @@ struct Unshare {
 };
 // setgroups "deny", then uid_map and gid_map: one id each (Plan::uid_*, gid_*).
 struct MapIds {};
+// namespaces.userFd, namespaces.pidFd: setns(2) into the caller's namespaces, the user one
+// first (it gives the capabilities the rest needs); then Unshare makes no user namespace.
+struct JoinNamespaces {
+    int user_fd = -1, pid_fd = -1;
+};
 struct SetHostname {
     std::string name;
 };
@@ -165,12 +170,13 @@ struct BlockFd {
 struct Exec {};  // Plan::program (or the path found), Plan::argv
 }  // namespace step
 
-using Step = std::variant<step::DieWithParent, step::Unshare, step::MapIds, step::SetHostname, step::LoopbackUp,
-                          step::ForkPid1, step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo,
-                          step::DetachOldRoot, step::DisableUserns, step::LockFiles, step::ForkProgram,
-                          step::ForkForSetsid, step::ForkTimeout, step::Chdir, step::Env, step::Rlimits, step::Umask,
-                          step::Setsid, step::SearchPath, step::NoNewPrivs, step::ReadSeccompFds, step::SeccompFds,
-                          step::BlockFd, step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
+using Step =
+    std::variant<step::DieWithParent, step::JoinNamespaces, step::Unshare, step::MapIds, step::SetHostname,
+                 step::LoopbackUp, step::ForkPid1, step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo,
+                 step::DetachOldRoot, step::DisableUserns, step::LockFiles, step::ForkProgram, step::ForkForSetsid,
+                 step::ForkTimeout, step::Chdir, step::Env, step::Rlimits, step::Umask, step::Setsid, step::SearchPath,
+                 step::NoNewPrivs, step::ReadSeccompFds, step::SeccompFds, step::BlockFd, step::DropCapabilities,
+                 step::CloseFds, step::Seccomp, step::Exec>;
 
 struct Plan {
     // What runs: the steps, in order.

@@ -65,6 +65,9 @@ struct MountSpec {
 
 struct Namespaces {
     bool user = true, mount = true, pid = false, net = false, ipc = false, uts = false, cgroup = false;
+    // Join the namespace open as this inherited fd (bwrap's --userns, --pidns) instead of
+    // making a new one: the user namespace before anything else, the pid one for the program.
+    std::optional<int> user_fd, pid_fd;
 };
 
 // "self" or a fixed id inside the sandbox.

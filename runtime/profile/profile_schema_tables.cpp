@@ -190,6 +190,9 @@ const Section& namespaces_section() {
     static const Section table = [] {
         std::vector<KeyRule> rules;
         for (const std::string& key : namespace_keys()) rules.push_back({key, "boolean", boolean});
+        for (const char* key : {"userFd", "pidFd"})
+            rules.push_back(
+                {key, "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }});
         return Section("namespaces", "namespaces", "", std::move(rules));
     }();
     return table;

@@ -162,6 +162,13 @@ class Builder {
     void namespaces(const ojson& n, Namespaces& out) {
         for (const NamespaceInfo& row : namespace_kinds())
             out.*row.member = flag(n, std::string(row.key).c_str(), row.default_on);
+        if (const ojson* f = get(n, "userFd")) out.user_fd = f->get<int>();
+        if (const ojson* f = get(n, "pidFd")) out.pid_fd = f->get<int>();
+        if (out.pid_fd && out.pid) {
+            err("/namespaces/pidFd",
+                "joining a pid namespace and making a new one below it is not supported; drop \"pid\": true "
+                "(--unshare-pid) or \"pidFd\" (--pidns)");
+        }
         if (!out.mount)
             err("/namespaces/mount", "burrow always sets up its own mount namespace; remove \"mount\": false");
     }

@@ -164,6 +164,25 @@ expect_out "bwrap: --sync-fd closes when the sandbox ends, not before" "program-
     sh -c "\"$BW\" --bind / / --sync-fd 3 sh -c 'sleep 0.3; echo program-done > \"$T_TMP/marker\"' 3>&1 >/dev/null |
            { cat >/dev/null; cat \"$T_TMP/marker\"; }"
 
+# --userns FD / --pidns FD: join a running sandbox's namespaces.
+mkfifo hold
+"$BW" --bind / / --unshare-user --unshare-pid --info-fd 3 sh -c "readlink /proc/self/ns/user > '$T_TMP/ns1'; readlink /proc/self/ns/pid >> '$T_TMP/ns1'; cat < '$T_TMP/hold'" 3>info1 >/dev/null &
+spid=$!
+i=0; while [ ! -s ns1 ] || [ "$(wc -l < ns1)" -lt 2 ]; do i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1; done
+child=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' info1)
+t_run sh -c "exec \"$BW\" --bind / / --userns 7 --pidns 8 sh -c 'readlink /proc/self/ns/user; readlink /proc/self/ns/pid' 7</proc/$child/ns/user 8</proc/$child/ns/pid"
+expect_eq "bwrap: --userns and --pidns join the first sandbox's namespaces" "$(cat ns1)" "$T_OUT"
+t_run sh -c "exec \"$T_BURROW\" --bind / / --chdir / --userns 7 -- readlink /proc/self/ns/user 7</proc/$child/ns/user"
+expect_eq "burrow: --userns joins it too" "$(sed -n 1p ns1)" "$T_OUT"
+echo done > hold
+wait "$spid"
+expect_err "burrow: --userns on a file that is not a namespace" 125 "cannot join the user namespace on fd 7 (--userns): Invalid argument" \
+    sh -c "exec \"$T_BURROW\" --bind / / --chdir / --userns 7 -- true 7</dev/null"
+expect_err "burrow: --pidns with --unshare-pid" 125 "joining a pid namespace and making a new one below it is not supported" \
+    "$T_BURROW" --bind / / --chdir / --unshare-pid --pidns 11 -- true
+expect_err "burrow: --userns with --uid" 125 "are its own mapping; remove the uid/gid" \
+    "$T_BURROW" --bind / / --chdir / --userns 11 --uid 0 -- true
+
 # pid 1, caps, nested user namespaces, locks.
 expect_out "bwrap: --as-pid-1 runs the program as pid 1" "1" "$BW" --ro-bind / / --unshare-pid --as-pid-1 sh -c 'echo $$'
 expect_out "bwrap: without --as-pid-1 a tiny init is pid 1" "2" "$BW" --ro-bind / / --unshare-pid sh -c 'echo $$'

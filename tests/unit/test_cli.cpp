@@ -271,6 +271,8 @@ TEST_CASE("cli: --seccomp, --add-seccomp-fd, --block-fd, --sync-fd") {
     CHECK(c.overlay["process"]["blockFd"] == 5);
     CHECK(c.overlay["process"]["syncFd"] == 6);
     CHECK(parse_cli({"--seccomp", "3", "true"}, "/").overlay["security"]["seccompFds"] == json({3}));
+    auto ns = parse_cli({"--userns", "7", "--pidns", "8", "true"}, "/");
+    CHECK(ns.overlay["namespaces"] == json({{"userFd", 7}, {"pidFd", 8}}));
     CHECK(error_of({"--seccomp", "3", "--seccomp", "4", "true"}) ==
           "--seccomp 4: --seccomp may be given once; give every program with --add-seccomp-fd");
     CHECK(error_of({"--add-seccomp-fd", "3", "--seccomp", "4", "true"}) ==

@@ -332,6 +332,22 @@ TEST_CASE("plan: seccomp fds are read first and installed last; block and sync f
     CHECK(find_step<step::BlockFd>(compile(q, caller(), {"/bin/true"}).steps) == nullptr);
 }
 
+TEST_CASE("plan: joined namespaces: setns first, no new user namespace, a fork for a joined pid namespace") {
+    Profile p;
+    p.namespaces.user_fd = 7;
+    p.namespaces.pid_fd = 8;
+    Plan a = compile(p, caller(), {"/bin/true"});
+    auto j = plan_to_json(a);
+    CHECK(ops_of(j["steps"]) == V{"join-namespaces", "unshare", "root-tmpfs", "remount-root-ro", "detach-old-root",
+                                  "fork-timeout", "chdir", "env", "no-new-privs", "drop-capabilities", "exec"});
+    CHECK(j["steps"][0]["userFd"] == 7);
+    CHECK(j["steps"][0]["pidFd"] == 8);
+    CHECK(j["steps"][1]["namespaces"] == nlohmann::ordered_json({"mount"}));
+    CHECK_FALSE(a.direct_eligible);
+    p.uid.self = false;  // the joined namespace's own mapping decides the ids
+    CHECK_THROWS_AS(compile(p, caller(), {"/bin/true"}), Error);
+}
+
 TEST_CASE("plan: the bwrap personality") {
     Profile p;
     HostFacts h = caller();
