@@ -78,6 +78,7 @@ struct State {
     std::optional<std::string> perms, size;
     std::string perms_opt, size_opt;
     std::string seccomp_opt;  // --seccomp FD or --add-seccomp-fd FD: which was given (bwrap takes one kind)
+    int chdirs = 0;
 
     json& mounts() {
         json& m = cli.overlay["mounts"];
@@ -478,6 +479,14 @@ const Option kOptions[] = {
      modifier},
     {"--size", "BYTES", S::Filesystem, true, "", "the size of the next --tmpfs", modifier},
     {"--chmod", "OCTAL PATH", S::Filesystem, true, "", "set the mode of PATH", chmod_opt},
+    {"--remount-ro", "DEST", S::Filesystem, true, "", "make the mount at DEST read-only (not those below it)",
+     [](State& s, const std::string& opt, const Args& a) {
+         s.add_mount({{"type", "remount"}, {"destination", lit(nonempty(opt, "DEST", a[0]))}}, opt + " " + a[0]);
+     }},
+    {"--mqueue", "DEST", S::Filesystem, true, "", "mount a POSIX message queue filesystem (needs --unshare-ipc)",
+     [](State& s, const std::string& opt, const Args& a) {
+         s.add_mount({{"type", "mqueue"}, {"destination", lit(nonempty(opt, "DEST", a[0]))}}, opt + " " + a[0]);
+     }},
     {"--file", "FD DEST", S::Filesystem, true, "--file, --bind-data, --ro-bind-data FD DEST",
      "a file at DEST holding what FD reads", file_from_fd},
     {"--bind-data", "FD DEST", S::Filesystem, false, "", "", file_from_fd},
@@ -512,6 +521,7 @@ const Option kOptions[] = {
      // As bwrap does, a relative DIR is taken from the new root (the profile's process.cwd
      // must be absolute, and the loader still rejects an empty one).
      [](State& s, const std::string& opt, const Args& a) {
+         if (++s.chdirs == 2) s.cli.warnings.push_back("Only the last --chdir option will take effect");
          string_at(s, opt, "process", "cwd", a[0].empty() || a[0][0] == '/' ? a[0] : "/" + a[0]);
          s.wrote("/process/cwd", opt + " " + a[0]);
      }},
@@ -566,6 +576,8 @@ const Option kOptions[] = {
     {"--seccomp", "FD", S::Process, true, "--seccomp FD, --add-seccomp-fd FD",
      "also install the raw seccomp BPF program read from FD\n(--add-seccomp-fd: repeatable, in order)", seccomp_fd},
     {"--add-seccomp-fd", "FD", S::Process, false, "", "", seccomp_fd},
+    {"--level-prefix", "", S::Other, true, "", "start each message with its severity: <3> error, <4> warning",
+     SETS(s.cli.level_prefix = true)},
     {"--help|-h", "", S::Other, true, "--help, --version", "", SETS(s.cli.help = true)},
     {"--version", "", S::Other, false, "", "", SETS(s.cli.version = true)},
 };

@@ -22,6 +22,8 @@ struct Cli {
     bool print_plan = false, check = false, help = false, version = false;
     bool seccomp_groups = false, list_profiles = false;
     std::optional<std::string> seccomp_group;  // --seccomp-groups @NAME
+    bool level_prefix = false;                 // --level-prefix: <3>/<4> before each message
+    std::vector<std::string> warnings;         // printed before the launch (a second --chdir)
     // Which option wrote which overlay value ("/hostname" → "--hostname box"), handed to
     // the loader (Overlay::options) so that problems there are named by the option.
     std::map<std::string, std::string> option_at;

@@ -229,6 +229,8 @@ int run(int argc, char** argv) {
     } else {
         const Dialect dialect = !bwrap ? Dialect::burrow : ::getuid() == 0 ? Dialect::bwrap_as_root : Dialect::bwrap;
         cli = parse_cli(args, cwd, dialect, read_args_fd);
+        set_level_prefix(cli.level_prefix);
+        for (const auto& w : cli.warnings) warn(w);
         if (cli.help) {
             std::fputs(bwrap ? bwrap_help_text(argv0).c_str() : help_text(), stdout);
             return 0;

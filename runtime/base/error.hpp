@@ -55,6 +55,10 @@ int exit_status(const Error& e);
 
 // Print an error to stderr, each line prefixed with "burrow: " (or "bwrap: ").
 void report(const Error& e);
+// A warning, "burrow: " (or "bwrap: ") and the text; nothing stops.
+void warn(const std::string& text);
+// --level-prefix: "<3>" before each error line, "<4>" before each warning (sd-daemon(3)).
+void set_level_prefix(bool on);
 
 // "strerror" that is safe to call anywhere and never returns null.
 std::string errno_text(int err);

@@ -16,6 +16,8 @@ void RootBuilder::apply_op(const MountOp& op) {
         case MountOp::Kind::file: return do_file(op);
         case MountOp::Kind::mask: return do_mask(op);
         case MountOp::Kind::chmod: return do_chmod(op);
+        case MountOp::Kind::remount: return do_remount(op);
+        case MountOp::Kind::mqueue: return do_mqueue(op);
     }
 }
 
@@ -190,6 +192,24 @@ void RootBuilder::do_chmod(const MountOp& op) {
     if (!at.fd) fail(&op, "cannot chmod " + op.destination + ": it does not exist inside the sandbox");
     if (::chmod(fd_path(at.fd.get()).c_str(), op.mode) != 0)
         fail(&op, "cannot chmod " + op.destination + ": " + errno_text(errno));
+}
+
+// bwrap's --remount-ro: only the mount whose root is the destination, not those below it.
+void RootBuilder::do_remount(const MountOp& op) {
+    trace(opts_, "remount-ro " + op.destination);
+    InRoot at = lookup(op.destination, Make::none, &op);
+    if (!at.fd) fail(&op, "cannot remount " + op.destination + " read-only: it does not exist inside the sandbox");
+    set_attrs(at.fd.get(), op.destination, false, MOUNT_ATTR_RDONLY, &op);
+}
+
+// A POSIX message queue filesystem; the kernel allows it for an IPC namespace of ours.
+void RootBuilder::do_mqueue(const MountOp& op) {
+    trace(opts_, "mqueue " + op.destination);
+    InRoot at = mountpoint(op.destination, true, &op);
+    if (::mount("mqueue", fd_path(at.fd.get()).c_str(), "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+        fail(&op, "cannot mount mqueue on " + op.destination + ": " + errno_text(errno) +
+                      (errno == EPERM ? "; it needs an IPC namespace of its own (--unshare-ipc, \"ipc\": true)" : ""));
+    forget_within(at.where);
 }
 
 void RootBuilder::do_mask(const MountOp& op) {

@@ -214,6 +214,8 @@ class RootBuilder {
     void do_file(const MountOp& op);
     void do_mask(const MountOp& op);
     void do_chmod(const MountOp& op);
+    void do_remount(const MountOp& op);
+    void do_mqueue(const MountOp& op);
 };
 
 }  // namespace burrow::detail

@@ -22,6 +22,9 @@ const std::vector<MountKindInfo>& mount_kinds() {
         {K::file, "file", {"type", "destination", "content", "fd", "mode", "access"}, 0444, {"destination"}, ""},
         {K::mask, "mask", {"type", "destination"}, {}, {"destination"}, ""},
         {K::chmod, "chmod", {"type", "destination", "mode"}, {}, {"destination", "mode"}, ""},
+        // bwrap's --remount-ro: the mount at the destination read-only (not those below it)
+        {K::remount, "remount", {"type", "destination"}, {}, {"destination"}, ""},
+        {K::mqueue, "mqueue", {"type", "destination"}, {}, {"destination"}, ""},
     };
     return rows;
 }

@@ -183,6 +183,23 @@ expect_err "burrow: --pidns with --unshare-pid" 125 "joining a pid namespace and
 expect_err "burrow: --userns with --uid" 125 "are its own mapping; remove the uid/gid" \
     "$T_BURROW" --bind / / --chdir / --userns 11 --uid 0 -- true
 
+# --remount-ro, --mqueue, --level-prefix, a second --chdir.
+t_run "$BW" --ro-bind / / --tmpfs /tmp --dir /tmp/a --tmpfs /tmp/a --remount-ro /tmp sh -c 'touch /tmp/a/ok && touch /tmp/no'
+case $T_STATUS:$T_ERR in
+    1:*"/tmp/no"*"Read-only file system"*) ok "bwrap: --remount-ro makes that mount read-only, not the one below" ;;
+    *) fail "bwrap: --remount-ro makes that mount read-only, not the one below" "$(t_what)" ;;
+esac
+expect_out "bwrap: --mqueue mounts a message queue filesystem" "mqueue /tmp/mq mqueue" \
+    "$BW" --ro-bind / / --unshare-ipc --tmpfs /tmp --mqueue /tmp/mq sh -c 'grep " /tmp/mq " /proc/self/mounts | cut -d" " -f1-3'
+expect_err "burrow: --mqueue without an IPC namespace" 125 "it needs an IPC namespace of its own (--unshare-ipc" \
+    "$T_BURROW" --ro-bind / / --chdir / --tmpfs /tmp --mqueue /tmp/mq -- true
+expect_err "bwrap: --level-prefix puts <3> before an error" 1 "<3>bwrap: Can't find source path" \
+    "$BW" --level-prefix --bind /nonexistent-burrow-src /x true
+expect_err "bwrap: a second --chdir warns as bwrap does" 0 "bwrap: Only the last --chdir option will take effect" \
+    "$BW" --ro-bind / / --chdir /tmp --chdir / true
+expect_err "bwrap: with --level-prefix the warning is <4>" 0 "<4>bwrap: Only the last --chdir option will take effect" \
+    "$BW" --level-prefix --ro-bind / / --chdir /tmp --chdir / true
+
 # pid 1, caps, nested user namespaces, locks.
 expect_out "bwrap: --as-pid-1 runs the program as pid 1" "1" "$BW" --ro-bind / / --unshare-pid --as-pid-1 sh -c 'echo $$'
 expect_out "bwrap: without --as-pid-1 a tiny init is pid 1" "2" "$BW" --ro-bind / / --unshare-pid sh -c 'echo $$'

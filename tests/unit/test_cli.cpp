@@ -271,6 +271,12 @@ TEST_CASE("cli: --seccomp, --add-seccomp-fd, --block-fd, --sync-fd") {
     CHECK(c.overlay["process"]["blockFd"] == 5);
     CHECK(c.overlay["process"]["syncFd"] == 6);
     CHECK(parse_cli({"--seccomp", "3", "true"}, "/").overlay["security"]["seccompFds"] == json({3}));
+    auto r = parse_cli({"--remount-ro", "/a", "--mqueue", "/b", "--level-prefix", "--chdir", "/", "--chdir", "/x", "y"},
+                       "/");
+    CHECK(r.overlay["mounts"][0]["type"] == "remount");
+    CHECK(r.overlay["mounts"][1]["type"] == "mqueue");
+    CHECK(r.level_prefix);
+    CHECK(r.warnings == std::vector<std::string>{"Only the last --chdir option will take effect"});
     auto ns = parse_cli({"--userns", "7", "--pidns", "8", "true"}, "/");
     CHECK(ns.overlay["namespaces"] == json({{"userFd", 7}, {"pidFd", 8}}));
     CHECK(error_of({"--seccomp", "3", "--seccomp", "4", "true"}) ==

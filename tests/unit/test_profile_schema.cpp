@@ -144,7 +144,7 @@ TEST_CASE("S19-S21: mount enums and required keys") {
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"proc\"}, {\"type\": \"dev\"}, {\"type\": \"dir\", "
                                "\"destination\": \"/d\"}, {\"destination\": \"/x\"}]") ==
           "/mounts/3: missing required key \"type\" (one of bind, tmpfs, proc, dev, dir, symlink, file, mask, "
-          "chmod)");
+          "chmod, remount, mqueue)");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"destination\": \"/data\"}]") ==
           "/mounts/0: a bind mount needs \"source\" or \"fd\" (a file descriptor open on the source), not both");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/a\", \"fd\": 3}]") ==
@@ -161,10 +161,10 @@ TEST_CASE("S19-S21: mount enums and required keys") {
           "/mounts/0: a symlink mount needs \"target\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\"}]") ==
           "/mounts/0/type: expected one of \"bind\", \"tmpfs\", \"proc\", \"dev\", \"dir\", \"symlink\", \"file\", "
-          "\"mask\", \"chmod\", got \"overlay\"");
+          "\"mask\", \"chmod\", \"remount\", \"mqueue\", got \"overlay\"");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"Bind\", \"source\": \"/a\"}]") ==
           "/mounts/0/type: expected one of \"bind\", \"tmpfs\", \"proc\", \"dev\", \"dir\", \"symlink\", \"file\", "
-          "\"mask\", \"chmod\", got \"Bind\"; did you mean \"bind\"?");
+          "\"mask\", \"chmod\", \"remount\", \"mqueue\", got \"Bind\"; did you mean \"bind\"?");
     CHECK(s_error(dir, kBase + "\"root\": {\"host\": \"some\"}") ==
           "/root/host: expected one of \"all\", \"none\", got \"some\"; did you mean \"none\"?");
     CHECK(s_error(dir, kBase + "\"stores\": [{\"items\": \"*\"}]") ==
