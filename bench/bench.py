@@ -11,7 +11,7 @@ raw numbers into bench/RESULTS.md and bench/scaling.png.
 
 Environment: BENCH_QUICK=1 runs every row with few repetitions (for trying the script out;
 the report then says its numbers are not valid). BENCH_KEEP=1 keeps W. BENCH_ONLY=launch,
-sandbox,scale,steady,pack,footprint,binds,strace runs only those rows: their sections (and
+sandbox,scale,steady,pack,footprint,binds,bwrap,strace runs only those rows: their sections (and
 their lines in the targets table) replace the ones in the existing bench/RESULTS.md, which
 keeps the rest and says which sections were measured when. BENCH_BASELINE=FILE is an older
 burrow binary that the binds row measures beside this build's, in the same rounds (before
@@ -357,6 +357,27 @@ class Bench:
                 ("bwrap + seccomp", [fdexec, "3", self.bpf] + bw + ["--seccomp", "3", "/bin/true"])]
         self.measure("sandbox", [(LAUNCH["runs"], cmds)], LAUNCH["rounds"], LAUNCH["warmup"])
 
+    def bwrap_lines(self):
+        """bwrap's own command lines (name, options), run by Debian's bwrap and by burrow as bwrap."""
+        flatpak = (["--unshare-all", "--die-with-parent", "--tmpfs", "/", "--ro-bind", "/usr", "/usr"] +
+                   self.usr_layout() + ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                                        "--dir", f"/run/user/{NOBODY}", "--ro-bind", "/etc", "/etc", "--chdir", "/"])
+        return [("ro-bind /", ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]),
+                ("unshare-all", ["--unshare-all", "--die-with-parent", "--ro-bind", "/", "/"]),
+                ("flatpak-style", flatpak)]
+
+    def row_bwrap(self):
+        log("row 8: bwrap's own command lines, bwrap vs burrow as bwrap")
+        as_bwrap = self.p("bin", "bwrap")
+        if not os.path.lexists(as_bwrap):
+            os.symlink("burrow", as_bwrap)
+        cmds = [("plain", ["/bin/true"])]
+        for name, opts in self.bwrap_lines():
+            cmds += [(f"bwrap {name}", ["bwrap"] + opts + ["/bin/true"]),
+                     (f"burrow as bwrap {name}", [as_bwrap] + opts + ["/bin/true"])]
+        self.res["meta"]["bwrap_lines"] = {n: shlex.join(o) for n, o in self.bwrap_lines()}
+        self.measure("bwrap", [(LAUNCH["runs"], cmds)], LAUNCH["rounds"] // 2 or 1, LAUNCH["warmup"])
+
     def row_scale(self):
         log("row 3: mount scaling, N = " + ", ".join(map(str, SCALE_N)))
         host = ["bwrap", "--unshare-user"] + self.host_root_bwrap()
@@ -598,7 +619,7 @@ class Bench:
             for name, row in (("launch", self.row_launch), ("sandbox", self.row_sandbox),
                               ("scale", self.row_scale), ("steady", self.row_steady),
                               ("pack", self.row_pack), ("footprint", self.row_footprint),
-                              ("binds", self.row_binds), ("strace", self.row_strace)):
+                              ("binds", self.row_binds), ("bwrap", self.row_bwrap), ("strace", self.row_strace)):
                 if only == [""] or name in only:
                     row()
             self.res["meta"]["elapsed_s"] = time.monotonic() - self.t0

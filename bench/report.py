@@ -543,6 +543,37 @@ class Report:
         for t, nums, ok in self.targets:
             self.add(f"| {cell(t)} | {cell(nums)} | {status(ok)} |")
 
+    def row_bwrap(self):
+        key = "bwrap"
+        rec = self.res["hf"].get(key)
+        if not rec:
+            return
+        lines = self.res["meta"].get("bwrap_lines", {})
+        self.add("", "## 8. bwrap's own command lines: Debian's bwrap vs burrow as bwrap", "",
+                 "The same options, then `/bin/true`, run by Debian's `bwrap` and by burrow under the name "
+                 "`bwrap` (a symbolic link, burrow(1) BWRAP COMPATIBILITY), as uid 65534. "
+                 "Overhead = median − median of plain `/bin/true` from the same call.", "")
+        for name, opts in lines.items():
+            self.add(f"- {name}: `{opts}`")
+        self.timing_table(key, base="plain")
+        p = self.med(key, "plain")
+        self.add("")
+        worst = None
+        for name in lines:
+            b, bw = self.med(key, f"burrow as bwrap {name}"), self.med(key, f"bwrap {name}")
+            if None in (p, b, bw) or bw == p:
+                self.add(f"- {name}: not measured (a command failed)")
+                worst = float("inf")
+                continue
+            r = (b - p) / (bw - p)
+            worst = r if worst is None else max(worst, r)
+            self.add(f"- {name}: burrow overhead / bwrap overhead = **{r:.2f}** "
+                     f"({self.robust(key, f'burrow as bwrap {name}', f'bwrap {name}', 'plain')})")
+        if worst is not None:
+            self.targets.append(("bwrap's command lines through burrow as bwrap ≤ 0.5× bwrap's overhead",
+                                 f"worst of {len(lines)} lines: {worst:.2f}×", worst <= 0.5))
+        self.commands(key)
+
     def render(self, bench_dir):
         self.header()
         body_start = len(self.out)
@@ -554,6 +585,7 @@ class Report:
         self.row_pack()
         self.row_footprint()
         self.row_binds()
+        self.row_bwrap()
         self.strace()
         body = self.out[body_start:]
         self.out = self.out[:body_start]
@@ -564,7 +596,8 @@ class Report:
 
 # The section each row writes (BENCH_ONLY: only these are replaced in the existing report).
 SECTIONS = {"launch": "## 1.", "sandbox": "## 2.", "scale": "## 3.", "steady": "## 4.", "pack": "## 5.",
-            "footprint": "## 6.", "binds": "## 7.", "strace": "## Where the time goes"}
+            "footprint": "## 6.", "binds": "## 7.", "bwrap": "## 8.",
+            "strace": "## Where the time goes"}
 TARGETS = "## Targets"
 
 
