@@ -576,6 +576,17 @@ const Option kOptions[] = {
     {"--seccomp", "FD", S::Process, true, "--seccomp FD, --add-seccomp-fd FD",
      "also install the raw seccomp BPF program read from FD\n(--add-seccomp-fd: repeatable, in order)", seccomp_fd},
     {"--add-seccomp-fd", "FD", S::Process, false, "", "", seccomp_fd},
+    {"--exec-label", "LABEL", S::Process, true, "--exec-label LABEL, --file-label LABEL",
+     "SELinux labels of the command and of burrow's mounts\n(ignored where SELinux is not enabled, as by bwrap)",
+     [](State& s, const std::string& opt, const Args& a) {
+         if (a[0].empty()) throw Error(opt + ": LABEL is empty; give an SELinux context");
+         string_at(s, opt, "security", opt == "--exec-label" ? "execLabel" : "fileLabel", a[0]);
+     }},
+    {"--file-label", "LABEL", S::Process, false, "", "",
+     [](State& s, const std::string& opt, const Args& a) {
+         if (a[0].empty()) throw Error(opt + ": LABEL is empty; give an SELinux context");
+         string_at(s, opt, "security", "fileLabel", a[0]);
+     }},
     {"--level-prefix", "", S::Other, true, "", "start each message with its severity: <3> error, <4> warning",
      SETS(s.cli.level_prefix = true)},
     {"--help|-h", "", S::Other, true, "--help, --version", "", SETS(s.cli.help = true)},

@@ -279,6 +279,7 @@ int run(int argc, char** argv) {
     host.pack_entry = entry.has_value();
     host.need_command = !cli.check;
     host.bwrap = bwrap;
+    host.selinux = ::access("/sys/fs/selinux/enforce", F_OK) == 0;
     Plan plan = compile(profile, host, cli.args);
 
     if (cli.print_plan) {

@@ -168,6 +168,11 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
         throw Error(
             "/user: another uid or gid inside needs a user namespace; remove \"user\": false (or "
             "add --unshare-user)");
+    // Without SELinux a label has nothing to apply to, and bwrap ignores it too.
+    if (host.selinux && (p.security.exec_label || p.security.file_label))
+        throw Error(
+            "/security/execLabel: SELinux is enabled on this host, and burrow does not apply SELinux labels yet "
+            "(--exec-label, --file-label); run without them");
     plan.uid_outside = host.uid;
     plan.gid_outside = host.gid;
     plan.uid_inside = p.uid.self ? host.uid : p.uid.id;

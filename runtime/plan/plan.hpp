@@ -30,6 +30,7 @@ struct HostFacts {
     bool pack_entry = false;         // running as <pack>/bin/NAME
     bool need_command = true;        // false for --check: no command is fine
     bool bwrap = false;              // run as `bwrap`: bubblewrap's semantics where they differ
+    bool selinux = false;            // SELinux is enabled (selinuxfs mounted): labels would apply
 };
 
 // One filesystem operation, applied in order inside the new root.

@@ -113,12 +113,13 @@ struct ProcessSpec {
 
 struct SecuritySpec {
     bool no_new_privileges = true;
-    bool disable_userns = false;            // the program cannot make user namespaces
-    bool assert_userns_disabled = false;    // refuse to run unless it cannot
-    std::vector<int> seccomp_fds;           // raw BPF programs from these fds, after "seccomp"
-    std::vector<std::string> caps_keep;     // "CAP_NET_RAW", validated against libcap
-    std::vector<std::string> caps_ambient;  // subset of caps_keep
-    bool clear_bounding_set = false;        // even when no_new_privileges makes it moot
+    bool disable_userns = false;                        // the program cannot make user namespaces
+    bool assert_userns_disabled = false;                // refuse to run unless it cannot
+    std::vector<int> seccomp_fds;                       // raw BPF programs from these fds, after "seccomp"
+    std::optional<std::string> exec_label, file_label;  // SELinux (bwrap's --exec-label, --file-label)
+    std::vector<std::string> caps_keep;                 // "CAP_NET_RAW", validated against libcap
+    std::vector<std::string> caps_ambient;              // subset of caps_keep
+    bool clear_bounding_set = false;                    // even when no_new_privileges makes it moot
     // The merged "security.seccomp" object, validated by seccomp::validate();
     // null when absent (= baseline "none").
     nlohmann::json seccomp;

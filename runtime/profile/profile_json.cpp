@@ -118,6 +118,8 @@ json profile_to_json(const Profile& p) {
     if (p.security.disable_userns) security["disableUserns"] = true;
     if (p.security.assert_userns_disabled) security["assertUsernsDisabled"] = true;
     if (!p.security.seccomp_fds.empty()) security["seccompFds"] = p.security.seccomp_fds;
+    if (p.security.exec_label) security["execLabel"] = *p.security.exec_label;
+    if (p.security.file_label) security["fileLabel"] = *p.security.file_label;
 
     json namespaces = json::object();
     for (const NamespaceInfo& row : namespace_kinds()) namespaces[std::string(row.key)] = p.namespaces.*row.member;

@@ -283,6 +283,8 @@ const Section& security_section() {
             {"noNewPrivileges", "boolean", boolean},
             {"disableUserns", "boolean", boolean},
             {"assertUsernsDisabled", "boolean", boolean},
+            {"execLabel", "string", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::text)); }},
+            {"fileLabel", "string", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::text)); }},
             {"seccompFds", "array",
              [](C& c, const ojson& v, const S& p) -> Out {
                  if (!c.array(v, p)) return std::nullopt;

@@ -378,6 +378,8 @@ class Builder {
         out.no_new_privileges = flag(s, "noNewPrivileges", true);
         out.disable_userns = flag(s, "disableUserns", false);
         out.assert_userns_disabled = flag(s, "assertUsernsDisabled", false);
+        if (const ojson* l = get(s, "execLabel")) out.exec_label = l->get<std::string>();
+        if (const ojson* l = get(s, "fileLabel")) out.file_label = l->get<std::string>();
         if (const ojson* f = get(s, "seccompFds"))
             for (const auto& fd : *f) out.seccomp_fds.push_back(fd.get<int>());
         if (const ojson* caps = get(s, "capabilities")) {

@@ -200,6 +200,16 @@ expect_err "bwrap: a second --chdir warns as bwrap does" 0 "bwrap: Only the last
 expect_err "bwrap: with --level-prefix the warning is <4>" 0 "<4>bwrap: Only the last --chdir option will take effect" \
     "$BW" --level-prefix --ro-bind / / --chdir /tmp --chdir / true
 
+# SELinux labels: ignored where SELinux is not enabled (as bwrap does), refused where it is.
+if [ -e /sys/fs/selinux/enforce ]; then
+    expect_err "burrow: --exec-label on an SELinux host" 125 "does not apply SELinux labels yet" \
+        "$T_BURROW" --ro-bind / / --chdir / --exec-label system_u:system_r:container_t:s0 -- true
+else
+    expect_out "bwrap: --exec-label and --file-label without SELinux are ignored" "ran" \
+        "$BW" --ro-bind / / --exec-label system_u:system_r:container_t:s0 --file-label system_u:object_r:container_file_t:s0 echo ran
+fi
+expect_err "burrow: an empty --exec-label" 125 "--exec-label: LABEL is empty" "$T_BURROW" --exec-label '' -- true
+
 # pid 1, caps, nested user namespaces, locks.
 expect_out "bwrap: --as-pid-1 runs the program as pid 1" "1" "$BW" --ro-bind / / --unshare-pid --as-pid-1 sh -c 'echo $$'
 expect_out "bwrap: without --as-pid-1 a tiny init is pid 1" "2" "$BW" --ro-bind / / --unshare-pid sh -c 'echo $$'

@@ -31,11 +31,6 @@ Profile load_cli(const std::vector<std::string>& argv) {
     return load_ok(std::nullopt, {{"command line", c.overlay, c.option_at}});
 }
 
-std::vector<std::string> cli_errors(const std::vector<std::string>& argv) {
-    Cli c = parse_cli(argv, "/");
-    return load_errors(std::nullopt, {{"command line", c.overlay, c.option_at}});
-}
-
 // --tmpfs DIR/00000 ... DIR/(n-1), then `more`.
 std::vector<std::string> tmpfs_args(const std::string& dir, int n, std::vector<std::string> more = {}) {
     std::vector<std::string> a;

@@ -348,6 +348,15 @@ TEST_CASE("plan: joined namespaces: setns first, no new user namespace, a fork f
     CHECK_THROWS_AS(compile(p, caller(), {"/bin/true"}), Error);
 }
 
+TEST_CASE("plan: SELinux labels: nothing to do without SELinux, refused with it") {
+    Profile p;
+    p.security.exec_label = "system_u:system_r:container_t:s0";
+    HostFacts h = caller();
+    CHECK_NOTHROW(compile(p, h, {"/bin/true"}));
+    h.selinux = true;
+    CHECK_THROWS_AS(compile(p, h, {"/bin/true"}), Error);
+}
+
 TEST_CASE("plan: the bwrap personality") {
     Profile p;
     HostFacts h = caller();
