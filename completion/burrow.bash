@@ -44,7 +44,7 @@ _burrow_complete_arg() { # SPEC PROG: candidates for an argument described by SP
         \[@NAME\]) COMPREPLY=($(compgen -W "$("$prog" --seccomp-groups 2>/dev/null | awk '/^@/ { print $1 }')" -- "$cur")) ;;
         FORMAT) COMPREPLY=($(compgen -W "tarball dir docker oci" -- "$cur")) ;;
         METHOD) COMPREPLY=($(compgen -W "gzip zstd xz none" -- "$cur")) ;;
-        DIR*) COMPREPLY=($(compgen -d -- "$cur")) ;;
+        DIR* | RWSRC* | WORKDIR*) COMPREPLY=($(compgen -d -- "$cur")) ;;
         FILE* | SRC* | DEST* | OUT* | PACK* | TARGET* | LINK* | *=FILE | NAME=FILE) COMPREPLY=($(compgen -f -- "$cur")) ;;
         *) COMPREPLY=() ;;  # a number, a name, a duration: nothing to offer
     esac

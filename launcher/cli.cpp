@@ -79,6 +79,11 @@ struct State {
     std::string perms_opt, size_opt;
     std::string seccomp_opt;  // --seccomp FD or --add-seccomp-fd FD: which was given (bwrap takes one kind)
     int chdirs = 0;
+    // --overlay-src SRC: the lower layers of the overlay option that must come next.
+    std::vector<std::string> overlay_srcs;
+    std::string overlay_src_opt;
+    std::string userns_block_opt;  // --userns-block-fd FD, as given
+    bool unshare_user = false;     // --unshare-user given (bwrap's --userns-block-fd needs it)
 
     json& mounts() {
         json& m = cli.overlay["mounts"];
@@ -198,6 +203,37 @@ void chmod_opt(State& s, const std::string& opt, const Args& a) {
     s.add_mount(std::move(m), opt + " " + v + " " + dst);
 }
 
+// --overlay-src SRC (repeated), then --overlay RWSRC WORKDIR DEST, --tmp-overlay DEST or
+// --ro-overlay DEST: one overlay mount of those layers, the first given lowest.
+void overlay_src(State& s, const std::string& opt, const Args& a) {
+    s.overlay_srcs.push_back(lit(s.abs(nonempty(opt, "SRC", a[0]))));
+    s.overlay_src_opt += (s.overlay_src_opt.empty() ? "" : " ") + opt + " " + a[0];
+}
+
+void overlay(State& s, const std::string& opt, const Args& a) {
+    const bool rw = opt == "--overlay", tmp = opt == "--tmp-overlay";
+    const size_t need = opt == "--ro-overlay" ? 2 : 1;
+    if (s.overlay_srcs.size() < need)
+        throw Error(opt + " requires at least " + (need == 2 ? "two" : "one") + " --overlay-src" +
+                    (s.dialect == Dialect::burrow ? " before it (the directories it stacks, lowest first)" : ""));
+    const std::string& dst = nonempty(opt, "DEST", a.back());
+    json m = json::object();
+    m["type"] = "overlay";
+    m["destination"] = lit(dst);
+    m["lower"] = std::move(s.overlay_srcs);
+    std::string text = s.overlay_src_opt + " " + opt;
+    if (rw) {
+        m["upper"] = lit(s.abs(nonempty(opt, "RWSRC", a[0])));
+        m["work"] = lit(s.abs(nonempty(opt, "WORKDIR", a[1])));
+        text += " " + a[0] + " " + a[1];
+    } else {
+        m["access"] = tmp ? "rw" : "ro";
+    }
+    s.add_mount(std::move(m), text + " " + dst);
+    s.overlay_srcs.clear();
+    s.overlay_src_opt.clear();
+}
+
 // --file FD DEST (0666), --bind-data FD DEST (0600), --ro-bind-data FD DEST (0600, read-only):
 // a file with the content read from FD.
 void file_from_fd(State& s, const std::string& opt, const Args& a) {
@@ -217,6 +253,7 @@ void unshare(State& s, const std::string& opt, const Args&) {  // --unshare-NAME
     std::string name = opt.substr(10);
     if (name.size() > 4 && name.compare(name.size() - 4, 4, "-try") == 0) name.resize(name.size() - 4);
     s.cli.overlay["namespaces"][name] = true;
+    if (opt == "--unshare-user") s.unshare_user = true;
 }
 
 void host_root(State& s, const std::string& opt, const Args&) {
@@ -345,10 +382,15 @@ void fd_key(State& s, const std::string& opt, const Args& a) {
     s.wrote(std::string("/process/") + key, opt + " " + a[0]);
 }
 
-// --userns FD, --pidns FD: setns into the caller's namespaces.
+// --userns FD, --pidns FD: setns into the caller's namespaces; --userns2 FD: into a user
+// namespace below, once the root is built; --userns-block-fd FD: the caller maps the ids.
 void join_ns(State& s, const std::string& opt, const Args& a) {
     const std::uint32_t fd = fd_arg(s, opt, a[0]);
-    const char* key = opt == "--userns" ? "userFd" : "pidFd";
+    const char* key = opt == "--userns"    ? "userFd"
+                      : opt == "--pidns"   ? "pidFd"
+                      : opt == "--userns2" ? "user2Fd"
+                                           : "userBlockFd";
+    if (opt == "--userns-block-fd") s.userns_block_opt = opt + " " + a[0];
     s.cli.overlay["namespaces"][key] = fd;
     s.wrote(std::string("/namespaces/") + key, opt + " " + a[0]);
 }
@@ -487,6 +529,13 @@ const Option kOptions[] = {
      [](State& s, const std::string& opt, const Args& a) {
          s.add_mount({{"type", "mqueue"}, {"destination", lit(nonempty(opt, "DEST", a[0]))}}, opt + " " + a[0]);
      }},
+    {"--overlay-src", "SRC", S::Filesystem, true, "",
+     "a lower layer of the overlay option that follows\n(each later one on top)", overlay_src},
+    {"--overlay", "RWSRC WORKDIR DEST", S::Filesystem, true, "",
+     "overlay those layers on DEST, writes going to RWSRC\n(WORKDIR: an empty directory on its filesystem)",
+     overlay},
+    {"--tmp-overlay", "DEST", S::Filesystem, true, "", "the same, writes going to a tmpfs (gone at exit)", overlay},
+    {"--ro-overlay", "DEST", S::Filesystem, true, "", "the same, read-only (at least two --overlay-src)", overlay},
     {"--file", "FD DEST", S::Filesystem, true, "--file, --bind-data, --ro-bind-data FD DEST",
      "a file at DEST holding what FD reads", file_from_fd},
     {"--bind-data", "FD DEST", S::Filesystem, false, "", "", file_from_fd},
@@ -513,6 +562,12 @@ const Option kOptions[] = {
     {"--userns", "FD", S::Namespaces, true, "--userns FD, --pidns FD",
      "join the user (pid) namespace open as FD instead of making one", join_ns},
     {"--pidns", "FD", S::Namespaces, false, "", "", join_ns},
+    {"--userns2", "FD", S::Namespaces, true, "",
+     "once the root is built, join the user namespace open as FD\n(one below the sandbox's: nested by --userns)",
+     join_ns},
+    {"--userns-block-fd", "FD", S::Namespaces, true, "",
+     "you write the new user namespace's id maps: burrow says for\nwhich pid on --info-fd, then waits for data on FD",
+     join_ns},
     {"--hostname", "NAME", S::Namespaces, true, "", "hostname inside (needs --unshare-uts)",
      [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "", "hostname", a[0]); }},
 
@@ -632,6 +687,12 @@ size_t count_args(std::string_view args) {
                 " --help; put the command after -- if it starts with '-')");
 }
 
+[[noreturn]] void overlay_src_dangling(const State& s) {
+    throw Error((s.dialect == Dialect::burrow ? s.overlay_src_opt + ": " : std::string()) +
+                "--overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or "
+                "--ro-overlay");
+}
+
 Cli parse(std::vector<std::string> argv, const std::string& cwd, Dialect dialect, const ReadFd& read_fd) {
     size_t i = 0;
     State s{argv, i, cwd, Cli{}, dialect, &read_fd};
@@ -647,6 +708,7 @@ Cli parse(std::vector<std::string> argv, const std::string& cwd, Dialect dialect
         if (!o && a.rfind("--host-root=", 0) == 0)
             throw Error(a + ": expected --host-root, --host-root=ro or --host-root=rw");
         if (!o) unknown_option(a, s.dialect);
+        if (!s.overlay_srcs.empty() && o->run != overlay_src && o->run != overlay) overlay_src_dangling(s);
         const size_t n = count_args(o->args);
         Args args;
         for (size_t k = 0; k < n; ++k) {
@@ -662,6 +724,13 @@ Cli parse(std::vector<std::string> argv, const std::string& cwd, Dialect dialect
         if (!s.cli.overlay["security"]["capabilities"].contains("keep"))
             s.cli.overlay["security"]["capabilities"]["keep"] = all_caps_for_root(s);
         if (!s.cli.overlay["namespaces"].contains("user")) s.cli.overlay["namespaces"]["user"] = false;
+    }
+    if (!s.overlay_srcs.empty()) overlay_src_dangling(s);
+    // bwrap's own checks, in its words; under the name burrow compile() says it with the keys.
+    if (!s.userns_block_opt.empty() && s.dialect != Dialect::burrow) {
+        if (!s.unshare_user) throw Error("--userns-block-fd requires --unshare-user");
+        if (!s.cli.overlay.contains("process") || !s.cli.overlay["process"].contains("infoFd"))
+            throw Error("--userns-block-fd requires --info-fd");
     }
     if (s.perms || s.size)
         throw Error((s.perms ? s.perms_opt : s.size_opt) +

@@ -154,8 +154,16 @@ int check(const Plan& plan, const Profile& profile, bool cli_profile_named) {
         std::string where = m.origin.empty() ? "" : m.origin + ": ";
         if (m.kind == MountOp::Kind::bind && !m.optional && ::stat(m.source.c_str(), &st) != 0)
             problems.push_back(where + "bind source " + m.source + ": " + errno_text(errno));
+        if (m.kind == MountOp::Kind::overlay) {
+            std::vector<std::string> dirs = m.items;
+            if (!m.upper.empty()) dirs.push_back(m.upper), dirs.push_back(m.work);
+            for (const auto& d : dirs)
+                if ((errno = 0, ::stat(d.c_str(), &st) != 0) || !S_ISDIR(st.st_mode))
+                    problems.push_back(where + "overlay directory " + d + ": " +
+                                       (errno ? errno_text(errno) : "not a directory"));
+        }
         if (m.kind == MountOp::Kind::store) {
-            if (::stat(m.source.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+            if ((errno = 0, ::stat(m.source.c_str(), &st) != 0) || !S_ISDIR(st.st_mode)) {
                 problems.push_back(where + "store directory " + m.source + ": " +
                                    (errno ? errno_text(errno) : "not a directory"));
                 continue;

@@ -62,6 +62,14 @@ struct Perform {
         map_ids(r.plan);
         return {};
     }
+    Next operator()(const step::AwaitIdMaps& s) const {
+        await_id_maps(r.plan, s);
+        return {};
+    }
+    Next operator()(const step::JoinUserns2& s) const {
+        join_userns2(s, r.opts);
+        return {};
+    }
     Next operator()(const step::SetHostname& s) const {
         trace(r.opts, "hostname " + s.name);
         if (::sethostname(s.name.data(), s.name.size()) != 0)

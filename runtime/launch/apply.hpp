@@ -95,31 +95,34 @@ void trace_step(const ApplyOptions& opts, const char* op);                      
 void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts);        // userns.cpp
 void map_ids(const Plan& plan);                                                 // userns.cpp
 void join_namespaces(const step::JoinNamespaces& s, const ApplyOptions& opts);  // userns.cpp
-void disable_userns(Run& run, const step::DisableUserns& s);                    // userns.cpp
-void lock_files(Run& run, const step::LockFiles& s);                            // process.cpp
-void read_seccomp_fds(Run& run, const step::ReadSeccompFds& s);                 // caller_fds.cpp
-void install_seccomp_fds(Run& run);                                             // caller_fds.cpp
-void block_fd(const step::BlockFd& s);                                          // caller_fds.cpp
-void loopback_up();                                                             // net.cpp
-std::optional<int> fork_pid1(Run& run, const step::Timeout& t);                 // reaper.cpp
-void fork_program(Run& run, const step::ForkProgram& s);                        // reaper.cpp
-std::optional<int> fork_for_setsid(Run& run);                                   // reaper.cpp
-std::optional<int> fork_timeout(Run& run, const step::Timeout& t);              // reaper.cpp
-void root_tmpfs(Run& run);                                                      // mnt.cpp
-void host_root(Run& run);                                                       // mnt.cpp
-void apply_mount(Run& run, const MountOp& op);                                  // mnt.cpp
-void remount_root_ro(Run& run);                                                 // mnt.cpp
-void detach_old_root(Run& run);                                                 // mnt.cpp
-void die_with_parent(Run& run, const step::DieWithParent& s);                   // process.cpp
-void enter_cwd(Run& run);                                                       // process.cpp
-void make_env(Run& run);                                                        // process.cpp
-void set_rlimits(const step::Rlimits& s);                                       // process.cpp
-void new_session();                                                             // process.cpp
-void search_path(Run& run);                                                     // process.cpp
-void no_new_privs();                                                            // process.cpp
-void drop_capabilities(const Plan& plan, const step::DropCapabilities& s);      // caps.cpp
-void close_inherited_fds(const std::vector<int>& keep);                         // process.cpp
-[[noreturn]] void exec(Run& run);                                               // process.cpp
+void join_userns2(const step::JoinUserns2& s, const ApplyOptions& opts);        // userns.cpp
+void await_id_maps(const Plan& plan, const step::AwaitIdMaps& s);               // status_fds.cpp
+void wait_and_close(int fd);                                        // caller_fds.cpp: until fd has data or is closed
+void disable_userns(Run& run, const step::DisableUserns& s);        // userns.cpp
+void lock_files(Run& run, const step::LockFiles& s);                // process.cpp
+void read_seccomp_fds(Run& run, const step::ReadSeccompFds& s);     // caller_fds.cpp
+void install_seccomp_fds(Run& run);                                 // caller_fds.cpp
+void block_fd(const step::BlockFd& s);                              // caller_fds.cpp
+void loopback_up();                                                 // net.cpp
+std::optional<int> fork_pid1(Run& run, const step::Timeout& t);     // reaper.cpp
+void fork_program(Run& run, const step::ForkProgram& s);            // reaper.cpp
+std::optional<int> fork_for_setsid(Run& run);                       // reaper.cpp
+std::optional<int> fork_timeout(Run& run, const step::Timeout& t);  // reaper.cpp
+void root_tmpfs(Run& run);                                          // mnt.cpp
+void host_root(Run& run);                                           // mnt.cpp
+void apply_mount(Run& run, const MountOp& op);                      // mnt.cpp
+void remount_root_ro(Run& run);                                     // mnt.cpp
+void detach_old_root(Run& run);                                     // mnt.cpp
+void die_with_parent(Run& run, const step::DieWithParent& s);       // process.cpp
+void enter_cwd(Run& run);                                           // process.cpp
+void make_env(Run& run);                                            // process.cpp
+void set_rlimits(const step::Rlimits& s);                           // process.cpp
+void new_session();                                                 // process.cpp
+void search_path(Run& run);                                         // process.cpp
+void no_new_privs();                                                // process.cpp
+void drop_capabilities(const Plan& plan, const step::DropCapabilities& s);  // caps.cpp
+void close_inherited_fds(const std::vector<int>& keep);                     // process.cpp
+[[noreturn]] void exec(Run& run);                                           // process.cpp
 // --info-fd, --json-status-fd (status_fds.cpp), in the process that waits for the program.
 bool wants_status(const Plan& plan);
 Fd exec_failure_pipe(Run& run);  // before the fork; the read end, or none

@@ -1,5 +1,5 @@
 // Descriptors the caller hands over for the launch itself (bwrap's fd plumbing):
-// --block-fd (wait before exec), --sync-fd (not passed to the program, so it closes when
+// --block-fd (wait before exec), --userns-block-fd (wait for the caller's id maps), --sync-fd (not passed to the program, so it closes when
 // the process that waits for the program ends) and --seccomp/--add-seccomp-fd (raw
 // seccomp BPF programs, installed after burrow's own filter, in order).
 #include <linux/filter.h>
@@ -68,14 +68,16 @@ void install_seccomp_fds(Run& run) {
     }
 }
 
+void wait_and_close(int fd) {
+    char b;
+    ssize_t n;
+    do n = ::read(fd, &b, 1);
+    while (n < 0 && errno == EINTR);
+    ::close(fd);
+}
+
 void block_fd(const step::BlockFd& s) {
-    if (s.block_fd >= 0) {
-        char b;
-        ssize_t n;
-        do n = ::read(s.block_fd, &b, 1);
-        while (n < 0 && errno == EINTR);
-        ::close(s.block_fd);
-    }
+    if (s.block_fd >= 0) wait_and_close(s.block_fd);
     if (s.close_fd >= 0) ::close(s.close_fd);
 }
 

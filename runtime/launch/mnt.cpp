@@ -24,8 +24,20 @@ void RootBuilder::resolve_sources() {
     // it (a readlink each): each directory is resolved once, to its path or errno.
     std::unordered_map<std::string, std::pair<std::string, int>> real_dirs;
     for (const auto& op : plan_.mounts) {
-        if (op.kind != MountOp::Kind::bind && op.kind != MountOp::Kind::store) continue;
         char buf[PATH_MAX];
+        if (op.kind == MountOp::Kind::overlay) {
+            OverlayDirs& d = overlay_[&op];
+            std::vector<const std::string*> dirs;
+            for (const auto& l : op.items) dirs.push_back(&l);
+            if (!op.upper.empty()) dirs.push_back(&op.upper), dirs.push_back(&op.work);
+            for (const std::string* p : dirs) {
+                const bool ok = ::realpath(p->c_str(), buf) != nullptr;
+                d.path.emplace_back(ok ? buf : "");
+                d.err.push_back(ok ? 0 : errno);
+            }
+            continue;
+        }
+        if (op.kind != MountOp::Kind::bind && op.kind != MountOp::Kind::store) continue;
         if (op.fd >= 0) {
             // --bind-fd: the kernel refuses a bind from the caller's mount namespace, so
             // the fd's path is bound, once checked to be the same file (do_bind()).

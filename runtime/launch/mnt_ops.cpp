@@ -18,6 +18,7 @@ void RootBuilder::apply_op(const MountOp& op) {
         case MountOp::Kind::chmod: return do_chmod(op);
         case MountOp::Kind::remount: return do_remount(op);
         case MountOp::Kind::mqueue: return do_mqueue(op);
+        case MountOp::Kind::overlay: return do_overlay(op);
     }
 }
 
@@ -141,14 +142,20 @@ void RootBuilder::do_symlink(const MountOp& op) {
         fail(&op, "cannot create the symlink " + op.destination + ": " + errno_text(errno));
 }
 
+// The staging directory on the scratch tmpfs, made by the first mount that needs it.
+void RootBuilder::make_stage(const MountOp& op) {
+    if (staged_) return;
+    if (::mkdir(kStage, 0700) != 0) fail(&op, std::string("cannot create the staging directory: ") + errno_text(errno));
+    staged_ = true;
+}
+
 // The content goes into a file staged on the scratch tmpfs, outside the new root where
 // no name from an image reaches, and is bound read-only on the destination, which works
 // whether the destination is ours or a host file. The staged name is removed at once:
 // the bind keeps the content alive.
 void RootBuilder::do_file(const MountOp& op) {
     trace(opts_, "file " + op.destination);
-    if (files_ == 0 && ::mkdir(kStage, 0700) != 0)
-        fail(&op, std::string("cannot create the staging directory: ") + errno_text(errno));
+    make_stage(op);
     std::string staged = std::string(kStage) + "/" + std::to_string(files_++);
     {
         Fd fd(::open(staged.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
@@ -210,6 +217,83 @@ void RootBuilder::do_mqueue(const MountOp& op) {
         fail(&op, "cannot mount mqueue on " + op.destination + ": " + errno_text(errno) +
                       (errno == EPERM ? "; it needs an IPC namespace of its own (--unshare-ipc, \"ipc\": true)" : ""));
     forget_within(at.where);
+}
+
+// overlayfs, unprivileged in a user namespace (Linux 5.11): each directory is opened once
+// and named to the kernel through its fd, so no path is resolved twice and none needs
+// escaping. "userxattr" keeps overlayfs's own data in user.overlay.* attributes, which a
+// user namespace may write (as bwrap does). Without an upper directory a writable overlay
+// writes to a tmpfs of its own in the staging area, outside the new root, gone at exit.
+void RootBuilder::do_overlay(const MountOp& op) {
+    trace(opts_, "overlay " + op.destination);
+    const OverlayDirs& d = overlay_.at(&op);
+    const size_t lowers = op.items.size();
+    std::vector<Fd> fds;
+    auto open_dir = [&](size_t i) -> std::string {
+        const std::string& shown = i < lowers ? op.items[i] : i == lowers ? op.upper : op.work;
+        const char* role = i < lowers ? "lower" : i == lowers ? "upper" : "work";
+        int err = d.err[i];
+        Fd fd;
+        if (!err) {
+            fd.reset(::open(host(d.path[i]).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+            if (!fd) err = errno;
+        }
+        if (err && plan_.bwrap) fail(&op, "Can't get type of source " + shown + ": " + errno_text(err));
+        if (err)
+            fail(&op, std::string("overlay ") + role + " directory " + shown + ": " + errno_text(err) +
+                          (err == ENOTDIR ? "; overlayfs stacks directories only" : ""));
+        fds.push_back(std::move(fd));
+        return fd_path(fds.back().get());
+    };
+    // The kernel lists the top layer first; a profile (and bwrap) the lowest first.
+    std::string data = "lowerdir=";
+    for (size_t i = lowers; i-- > 0;) data += open_dir(i) + (i ? ":" : "");
+    if (!op.upper.empty()) {
+        data += ",upperdir=" + open_dir(lowers);
+        data += ",workdir=" + open_dir(lowers + 1);
+    } else if (!op.readonly) {
+        make_stage(op);
+        std::string dir = std::string(kStage) + "/overlay-" + std::to_string(tmp_overlays_++);
+        if (::mkdir(dir.c_str(), 0700) != 0 ||
+            ::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") != 0 ||
+            ::mkdir((dir + "/upper").c_str(), 0755) != 0 || ::mkdir((dir + "/work").c_str(), 0700) != 0)
+            fail(&op,
+                 "cannot make a tmpfs for the writes to the overlay on " + op.destination + ": " + errno_text(errno));
+        data += ",upperdir=" + dir + "/upper,workdir=" + dir + "/work";
+    }
+    data += ",userxattr";
+    // mount(2) takes one page of options: about 150 layers named this way.
+    if (data.size() >= 4096)
+        fail(&op, "too many lower directories (" + std::to_string(lowers) +
+                      ") for one overlay; stack at most about 150, or bind some of them instead");
+    InRoot at = mountpoint(op.destination, true, &op);
+    const unsigned long flags = MS_NOSUID | MS_NODEV | (op.readonly ? MS_RDONLY : 0);
+    if (::mount("overlay", fd_path(at.fd.get()).c_str(), "overlay", flags, data.c_str()) != 0) {
+        const int err = errno;
+        if (plan_.bwrap && err == ELOOP)
+            fail(&op, "Can't make overlay mount on " + op.destination + ": Overlay directories may not overlap");
+        fail(&op,
+             "cannot mount an overlay on " + op.destination + ": " +
+                 (err == ELOOP ? std::string("its directories overlap (one is inside another)") : errno_text(err)) +
+                 (err == EPERM || err == EINVAL
+                      ? "; overlayfs in a user namespace needs Linux 5.11 or later, and an upper directory "
+                        "on a filesystem that takes user.* extended attributes (as ext4, xfs, btrfs, "
+                        "tmpfs since 6.6 do)"
+                      : ""));
+    }
+    forget_within(at.where);
+    Fd top = reopen(at, op.destination, &op);
+    // overlayfs falls back to read-only, saying so only in the kernel's log, when it cannot
+    // make its work directory (WORKDIR not ours, or left over from another mount).
+    struct statvfs sv {};
+    if (!op.readonly && ::fstatvfs(top.get(), &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
+        std::string why = "overlayfs made " + op.destination + " read-only: it could not use its work directory " +
+                          (op.work.empty() ? std::string("on its tmpfs") : op.work) +
+                          " (it must be an empty directory the caller may write, on the upper directory's "
+                          "filesystem; the kernel's log says more)";
+        if (!plan_.bwrap) fail(&op, why);
+        warn(why);  // bwrap mounts it read-only all the same
+    }
 }
 
 void RootBuilder::do_mask(const MountOp& op) {

@@ -50,7 +50,7 @@ namespace burrow::detail {
 
 inline constexpr const char* kOld = "/.oldroot";   // the host's root while we build
 inline constexpr const char* kNew = "/.newroot";   // the root being built
-inline constexpr const char* kStage = "/.staged";  // "file" mount contents, outside the new root
+inline constexpr const char* kStage = "/.staged";  // "file" contents, overlay tmpfs: outside the new root
 
 // The path through which mount(2) reaches exactly the file `fd` is open on.
 inline std::string fd_path(int fd) { return std::string(kOld) + "/proc/self/fd/" + std::to_string(fd); }
@@ -120,13 +120,22 @@ class RootBuilder {
     };
     std::map<std::string, Dir> dirs_;
     static constexpr std::size_t kMaxDirs = 64;
-    int files_ = 0;  // staged "file" mounts
+    int files_ = 0;         // staged "file" mounts
+    int tmp_overlays_ = 0;  // tmpfs upper directories of overlays ("access": "rw", no "upper")
+    bool staged_ = false;   // kStage exists
     bool have_setattr_ = true;
     bool have_open_tree_ = true;  // open_tree + move_mount (5.2) usable, with mount_setattr
     // Host paths of bind and store sources, resolved while the host's root is still "/"
     // (so absolute symlinks on the way resolve on the host), or the errno that stopped it.
     std::map<const MountOp*, std::string> source_;
     std::map<const MountOp*, int> source_err_;
+    // An overlay's directories (its lower ones, then upper and work), resolved as the bind
+    // sources are, each to its host path or the errno that stopped it.
+    struct OverlayDirs {
+        std::vector<std::string> path;
+        std::vector<int> err;
+    };
+    std::map<const MountOp*, OverlayDirs> overlay_;
     std::string root_base_ = kOld;  // where the root's top-level entries come from
     bool image_root_ = false;       // root_base_ is an image, not the host's "/"
 
@@ -216,6 +225,8 @@ class RootBuilder {
     void do_chmod(const MountOp& op);
     void do_remount(const MountOp& op);
     void do_mqueue(const MountOp& op);
+    void make_stage(const MountOp& op);
+    void do_overlay(const MountOp& op);
 };
 
 }  // namespace burrow::detail

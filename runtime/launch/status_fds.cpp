@@ -51,6 +51,11 @@ std::string namespace_ids(const Plan& plan, const char* sep) {
     return out;
 }
 
+void info(const Plan& plan, pid_t child) {
+    write_all(plan.info_fd, "{\n    \"child-pid\": " + std::to_string(child) + namespace_ids(plan, "\n    ") + "\n}\n");
+    ::close(plan.info_fd);
+}
+
 }  // namespace
 
 bool wants_status(const Plan& plan) { return plan.info_fd >= 0 || plan.json_status_fd >= 0; }
@@ -63,12 +68,16 @@ Fd exec_failure_pipe(Run& run) {
     return Fd(fds[0]);
 }
 
+// The ids are mapped from outside, for a process in the new user namespace: burrow's own,
+// which made it (the program will be its child or grandchild, in the same one).
+void await_id_maps(const Plan& plan, const step::AwaitIdMaps& s) {
+    info(plan, ::getpid());
+    wait_and_close(s.fd);
+}
+
 void report_started(const Plan& plan, pid_t child) {
     const std::string pid = std::to_string(child);
-    if (plan.info_fd >= 0) {
-        write_all(plan.info_fd, "{\n    \"child-pid\": " + pid + namespace_ids(plan, "\n    ") + "\n}\n");
-        ::close(plan.info_fd);
-    }
+    if (plan.info_fd >= 0 && !find_step<step::AwaitIdMaps>(plan.steps)) info(plan, child);
     if (plan.json_status_fd >= 0)
         write_all(plan.json_status_fd, "{ \"child-pid\": " + pid + namespace_ids(plan, " ") + " }\n");
 }

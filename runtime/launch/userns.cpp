@@ -116,27 +116,40 @@ void unshare_namespaces(const Namespaces& ns, const ApplyOptions& opts) {
     }
 }
 
+namespace {
+
+// setns(2) into the namespace open as `fd` (closed after), saying which option gave it.
+void join(int fd, int type, const char* what, const char* opt, const char* if_einval, const char* if_eperm,
+          const ApplyOptions& opts) {
+    trace(opts, std::string("join the ") + what + " namespace on fd " + std::to_string(fd));
+    if (::setns(fd, type) != 0) {
+        const int err = errno;
+        throw Error(std::string("cannot join the ") + what + " namespace on fd " + std::to_string(fd) + " (" + opt +
+                    "): " + errno_text(err) +
+                    (err == EINVAL  ? if_einval
+                     : err == EPERM ? if_eperm
+                                    : ""));
+    }
+    ::close(fd);
+}
+
+}  // namespace
+
 void join_namespaces(const step::JoinNamespaces& s, const ApplyOptions& opts) {
-    if (s.user_fd >= 0) {
-        trace(opts, "join the user namespace on fd " + std::to_string(s.user_fd));
-        if (::setns(s.user_fd, CLONE_NEWUSER) != 0)
-            throw Error("cannot join the user namespace on fd " + std::to_string(s.user_fd) +
-                        " (--userns): " + errno_text(errno) +
-                        (errno == EINVAL  ? "; is it a user namespace (/proc/PID/ns/user), and not our own?"
-                         : errno == EPERM ? "; only its owner (or a process with CAP_SYS_ADMIN in it) may"
-                                          : ""));
-        ::close(s.user_fd);
-    }
-    if (s.pid_fd >= 0) {
-        trace(opts, "join the pid namespace on fd " + std::to_string(s.pid_fd));
-        if (::setns(s.pid_fd, CLONE_NEWPID) != 0)
-            throw Error("cannot join the pid namespace on fd " + std::to_string(s.pid_fd) +
-                        " (--pidns): " + errno_text(errno) +
-                        (errno == EPERM    ? "; join the user namespace that owns it first (--userns)"
-                         : errno == EINVAL ? "; is it a pid namespace (/proc/PID/ns/pid)?"
-                                           : ""));
-        ::close(s.pid_fd);
-    }
+    if (s.user_fd >= 0)
+        join(s.user_fd, CLONE_NEWUSER, "user", "--userns",
+             "; is it a user namespace (/proc/PID/ns/user), and not our own?",
+             "; only its owner (or a process with CAP_SYS_ADMIN in it) may", opts);
+    if (s.pid_fd >= 0)
+        join(s.pid_fd, CLONE_NEWPID, "pid", "--pidns", "; is it a pid namespace (/proc/PID/ns/pid)?",
+             "; join the user namespace that owns it first (--userns)", opts);
+}
+
+// The kernel lets a process into a user namespace below its own, where it has every
+// capability; anywhere else is EPERM.
+void join_userns2(const step::JoinUserns2& s, const ApplyOptions& opts) {
+    join(s.fd, CLONE_NEWUSER, "user", "--userns2", "; is it a user namespace (/proc/PID/ns/user), and not our own?",
+         "; it must lie below the user namespace the sandbox is set up in (the one of --userns)", opts);
 }
 
 void map_ids(const Plan& plan) {

@@ -92,6 +92,7 @@ MountOp mount_op(const MountSpec& m) {
     op.kind = m.type;
     if (const auto dflt = mount_kind(m.type).mode) op.mode = m.mode.value_or(*dflt);
     if (m.type == MountKind::chmod) op.mode = m.mode.value_or(0);
+    if (m.type == MountKind::overlay) op.items = m.lower, op.upper = m.upper, op.work = m.work;
     return op;
 }
 
@@ -164,6 +165,19 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
         throw Error(
             "/user: the ids inside a user namespace that is joined (--userns) are its own mapping; remove "
             "the uid/gid (--uid, --gid)");
+    if (p.namespaces.user_block_fd) {
+        const char* what =
+            "/namespaces/userBlockFd: the caller writes the id maps of the user namespace burrow makes; ";
+        if (!p.namespaces.user || p.namespaces.user_fd)
+            throw Error(std::string(what) + "there is none to map (\"user\": false, or one joined with --userns)");
+        if (!p.process.info_fd)
+            throw Error(std::string(what) +
+                        "it learns which process to write them for from process.infoFd; add --info-fd");
+        if (!p.uid.self || !p.gid.self)
+            throw Error(std::string(what) + "so it decides the ids inside; remove the uid/gid (--uid, --gid)");
+        if (p.security.disable_userns)
+            throw Error(std::string(what) + "it cannot be combined with security.disableUserns (--disable-userns)");
+    }
     if (!p.namespaces.user && (!p.uid.self || !p.gid.self))
         throw Error(
             "/user: another uid or gid inside needs a user namespace; remove \"user\": false (or "
@@ -243,7 +257,10 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     if (!p.security.seccomp_fds.empty()) s.push_back(step::ReadSeccompFds{p.security.seccomp_fds});
     if (n.user_fd || n.pid_fd) s.push_back(step::JoinNamespaces{n.user_fd.value_or(-1), n.pid_fd.value_or(-1)});
     s.push_back(step::Unshare{n});
-    if (n.user) s.push_back(step::MapIds{});
+    if (n.user_block_fd)
+        s.push_back(step::AwaitIdMaps{*n.user_block_fd});
+    else if (n.user)
+        s.push_back(step::MapIds{});
     if (p.hostname) s.push_back(step::SetHostname{*p.hostname});
     if (n.net) s.push_back(step::LoopbackUp{});
     const step::Timeout timeout{p.process.timeout, p.process.kill_after};
@@ -253,6 +270,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     for (std::size_t i = 0; i < plan.mounts.size(); ++i) s.push_back(step::Mount{i});
     s.push_back(step::RemountRootRo{});
     s.push_back(step::DetachOldRoot{});
+    if (n.user2_fd) s.push_back(step::JoinUserns2{*n.user2_fd});
     if (p.security.disable_userns || p.security.assert_userns_disabled)
         s.push_back(step::DisableUserns{p.security.disable_userns});
     if (!p.process.lock_files.empty()) s.push_back(step::LockFiles{p.process.lock_files});
@@ -327,6 +345,11 @@ json mount_json(const MountOp& m) {
             if (!m.readonly) j["access"] = "rw";
             break;
         case MountOp::Kind::chmod: j["mode"] = octal(m.mode); break;
+        case MountOp::Kind::overlay:
+            j["lower"] = m.items;
+            if (!m.upper.empty()) j["upper"] = m.upper, j["work"] = m.work;
+            j["access"] = m.readonly ? "ro" : "rw";
+            break;
         default: break;
     }
     if (!m.origin.empty()) j["origin"] = m.origin;
@@ -400,6 +423,8 @@ struct StepJson {
     void operator()(const step::CloseFds& s) { j["keep"] = s.keep; }
     void operator()(const step::Seccomp&) { j["filter"] = json(seccomp::to_json(plan.seccomp)); }
     void operator()(const step::ReadSeccompFds& s) { j["fds"] = s.fds; }
+    void operator()(const step::AwaitIdMaps& s) { j["fd"] = s.fd; }
+    void operator()(const step::JoinUserns2& s) { j["fd"] = s.fd; }
     void operator()(const step::JoinNamespaces& s) {
         if (s.user_fd >= 0) j["userFd"] = s.user_fd;
         if (s.pid_fd >= 0) j["pidFd"] = s.pid_fd;
@@ -468,6 +493,8 @@ struct StepOp {
     const char* operator()(const step::DieWithParent&) const { return "die-with-parent"; }
     const char* operator()(const step::Unshare&) const { return "unshare"; }
     const char* operator()(const step::MapIds&) const { return "map-ids"; }
+    const char* operator()(const step::AwaitIdMaps&) const { return "await-id-maps"; }
+    const char* operator()(const step::JoinUserns2&) const { return "join-userns2"; }
     const char* operator()(const step::SetHostname&) const { return "sethostname"; }
     const char* operator()(const step::LoopbackUp&) const { return "loopback-up"; }
     const char* operator()(const step::ForkPid1&) const { return "fork-pid1"; }

@@ -41,7 +41,8 @@ struct MountOp {
     Kind kind = Kind::bind;
     std::string source, destination, target, content;
     bool readonly = false, recursive = true, devices = false, noexec = false, optional = false;
-    std::vector<std::string> items;  // store: empty = the whole source directory
+    std::vector<std::string> items;  // store: empty = the whole source directory; overlay: the lower directories
+    std::string upper, work;         // overlay: where writes go ("": a tmpfs, or nowhere when readonly)
     int fd = -1;                     // file: read the content from this fd (--file FD); bind: the source (--bind-fd)
     unsigned mode = 0755;
     std::optional<std::uint64_t> size;
@@ -74,6 +75,17 @@ struct MapIds {};
 // first (it gives the capabilities the rest needs); then Unshare makes no user namespace.
 struct JoinNamespaces {
     int user_fd = -1, pid_fd = -1;
+};
+// namespaces.userBlockFd (bwrap's --userns-block-fd) instead of MapIds: say on the info fd
+// which process to write the maps for (burrow's own), then wait until `fd` has data (or is
+// closed): the caller writes the maps in the meantime.
+struct AwaitIdMaps {
+    int fd = -1;
+};
+// namespaces.user2Fd (bwrap's --userns2): setns(2) into this user namespace once the root
+// is built; it must lie below the one the launch is in.
+struct JoinUserns2 {
+    int fd = -1;
 };
 struct SetHostname {
     std::string name;
@@ -172,12 +184,12 @@ struct Exec {};  // Plan::program (or the path found), Plan::argv
 }  // namespace step
 
 using Step =
-    std::variant<step::DieWithParent, step::JoinNamespaces, step::Unshare, step::MapIds, step::SetHostname,
-                 step::LoopbackUp, step::ForkPid1, step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo,
-                 step::DetachOldRoot, step::DisableUserns, step::LockFiles, step::ForkProgram, step::ForkForSetsid,
-                 step::ForkTimeout, step::Chdir, step::Env, step::Rlimits, step::Umask, step::Setsid, step::SearchPath,
-                 step::NoNewPrivs, step::ReadSeccompFds, step::SeccompFds, step::BlockFd, step::DropCapabilities,
-                 step::CloseFds, step::Seccomp, step::Exec>;
+    std::variant<step::DieWithParent, step::JoinNamespaces, step::Unshare, step::MapIds, step::AwaitIdMaps,
+                 step::JoinUserns2, step::SetHostname, step::LoopbackUp, step::ForkPid1, step::RootTmpfs,
+                 step::HostRoot, step::Mount, step::RemountRootRo, step::DetachOldRoot, step::DisableUserns,
+                 step::LockFiles, step::ForkProgram, step::ForkForSetsid, step::ForkTimeout, step::Chdir, step::Env,
+                 step::Rlimits, step::Umask, step::Setsid, step::SearchPath, step::NoNewPrivs, step::ReadSeccompFds,
+                 step::SeccompFds, step::BlockFd, step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
 
 struct Plan {
     // What runs: the steps, in order.

@@ -25,6 +25,14 @@ const std::vector<MountKindInfo>& mount_kinds() {
         // bwrap's --remount-ro: the mount at the destination read-only (not those below it)
         {K::remount, "remount", {"type", "destination"}, {}, {"destination"}, ""},
         {K::mqueue, "mqueue", {"type", "destination"}, {}, {"destination"}, ""},
+        // overlayfs: "lower" host directories (lowest first); writes go to "upper" (with its
+        // "work" directory), or with "access": "rw" and no upper to a tmpfs of the launch's own
+        {K::overlay,
+         "overlay",
+         {"type", "destination", "lower", "upper", "work", "access"},
+         {},
+         {"destination", "lower"},
+         ""},
     };
     return rows;
 }

@@ -16,7 +16,7 @@
 
 namespace burrow {
 
-enum class MountKind { bind, store, tmpfs, proc, dev, dir, symlink, file, mask, chmod, remount, mqueue };
+enum class MountKind { bind, store, tmpfs, proc, dev, dir, symlink, file, mask, chmod, remount, mqueue, overlay };
 
 struct MountKindInfo {
     MountKind kind;

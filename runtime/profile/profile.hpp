@@ -60,6 +60,8 @@ struct MountSpec {
     bool noexec = false;                // bind
     std::optional<std::uint64_t> size;  // tmpfs, bytes
     std::optional<unsigned> mode;       // tmpfs, dir, file (permission bits incl. sticky)
+    std::vector<std::string> lower;     // overlay: host directories, lowest first
+    std::string upper, work;            // overlay: host directories; "" = none
     Origin origin;
 };
 
@@ -68,6 +70,10 @@ struct Namespaces {
     // Join the namespace open as this inherited fd (bwrap's --userns, --pidns) instead of
     // making a new one: the user namespace before anything else, the pid one for the program.
     std::optional<int> user_fd, pid_fd;
+    // bwrap's --userns2: after the root is built, join this user namespace (a descendant of
+    // the one the launch is in) for the program; --userns-block-fd: the caller writes the
+    // id maps of the user namespace burrow makes, and this fd says when it is done.
+    std::optional<int> user2_fd, user_block_fd;
 };
 
 // "self" or a fixed id inside the sandbox.

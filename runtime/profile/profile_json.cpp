@@ -125,6 +125,8 @@ json profile_to_json(const Profile& p) {
     for (const NamespaceInfo& row : namespace_kinds()) namespaces[std::string(row.key)] = p.namespaces.*row.member;
     if (p.namespaces.user_fd) namespaces["userFd"] = *p.namespaces.user_fd;
     if (p.namespaces.pid_fd) namespaces["pidFd"] = *p.namespaces.pid_fd;
+    if (p.namespaces.user2_fd) namespaces["user2Fd"] = *p.namespaces.user2_fd;
+    if (p.namespaces.user_block_fd) namespaces["userBlockFd"] = *p.namespaces.user_block_fd;
     json j = {{"version", 1},
               {"root", root},
               {"stores", stores},

@@ -130,6 +130,7 @@ class Checker {
     std::optional<ojson> store_items(const ojson& v, const std::string& ptr);
     std::optional<ojson> mounts(const ojson& v, const std::string& ptr);
     ojson mount(const ojson& v, const std::string& ptr);
+    void overlay_keys(const ojson& v, const std::string& ptr);
     std::optional<ojson> keep_fds(const ojson& v, const std::string& ptr);
     std::optional<ojson> env(const ojson& v, const std::string& ptr);
     std::optional<ojson> env_set(const ojson& v, const std::string& ptr);

@@ -167,16 +167,43 @@ ojson Checker::mount(const ojson& v, const std::string& ptr) {
     mount_type.reset();
     if (!kind) return out;
     for (const std::string& key : kind->required)
-        if (!v.contains(key)) err(ptr, "a " + *type + " mount needs \"" + key + "\"");
+        if (!v.contains(key))
+            err(ptr, std::string(std::string_view("aeiou").find((*type)[0]) != std::string_view::npos ? "an " : "a ") +
+                         *type + " mount needs \"" + key + "\"");
     if (kind->kind == MountKind::bind && v.contains("source") == v.contains("fd"))
         err(ptr, "a bind mount needs \"source\" or \"fd\" (a file descriptor open on the source), not both");
     if (kind->kind == MountKind::file && v.contains("content") == v.contains("fd"))
         err(ptr, "a file mount needs \"content\" or \"fd\" (a file descriptor to read it from), not both");
+    if (kind->kind == MountKind::overlay) overlay_keys(v, ptr);
     if (!v.contains("destination")) {
         if (kind->destination_from_source && out.contains("source")) out["destination"] = out["source"];
         if (!kind->default_destination.empty()) out["destination"] = std::string(kind->default_destination);
     }
     return out;
+}
+
+// An overlay writes to "upper" (its "work" directory beside it), to a tmpfs ("access":
+// "rw" without an upper), or nowhere; the kernel needs two lower layers for the last.
+void Checker::overlay_keys(const ojson& v, const std::string& ptr) {
+    const bool upper = v.contains("upper"), work = v.contains("work");
+    const auto a = v.find("access");
+    const bool ro = a != v.end() && a->is_string() && a->get<std::string>() == "ro";
+    const bool rw = a != v.end() && a->is_string() && a->get<std::string>() == "rw";
+    if (upper != work)
+        err(ptr, std::string("an overlay with \"") + (upper ? "upper" : "work") + "\" needs \"" +
+                     (upper ? "work" : "upper") +
+                     "\" too: an empty directory on the same filesystem as the upper one, for overlayfs's own use");
+    else if (upper && ro)
+        err(ptr + "/access",
+            "an overlay with an \"upper\" directory is writable; drop \"access\", or drop \"upper\" and \"work\"");
+    else if (!upper && !rw) {
+        const auto l = v.find("lower");
+        if (l != v.end() && l->is_array() && l->size() == 1)
+            err(ptr + "/lower",
+                "a read-only overlay needs at least two lower directories (overlayfs has nothing to stack "
+                "one on); add one, bind the directory instead, or make writes go to a tmpfs with "
+                "\"access\": \"rw\"");
+    }
 }
 
 std::optional<ojson> Checker::keep_fds(const ojson& v, const std::string& ptr) {

@@ -182,6 +182,22 @@ const Section& mount_section() {
             {"target", "string",
              [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::link_target)); }},
             {"content", "string", [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::content)); }},
+            {"lower", "array",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 if (!c.array(v, p)) return std::nullopt;
+                 if (v.empty()) {
+                     c.err(p, "an overlay needs at least one lower directory, e.g. [\"/usr\"]");
+                     return std::nullopt;
+                 }
+                 ojson list = ojson::array();
+                 for (std::size_t i = 0; i < v.size(); ++i)
+                     if (auto s = c.text(v[i], pointer_join(p, i), Field::host_path)) list.push_back(*s);
+                 return list;
+             }},
+            {"upper", "$defs/path",
+             [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::host_path)); }},
+            {"work", "$defs/path",
+             [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::host_path)); }},
         });
     return table;
 }
@@ -190,7 +206,7 @@ const Section& namespaces_section() {
     static const Section table = [] {
         std::vector<KeyRule> rules;
         for (const std::string& key : namespace_keys()) rules.push_back({key, "boolean", boolean});
-        for (const char* key : {"userFd", "pidFd"})
+        for (const char* key : {"userFd", "pidFd", "user2Fd", "userBlockFd"})
             rules.push_back(
                 {key, "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }});
         return Section("namespaces", "namespaces", "", std::move(rules));

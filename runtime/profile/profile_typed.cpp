@@ -164,6 +164,8 @@ class Builder {
             out.*row.member = flag(n, std::string(row.key).c_str(), row.default_on);
         if (const ojson* f = get(n, "userFd")) out.user_fd = f->get<int>();
         if (const ojson* f = get(n, "pidFd")) out.pid_fd = f->get<int>();
+        if (const ojson* f = get(n, "user2Fd")) out.user2_fd = f->get<int>();
+        if (const ojson* f = get(n, "userBlockFd")) out.user_block_fd = f->get<int>();
         if (out.pid_fd && out.pid) {
             err("/namespaces/pidFd",
                 "joining a pid namespace and making a new one below it is not supported; drop \"pid\": true "
@@ -258,6 +260,12 @@ class Builder {
                     break;
                 case T::symlink: ms.target = string_or(m, "target", ""); break;
                 case T::chmod: ms.mode = octal_value(m["mode"]); break;
+                case T::overlay:
+                    for (const auto& l : m["lower"]) ms.lower.push_back(l.get<std::string>());
+                    ms.upper = string_or(m, "upper", "");
+                    ms.work = string_or(m, "work", "");
+                    ms.access = !ms.upper.empty() || string_or(m, "access", "ro") == "rw" ? Access::rw : Access::ro;
+                    break;
                 default: break;
             }
             check_placement(ms, mp, p);

@@ -183,6 +183,48 @@ expect_err "burrow: --pidns with --unshare-pid" 125 "joining a pid namespace and
 expect_err "burrow: --userns with --uid" 125 "are its own mapping; remove the uid/gid" \
     "$T_BURROW" --bind / / --chdir / --userns 11 --uid 0 -- true
 
+# --userns-block-fd FD: the caller writes the id maps, for the pid burrow gives on --info-fd.
+rm -f info.fifo block.fifo; mkfifo info.fifo block.fifo
+"$BW" --unshare-user --userns-block-fd 6 --info-fd 5 --ro-bind / / sh -c 'cat /proc/self/uid_map; id -u' \
+    5>info.fifo 6<block.fifo >ub.out 2>&1 &
+ub=$!
+exec 7<info.fifo 8>block.fifo
+UB_INFO=$(cat <&7); exec 7<&-
+UB_PID=$(printf '%s' "$UB_INFO" | sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p')
+{ echo deny >"/proc/$UB_PID/setgroups" && echo "0 $(id -u) 1" >"/proc/$UB_PID/uid_map" &&
+    echo "0 $(id -g) 1" >"/proc/$UB_PID/gid_map"; } 2>ub.err
+echo go >&8; exec 8>&-
+UB_STATUS=0; wait "$ub" || UB_STATUS=$?
+if [ "$UB_STATUS" = 0 ] && [ "$(tr -s ' ' <ub.out)" = " 0 $(id -u) 1
+0" ]; then ok "bwrap: --userns-block-fd: the caller's id maps are the sandbox's"
+else fail "bwrap: --userns-block-fd: the caller's id maps are the sandbox's" \
+    "status $UB_STATUS; info: $UB_INFO; out: $(cat ub.out); err: $(cat ub.err)"; fi
+expect_err "bwrap: --userns-block-fd requires --unshare-user" 1 "bwrap: --userns-block-fd requires --unshare-user" \
+    "$BW" --userns-block-fd 6 --info-fd 5 --ro-bind / / true 5>/dev/null 6</dev/null
+expect_err "bwrap: --userns-block-fd requires --info-fd" 1 "bwrap: --userns-block-fd requires --info-fd" \
+    "$BW" --unshare-user --userns-block-fd 6 --ro-bind / / true 6</dev/null
+expect_err "burrow: namespaces.userBlockFd needs an info fd (exit 125)" 125 \
+    "/namespaces/userBlockFd: the caller writes the id maps of the user namespace burrow makes; it learns which process" \
+    "$T_BURROW" --ro-bind / / --userns-block-fd 6 -- true 6</dev/null
+
+# --userns2 FD: once the root is built, into a user namespace below the --userns one.
+unshare -U -r sh -c 'unshare -U -r sleep 60 & wait' &
+U2_OUTER=$!
+U2_INNER=
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    U2_INNER=$(tr -d ' ' <"/proc/$U2_OUTER/task/$U2_OUTER/children" 2>/dev/null)
+    [ -n "$U2_INNER" ] && [ "$(readlink "/proc/$U2_INNER/ns/user")" != "$(readlink "/proc/$U2_OUTER/ns/user")" ] && break
+    sleep 0.1
+done
+expect_out "bwrap: --userns2: the program runs in the nested user namespace" \
+    "$(readlink "/proc/$U2_INNER/ns/user") 0" \
+    sh -c '"$1" --userns 8 --userns2 9 --ro-bind / / sh -c "echo \$(readlink /proc/self/ns/user) \$(id -u)" \
+        8<"/proc/$2/ns/user" 9<"/proc/$3/ns/user"' sh "$BW" "$U2_OUTER" "$U2_INNER"
+expect_err "burrow: --userns2 outside the sandbox's user namespace is refused (exit 125)" 125 \
+    "cannot join the user namespace on fd 9 (--userns2): Operation not permitted; it must lie below" \
+    sh -c '"$1" --ro-bind / / --userns2 9 -- true 9<"/proc/$2/ns/user"' sh "$T_BURROW" "$U2_INNER"
+kill "$U2_INNER" "$U2_OUTER" 2>/dev/null; wait "$U2_OUTER" 2>/dev/null
+
 # --remount-ro, --mqueue, --level-prefix, a second --chdir.
 t_run "$BW" --ro-bind / / --tmpfs /tmp --dir /tmp/a --tmpfs /tmp/a --remount-ro /tmp sh -c 'touch /tmp/a/ok && touch /tmp/no'
 case $T_STATUS:$T_ERR in
@@ -199,6 +241,93 @@ expect_err "bwrap: a second --chdir warns as bwrap does" 0 "bwrap: Only the last
     "$BW" --ro-bind / / --chdir /tmp --chdir / true
 expect_err "bwrap: with --level-prefix the warning is <4>" 0 "<4>bwrap: Only the last --chdir option will take effect" \
     "$BW" --level-prefix --ro-bind / / --chdir /tmp --chdir / true
+
+# Overlays: unprivileged overlayfs in the user namespace. Each later --overlay-src is on
+# top; writes go to the upper directory, to a tmpfs (--tmp-overlay), or nowhere.
+mkdir lower1 lower2 upper work
+printf 1 >lower1/a; printf 2 >lower1/b; printf 3 >lower2/b; printf 4 >upper/a
+OV="--ro-bind / / --tmpfs /tmp"
+# shellcheck disable=SC2086
+{
+expect_out "bwrap: --overlay: the upper directory is on top" "4" \
+    "$BW" $OV --overlay-src lower1 --overlay upper work /tmp/x/y/z cat /tmp/x/y/z/a
+expect_out "bwrap: --overlay: a lower file shows through" "2" \
+    "$BW" $OV --overlay-src lower1 --overlay upper work /tmp/x/y/z cat /tmp/x/y/z/b
+expect_out "bwrap: --overlay: the later --overlay-src is above the earlier" "3" \
+    "$BW" $OV --overlay-src lower1 --overlay-src lower2 --overlay upper work /tmp/x/y/z cat /tmp/x/y/z/b
+t_run "$BW" $OV --overlay-src lower1 --overlay-src lower2 --overlay upper work /tmp/x/y/z \
+    sh -c 'printf 5 >/tmp/x/y/z/b; cat /tmp/x/y/z/b'
+if [ "$T_OUT" = 5 ] && [ "$(cat upper/b)" = 5 ] && [ "$(cat lower2/b)" = 3 ]; then
+    ok "bwrap: --overlay: writes go to the upper directory only"
+else fail "bwrap: --overlay: writes go to the upper directory only" "$(t_what); upper/b: $(cat upper/b 2>&1)"; fi
+mkdir 'lower ":,\' 'upper ":,\' 'work ":,\'
+printf 1 >'lower ":,\'/a
+t_run "$BW" $OV --overlay-src 'lower ":,\' --overlay 'upper ":,\' 'work ":,\' /tmp/x \
+    sh -c 'cat /tmp/x/a; printf 2 >/tmp/x/a; cat /tmp/x/a'
+if [ "$T_OUT" = 12 ] && [ "$(cat 'lower ":,\'/a)" = 1 ] && [ "$(cat 'upper ":,\'/a)" = 2 ]; then
+    ok "bwrap: --overlay: directory names with \" : , \\ work"
+else fail "bwrap: --overlay: directory names with \" : , \\ work" "$(t_what)"; fi
+expect_out "bwrap: --tmp-overlay: two overlays, writes kept in memory" "243" \
+    "$BW" $OV --overlay-src lower1 --tmp-overlay /tmp/x --overlay-src lower2 --tmp-overlay /tmp/y \
+    sh -c 'cat /tmp/x/b; printf 4 >/tmp/x/b; cat /tmp/x/b; cat /tmp/y/b'
+expect_eq "bwrap: --tmp-overlay leaves the lower directories as they were" "2 3" "$(cat lower1/b) $(cat lower2/b)"
+expect_out "bwrap: --ro-overlay: the later --overlay-src is above the earlier" "13" \
+    "$BW" $OV --overlay-src lower1 --overlay-src lower2 --ro-overlay /tmp/x/y/z cat /tmp/x/y/z/a /tmp/x/y/z/b
+t_run "$BW" $OV --overlay-src lower1 --overlay-src lower2 --ro-overlay /tmp/x/y/z \
+    sh -c 'printf 4 >/tmp/x/y/z/b; cat /tmp/x/y/z/b'
+case $T_STATUS:$T_OUT:$T_ERR in
+    0:3:*"Read-only file system"*) ok "bwrap: --ro-overlay is read-only" ;;
+    *) fail "bwrap: --ro-overlay is read-only" "$(t_what)" ;;
+esac
+expect_err "bwrap: --overlay without --overlay-src" 1 "bwrap: --overlay requires at least one --overlay-src" \
+    "$BW" $OV --overlay upper work /tmp true
+expect_err "bwrap: --tmp-overlay without --overlay-src" 1 "bwrap: --tmp-overlay requires at least one --overlay-src" \
+    "$BW" $OV --tmp-overlay /tmp true
+expect_err "bwrap: --ro-overlay with one --overlay-src" 1 "bwrap: --ro-overlay requires at least two --overlay-src" \
+    "$BW" $OV --overlay-src lower1 --ro-overlay /tmp true
+expect_err "bwrap: a trailing --overlay-src" 1 \
+    "bwrap: --overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay" \
+    "$BW" $OV --overlay-src /tmp true
+expect_err "bwrap: --overlay-src before another option" 1 "bwrap: --overlay-src must be followed by" \
+    "$BW" $OV --overlay-src /tmp --chdir / true
+expect_err "bwrap: overlapping overlay directories" 1 "Overlay directories may not overlap" \
+    "$BW" $OV --overlay-src lower1 --overlay lower1 work /tmp/x true
+expect_err "bwrap: a missing --overlay-src" 1 "bwrap: Can't get type of source $T_TMP/nonexistent" \
+    "$BW" $OV --overlay-src nonexistent --tmp-overlay /tmp/x true
+expect_out "burrow: --overlay-src and --tmp-overlay" "2" \
+    "$T_BURROW" $OV --chdir / --overlay-src lower1 --tmp-overlay /tmp/x -- cat /tmp/x/b
+expect_err "burrow: a trailing --overlay-src exits 125 naming it" 125 \
+    "burrow: --overlay-src lower1: --overlay-src must be followed by" "$T_BURROW" $OV --overlay-src lower1 -- true
+expect_err "burrow: a missing overlay directory exits 125 naming it" 125 \
+    "overlay lower directory $T_TMP/nonexistent: No such file or directory" \
+    "$T_BURROW" $OV --overlay-src nonexistent --tmp-overlay /tmp/x -- true
+}
+# overlayfs mounts read-only, saying so only in the kernel's log, when it cannot use the
+# work directory. Root's pass arranges one: a directory of another user, whom root's user
+# namespace does not map (an ordinary user's namespace maps the owner of its own files).
+if [ "$(id -u)" = 0 ]; then
+    mkdir work-ro && chmod 555 work-ro && chown 65534:65534 work-ro
+    # shellcheck disable=SC2086
+    expect_err "burrow: an overlay that the kernel made read-only is an error" 125 \
+        "overlayfs made /tmp/x read-only: it could not use its work directory $T_TMP/work-ro" \
+        "$T_BURROW" $OV --chdir / --overlay-src lower1 --overlay upper work-ro /tmp/x -- true
+    rmdir work-ro
+fi
+cat >overlay.json <<EOF
+{ "version": 1, "root": { "host": "all" }, "process": { "cwd": "/" },
+  "mounts": [ { "type": "tmpfs", "destination": "/tmp" },
+              { "type": "overlay", "destination": "/tmp/o", "lower": ["$T_TMP/lower1", "$T_TMP/lower2"] },
+              { "type": "overlay", "destination": "/tmp/w", "lower": ["$T_TMP/lower1"], "access": "rw" } ] }
+EOF
+expect_out "profile: overlay mounts, read-only and on a tmpfs" "3 5" \
+    "$T_BURROW" --profile ./overlay.json -- sh -c \
+    'printf 5 >/tmp/w/b && ! (printf 6 >/tmp/o/b) 2>/dev/null && echo "$(cat /tmp/o/b) $(cat /tmp/w/b)"'
+cat >overlay-bad.json <<EOF
+{ "version": 1, "mounts": [ { "type": "overlay", "destination": "/o", "lower": ["$T_TMP/lower1"], "upper": "$T_TMP/upper" } ] }
+EOF
+expect_err "profile: an overlay's upper without work is an error naming the mount" 125 \
+    "overlay-bad.json: /mounts/0: an overlay with \"upper\" needs \"work\" too" \
+    "$T_BURROW" --profile ./overlay-bad.json -- true
 
 # SELinux labels: ignored where SELinux is not enabled (as bwrap does), refused where it is.
 if [ -e /sys/fs/selinux/enforce ]; then

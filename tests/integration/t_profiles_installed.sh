@@ -71,6 +71,8 @@ expect_out "completion: burrow --profile builtin:s<TAB>" "builtin:sandbox " comp
 expect_out "completion: burrow --seccomp-groups @mo<TAB>" "@module @mount @mount-api " comp burrow --seccomp-groups @mo
 expect_out "completion: burrow --chdir (an option's argument: directories)" "$T_TMP/src " comp burrow --chdir "$T_TMP/sr"
 expect_out "completion: burrow --bind SRC DE<TAB> (the second argument)" "$T_TMP/src " comp burrow --bind /usr "$T_TMP/sr"
+expect_out "completion: burrow --overlay RWSRC (directories)" "$T_TMP/src " comp burrow --overlay "$T_TMP/sr"
+expect_out "completion: burrow --overlay RWSRC WORKDIR (directories)" "$T_TMP/src " comp burrow --overlay /u "$T_TMP/sr"
 expect_out "completion: burrow -- CMD (a command name after --)" "burrow-pack " comp burrow --host-root -- burrow-p
 expect_out "completion: burrow-pack -f<TAB> (the formats)" "dir docker oci tarball " comp burrow-pack -f ""
 expect_out "completion: burrow-pack --compression z<TAB>" "zstd " comp burrow-pack --compression z

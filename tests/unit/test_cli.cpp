@@ -347,3 +347,32 @@ TEST_CASE("cli: bwrap's --help starts as bwrap's, with the name it was run by") 
     CHECK(h.rfind("usage: /usr/libexec/burrow/bwrap [OPTIONS...] [--] COMMAND [ARGS...]\n", 0) == 0);
     CHECK(h.find("--bind-fd") != std::string::npos);
 }
+
+TEST_CASE("cli: overlays take the --overlay-src layers before them, relative to the cwd") {
+    auto c =
+        parse_cli({"--overlay-src", "l1", "--overlay-src", "/l2", "--overlay", "up", "/w", "/d", "--overlay-src", "/a",
+                   "--tmp-overlay", "/t", "--overlay-src", "/a", "--overlay-src", "/b", "--ro-overlay", "/r", "true"},
+                  "/home/u");
+    const json& m = c.overlay["mounts"];
+    REQUIRE(m.size() == 3);
+    CHECK(m[0] == json({{"type", "overlay"},
+                        {"destination", "/d"},
+                        {"lower", {"/home/u/l1", "/l2"}},
+                        {"upper", "/home/u/up"},
+                        {"work", "/w"},
+                        {"x-option", "--overlay-src l1 --overlay-src /l2 --overlay up /w /d"}}));
+    CHECK(m[1]["lower"] == json({"/a"}));
+    CHECK(m[1]["access"] == "rw");
+    CHECK(m[2]["lower"] == json({"/a", "/b"}));
+    CHECK(m[2]["access"] == "ro");
+    CHECK(c.args == V{"true"});
+    CHECK(error_of({"--tmp-overlay", "/t", "true"}) ==
+          "--tmp-overlay requires at least one --overlay-src before it (the directories it stacks, lowest first)");
+    CHECK(error_of({"--overlay-src", "/a", "--ro-overlay", "/t", "true"})
+              .rfind("--ro-overlay requires at least two --overlay-src", 0) == 0);
+    CHECK(error_of({"--overlay-src", "/a", "--chdir", "/", "true"}) ==
+          "--overlay-src /a: --overlay-src must be followed by another --overlay-src or one of --overlay, "
+          "--tmp-overlay, or --ro-overlay");
+    CHECK(error_of({"--overlay-src", "/a"}).rfind("--overlay-src /a: --overlay-src must be followed", 0) == 0);
+    CHECK(error_of({"--overlay-src", "", "--tmp-overlay", "/t", "true"}).rfind("--overlay-src: SRC is empty", 0) == 0);
+}

@@ -373,3 +373,60 @@ TEST_CASE("plan: the bwrap personality") {
     h.uid = h.gid = 0;
     CHECK_FALSE(find_step<step::DropCapabilities>(compile(p, h, {"true"}).steps)->clear_bounding_set);
 }
+
+TEST_CASE("plan: userBlockFd waits for the caller's maps instead of writing them; user2Fd after the root") {
+    Profile p;
+    p.namespaces.user_block_fd = 6;
+    p.process.info_fd = 5;
+    p.namespaces.user2_fd = 9;
+    Plan a = compile(p, caller(), {"/bin/true"});
+    auto j = plan_to_json(a);
+    CHECK(ops_of(j["steps"]) == V{"unshare", "await-id-maps", "root-tmpfs", "remount-root-ro", "detach-old-root",
+                                  "join-userns2", "fork-timeout", "chdir", "env", "no-new-privs", "drop-capabilities",
+                                  "exec"});
+    CHECK(j["steps"][1]["fd"] == 6);
+    CHECK(j["steps"][5]["fd"] == 9);
+    auto error = [](const Profile& q) {
+        try {
+            compile(q, caller(), {"/bin/true"});
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    const std::string what =
+        "/namespaces/userBlockFd: the caller writes the id maps of the user namespace burrow makes; ";
+    Profile q = p;
+    q.process.info_fd.reset();
+    CHECK(error(q) == what + "it learns which process to write them for from process.infoFd; add --info-fd");
+    q = p;
+    q.uid.self = false;
+    CHECK(error(q) == what + "so it decides the ids inside; remove the uid/gid (--uid, --gid)");
+    q = p;
+    q.security.disable_userns = true;
+    CHECK(error(q) == what + "it cannot be combined with security.disableUserns (--disable-userns)");
+    q = p;
+    q.namespaces.user_fd = 3;
+    CHECK(error(q) == what + "there is none to map (\"user\": false, or one joined with --userns)");
+}
+
+TEST_CASE("plan: an overlay mount keeps its layers, lowest first, and where writes go") {
+    Profile p;
+    MountSpec m;
+    m.type = MountKind::overlay;
+    m.destination = "/o";
+    m.lower = {"/a", "/b"};
+    m.upper = "/u";
+    m.work = "/w";
+    m.access = Access::rw;
+    p.mounts.push_back(m);
+    auto j = plan_to_json(compile(p, caller(), {"/bin/true"}));
+    nlohmann::ordered_json mnt;
+    for (const auto& s : j["steps"])
+        if (s["op"] == "overlay") mnt = s;
+    CHECK(mnt["destination"] == "/o");
+    CHECK(mnt["lower"] == nlohmann::ordered_json({"/a", "/b"}));
+    CHECK(mnt["upper"] == "/u");
+    CHECK(mnt["work"] == "/w");
+    CHECK(mnt["access"] == "rw");
+}

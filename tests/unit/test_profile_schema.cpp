@@ -144,7 +144,7 @@ TEST_CASE("S19-S21: mount enums and required keys") {
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"proc\"}, {\"type\": \"dev\"}, {\"type\": \"dir\", "
                                "\"destination\": \"/d\"}, {\"destination\": \"/x\"}]") ==
           "/mounts/3: missing required key \"type\" (one of bind, tmpfs, proc, dev, dir, symlink, file, mask, "
-          "chmod, remount, mqueue)");
+          "chmod, remount, mqueue, overlay)");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"destination\": \"/data\"}]") ==
           "/mounts/0: a bind mount needs \"source\" or \"fd\" (a file descriptor open on the source), not both");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"bind\", \"source\": \"/a\", \"fd\": 3}]") ==
@@ -159,12 +159,31 @@ TEST_CASE("S19-S21: mount enums and required keys") {
           "/mounts/0: a file mount needs \"content\" or \"fd\" (a file descriptor to read it from), not both");
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"symlink\", \"destination\": \"/l\"}]") ==
           "/mounts/0: a symlink mount needs \"target\"");
-    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\"}]") ==
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"loop\", \"destination\": \"/l\"}]") ==
           "/mounts/0/type: expected one of \"bind\", \"tmpfs\", \"proc\", \"dev\", \"dir\", \"symlink\", \"file\", "
-          "\"mask\", \"chmod\", \"remount\", \"mqueue\", got \"overlay\"");
+          "\"mask\", \"chmod\", \"remount\", \"mqueue\", \"overlay\", got \"loop\"");
+    // Overlays: what writes go to decides what else the mount needs.
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\"}]") ==
+          "/mounts/0: an overlay mount needs \"lower\"");
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\", \"lower\": []}]") ==
+          "/mounts/0/lower: an overlay needs at least one lower directory, e.g. [\"/usr\"]");
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\", \"lower\": [\"/a\"], "
+                               "\"work\": \"/w\"}]") ==
+          "/mounts/0: an overlay with \"work\" needs \"upper\" too: an empty directory on the same filesystem as the "
+          "upper one, for overlayfs's own use");
+    CHECK(
+        s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\", \"lower\": [\"/a\"], "
+                             "\"upper\": \"/u\", \"work\": \"/w\", \"access\": \"ro\"}]") ==
+        "/mounts/0/access: an overlay with an \"upper\" directory is writable; drop \"access\", or drop \"upper\" and "
+        "\"work\"");
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\", \"lower\": [\"/a\"]}]")
+              .rfind("/mounts/0/lower: a read-only overlay needs at least two lower directories", 0) == 0);
+    CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"overlay\", \"destination\": \"/l\", \"lower\": [\"a\"], "
+                               "\"access\": \"rw\"}]")
+              .find("/mounts/0/lower/0: ") == 0);
     CHECK(s_error(dir, kBase + "\"mounts\": [{\"type\": \"Bind\", \"source\": \"/a\"}]") ==
           "/mounts/0/type: expected one of \"bind\", \"tmpfs\", \"proc\", \"dev\", \"dir\", \"symlink\", \"file\", "
-          "\"mask\", \"chmod\", \"remount\", \"mqueue\", got \"Bind\"; did you mean \"bind\"?");
+          "\"mask\", \"chmod\", \"remount\", \"mqueue\", \"overlay\", got \"Bind\"; did you mean \"bind\"?");
     CHECK(s_error(dir, kBase + "\"root\": {\"host\": \"some\"}") ==
           "/root/host: expected one of \"all\", \"none\", got \"some\"; did you mean \"none\"?");
     CHECK(s_error(dir, kBase + "\"stores\": [{\"items\": \"*\"}]") ==
