@@ -571,6 +571,13 @@ const Option kOptions[] = {
     {"--hostname", "NAME", S::Namespaces, true, "", "hostname inside (needs --unshare-uts)",
      [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "", "hostname", a[0]); }},
 
+    {"--home", "DIR|tmpfs", S::Filesystem, true, "",
+     "a private home: DIR (made if missing, 0700) read-write at $HOME,\nor a throw-away tmpfs; HOME is set to it",
+     [](State& s, const std::string& opt, const Args& a) {
+         const std::string& v = nonempty(opt, "DIR", a[0]);
+         s.cli.overlay["home"] = v == "tmpfs" ? json{{"tmpfs", true}} : json{{"path", lit(s.abs(v))}};
+         s.wrote("/home", opt + " " + v);
+     }},
     {"--chdir", "DIR", S::Process, true, "",
      "working directory inside (default: the current one,\nwhich must be visible inside)",
      // As bwrap does, a relative DIR is taken from the new root (the profile's process.cwd

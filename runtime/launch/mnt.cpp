@@ -38,6 +38,9 @@ void RootBuilder::resolve_sources() {
             continue;
         }
         if (op.kind != MountOp::Kind::bind && op.kind != MountOp::Kind::store) continue;
+        // A private home (--home DIR) is made on first use; its parent must exist.
+        if (op.create && ::mkdir(op.source.c_str(), 0700) != 0 && errno != EEXIST)
+            throw Error(op.origin + ": cannot create the home directory " + op.source + ": " + errno_text(errno));
         if (op.fd >= 0) {
             // --bind-fd: the kernel refuses a bind from the caller's mount namespace, so
             // the fd's path is bound, once checked to be the same file (do_bind()).

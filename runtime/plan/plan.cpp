@@ -87,6 +87,7 @@ MountOp mount_op(const MountSpec& m) {
     op.devices = m.devices;
     op.noexec = m.noexec;
     op.optional = m.optional;
+    op.create = m.create;
     op.size = m.size;
     op.origin = m.origin.where;
     op.kind = m.type;
@@ -322,6 +323,7 @@ json mount_json(const MountOp& m) {
             if (m.devices) j["devices"] = true;
             if (m.noexec) j["noexec"] = true;
             if (m.optional) j["optional"] = true;
+            if (m.create) j["create"] = true;
             break;
         case MountOp::Kind::store:
             j["source"] = m.source;

@@ -41,6 +41,7 @@ struct MountOp {
     Kind kind = Kind::bind;
     std::string source, destination, target, content;
     bool readonly = false, recursive = true, devices = false, noexec = false, optional = false;
+    bool create = false;             // bind: the source directory is made (0700) if it is absent (a private home)
     std::vector<std::string> items;  // store: empty = the whole source directory; overlay: the lower directories
     std::string upper, work;         // overlay: where writes go ("": a tmpfs, or nowhere when readonly)
     int fd = -1;                     // file: read the content from this fd (--file FD); bind: the source (--bind-fd)

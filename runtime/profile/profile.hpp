@@ -55,6 +55,7 @@ struct MountSpec {
     std::optional<int> fd;              // file: the content is read from it; bind: the source
     Access access = Access::ro;         // bind
     bool optional = false;              // bind: skip if the source is absent
+    bool create = false;                // bind: make the source directory (0700) if it is absent ("home")
     bool recursive = true;              // bind
     bool devices = false;               // bind: allow device nodes (--dev-bind)
     bool noexec = false;                // bind

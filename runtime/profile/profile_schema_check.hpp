@@ -55,6 +55,7 @@ const Section& store_section();
 const Section& mount_section();       // every mount key; mount_kinds.cpp says which a type has
 const Section& namespaces_section();  // from namespaces.cpp
 const Section& user_section();
+const Section& home_section();
 const Section& process_section();
 const Section& env_section();
 const Section& limit_section();  // one limit as {"soft": …, "hard": …}
@@ -119,6 +120,7 @@ class Checker {
     std::optional<ojson> limit_value(const ojson& v, const std::string& ptr);
     std::optional<ojson> name_list(const ojson& v, const std::string& ptr, bool glob);
     std::optional<ojson> hostname(const ojson& v, const std::string& ptr);
+    std::optional<ojson> home(const ojson& v, const std::string& ptr);
     std::optional<ojson> profile_name(const ojson& v, const std::string& ptr);
 
     // profile_schema_sections.cpp: the values that are more than one type.

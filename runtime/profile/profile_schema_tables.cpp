@@ -89,6 +89,7 @@ const Section& top_section() {
              [](C& c, const ojson& v, const S& p) { return c.walk(namespaces_section(), v, p); }},
             {"user", "object", [](C& c, const ojson& v, const S& p) { return c.walk(user_section(), v, p); }},
             {"hostname", "string", [](C& c, const ojson& v, const S& p) { return c.hostname(v, p); }},
+            {"home", "object", [](C& c, const ojson& v, const S& p) { return c.home(v, p); }},
             {"process", "object", [](C& c, const ojson& v, const S& p) { return c.walk(process_section(), v, p); }},
             {"security", "object", [](C& c, const ojson& v, const S& p) { return c.walk(security_section(), v, p); }},
         });
@@ -211,6 +212,19 @@ const Section& namespaces_section() {
                 {key, "$defs/fd", [](C& c, const ojson& v, const S& p) { return keep(c.fd_number(v, p)); }});
         return Section("namespaces", "namespaces", "", std::move(rules));
     }();
+    return table;
+}
+
+const Section& home_section() {
+    static const Section table(
+        "home", "home", "",
+        {
+            {"path", "$defs/path",
+             [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::host_path)); }},
+            {"tmpfs", "boolean", boolean},
+            {"destination", "$defs/path",
+             [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::inside_path)); }},
+        });
     return table;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "runtime/base/path.hpp"
 #include "runtime/profile/profile_schema_check.hpp"
 
 namespace burrow::profile::schema {
@@ -165,6 +166,25 @@ std::optional<ojson> Checker::name_list(const ojson& v, const std::string& ptr, 
             continue;
         }
         out.push_back(*s);
+    }
+    return out;
+}
+
+// "home": a host directory ("path") or a tmpfs ("tmpfs": true), one of the two, at
+// "destination" (default: the caller's home directory, ${HOME}).
+std::optional<ojson> Checker::home(const ojson& v, const std::string& ptr) {
+    std::optional<ojson> out = walk(home_section(), v, ptr);
+    if (!out || !v.is_object()) return out;
+    const bool tmpfs = v.contains("tmpfs") && v["tmpfs"].is_boolean() && v["tmpfs"].get<bool>();
+    if (v.contains("path") == tmpfs) {
+        err(ptr,
+            "a private home needs \"path\" (a host directory, created if missing) or \"tmpfs\": true (a "
+            "throw-away one), one of the two");
+        return std::nullopt;
+    }
+    if (!out->contains("destination")) {
+        auto h = ctx_.var("HOME");
+        (*out)["destination"] = h && !h->empty() && (*h)[0] == '/' ? normalise_absolute(*h) : "/";
     }
     return out;
 }

@@ -67,6 +67,7 @@ class Builder {
         stores(section("stores"), p.stores);
         mounts(section("mounts"), p);
         process(section("process"), p);
+        if (const ojson* h = get(v, "home")) home(*h, p);
         security(section("security"), p.security);
         return p;
     }
@@ -301,6 +302,30 @@ class Builder {
                              ? "; when it is the current directory (${PWD}) that is /, run the command from the "
                                "directory it should see"
                              : ""));
+    }
+
+    // "home": one more mount, after all the others (it covers what they put there), and
+    // HOME pointing at it, whatever else set HOME (builtin:sandbox's /homeless-shelter).
+    void home(const ojson& h, Profile& p) {
+        MountSpec ms;
+        ms.destination = string_or(h, "destination", "/");
+        ms.origin.where = where("/home");
+        if (ms.destination == "/") {
+            err("/home", "no home directory is known (HOME is unset or not absolute); give \"destination\"");
+            return;
+        }
+        if (const ojson* path = get(h, "path")) {
+            ms.type = MountKind::bind;
+            ms.source = path->get<std::string>();
+            ms.access = Access::rw;
+            ms.create = true;
+        } else {
+            ms.type = MountKind::tmpfs;
+            ms.mode = 0700u;
+        }
+        check_placement(ms, "/home", p);
+        p.mounts.push_back(std::move(ms));
+        p.process.env.set.emplace_back("HOME", p.mounts.back().destination);
     }
 
     void process(const ojson& pr, Profile& p) {

@@ -126,4 +126,29 @@ expect_out "bind-try: missing source is skipped" "hello: $FIX_GREETING" \
 expect_out "ro-bind-try: present source is bound read-only" "$EROFS" \
     run --ro-bind-try "$T_TMP/src" "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/x"
 
+# --home DIR: a private home, made 0700 if missing, read-write at $HOME, HOME set to it;
+# --home tmpfs: a throw-away one. Under builtin:sandbox, where the host's home is not there.
+# shellcheck disable=SC2086
+H=$T_TMP/private-home
+SB="--profile builtin:sandbox --chdir / --ro-bind /usr /usr $(t_usr_layout)"
+t_run env HOME=/home/someone "$T_BURROW" $SB --home "$H" -- \
+    /bin/sh -c 'echo "$HOME"; echo dot >"$HOME/.rc" && cat /home/someone/.rc'
+if [ "$T_STATUS" = 0 ] && [ "$T_OUT" = "/home/someone
+dot" ] && [ "$(cat "$H/.rc")" = dot ] && [ "$(stat -c %a "$H")" = 700 ]; then
+    ok "home: --home DIR is made 0700 and is \$HOME, read-write"
+else fail "home: --home DIR is made 0700 and is \$HOME, read-write" "$(t_what); mode $(stat -c %a "$H" 2>&1)"; fi
+expect_out "home: --home DIR keeps what the last run wrote" "dot" \
+    env HOME=/home/someone "$T_BURROW" $SB --home "$H" -- /bin/cat /home/someone/.rc
+t_run env HOME=/home/someone "$T_BURROW" $SB --home tmpfs -- \
+    /bin/sh -c 'touch "$HOME/x" && stat -c "%a %u" "$HOME" && ls "$HOME"'
+if [ "$T_STATUS" = 0 ] && [ "$T_OUT" = "700 $(id -u)
+x" ] && [ ! -e "$H/x" ]; then ok "home: --home tmpfs is an empty 0700 home of the caller's"
+else fail "home: --home tmpfs is an empty 0700 home of the caller's" "$(t_what)"; fi
+t_run sh -c 'cd "$1" && shift && HOME=/home/someone "$@"' sh "$T_TMP" "$T_BURROW" $SB --home ./tmpfs -- /bin/true
+if [ "$T_STATUS" = 0 ] && [ -d "$T_TMP/tmpfs" ]; then ok "home: --home ./tmpfs is a directory of that name, from the cwd"
+else fail "home: --home ./tmpfs is a directory of that name, from the cwd" "$(t_what)"; fi
+expect_err "home: a --home whose parent is missing is an error naming it" 125 \
+    "cannot create the home directory $T_TMP/no/such: No such file or directory" \
+    "$T_BURROW" $SB --home "$T_TMP/no/such" -- /bin/true
+
 done_testing

@@ -376,3 +376,10 @@ TEST_CASE("cli: overlays take the --overlay-src layers before them, relative to 
     CHECK(error_of({"--overlay-src", "/a"}).rfind("--overlay-src /a: --overlay-src must be followed", 0) == 0);
     CHECK(error_of({"--overlay-src", "", "--tmp-overlay", "/t", "true"}).rfind("--overlay-src: SRC is empty", 0) == 0);
 }
+
+TEST_CASE("cli: --home DIR (from the cwd) or tmpfs") {
+    CHECK(parse_cli({"--home", "h", "true"}, "/w").overlay["home"] == json({{"path", "/w/h"}}));
+    CHECK(parse_cli({"--home", "./tmpfs", "true"}, "/w").overlay["home"] == json({{"path", "/w/./tmpfs"}}));
+    CHECK(parse_cli({"--home", "tmpfs", "true"}, "/w").overlay["home"] == json({{"tmpfs", true}}));
+    CHECK(error_of({"--home", "", "true"}).rfind("--home: DIR is empty", 0) == 0);
+}

@@ -254,3 +254,32 @@ TEST_CASE("V: clearBoundingSet") {
         load_ok(dir.write("ok.json", doc(kBase + "\"security\": {\"capabilities\": {\"clearBoundingSet\": true}}")));
     CHECK(p.security.clear_bounding_set);
 }
+
+TEST_CASE("home: a private home is the last mount, at ${HOME}, and sets HOME") {
+    TempDir dir;
+    Profile p = load_ok(dir.write("h.json", doc("\"root\": {\"host\": \"none\"}, \"home\": {\"path\": \"/srv/h\"}, "
+                                                "\"mounts\": [{\"type\": \"tmpfs\", \"destination\": \"/home\"}]")));
+    REQUIRE(p.mounts.size() == 2);
+    const MountSpec& m = p.mounts.back();
+    CHECK(m.type == MountKind::bind);
+    CHECK(m.source == "/srv/h");
+    CHECK(m.destination == "/home/u");
+    CHECK(m.access == Access::rw);
+    CHECK(m.create);
+    REQUIRE(!p.process.env.set.empty());
+    CHECK(p.process.env.set.back() == std::pair<std::string, std::string>{"HOME", "/home/u"});
+    Profile t = load_ok(dir.write("t.json", doc("\"root\": {\"host\": \"none\"}, \"home\": {\"tmpfs\": true, "
+                                                "\"destination\": \"/h\"}, \"process\": {\"env\": {\"set\": "
+                                                "{\"HOME\": \"/else\"}}}")));
+    REQUIRE(t.mounts.size() == 1);
+    CHECK(t.mounts[0].type == MountKind::tmpfs);
+    CHECK(t.mounts[0].mode == 0700u);
+    CHECK(t.mounts[0].destination == "/h");
+    // HOME is the private home's, whatever the profile set it to.
+    CHECK(t.process.env.set.back() == std::pair<std::string, std::string>{"HOME", "/h"});
+    CHECK(v_error(dir, "\"home\": {}") ==
+          "/home: a private home needs \"path\" (a host directory, created if missing) or \"tmpfs\": true (a "
+          "throw-away one), one of the two");
+    CHECK(v_error(dir, "\"home\": {\"path\": \"/a\", \"tmpfs\": true}").rfind("/home: a private home needs", 0) == 0);
+    CHECK(v_error(dir, "\"home\": {\"path\": \"rel\"}").rfind("/home/path: ", 0) == 0);
+}
