@@ -155,6 +155,7 @@ nlohmann::json labels(const ImageSettings& s) {
     l["org.opencontainers.image.created"] = rfc3339_utc(s.created);
     if (!s.title.empty()) l["org.opencontainers.image.title"] = s.title;
     if (!s.version.empty()) l["org.opencontainers.image.version"] = s.version;
+    for (const auto& [k, v] : s.labels) l[k] = v;
     l[kManifestDigestLabel] = "sha256:" + s.manifest_sha256;
     return l;
 }
@@ -166,10 +167,19 @@ nlohmann::json image_config(const ImageSettings& s, const std::vector<LayerDiges
     nlohmann::json cfg = nlohmann::json::object();
     std::string path;
     for (const auto& d : s.path) path += (path.empty() ? "" : ":") + d;
-    cfg["Env"] = nlohmann::json::array({"PATH=" + path});
+    nlohmann::json env = nlohmann::json::array({"PATH=" + path});
+    for (const auto& [k, v] : s.env) {
+        if (k == "PATH")
+            env[0] = "PATH=" + v;
+        else
+            env.push_back(k + "=" + v);
+    }
+    cfg["Env"] = std::move(env);
     if (!s.entrypoint.empty()) cfg["Entrypoint"] = s.entrypoint;
+    if (!s.cmd.empty()) cfg["Cmd"] = s.cmd;
     cfg["Labels"] = labels(s);
-    cfg["WorkingDir"] = "/";
+    cfg["User"] = s.user;
+    cfg["WorkingDir"] = s.workdir;
 
     nlohmann::json diff_ids = nlohmann::json::array();
     nlohmann::json history = nlohmann::json::array();

@@ -17,6 +17,9 @@ namespace burrow::pack {
 
 // Label with the sha256 of the pack manifest (stored in the image at kImageManifestPath).
 inline constexpr const char* kManifestDigestLabel = "burrow.pack.manifest.digest";
+// Who an image runs as unless --user says: not root, numeric (no /etc/passwd entry needed),
+// the overflow id that every Linux knows as nobody.
+inline constexpr const char* kDefaultImageUser = "65534:65534";
 inline constexpr const char* kImageManifestPath = kManifestPath;
 
 inline constexpr const char* kMediaOciManifest = "application/vnd.oci.image.manifest.v1+json";
@@ -78,6 +81,10 @@ struct ImageSettings {
     std::string title, version;           // labels, when not empty
     std::string manifest_sha256;          // hex
     std::string packer_version;
+    std::vector<std::pair<std::string, std::string>> env, labels;  // --env, --label, in order
+    std::string user = kDefaultImageUser;                          // --user
+    std::string workdir = "/";                                     // --workdir
+    std::vector<std::string> cmd;                                  // --cmd
 };
 
 // The image config (OCI image-spec "config", which docker reads too).

@@ -167,6 +167,11 @@ ImageSettings image_settings(const PackOptions& o, const PackInputs& in, const s
     s.created = epoch;
     s.manifest_sha256 = sha256_hex(manifest);
     s.packer_version = in.packer_version;
+    s.env = o.env;
+    s.labels = o.labels;
+    if (o.user) s.user = *o.user;
+    if (o.workdir) s.workdir = *o.workdir;
+    s.cmd = o.cmd;
     std::set<std::string> seen_dirs;
     for (const auto& e : o.entries) {
         if (s.entrypoint.empty()) s.entrypoint = {e.program};
@@ -237,10 +242,37 @@ Node image_link(const PackLink& l, const PackInputs& in, const std::set<std::str
     return symlink_node(l.link, "/" + target);
 }
 
-// The last layer: parents, /tmp, entries, links, the manifest.
+// /etc/passwd and /etc/group naming root, nobody and the image's user: runtimes that bind
+// the host's over them (Charliecloud's ch-run) need them to exist, and tools that look up
+// their own user find one.
+std::pair<std::string, std::string> passwd_and_group(const std::string& user) {
+    const auto colon = user.find(':');
+    const std::string uid = user.substr(0, colon), gid = colon == std::string::npos ? uid : user.substr(colon + 1);
+    std::string passwd = "root:x:0:0:root:/root:/bin/sh\n";
+    std::string group = "root:x:0:\n";
+    if (uid != "0" && uid != "65534") passwd += "user:x:" + uid + ":" + gid + ":user:/tmp:/bin/sh\n";
+    if (gid != "0" && gid != "65534") group += "user:x:" + gid + ":\n";
+    passwd += "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
+    group += "nogroup:x:65534:\n";
+    return {passwd, group};
+}
+
+// The last layer: parents, /tmp, the mount points and /etc files engines expect, entries,
+// links, the manifest.
 void write_last_layer(const PackOptions& o, const PackInputs& in, const std::string& manifest, Scratch& scratch,
                       std::int64_t epoch, Layers& layers, Progress* progress) {
     NodeBuilder b;
+    // Where an earlier layer (a slice) or a -S link already has the path, that one stays.
+    std::set<std::string> taken = layers.paths, links;
+    for (const auto& l : in.links) taken.insert(l.link), links.insert(l.link);
+    const std::string user = o.user.value_or(kDefaultImageUser);
+    const auto [passwd, group] = passwd_and_group(user);
+    for (const char* d : {"dev", "proc", "sys", "etc"})
+        if (!taken.count(d)) b.dir(d, 0755);
+    const std::pair<const char*, std::string> etc[] = {
+        {"etc/passwd", passwd}, {"etc/group", group}, {"etc/hosts", ""}, {"etc/resolv.conf", ""}};
+    for (const auto& [path, text] : etc)
+        if (!taken.count(path) && !links.count("etc")) b.add(inline_file(path, text));
     const std::string store_dir = store_dir_in_pack(in.store_destination);
     if (!store_dir.empty()) b.dir(store_dir);
     for (const auto& sl : in.slices) b.dir(dirname_of(sl.destination).substr(1));
@@ -256,7 +288,9 @@ void write_last_layer(const PackOptions& o, const PackInputs& in, const std::str
     const std::vector<Node> nodes = b.finish();
     layers.files.push_back(
         write_layer(nodes, scratch, "layer-last.tar", epoch,
-                    "parent directories, /tmp, entries, links and " + std::string(kImageManifestPath), progress));
+                    "parent directories, /tmp, /dev /proc /sys, /etc/passwd and group, entries, links and " +
+                        std::string(kImageManifestPath),
+                    progress));
 }
 
 // ---- docker load's archive: each layer's tar, the config, manifest.json.

@@ -234,6 +234,40 @@ void max_layers(State& s, const std::string&, const std::string& value) {
     s.max_layers_given = true;
 }
 
+// --env VAR=VALUE, --label KEY=VALUE: the image config's Env and Labels.
+void image_pair(State& s, const std::string& name, const std::string& value) {
+    const bool env = name == "--env";
+    auto [k, v] = split_pair(name, value, env ? "VAR" : "KEY", "VALUE");
+    if (k.empty()) usage_error(name + " '" + value + "': " + (env ? "VAR" : "KEY") + " is empty");
+    if (env &&
+        (k.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos ||
+         (k[0] >= '0' && k[0] <= '9')))
+        usage_error(name + " '" + value + "': '" + k + "' is not a variable name (letters, digits and _)");
+    if (!env && k == kManifestDigestLabel)
+        usage_error(name + " '" + value + "': burrow-pack sets " + k + " itself (the manifest's digest)");
+    auto& list = env ? s.o.env : s.o.labels;
+    for (auto& [key, val] : list)
+        if (key == k) usage_error(name + " " + k + " given twice");
+    list.emplace_back(k, v);
+}
+
+// --user UID[:GID]: numeric, as a runtime needs no /etc/passwd entry for it.
+void image_user(State& s, const std::string& name, const std::string& value) {
+    auto digits = [](const std::string& t) {
+        return !t.empty() && t.size() <= 10 && t.find_first_not_of("0123456789") == std::string::npos &&
+               std::stoull(t) <= 4294967294ull;
+    };
+    const auto colon = value.find(':');
+    const std::string uid = value.substr(0, colon), gid = colon == std::string::npos ? "" : value.substr(colon + 1);
+    if (!digits(uid) || (colon != std::string::npos && !digits(gid)))
+        usage_error(name + " '" + value + "': expected UID or UID:GID, numbers (e.g. 1000:1000, or 0 for root)");
+    s.o.user = value;
+}
+
+void image_workdir(State& s, const std::string& name, const std::string& value) {
+    s.o.workdir = absolute_dest(name, value, "DIR");
+}
+
 void tag(State& s, const std::string&, const std::string& value) {
     const std::string why = image_reference_problem(value);
     if (!why.empty()) usage_error("--tag '" + value + "': " + why);
@@ -269,6 +303,14 @@ const Option kOptions[] = {
     {"-o", "--output", "OUT", "where to write the pack ('-': the tarball on stdout)", output},
     {"", "--max-layers", "N", "docker/oci: at most N layers, 2 to 125 (default 100)", max_layers},
     {"", "--tag", "NAME[:TAG]", "docker/oci: the image's name (default: the first\nentry's name, tag latest)", tag},
+    {"", "--env", "VAR=VALUE",
+     "docker/oci: set VAR in the image's environment\n(repeatable; PATH replaces the one made)", image_pair},
+    {"", "--user", "UID[:GID]", "docker/oci: the user the image runs as (default\n65534:65534; 0 for root)",
+     image_user},
+    {"", "--workdir", "DIR", "docker/oci: the working directory (default /)", image_workdir},
+    {"", "--label", "KEY=VALUE", "docker/oci: add a label (repeatable)", image_pair},
+    {"", "--cmd", "ARG", "docker/oci: an argument of the default command (Cmd;\nrepeatable, in order)",
+     SETS(s.o.cmd.push_back(v))},
     {"", "--no-closure", "", "pack only the named items", SETS(s.o.closure = false)},
     {"", "--runtime", "FILE", "runtime to embed (default: 'burrow' next to burrow-pack)", SETS(s.o.runtime = v)},
     {"", "--proot", "FILE", "ship FILE as the pack's proot, for hosts without user\nnamespaces", SETS(s.o.proot = v)},
@@ -341,6 +383,15 @@ void check_format_options(const State& s) {
     } else {
         if (s.max_layers_given) usage_error("--max-layers: only for " + image_formats());
         if (o.tag) usage_error("--tag: only for " + image_formats());
+        const char* image_only = !o.env.empty()      ? "--env"
+                                 : !o.labels.empty() ? "--label"
+                                 : o.user            ? "--user"
+                                 : o.workdir         ? "--workdir"
+                                 : !o.cmd.empty()    ? "--cmd"
+                                                     : nullptr;
+        if (image_only)
+            usage_error(std::string(image_only) + ": only for " + image_formats() +
+                        " (a pack's entries take their environment and user from their profiles)");
     }
 }
 

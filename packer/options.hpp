@@ -49,6 +49,11 @@ struct PackOptions {
     // -f docker / -f oci only.
     int max_layers = kDefaultMaxLayers;
     std::optional<std::string> tag;  // "NAME:TAG" as checked by image_reference()
+    // The image config: --env VAR=VALUE, --label KEY=VALUE (in order), --user UID[:GID],
+    // --workdir DIR, --cmd ARG (repeatable: the default arguments).
+    std::vector<std::pair<std::string, std::string>> env, labels;
+    std::optional<std::string> user, workdir;
+    std::vector<std::string> cmd;
     // The arguments as given, minus -o/--output and its value (the manifest records them;
     // the output's name must not change the pack's bytes).
     std::vector<std::string> recorded_arguments;

@@ -16,6 +16,11 @@ pack() {
         -e hello-script="$FIX_SCRIPT" "$@"
 }
 
+# jget_layer_last ARCHIVE: the name of a docker archive's last layer.
+jget_layer_last() {
+    tar -xOf "$1" manifest.json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Layers"][-1])'
+}
+
 # jget JSON-FILE PYTHON-EXPR: prints the expression over the document `d`.
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 
@@ -104,6 +109,64 @@ if "$T_BURROW" --help 2>&1 | grep -q -e '--root DIR'; then
         "$T_BURROW" --root "$R" -- /bin/hello-script
 else
     skip "docker: burrow --root ROOTFS runs the entrypoint" "this burrow has no --root"
+fi
+
+# ---- The image config: user, environment, workdir, labels, default arguments ---------
+expect_eq "docker: the image runs as 65534:65534 by default" "65534:65534" "$(jget "$T_TMP/config.json" 'd["config"]["User"]')"
+expect_eq "docker: the working directory is / by default" "/" "$(jget "$T_TMP/config.json" 'd["config"]["WorkingDir"]')"
+expect_eq "docker: the last layer's history names what it holds" "yes" \
+    "$(jget "$T_TMP/config.json" '"yes" if "/etc/passwd" in d["history"][-1]["comment"] else d["history"][-1]')"
+C=$T_TMP/conf-docker.tar
+check "config: pack with --env, --user, --workdir, --label and --cmd" pack -f docker -o "$C" --env GCONV_PATH=/g \
+    --env PATH=/p:/bin --user 1000:100 --workdir /tmp --label org.example.team=tools --cmd --greet --cmd x
+expect_eq "config: a --user of its own gets an /etc/passwd line" "user:x:1000:100:user:/tmp:/bin/sh" \
+    "$(tar -xOf "$C" "$(jget_layer_last "$C")" | tar -xOf - etc/passwd | grep '^user:')"
+skopeo inspect --config "docker-archive:$C" > "$T_TMP/cconfig.json" 2>&1
+expect_eq "config: --env adds a variable, and PATH replaces the one made" "['PATH=/p:/bin', 'GCONV_PATH=/g']" \
+    "$(jget "$T_TMP/cconfig.json" 'd["config"]["Env"]')"
+expect_eq "config: --user" "1000:100" "$(jget "$T_TMP/cconfig.json" 'd["config"]["User"]')"
+expect_eq "config: --workdir" "/tmp" "$(jget "$T_TMP/cconfig.json" 'd["config"]["WorkingDir"]')"
+expect_eq "config: --label is beside burrow-pack's own" "tools hello" \
+    "$(jget "$T_TMP/cconfig.json" 'd["config"]["Labels"]["org.example.team"] + " " + d["config"]["Labels"]["org.opencontainers.image.title"]')"
+expect_eq "config: --cmd gives the default arguments, in order" "['--greet', 'x']" "$(jget "$T_TMP/cconfig.json" 'd["config"]["Cmd"]')"
+conf_pack() {
+    pack -f docker --env GCONV_PATH=/g --env PATH=/p:/bin --user 1000:100 --workdir /tmp --label org.example.team=tools \
+        --cmd --greet --cmd x "$@"
+}
+check "config: the same options give the same bytes" sh -c 'cmp -s "$1" "$2"' sh "$C" \
+    "$(conf_pack -o "$T_TMP/conf2.tar" && echo "$T_TMP/conf2.tar")"
+expect_err "config: --user takes numbers" 125 "--user 'alice': expected UID or UID:GID, numbers" pack -f docker -o "$T_TMP/bad.tar" --user alice
+expect_err "config: --env needs a variable name" 125 "'1X' is not a variable name" pack -f docker -o "$T_TMP/bad.tar" --env 1X=y
+expect_err "config: --label may not replace the manifest digest" 125 "burrow-pack sets burrow.pack.manifest.digest itself" \
+    pack -f docker -o "$T_TMP/bad.tar" --label burrow.pack.manifest.digest=x
+expect_err "config: --env is only for images" 125 "--env: only for -f docker and -f oci" pack -o "$T_TMP/bad.tar.gz" --env A=b
+check "config: no partial output is left by a refused option" test ! -e "$T_TMP/bad.tar" -a ! -e "$T_TMP/bad.tar.gz"
+
+# Mount points and /etc files that runtimes binding into the image expect.
+expect_eq "rootfs: /dev, /proc and /sys are empty directories" "0 0 0" \
+    "$(for d in dev proc sys; do ls -A "$R/$d" | wc -l; done | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "rootfs: /etc/passwd names root and nobody" "root nobody" "$(cut -d: -f1 "$R/etc/passwd" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "rootfs: /etc/group names root and nogroup" "root nogroup" "$(cut -d: -f1 "$R/etc/group" | tr '\n' ' ' | sed 's/ $//')"
+check "rootfs: /etc/hosts and /etc/resolv.conf exist, to bind over" test -f "$R/etc/hosts" -a -f "$R/etc/resolv.conf"
+mkdir -p "$T_TMP/own-etc" && echo "custom:x:1:1::/:/bin/false" >"$T_TMP/own-etc/passwd"
+check "rootfs: pack a slice at /etc" "$T_PACK" --slice "$T_TMP/own-etc=/etc" -f docker -o "$T_TMP/own-etc.tar"
+OE=$T_TMP/own-etc.tar
+OE_FIRST=$(tar -xOf "$OE" manifest.json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Layers"][0])')
+expect_eq "rootfs: a slice's own /etc/passwd is left as it is (not in the last layer)" "custom no" \
+    "$(tar -xOf "$OE" "$OE_FIRST" | tar -xOf - etc/passwd | cut -d: -f1) $(tar -xOf "$OE" "$(jget_layer_last "$OE")" |
+        tar -tf - | grep -qx etc/passwd && echo yes || echo no)"
+expect_eq "rootfs: ... and /etc/group is added beside it" "root" \
+    "$(tar -xOf "$OE" "$(jget_layer_last "$OE")" | tar -xOf - etc/group | head -1 | cut -d: -f1)"
+if command -v ch-run >/dev/null 2>&1; then
+    # ch-run binds the host's /dev, /proc, /sys, /etc/passwd, /etc/group (and more) into
+    # the image's own paths, and refuses an image that lacks them.
+    CH=$T_TMP/ch-root
+    cp -a "$R" "$CH"
+    chmod -R u+rwX,go+rX "$CH"
+    expect_out "charliecloud: ch-run runs the image's hello" "hello: $FIX_GREETING" \
+        env USER="$(id -un)" ch-run "$CH" -- "$FIX_HELLO"
+else
+    skip "charliecloud: ch-run runs the image's hello" "charliecloud-runtime is not installed (make deps installs it)"
 fi
 
 # ---- -f oci -----------------------------------------------------------------------

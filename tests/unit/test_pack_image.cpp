@@ -121,8 +121,23 @@ TEST_CASE("image: config, docker manifest, OCI manifest and index") {
     CHECK(cfg["config"]["Labels"]["org.opencontainers.image.title"] == "hello");
     CHECK(!cfg["config"]["Labels"].contains("org.opencontainers.image.version"));
     CHECK(cfg["config"]["Labels"][kManifestDigestLabel] == "sha256:" + std::string(64, 'a'));
+    CHECK(cfg["config"]["User"] == "65534:65534");
+    CHECK(cfg["config"]["WorkingDir"] == "/");
+    CHECK(!cfg["config"].contains("Cmd"));
     s.entrypoint.clear();
     CHECK(!image_config(s, layers)["config"].contains("Entrypoint"));
+    s.env = {{"A", "1"}, {"PATH", "/p"}};
+    s.labels = {{"k", "v"}};
+    s.user = "0";
+    s.workdir = "/w";
+    s.cmd = {"a", "b"};
+    const nlohmann::json c2 = image_config(s, layers)["config"];
+    CHECK(c2["Env"] == nlohmann::json::array({"PATH=/p", "A=1"}));
+    CHECK(c2["Labels"]["k"] == "v");
+    CHECK(c2["Labels"][kManifestDigestLabel] == "sha256:" + std::string(64, 'a'));
+    CHECK(c2["User"] == "0");
+    CHECK(c2["WorkingDir"] == "/w");
+    CHECK(c2["Cmd"] == nlohmann::json::array({"a", "b"}));
 
     const nlohmann::json dm = docker_manifest("c.json", s.ref, {"1/layer.tar", "2/layer.tar"});
     CHECK(dm.dump() == R"([{"Config":"c.json","Layers":["1/layer.tar","2/layer.tar"],"RepoTags":["hello:1.0"]}])");
@@ -168,4 +183,27 @@ TEST_CASE("image: options") {
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "docker", "--runtime", "/b", "-o", "o"}), "hold no runtime"));
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "oci", "--profile", "a=f", "-o", "o"}), "no profiles"));
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "oci", "-o", "-"}), "not standard output"));
+
+    const Command e = parse_command_line({"--store", "/s", "x", "-f", "oci", "--env", "A=b=c", "--label", "k=v",
+                                          "--user", "1000", "--workdir", "/w", "--cmd", "-x", "--cmd", "y", "-o", "o"});
+    CHECK(e.pack.env == std::vector<std::pair<std::string, std::string>>{{"A", "b=c"}});
+    CHECK(e.pack.labels == std::vector<std::pair<std::string, std::string>>{{"k", "v"}});
+    CHECK(*e.pack.user == "1000");
+    CHECK(*e.pack.workdir == "/w");
+    CHECK(e.pack.cmd == V{"-x", "y"});
+    auto img = [](std::initializer_list<std::string> extra) {
+        std::vector<std::string> a = {"--store", "/s", "x", "-f", "docker", "-o", "o"};
+        a.insert(a.end(), extra);
+        return error_of(a);
+    };
+    CHECK(contains(img({"--user", "1000:"}), "expected UID or UID:GID"));
+    CHECK(contains(img({"--user", "-1"}), "expected UID or UID:GID"));
+    CHECK(contains(img({"--env", "=x"}), "VAR is empty"));
+    CHECK(contains(img({"--env", "A=1", "--env", "A=2"}), "--env A given twice"));
+    CHECK(contains(img({"--workdir", "rel"}), "--workdir"));
+    for (const char* opt : {"--env", "--label", "--user", "--workdir", "--cmd"}) {
+        const std::string v = std::string(opt) == "--user" ? "1" : std::string(opt) == "--workdir" ? "/w" : "a=b";
+        CHECK(contains(error_of({"--store", "/s", "x", opt, v, "-o", "o"}),
+                       std::string(opt) + ": only for -f docker and -f oci"));
+    }
 }
