@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/auxv.h>
+#include <sys/capability.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,6 +97,14 @@ void passwd_entry(uid_t uid, std::string& name, std::string& home) {
             return;
         }
     }
+}
+
+bool has_sys_admin() {
+    cap_t caps = ::cap_get_proc();
+    cap_flag_value_t v = CAP_CLEAR;
+    if (caps) ::cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &v);
+    ::cap_free(caps);
+    return v == CAP_SET;
 }
 
 LoadContext load_context(const std::optional<std::string>& pack_root) {
@@ -287,7 +296,12 @@ int run(int argc, char** argv) {
     host.pack_entry = entry.has_value();
     host.need_command = !cli.check;
     host.bwrap = bwrap;
-    host.selinux = ::access("/sys/fs/selinux/enforce", F_OK) == 0;
+    // Only a profile with a label needs to know (one access(2) less per launch).
+    host.selinux =
+        (profile.security.exec_label || profile.security.file_label) && ::access("/sys/fs/selinux/enforce", F_OK) == 0;
+    host.sys_admin = host.uid == 0 && entry && has_sys_admin();  // only root_as_installed() asks
+    // BURROW_ENGINE=userns keeps root in a user namespace like everyone else.
+    if (getenv_str("BURROW_ENGINE") != "userns") root_as_installed(profile, host);
     Plan plan = compile(profile, host, cli.args);
 
     if (cli.print_plan) {

@@ -14,6 +14,7 @@
 
 #include "runtime/base/error.hpp"
 #include "runtime/profile/namespaces.hpp"
+#include "runtime/profile/profile_schema.hpp"
 
 namespace burrow {
 namespace {
@@ -154,6 +155,22 @@ void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, b
 
 }  // namespace
 
+namespace {
+// Root keeping every capability (root_as_installed()): exec'd directly, it keeps them too.
+bool keeps_all_as_root(const Profile& p, const HostFacts& host) {
+    return host.uid == 0 && p.security.caps_keep == profile::capability_names();
+}
+}  // namespace
+
+bool root_as_installed(Profile& p, const HostFacts& host) {
+    if (!host.pack_entry || host.uid != 0 || !host.sys_admin || p.root.host != RootSpec::Host::all ||
+        !p.namespaces.user || p.namespaces.user_fd || !p.uid.self || !p.gid.self || !p.security.caps_keep.empty())
+        return false;
+    p.namespaces.user = false;
+    p.security.caps_keep = profile::capability_names();
+    return true;
+}
+
 Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::string>& args) {
     Plan plan;
     // Without a user namespace every mount is made with the caller's own privileges:
@@ -292,8 +309,9 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     plan.direct_eligible = plan.host_root && plan.root_source == "/" && plan.host_access == Access::rw &&
                            plan.host_exclude.empty() && only_stores && !n.pid && !n.net && !n.ipc && !n.uts &&
                            !n.cgroup && !p.hostname && plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
-                           p.security.caps_keep.empty() && p.security.seccomp_fds.empty() && !p.process.sync_fd &&
-                           !p.process.block_fd && !n.user_fd && !n.pid_fd;
+                           (p.security.caps_keep.empty() || keeps_all_as_root(p, host)) &&
+                           p.security.seccomp_fds.empty() && !p.process.sync_fd && !p.process.block_fd && !n.user_fd &&
+                           !n.pid_fd;
     if (plan.direct_eligible) {
         if (timeout.seconds > 0)
             plan.direct_steps.push_back(step::ForkTimeout{timeout});

@@ -31,6 +31,7 @@ struct HostFacts {
     bool need_command = true;        // false for --check: no command is fine
     bool bwrap = false;              // run as `bwrap`: bubblewrap's semantics where they differ
     bool selinux = false;            // SELinux is enabled (selinuxfs mounted): labels would apply
+    bool sys_admin = false;          // CAP_SYS_ADMIN is effective (root_as_installed() needs it)
 };
 
 // One filesystem operation, applied in order inside the new root.
@@ -236,6 +237,14 @@ const T* find_step(const std::vector<Step>& steps) {
 
 // The step's "op" in --print-plan and in the BURROW_TRACE_STEPS trace.
 const char* step_op(const Plan& plan, const Step& step);
+
+// Root (uid 0 holding CAP_SYS_ADMIN, in the initial user namespace or one of its own)
+// running a pack entry whose profile shows the whole host (root.host "all"): the
+// program runs as if installed, in a mount namespace alone with root's capabilities,
+// rather than in a user namespace that maps only uid 0 (where chown fails and every other
+// owner shows as nobody). Changes `p` and says so; false (and `p` as it was) otherwise:
+// not root, not a pack entry, a sandbox-style root, or ids or a user namespace of its own.
+bool root_as_installed(Profile& p, const HostFacts& host);
 
 // Throws burrow::Error (125) for what only shows when the profile meets the caller, e.g.
 // no command given.

@@ -45,9 +45,11 @@ expect_err "engine: BURROW_ENGINE=direct when the store is not in place" 125 "BU
     env BURROW_ENGINE=direct "$E/bin/hello"
 expect_err "engine: an unknown engine" 125 "BURROW_ENGINE=warp" env BURROW_ENGINE=warp "$E/bin/hello"
 
-# User namespaces disabled: inside a user namespace whose max_user_namespaces is 0.
+# User namespaces disabled: inside a user namespace whose max_user_namespaces is 0, as
+# uid 0 without capabilities (root holding CAP_SYS_ADMIN would need no user namespace).
 nouserns() {
-    unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"' sh "$@"
+    unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces &&
+        exec setpriv --inh-caps=-all --bounding-set=-all "$@"' sh "$@"
 }
 if unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && ! unshare -U true' 2>/dev/null; then
     expect_out "engine: auto falls back to the shipped proot" "hello: $FIX_GREETING" nouserns "$D/bin/hello"

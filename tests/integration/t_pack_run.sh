@@ -83,6 +83,32 @@ expect_status "run: nested, the inner status comes back" 9 \
 expect_out "run: nested twice" "hello: $FIX_GREETING" \
     "$D/bin/sh" -c '"$1/bin/sh" -c "\"\$1/bin/hello-script\"" sh "$1"' sh "$D"
 
+# Root runs a pack as installed: no user namespace (the initial id map), root's
+# capabilities (chown works); an ordinary user gets a user namespace mapping their own id.
+echo owned >"$T_TMP/chown-me"
+if [ "$(id -u)" = 0 ]; then
+    expect_out "root: a pack entry keeps the initial id map" "0 0 4294967295" \
+        "$D/bin/sh" -c 'read -r a b c </proc/self/uid_map; echo "$a $b $c"'
+    t_run "$D/bin/sh" -c 'chown 12345:12345 "$1" && echo done' sh "$T_TMP/chown-me"
+    if [ "$T_STATUS" = 0 ] && [ "$(stat -c %u:%g "$T_TMP/chown-me")" = 12345:12345 ]; then
+        ok "root: chown works inside a pack entry"
+    else fail "root: chown works inside a pack entry" "$(t_what); owner $(stat -c %u:%g "$T_TMP/chown-me")"; fi
+    expect_out "root: other owners show as themselves (not nobody)" "12345" \
+        "$D/bin/sh" -c 'ls -n "$1" | { read -r m l u rest; echo "$u"; }' sh "$T_TMP/chown-me"
+    expect_out "root: BURROW_ENGINE=userns keeps the user namespace" "0 0 1" \
+        env BURROW_ENGINE=userns "$D/bin/sh" -c 'read -r a b c </proc/self/uid_map; echo "$a $b $c"'
+else
+    expect_out "user: a pack entry maps only the caller's id" "$(id -u) $(id -u) 1" \
+        "$D/bin/sh" -c 'read -r a b c </proc/self/uid_map; echo "$a $b $c"'
+    expect_err "user: chown to another owner fails inside a pack entry (EINVAL)" 1 "Invalid argument" \
+        "$D/bin/sh" -c 'exec chown 12345 "$1"' sh "$T_TMP/chown-me"
+fi
+
+t_run unshare -Ur sh -c 'readlink /proc/self/ns/user; "$1/bin/sh" -c "readlink /proc/self/ns/user"' sh "$D"
+if [ "$T_STATUS" = 0 ] && [ "$(printf '%s\n' "$T_OUT" | sort -u | wc -l)" = 1 ]; then
+    ok "root of a user namespace (unshare -Ur) runs a pack entry in that namespace, making none"
+else fail "root of a user namespace (unshare -Ur) runs a pack entry in that namespace, making none" "$(t_what)"; fi
+
 # An unpacker that turned the links into copies: bin/NAME is then the runtime itself.
 cp -R "$D" "$T_TMP/copied"
 rm "$T_TMP/copied/bin/hello"

@@ -3,6 +3,7 @@
 
 #include "runtime/base/error.hpp"
 #include "runtime/plan/plan.hpp"
+#include "runtime/profile/profile_schema.hpp"
 
 using namespace burrow;
 using V = std::vector<std::string>;
@@ -429,4 +430,38 @@ TEST_CASE("plan: an overlay mount keeps its layers, lowest first, and where writ
     CHECK(mnt["upper"] == "/u");
     CHECK(mnt["work"] == "/w");
     CHECK(mnt["access"] == "rw");
+}
+
+TEST_CASE("plan: root runs a host-root pack entry as installed: no user namespace, every capability") {
+    Profile p = pack_like();
+    HostFacts root = caller();
+    root.uid = root.gid = 0;
+    root.pack_entry = true;
+    root.sys_admin = true;
+    Profile q = p;
+    REQUIRE(root_as_installed(q, root));
+    CHECK_FALSE(q.namespaces.user);
+    CHECK(q.security.caps_keep == profile::capability_names());
+    Plan a = compile(q, root, {"/bin/true"});
+    CHECK(find_step<step::MapIds>(a.steps) == nullptr);
+    CHECK(find_step<step::Unshare>(a.steps)->ns.user == false);
+    CHECK(a.direct_eligible);  // exec'd directly, root keeps its capabilities as well
+    // Not for: an ordinary user, root without CAP_SYS_ADMIN, burrow's own command line,
+    // a sandbox-style root, ids of its own.
+    auto applies = [&](HostFacts h, Profile r) { return root_as_installed(r, h); };
+    HostFacts user = root;
+    user.uid = 1000;
+    CHECK_FALSE(applies(user, p));
+    HostFacts weak = root;
+    weak.sys_admin = false;
+    CHECK_FALSE(applies(weak, p));
+    HostFacts cli = root;
+    cli.pack_entry = false;
+    CHECK_FALSE(applies(cli, p));
+    Profile sandbox = p;
+    sandbox.root.host = RootSpec::Host::none;
+    CHECK_FALSE(applies(root, sandbox));
+    Profile ids = p;
+    ids.uid.self = false;
+    CHECK_FALSE(applies(root, ids));
 }
