@@ -803,6 +803,7 @@ signal; 124 (or 137) the command ran past --timeout; 125 burrow failed (bad opti
 profile, setup failure); 126 the command is not executable; 127 the command was not found.
 
 Environment: BURROW_ENGINE=auto|userns|proot|direct (how packs run),
+BURROW_HOST=none (a pack entry without the host's root: test what the pack lacks),
 BURROW_DEBUG=1 (trace each launch step on stderr), BURROW_TRACE_STEPS=FD (name each
 step of the plan on FD as it starts).
 See burrow(1) and burrow-profile(5).

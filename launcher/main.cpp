@@ -287,6 +287,14 @@ int run(int argc, char** argv) {
     // costs more than the rest of planning.
     if (!cli.overlay.empty()) overlays.push_back({"command line", std::move(cli.overlay), std::move(cli.option_at)});
     Profile profile = loaded ? std::move(*loaded) : load_profile(cli.profile, std::move(overlays), ctx);
+    if (entry) {
+        const std::string hidden = getenv_str("BURROW_HOST");
+        if (hidden == "none")
+            hide_host(profile, cwd, entry->root);
+        else if (!hidden.empty() && hidden != "all")
+            throw Error("BURROW_HOST=" + hidden +
+                        ": expected none (hide the host's root, to test that the pack holds all it needs) or all");
+    }
 
     HostFacts host;
     host.uid = ::getuid();

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/base/interp.hpp"
 #include "runtime/launch/apply.hpp"
 #include "runtime/base/path_search.hpp"
 #include "runtime/plan/env.hpp"
@@ -108,13 +109,35 @@ std::string resolve(const std::string& program, const std::vector<std::string>& 
                 kExitNotFound);
 }
 
+// The interpreter the file names (#! line, or ELF PT_INTERP), from its first bytes.
+std::optional<std::string> named_interpreter(const std::string& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd) return std::nullopt;
+    std::string head(kInterpHead, '\0');
+    size_t got = 0;
+    while (got < head.size()) {
+        const ssize_t n = ::read(fd.get(), head.data() + got, head.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+    }
+    head.resize(got);
+    return interpreter_of(head);
+}
+
 [[noreturn]] void exec_failed(const std::string& path, int err) {
     struct stat st {};
-    if (err == ENOENT && ::stat(path.c_str(), &st) == 0)
+    if (err == ENOENT && ::stat(path.c_str(), &st) == 0) {
+        if (const auto interp = S_ISREG(st.st_mode) ? named_interpreter(path) : std::nullopt)
+            throw Error(path + ": cannot run it: its interpreter " + *interp +
+                            " (its #! line's, or its ELF loader) is missing inside the sandbox; is its store "
+                            "mapped, or does it come from the host?",
+                        kExitNotFound);
         throw Error(path +
                         ": cannot run it: its program interpreter (the ELF loader, or the #! "
                         "line's interpreter) is missing inside the sandbox; is its store mapped?",
                     kExitNotFound);
+    }
     if (err == ENOENT) throw Error(path + ": no such file inside the sandbox", kExitNotFound);
     if (err == ENOEXEC) throw Error(path + ": not an executable format the kernel knows", kExitNotExecutable);
     if (err == EACCES && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "runtime/base/error.hpp"
+#include "runtime/base/path.hpp"
 #include "runtime/profile/namespaces.hpp"
 #include "runtime/profile/profile_schema.hpp"
 
@@ -169,6 +170,32 @@ bool root_as_installed(Profile& p, const HostFacts& host) {
     p.namespaces.user = false;
     p.security.caps_keep = profile::capability_names();
     return true;
+}
+
+void hide_host(Profile& p, const std::string& cwd, const std::string& pack_root) {
+    p.root = RootSpec{};  // an empty read-only tmpfs
+    std::vector<MountSpec> kept;
+    for (auto& m : p.mounts)
+        if (m.type == MountKind::bind && !m.fd && path_within(m.source, pack_root)) kept.push_back(std::move(m));
+    p.mounts = std::move(kept);
+    auto add = [&](MountKind kind, const std::string& dest) {
+        MountSpec m;
+        m.type = kind;
+        m.destination = dest;
+        m.origin.where = "BURROW_HOST=none";
+        p.mounts.push_back(std::move(m));
+        return &p.mounts.back();
+    };
+    add(MountKind::dev, "/dev");
+    add(MountKind::proc, "/proc");
+    add(MountKind::tmpfs, "/tmp")->mode = 01777u;
+    bool in_store = cwd == "/";
+    for (const auto& s : p.stores) in_store = in_store || path_within(cwd, s.destination);
+    if (!in_store) {
+        MountSpec* here = add(MountKind::bind, cwd);
+        here->source = cwd;
+        here->access = Access::rw;
+    }
 }
 
 Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::string>& args) {

@@ -246,6 +246,13 @@ const char* step_op(const Plan& plan, const Step& step);
 // not root, not a pack entry, a sandbox-style root, or ids or a user namespace of its own.
 bool root_as_installed(Profile& p, const HostFacts& host);
 
+// BURROW_HOST=none for a pack entry: the host's root hidden, to test that a pack holds all
+// its program needs. What is left: the stores, the profile's mounts of the pack's own
+// directories (slices), a minimal /dev, /proc, a private /tmp and the caller's working
+// directory (read-write, unless it is / or inside a store); a file the program takes from
+// the host then fails to open, by its own name.
+void hide_host(Profile& p, const std::string& cwd, const std::string& pack_root);
+
 // Throws burrow::Error (125) for what only shows when the profile meets the caller, e.g.
 // no command given.
 // `args`: the positional command-line arguments (after options / all of them for packs).

@@ -5,7 +5,7 @@
 #                     stderr must contain instead (for messages that embed host details).
 #                     Placeholders: @BAD@ (this directory), @TMP@ (the test's temp dir and
 #                     cwd), @BURROW_DIR@ (directory of the burrow binary), @FIX_STORE@,
-#                     @FIX_HELLO@.
+#                     @FIX_HELLO@, @FIX_GLIBC@ (the fixture's C library item, inside).
 #   bad/NAME.case     optional, sourced in a subshell: sets the arguments with `set --`, may
 #                     create files in $T_TMP, may set RUN (a program to run instead of
 #                     burrow, e.g. a pack entry). Without it: --profile bad/NAME.json -- /bin/true.
@@ -19,10 +19,11 @@ BDIR=$(dirname "$T_BURROW")
 
 subst() {
     sed -e "s|@BAD@|$BAD|g" -e "s|@TMP@|$TMP|g" -e "s|@BURROW_DIR@|$BDIR|g" \
-        -e "s|@FIX_STORE@|$FIX_STORE|g" -e "s|@FIX_HELLO@|$FIX_HELLO|g"
+        -e "s|@FIX_STORE@|$FIX_STORE|g" -e "s|@FIX_HELLO@|$FIX_HELLO|g" -e "s|@FIX_GLIBC@|$FIX_DEST/$FIX_ITEM_GLIBC|g"
 }
 unsubst() {
-    sed -e "s|$FIX_HELLO|@FIX_HELLO@|g" -e "s|$FIX_STORE|@FIX_STORE@|g" -e "s|$BAD|@BAD@|g" \
+    sed -e "s|$FIX_HELLO|@FIX_HELLO@|g" -e "s|$FIX_DEST/$FIX_ITEM_GLIBC|@FIX_GLIBC@|g" -e "s|$FIX_STORE|@FIX_STORE@|g" \
+        -e "s|$BAD|@BAD@|g" \
         -e "s|$TMP|@TMP@|g" -e "s|$BDIR|@BURROW_DIR@|g"
 }
 

@@ -109,6 +109,21 @@ if [ "$T_STATUS" = 0 ] && [ "$(printf '%s\n' "$T_OUT" | sort -u | wc -l)" = 1 ];
     ok "root of a user namespace (unshare -Ur) runs a pack entry in that namespace, making none"
 else fail "root of a user namespace (unshare -Ur) runs a pack entry in that namespace, making none" "$(t_what)"; fi
 
+# BURROW_HOST=none: the host's root hidden, to test that a pack holds what it needs.
+expect_out "hermetic: the fixture's hello needs nothing of the host" "hello: $FIX_GREETING" env BURROW_HOST=none "$D/bin/hello"
+expect_out "hermetic: a host file the program reads is found normally" "ok" \
+    "$D/bin/sh" -c '. /etc/os-release && echo ok'
+expect_err "hermetic: ... and is missing under BURROW_HOST=none, by its name" 2 "/etc/os-release" \
+    env BURROW_HOST=none "$D/bin/sh" -c '. /etc/os-release && echo ok'
+mkdir -p "$T_TMP/hermetic-cwd"
+HOST_TMP_FILE=$(mktemp /tmp/burrow-hermetic.XXXXXX)
+expect_out "hermetic: the cwd stays, writable; the host's /tmp and /etc are not there; /dev/null is" \
+    "written no no yes" \
+    sh -c 'cd "$1" && BURROW_HOST=none "$2/bin/sh" -c "echo written >f && read -r x <f && echo \$x \$([ -e \"\$0\" ] && echo yes || echo no) \$([ -e /etc ] && echo yes || echo no) \$([ -c /dev/null ] && echo yes || echo no)" "$3"' \
+    sh "$T_TMP/hermetic-cwd" "$D" "$HOST_TMP_FILE"
+rm -f "$HOST_TMP_FILE"
+expect_err "hermetic: BURROW_HOST takes none or all" 125 "BURROW_HOST=some: expected none" env BURROW_HOST=some "$D/bin/hello"
+
 # An unpacker that turned the links into copies: bin/NAME is then the runtime itself.
 cp -R "$D" "$T_TMP/copied"
 rm "$T_TMP/copied/bin/hello"

@@ -71,6 +71,14 @@ mv "$W" "$W.gone"
 expect_out "pack: ./bin/tool-1 | ./bin/tool-2 from the unpacked pack, the build tree gone" \
     "v2>[tool 2, plain 2] v1>[tool 1, upper 1] PACKED" \
     sh -c 'cd "$1" && echo packed | ./bin/tool-1 upper | ./bin/tool-2 plain' sh "$T_TMP/elsewhere"
+# The slices hold the tools but not the C library they were linked against: under
+# BURROW_HOST=none the host's loader is missing, and the error names it.
+LOADER=$(python3 -c 'import sys
+d = open("/bin/true", "rb").read()
+i = d.find(b"/lib"); print(d[i:d.index(b"\0", i)].decode())')
+expect_err "pack: BURROW_HOST=none shows the slices need the host's C library, naming its loader" 127 \
+    "/mydistro/tool/bin/tool: cannot run it: its interpreter $LOADER" \
+    sh -c 'cd "$1" && BURROW_HOST=none ./bin/tool-1 upper </dev/null' sh "$T_TMP/elsewhere"
 expect_status "pack: the exit status passes through the pack's entry" 5 \
     sh -c 'cd "$1" && ./bin/tool-2 plain 5 </dev/null' sh "$T_TMP/elsewhere"
 mv "$W.gone" "$W"
