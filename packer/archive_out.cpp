@@ -259,6 +259,15 @@ void write_directory(const std::vector<Node>& nodes, const std::string& dir, con
         if (progress) progress->item_done();
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot finish " + out_name, nullptr);
+    // The pack's root too: the mode and time its entries have, not the umask's and the clock's.
+    settle(dir, 0755, epoch, out_name);
+}
+
+void settle(const std::string& path, mode_t mode, std::int64_t epoch, const std::string& shown) {
+    const struct timespec t[2] = {{static_cast<time_t>(epoch), 0}, {static_cast<time_t>(epoch), 0}};
+    if (::fchmodat(AT_FDCWD, path.c_str(), mode, 0) != 0) throw_sys("cannot set the mode of", shown, errno);
+    if (::utimensat(AT_FDCWD, path.c_str(), t, AT_SYMLINK_NOFOLLOW) != 0)
+        throw_sys("cannot set the time of", shown, errno);
 }
 
 namespace {
@@ -301,7 +310,7 @@ TempOutput::TempOutput(const std::string& out, OutputKind kind, Format format)
 
 const std::string& TempOutput::directory() {
     if (!fd_) {
-        // The pack's root gets what mkdir would give it.
+        // Made as mkdir would; write_directory() and write_oci_dir() then settle its mode and time.
         fd_ = create_temp_dir(dir_fd_.get(), dir_, base_, TempKind::tmp, 0777, tmp_name_);
         tmp_path_ = join_path(dir_, tmp_name_);
     }

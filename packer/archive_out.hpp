@@ -42,6 +42,10 @@ void compress_file(int src_fd, const std::string& src, Compression c, int fd, co
 void write_directory(const std::vector<Node>& nodes, const std::string& dir, const std::string& out_name,
                      std::int64_t epoch, Progress* progress);
 
+// Sets the mode and the time stamps (SOURCE_DATE_EPOCH) of `path`, named `shown` in errors:
+// what a directory output's own entries get from the writer, for the ones it makes itself.
+void settle(const std::string& path, mode_t mode, std::int64_t epoch, const std::string& shown);
+
 // What OUT is: a file (a tarball, a docker archive, an OCI layout's tar) or a directory.
 enum class OutputKind { file, directory };
 

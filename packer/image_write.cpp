@@ -389,26 +389,28 @@ void write_oci_tar(const OciImage& img, int fd, const std::string& out, std::int
 }
 
 // The layout as a directory `root`: the layers' blobs are moved there, not copied.
-void write_oci_dir(const OciImage& img, const std::string& root, Scratch& scratch) {
+// Modes 0644 and 0755 and SOURCE_DATE_EPOCH times throughout: the layout's bytes and
+// metadata depend on the image alone, not on the umask or the clock.
+void write_oci_dir(const OciImage& img, const std::string& root, Scratch& scratch, std::int64_t epoch,
+                   const std::string& shown) {
     make_dir(root + "/blobs");
     make_dir(root + "/blobs/sha256");
     const std::string blob_dir = root + "/blobs/sha256";
     const Fd blob_dir_fd(::open(blob_dir.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!blob_dir_fd) throw_sys("cannot open", blob_dir, errno);
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
     for (const auto& blob : img.blobs) {
         const std::string p = blob_dir + "/" + blob.hex;
         if (path_exists(p)) continue;
-        if (!blob.file.fd) {
+        if (!blob.file.fd)
             write_text(p, blob.data);
-        } else {
+        else
             scratch.publish(blob.file, blob_dir_fd.get(), blob.hex, p);
-            if (::fchmod(blob.file.fd.get(), 0666 & ~mask) != 0) throw_sys("cannot set the mode of", p, errno);
-        }
+        settle(p, 0644, epoch, shown + "/blobs/sha256/" + blob.hex);
     }
     write_text(root + "/oci-layout", img.layout);
     write_text(root + "/index.json", img.index);
+    for (const char* f : {"oci-layout", "index.json"}) settle(root + "/" + f, 0644, epoch, shown + "/" + f);
+    for (const char* d : {"/blobs/sha256", "/blobs", ""}) settle(root + d, 0755, epoch, shown + d);
 }
 
 // ---- The writer of -f docker and -f oci.
@@ -445,7 +447,7 @@ class ImageWriter final : public PackWriter {
             if (kind_ == ImageOutput::oci_tar)
                 write_oci_tar(img, out_.fd(), o_.output, epoch_, progress);
             else
-                write_oci_dir(img, out_.directory(), scratch_);
+                write_oci_dir(img, out_.directory(), scratch_, epoch_, o_.output);
             summary = "OCI image " + s.ref.full();
         }
         std::uint64_t bytes = 0;

@@ -420,19 +420,6 @@ std::vector<PackEntryPlan> entry_profiles(const PackOptions& o, std::map<std::st
     return out;
 }
 
-// The order the items were named in must not change an image: it records the options as
-// given and the named items sorted, each once.
-std::vector<std::string> image_arguments(const PackOptions& o, const std::set<std::string>& named) {
-    std::vector<std::string> args;
-    for (const auto& a : o.recorded_options)
-        if (a != "--") args.push_back(a);
-    bool dashes = false;
-    for (const auto& n : named) dashes = dashes || n[0] == '-';
-    if (dashes) args.push_back("--");
-    args.insert(args.end(), named.begin(), named.end());
-    return args;
-}
-
 // The runtime (and proot) a pack embeds.
 void add_runtime(const PackOptions& o, const std::string& self_dir, PackInputs& in) {
     const FileInfo rt = checked_binary(o.runtime ? *o.runtime : self_dir + "/burrow", "runtime");
@@ -497,6 +484,40 @@ PackOptions with_wrappers(const PackOptions& given) {
 
 }  // namespace
 
+// What the manifest records of the command line: the options' meaning, not their spelling,
+// and no host path. Spelling (-Cnone, -C none, no -C for the default), the order items
+// are named in (and naming them by path or twice), and where the store copy, a slice's
+// directory, a wrapper or the runtime sits on the packing machine change nothing; a host
+// path is written as "…" (a wrapper keeps its file name: it names the entry).
+std::vector<std::string> normalised_arguments(const PackOptions& o, const std::set<std::string>& named,
+                                              const std::string& store_dest) {
+    constexpr const char* kHost = "\u2026";
+    std::vector<std::string> a = {"-f", format_name(o.format)};
+    if (o.format != Format::dir) a.insert(a.end(), {"-C", compression_name(o.compression)});
+    if (o.store_source) a.insert(a.end(), {"--store", std::string(kHost) + ":" + store_dest});
+    for (const auto& sl : o.slices) a.insert(a.end(), {"--slice", std::string(kHost) + "=" + sl.destination});
+    for (const auto& w : o.wrappers)
+        a.insert(a.end(), {"--wrapper", std::string(kHost) + "/" + w.substr(w.find_last_of('/') + 1)});
+    for (const auto& e : o.entries) a.insert(a.end(), {"-e", e.name + "=" + e.program});
+    for (const auto& pr : o.profiles) a.insert(a.end(), {"--profile", pr.name + "=" + kHost});
+    for (const auto& l : o.links) a.insert(a.end(), {"-S", l.link + "=" + l.target});
+    if (is_image_format(o.format)) {
+        a.insert(a.end(), {"--max-layers", std::to_string(o.max_layers)});
+        if (o.tag) a.insert(a.end(), {"--tag", *o.tag});
+        for (const auto& [k, v] : o.env) a.insert(a.end(), {"--env", k + "=" + v});
+        for (const auto& [k, v] : o.labels) a.insert(a.end(), {"--label", k + "=" + v});
+        if (o.user) a.insert(a.end(), {"--user", *o.user});
+        if (o.workdir) a.insert(a.end(), {"--workdir", *o.workdir});
+        for (const auto& c : o.cmd) a.insert(a.end(), {"--cmd", c});
+    }
+    if (!o.closure) a.push_back("--no-closure");
+    if (o.runtime) a.insert(a.end(), {"--runtime", kHost});
+    if (o.proot) a.insert(a.end(), {"--proot", kHost});
+    if (!named.empty()) a.push_back("--");
+    a.insert(a.end(), named.begin(), named.end());
+    return a;
+}
+
 std::string runtime_version(const std::string& runtime) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return "unknown";
@@ -536,7 +557,6 @@ PackInputs gather_inputs(const PackOptions& given, const std::string& self_dir, 
     const PackOptions o = with_wrappers(given);
     PackInputs in;
     in.created = epoch;
-    in.arguments = o.recorded_arguments;
     in.packer_version = BURROW_VERSION;
     const std::optional<Store> store = open_store(o);
     if (store) in.store_destination = store->dest;
@@ -547,10 +567,8 @@ PackInputs gather_inputs(const PackOptions& given, const std::string& self_dir, 
     in.links = pack_links(o, store, slice_maps, roots);
     if (store) in.items = scan_closure(o, *store, roots, in.slices, progress);
     in.entries = entry_profiles(o, std::move(entries), in);
-    if (is_image_format(o.format)) {
-        in.arguments = image_arguments(o, named);
-        return in;
-    }
+    in.arguments = normalised_arguments(given, named, in.store_destination);
+    if (is_image_format(o.format)) return in;
     add_runtime(o, self_dir, in);
     return in;
 }

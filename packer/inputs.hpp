@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "packer/layout.hpp"
@@ -16,6 +17,11 @@ class Progress;
 // Everything run_pack() reads from the host, before anything is written. Throws Error(1)
 // naming the missing item, unreadable file, absent reference… `self_dir` is the
 // directory of the burrow-pack executable (where the default runtime is).
+// What a pack's manifest records as its "arguments": the options' meaning in one spelling,
+// the named items sorted and each once, no host path ("…" in its place).
+std::vector<std::string> normalised_arguments(const PackOptions& o, const std::set<std::string>& named,
+                                              const std::string& store_dest);
+
 PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std::int64_t epoch, Progress* progress);
 
 // Reads the version from `runtime --version` ("burrow 0.1.0" → "0.1.0"), or "unknown".

@@ -484,13 +484,10 @@ Command parse_command_line(const std::vector<std::string>& args) {
         const std::string& a = args[i];
         if (options_done || a.size() < 2 || a[0] != '-') {
             o.items.push_back(a);
-            o.recorded_arguments.push_back(a);
             continue;
         }
         if (a == "--") {
             options_done = true;
-            o.recorded_arguments.push_back(a);
-            o.recorded_options.push_back(a);
             continue;
         }
         // The option's name and an attached value ("--format=dir", "-fdir"), if any.
@@ -517,16 +514,6 @@ Command parse_command_line(const std::vector<std::string>& args) {
         if (takes_value && !attached) {
             if (i + 1 >= args.size()) usage_error("option '" + name + "' needs a value");
             value = args[++i];
-        }
-        // The manifest records the command line without -o OUT (packs of the same inputs
-        // written to different places are the same pack).
-        if (opt->run != output) {
-            o.recorded_arguments.push_back(a);
-            o.recorded_options.push_back(a);
-            if (takes_value && !attached) {
-                o.recorded_arguments.push_back(value);
-                o.recorded_options.push_back(value);
-            }
         }
         opt->run(s, name, value);
     }

@@ -54,12 +54,6 @@ struct PackOptions {
     std::vector<std::pair<std::string, std::string>> env, labels;
     std::optional<std::string> user, workdir;
     std::vector<std::string> cmd;
-    // The arguments as given, minus -o/--output and its value (the manifest records them;
-    // the output's name must not change the pack's bytes).
-    std::vector<std::string> recorded_arguments;
-    // The same minus the positional ITEMs (images record the items sorted instead, so
-    // that the order they were named in does not change the image).
-    std::vector<std::string> recorded_options;
 };
 
 struct Command {

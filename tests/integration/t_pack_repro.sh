@@ -69,4 +69,33 @@ expect_eq "repro: the extracted copies share an inode" "2" "$(stat -c %h "$T_TMP
 check "repro: -f dir" pack -f dir -o "$T_TMP/dirpack"
 check "repro: -f dir has the tarball's files" diff -r -x manifest.json "$T_TMP/xa" "$T_TMP/dirpack"
 
+# The bytes depend on what is packed, never on where the store copy sits, how the options
+# are spelt or the order the items are named in: two copies of the store at other paths.
+mkdir -p "$T_TMP/copy-one" "$T_TMP/somewhere/else"
+cp -a "$FIX_STORE" "$T_TMP/copy-one/store"
+cp -a "$FIX_STORE" "$T_TMP/somewhere/else/s"
+for f in tarball docker oci; do
+    out=p.$f
+    [ $f = oci ] && out=p.oci.tar
+    check "where: -f $f from one store copy" "$T_PACK" --store "$T_TMP/copy-one/store:$FIX_DEST" "$FIX_ITEM_HELLO" \
+        "$FIX_ITEM_DASH" -e hello="$FIX_HELLO" -f $f -o "$T_TMP/copy-one/$out"
+    check "where: -f $f from another, items by path and in another order, -f spelt otherwise" \
+        "$T_PACK" --store="$T_TMP/somewhere/else/s:$FIX_DEST/" "$T_TMP/somewhere/else/s/$FIX_ITEM_DASH" \
+        "$FIX_ITEM_HELLO" "$FIX_ITEM_DASH" -e hello="$FIX_HELLO" "-f$f" -o "$T_TMP/somewhere/$out"
+    check "where: -f $f: the same bytes" cmp "$T_TMP/copy-one/$out" "$T_TMP/somewhere/$out"
+done
+tar -xzf "$T_TMP/copy-one/p.tarball" -C "$T_TMP/copy-one" .burrow/manifest.json
+expect_eq "where: the manifest names no host path" "" \
+    "$(grep -o -e "$T_TMP" -e copy-one "$T_TMP/copy-one/.burrow/manifest.json" | head -1)"
+
+# Directory outputs: fixed modes and SOURCE_DATE_EPOCH times, whatever the umask.
+t_run sh -c 'umask 077 && "$@"' sh "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -e hello="$FIX_HELLO" \
+    -f dir -o "$T_TMP/umask-dir"
+expect_eq "umask: -f dir's root is 0755, time SOURCE_DATE_EPOCH, under umask 077" "755 1" \
+    "$(stat -c '%a %Y' "$T_TMP/umask-dir")"
+t_run sh -c 'umask 077 && "$@"' sh "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -e hello="$FIX_HELLO" \
+    -f oci -o "$T_TMP/umask-oci"
+expect_eq "umask: -f oci's directories are 0755 and its files 0644, all at SOURCE_DATE_EPOCH" "" \
+    "$(find "$T_TMP/umask-oci" \( -type d ! -perm 0755 \) -o \( -type f ! -perm 0644 \) -o ! -newermt @0 -o -newermt @2 | head -3)"
+
 done_testing
