@@ -8,6 +8,7 @@
 
 #include "packer/fsutil.hpp"
 #include "packer/interrupt.hpp"
+#include "packer/manifest.hpp"
 #include "packer/options.hpp"
 #include "packer/pack.hpp"
 #include "packer/progress.hpp"
@@ -41,7 +42,15 @@ int main(int argc, char** argv) {
         switch (cmd.kind) {
             case Command::Kind::help: std::cout << usage_text(); return 0;
             case Command::Kind::version: std::cout << "burrow-pack " << BURROW_VERSION << "\n"; return 0;
-            case Command::Kind::info: std::cout << manifest_text_of(cmd.target) << std::flush; return 0;
+            case Command::Kind::info: {
+                const std::string text = manifest_text_of(cmd.target);
+                if (cmd.json)
+                    std::cout << text;
+                else
+                    std::cout << manifest_summary(parse_manifest(text, cmd.target), cmd.target);
+                std::cout << std::flush;
+                return 0;
+            }
             case Command::Kind::verify: {
                 install_interrupt_handlers();
                 Progress progress(::isatty(2) == 1);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "packer/image_plan.hpp"
 #include "packer/layout.hpp"
+#include "packer/progress.hpp"
 #include "packer/store_names.hpp"
 #include "runtime/base/error.hpp"
 
@@ -279,6 +281,61 @@ std::vector<TreeRecord> parse_file_list(std::string_view text, const std::string
             throw bad(n, r.path + ": out of tree order or listed twice");
         out.push_back(std::move(r));
     }
+    return out;
+}
+
+}  // namespace burrow::pack
+
+namespace burrow::pack {
+
+std::string manifest_summary(const nlohmann::json& m, const std::string& pack) {
+    using json = nlohmann::json;
+    auto str = [](const json& j, const char* k) {
+        return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+    };
+    std::string out = pack + ": a burrow pack, made by burrow-pack " + str(m["packer"], "version") + ", created " +
+                      rfc3339_utc(m["created"].get<std::int64_t>()) + "\n";
+    const json& rt = m.contains("runtime") ? m["runtime"] : json();
+    if (rt.is_object())
+        out += "runtime: burrow " + str(rt, "version") + " (" + str(rt, "path") + ", sha256 " +
+               str(rt, "sha256").substr(0, 12) + "…)\n";
+    else
+        out += "runtime: none (an image: its programs run directly)\n";
+    if (m.contains("proot") && m["proot"].is_object()) out += "proot: " + str(m["proot"], "path") + "\n";
+    if (m.contains("store") && m["store"].is_object())
+        out += "store: " + str(m["store"], "destination") + " (" + str(m["store"], "path") + " in the pack)\n";
+    const json& entries = m["entries"];
+    out += "entries (" + std::to_string(entries.size()) + "):\n";
+    std::size_t w = 0;
+    for (const auto& e : entries) w = std::max(w, str(e, "name").size());
+    for (const auto& e : entries) {
+        const std::string n = str(e, "name");
+        out += "  bin/" + n + std::string(w - n.size() + 2, ' ') + str(e, "program") + "\n";
+    }
+    std::vector<const json*> items;
+    std::uint64_t total = 0;
+    for (const auto& it : m["items"]) {
+        items.push_back(&it);
+        total += it["size"].get<std::uint64_t>();
+    }
+    std::stable_sort(items.begin(), items.end(), [](const json* a, const json* b) {
+        return (*a)["size"].get<std::uint64_t>() > (*b)["size"].get<std::uint64_t>();
+    });
+    out += "items (" + std::to_string(items.size()) + ", " + human_bytes(static_cast<double>(total)) + "):\n";
+    for (const json* it : items) {
+        std::string size = human_bytes(static_cast<double>((*it)["size"].get<std::uint64_t>()));
+        if (size.size() < 10) size = std::string(10 - size.size(), ' ') + size;
+        out += "  " + size + "  " + str(*it, "name");
+        if (it->contains("mount")) out += "  (slice at " + str(*it, "mount") + ")";
+        out += "\n";
+    }
+    if (m.contains("links") && !m["links"].empty()) {
+        out += "links:\n";
+        for (const auto& l : m["links"]) out += "  " + str(l, "link") + " -> " + str(l, "target") + "\n";
+    }
+    std::string args;
+    for (const auto& a : m["arguments"]) args += (args.empty() ? "" : " ") + a.get<std::string>();
+    out += "made with: burrow-pack " + args + "\n";
     return out;
 }
 

@@ -29,6 +29,11 @@ std::string member_name_problem(std::string_view path);
 // Error(1) "WHERE: .burrow/manifest.json: /items/2/sha256: expected …, got …".
 nlohmann::json parse_manifest(std::string_view text, const std::string& where);
 
+// `burrow-pack info`'s summary for people, from a manifest parse_manifest() accepted: the
+// pack's packer, date and runtime, its entries, its items largest first with their sizes
+// and the total, slices with where they mount, links, and the arguments it was made with.
+std::string manifest_summary(const nlohmann::json& m, const std::string& pack);
+
 // Parses .burrow/files (written by file_list_text(), layout.hpp) back; throws Error(1)
 // "WHERE: .burrow/files: record N: …" for anything file_list_text() does not write (bad
 // type, unsafe path, bad hash, out of tree order or repeated, a truncated record).

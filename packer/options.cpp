@@ -347,6 +347,10 @@ Command parse_read_command(const std::vector<std::string>& args) {
             cmd.kind = Command::Kind::help;
             return cmd;
         }
+        if (args[i] == "--json" && cmd.kind == Command::Kind::info) {
+            cmd.json = true;
+            continue;
+        }
         if (args[i] == "--" && i + 1 < args.size()) {
             rest.insert(rest.end(), args.begin() + i + 1, args.end());
             break;
@@ -466,7 +470,8 @@ one profile per entry. Unpack it anywhere and run ./bin/NAME.
                              every item they reference
 )" + option_lines() +
            R"(
-  info PACK                  print the manifest of PACK (a tarball or a directory), checked
+  info [--json] PACK         what PACK holds (a tarball or a directory), from its manifest,
+                             checked; the manifest itself with [--json]
   verify PACK                check every file of PACK against its manifest; exit 1 on a difference
 
 SOURCE_DATE_EPOCH sets the time stamp of every file and of the manifest (default 1).

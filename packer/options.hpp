@@ -61,6 +61,7 @@ struct Command {
     Kind kind = Kind::pack;
     PackOptions pack;
     std::string target;  // info/verify: the pack
+    bool json = false;   // info --json: the manifest itself
 };
 
 // args: argv without the program name.

@@ -22,7 +22,7 @@ check "closure: items named by path" "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$
 expect_eq "closure: the same closure from paths" "$closure" "$(pack_items "$T_TMP/h2.tar.gz")"
 
 # The manifest lists the same items, with their references.
-t_run "$T_PACK" info "$T_TMP/h.tar.gz"
+t_run "$T_PACK" info --json "$T_TMP/h.tar.gz"
 n=0
 for it in $FIX_HELLO_CLOSURE; do
     case $T_OUT in *"\"name\": \"$it\""*) n=$((n + 1)) ;; esac

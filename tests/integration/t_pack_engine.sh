@@ -17,7 +17,7 @@ mkdir "$D"
 tar -xzf "$T_TMP/p.tar.gz" -C "$D"
 check "engine: the pack ships .burrow/proot" test -x "$D/.burrow/proot"
 check "engine: ... identical to the one given" cmp "$PROOT" "$D/.burrow/proot"
-case $("$T_PACK" info "$D") in
+case $("$T_PACK" info --json "$D") in
     *'"proot": {'*) ok "engine: the manifest records proot" ;;
     *) fail "engine: the manifest records proot" "no proot in the manifest" ;;
 esac

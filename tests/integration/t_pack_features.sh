@@ -63,9 +63,9 @@ expect_err "link: a target missing from the pack is refused" 1 "is not in the pa
 
 # --profile: copied verbatim, the entry's program comes from it.
 check "profile: copied verbatim" cmp "$T_TMP/custom.json" "$D/.burrow/profiles/custom.json"
-case $("$T_PACK" info "$D") in
+case $("$T_PACK" info --json "$D") in
     *"\"name\": \"custom\""*"\"program\": \"$FIX_HELLO\""*) ok "profile: the manifest names its program" ;;
-    *) fail "profile: the manifest names its program" "$("$T_PACK" info "$D" | tr '\n' ' ' | cut -c1-300)" ;;
+    *) fail "profile: the manifest names its program" "$("$T_PACK" info --json "$D" | tr '\n' ' ' | cut -c1-300)" ;;
 esac
 expect_out "profile: the custom entry runs with it" "custom value" "$D/bin/custom" --env FROM_PROFILE
 printf '{"version": 1, "extends": "./other.json"}\n' > "$T_TMP/bad.json"

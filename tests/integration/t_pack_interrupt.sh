@@ -100,7 +100,7 @@ case $(cat "$T_TMP/pipe.err") in
     *"burrow-pack: cannot write standard output"*": Broken pipe"*) ok "sigpipe: ignored: the write error is named" ;;
     *) fail "sigpipe: ignored: the write error is named" "stderr: $(cat "$T_TMP/pipe.err")" ;;
 esac
-"$T_PACK" info "$T_TMP/small.tar.gz" 2>"$T_TMP/info.err" | head -n1 >"$T_TMP/info.out"
+"$T_PACK" info --json "$T_TMP/small.tar.gz" 2>"$T_TMP/info.err" | head -n1 >"$T_TMP/info.out"
 expect_eq "sigpipe: info | head -1: the first line, nothing on stderr" "{:" "$(cat "$T_TMP/info.out"):$(cat "$T_TMP/info.err")"
 
 # Other signals with -o -: what went to standard output is cut short, and said so.

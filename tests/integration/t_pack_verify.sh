@@ -13,8 +13,21 @@ esac
 
 t_run "$T_PACK" info "$P"
 case $T_OUT in
-    *'"files": {'*'"format": 2'*'"items": ['*'"runtime": {'*) ok "info: prints the manifest" ;;
-    *) fail "info: prints the manifest" "$(t_what)" ;;
+    "$P: a burrow pack, made by burrow-pack 0.1.0, created 1970-01-01T00:00:01Z
+runtime: burrow 0.1.0 (.burrow/burrow, sha256 "*"
+store: $FIX_DEST (${FIX_DEST#/} in the pack)
+entries (1):
+  bin/hello  $FIX_HELLO
+items ($(echo $FIX_HELLO_CLOSURE | wc -w), "*"):
+"*"made with: burrow-pack -f tarball -C gzip --store …:$FIX_DEST -e hello=$FIX_HELLO -- $FIX_ITEM_HELLO") ok "info: a summary for people" ;;
+    *) fail "info: a summary for people" "$(t_what)" ;;
+esac
+expect_eq "info: every item is listed, with its size" "$(echo $FIX_HELLO_CLOSURE | wc -w)" \
+    "$(printf '%s\n' "$T_OUT" | grep -c -E '^ +[0-9.]+ [KMG]?i?B  ')"
+t_run "$T_PACK" info --json "$P"
+case $T_OUT in
+    *'"files": {'*'"format": 2'*'"items": ['*'"runtime": {'*) ok "info --json: prints the manifest" ;;
+    *) fail "info --json: prints the manifest" "$(t_what)" ;;
 esac
 runtime_sum=$(sha256sum "$(dirname "$T_PACK")/burrow" | cut -d' ' -f1)
 case $T_OUT in
@@ -26,7 +39,7 @@ D="$T_TMP/un packed"
 mkdir "$D"
 tar -xzf "$P" -C "$D"
 expect_status "verify: the unpacked directory verifies" 0 "$T_PACK" verify "$D"
-expect_out "info: of the directory, the same manifest" "$(cat "$D/.burrow/manifest.json")" "$T_PACK" info "$D"
+expect_out "info --json: of the directory, the same manifest" "$(cat "$D/.burrow/manifest.json")" "$T_PACK" info --json "$D"
 
 # Change one byte of one file.
 f="$D/${FIX_DEST#/}/$FIX_ITEM_DATA/share/greeting.txt"

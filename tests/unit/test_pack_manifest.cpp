@@ -247,3 +247,26 @@ TEST_CASE("names in messages cannot forge lines") {
     CHECK(shown_name("") == "\"\"");
     CHECK(shown_name("\xff") == "\"\\ufffd\"");
 }
+
+TEST_CASE("manifest: info's summary: items largest first, slices, links, no runtime for an image") {
+    const json m = {{"packer", {{"version", "0.1.0"}}},
+                    {"created", 1700000000},
+                    {"entries", json::array({{{"name", "hi"}, {"program", "/gnu/store/a-hi/bin/hi"}}})},
+                    {"items", json::array({{{"name", "a-hi"}, {"size", 10}},
+                                           {{"name", "b-lib"}, {"size", 3 << 20}},
+                                           {{"name", "c-tool"}, {"size", 2048}, {"mount", "/opt/tool"}}})},
+                    {"links", json::array({{{"link", "etc"}, {"target", "gnu/store/a-hi/etc"}}})},
+                    {"store", {{"destination", "/gnu/store"}, {"path", "gnu/store"}}},
+                    {"arguments", json::array({"-f", "docker", "--", "a-hi"})}};
+    const std::string s = burrow::pack::manifest_summary(m, "x.tar");
+    CHECK(s.rfind("x.tar: a burrow pack, made by burrow-pack 0.1.0, created 2023-11-14T22:13:20Z\n", 0) == 0);
+    CHECK(s.find("runtime: none (an image: its programs run directly)\n") != std::string::npos);
+    CHECK(s.find("store: /gnu/store (gnu/store in the pack)\n") != std::string::npos);
+    CHECK(s.find("  bin/hi  /gnu/store/a-hi/bin/hi\n") != std::string::npos);
+    const auto lib = s.find("b-lib"), tool = s.find("c-tool"), hi = s.find("  a-hi");
+    CHECK(lib < tool);
+    CHECK(tool < hi);
+    CHECK(s.find("c-tool  (slice at /opt/tool)") != std::string::npos);
+    CHECK(s.find("links:\n  etc -> gnu/store/a-hi/etc\n") != std::string::npos);
+    CHECK(s.find("made with: burrow-pack -f docker -- a-hi\n") != std::string::npos);
+}
