@@ -20,7 +20,7 @@ CPPFLAGS    += -I. -DBURROW_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 # Where the checkout (and an absolute BUILD) sits must not reach the binaries: debug info
 # and __FILE__ name paths relative to it, so two checkouts build identical bytes (the
 # build-id hashes the debug info; a pack embeds the runtime).
-PREFIXMAP   := -ffile-prefix-map=$(CURDIR)/= $(if $(filter /%,$(BUILD)),-ffile-prefix-map=$(abspath $(BUILD))/=build/)
+PREFIXMAP   := -ffile-prefix-map=$(CURDIR)=. $(if $(filter /%,$(BUILD)),-ffile-prefix-map=$(abspath $(BUILD))=build)
 ALLFLAGS     = -std=c++20 $(WARN) $(CPPFLAGS) $(SECTIONS) $(PREFIXMAP) $(CXXFLAGS) -MMD -MP
 
 RUNTIME_SRC := $(sort $(wildcard runtime/*/*.cpp))
