@@ -626,6 +626,14 @@ const Option kOptions[] = {
      [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "process", "timeout", a[0]); }},
     {"--kill-after", "DURATION", S::Process, false, "", "",
      [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "process", "killAfter", a[0]); }},
+    // cgroup v2 limits on the whole sandbox; the loader checks the values.
+    {"--memory", "SIZE", S::Process, true, "",
+     "limit the sandbox's memory (memory.max: 512m, 2g) in a cgroup v2\nof its own; needs a delegated cgroup or root",
+     [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "limits", "memory", a[0]); }},
+    {"--cpus", "N", S::Process, true, "", "limit the sandbox to N CPUs' worth of time (cpu.max: 0.5, 2)",
+     [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "limits", "cpus", a[0]); }},
+    {"--pids", "N", S::Process, true, "", "limit the sandbox to N processes and threads (pids.max)",
+     [](State& s, const std::string& opt, const Args& a) { string_at(s, opt, "limits", "pids", a[0]); }},
 
     {"--disable-userns", "", S::Namespaces, true, "", "the command cannot create user namespaces",
      SETS(s.cli.overlay["security"]["disableUserns"] = true)},

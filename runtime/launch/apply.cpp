@@ -50,6 +50,10 @@ struct Perform {
         die_with_parent(r, s);
         return {};
     }
+    Next operator()(const step::Cgroup& s) const {
+        enter_cgroup(r, s);
+        return {};
+    }
     Next operator()(const step::JoinNamespaces& s) const {
         join_namespaces(s, r.opts);
         return {};
@@ -178,9 +182,15 @@ int perform(const Plan& plan, const std::vector<Step>& steps, const ApplyOptions
     for (const Step& s : steps) {
         trace_step(run.opts, step_op(plan, s));
         try {
-            if (std::optional<int> status = std::visit(Perform{run}, s)) return *status;
+            if (std::optional<int> status = std::visit(Perform{run}, s)) {
+                leave_cgroup(run);  // the waiting process: the program has ended
+                return *status;
+            }
         } catch (const Error& e) {
-            if (!run.forked) throw;
+            if (!run.forked) {
+                leave_cgroup(run);
+                throw;
+            }
             report(e);
             if (run.exec_failed_w) [[maybe_unused]]
                 ssize_t n = ::write(run.exec_failed_w.get(), "x", 1);

@@ -63,6 +63,14 @@ struct RootBuilderDelete {
     void operator()(RootBuilder* b) const;
 };
 
+// What the cgroup step made, for the process that waits for the program to undo.
+struct CgroupState {
+    std::string parent;                // burrow's own cgroup v2 directory
+    std::string dir;                   // parent/burrow-PID, where burrow moved itself
+    std::vector<std::string> enabled;  // controllers it added to parent's cgroup.subtree_control
+    bool parent_is_root = false;       // the hierarchy's root: nothing is disabled there again
+};
+
 // The launch in progress: what the steps pass on to later ones. A fork step copies it
 // into the child with the rest of the process.
 struct Run {
@@ -85,6 +93,7 @@ struct Run {
     Fd host_proc;                  // detach-old-root → disable-userns only: the host's /proc
     std::vector<Fd> locks;         // lock-files: held by the process that waits for the program
     std::vector<std::string> bpf;  // read-seccomp-fds → seccomp-fds: the caller's BPF programs
+    CgroupState cgroup;            // cgroup → the end of the process that waits for the program
 };
 
 // Each step's syscalls, in its facility's file. The fork steps return the wait status to
@@ -97,29 +106,35 @@ void map_ids(const Plan& plan);                                                 
 void join_namespaces(const step::JoinNamespaces& s, const ApplyOptions& opts);  // userns.cpp
 void join_userns2(const step::JoinUserns2& s, const ApplyOptions& opts);        // userns.cpp
 void await_id_maps(const Plan& plan, const step::AwaitIdMaps& s);               // status_fds.cpp
-void wait_and_close(int fd);                                        // caller_fds.cpp: until fd has data or is closed
-void disable_userns(Run& run, const step::DisableUserns& s);        // userns.cpp
-void lock_files(Run& run, const step::LockFiles& s);                // process.cpp
-void read_seccomp_fds(Run& run, const step::ReadSeccompFds& s);     // caller_fds.cpp
-void install_seccomp_fds(Run& run);                                 // caller_fds.cpp
-void block_fd(const step::BlockFd& s);                              // caller_fds.cpp
-void loopback_up();                                                 // net.cpp
-std::optional<int> fork_pid1(Run& run, const step::Timeout& t);     // reaper.cpp
-void fork_program(Run& run, const step::ForkProgram& s);            // reaper.cpp
-std::optional<int> fork_for_setsid(Run& run);                       // reaper.cpp
-std::optional<int> fork_timeout(Run& run, const step::Timeout& t);  // reaper.cpp
-void root_tmpfs(Run& run);                                          // mnt.cpp
-void host_root(Run& run);                                           // mnt.cpp
-void apply_mount(Run& run, const MountOp& op);                      // mnt.cpp
-void remount_root_ro(Run& run);                                     // mnt.cpp
-void detach_old_root(Run& run);                                     // mnt.cpp
-void die_with_parent(Run& run, const step::DieWithParent& s);       // process.cpp
-void enter_cwd(Run& run);                                           // process.cpp
-void make_env(Run& run);                                            // process.cpp
-void set_rlimits(const step::Rlimits& s);                           // process.cpp
-void new_session();                                                 // process.cpp
-void search_path(Run& run);                                         // process.cpp
-void no_new_privs();                                                // process.cpp
+void wait_and_close(int fd);                                     // caller_fds.cpp: until fd has data or is closed
+void disable_userns(Run& run, const step::DisableUserns& s);     // userns.cpp
+void lock_files(Run& run, const step::LockFiles& s);             // process.cpp
+void read_seccomp_fds(Run& run, const step::ReadSeccompFds& s);  // caller_fds.cpp
+void install_seccomp_fds(Run& run);                              // caller_fds.cpp
+void block_fd(const step::BlockFd& s);                           // caller_fds.cpp
+void loopback_up();                                              // net.cpp
+void enter_cgroup(Run& run, const step::Cgroup& s);              // cgroup.cpp
+void leave_cgroup(Run& run);                                     // cgroup.cpp: at the end, best effort
+// The work of the two above, on a given cgroup directory (unit-tested on a plain one).
+CgroupState make_cgroup(const std::string& parent, bool parent_is_root, const step::Cgroup& s, pid_t self,
+                        const std::string& proc_self_cgroup);
+void remove_cgroup(const CgroupState& st, pid_t self);
+std::optional<int> fork_pid1(Run& run, const step::Timeout& t);             // reaper.cpp
+void fork_program(Run& run, const step::ForkProgram& s);                    // reaper.cpp
+std::optional<int> fork_for_setsid(Run& run);                               // reaper.cpp
+std::optional<int> fork_timeout(Run& run, const step::Timeout& t);          // reaper.cpp
+void root_tmpfs(Run& run);                                                  // mnt.cpp
+void host_root(Run& run);                                                   // mnt.cpp
+void apply_mount(Run& run, const MountOp& op);                              // mnt.cpp
+void remount_root_ro(Run& run);                                             // mnt.cpp
+void detach_old_root(Run& run);                                             // mnt.cpp
+void die_with_parent(Run& run, const step::DieWithParent& s);               // process.cpp
+void enter_cwd(Run& run);                                                   // process.cpp
+void make_env(Run& run);                                                    // process.cpp
+void set_rlimits(const step::Rlimits& s);                                   // process.cpp
+void new_session();                                                         // process.cpp
+void search_path(Run& run);                                                 // process.cpp
+void no_new_privs();                                                        // process.cpp
 void drop_capabilities(const Plan& plan, const step::DropCapabilities& s);  // caps.cpp
 void close_inherited_fds(const std::vector<int>& keep);                     // process.cpp
 [[noreturn]] void exec(Run& run);                                           // process.cpp

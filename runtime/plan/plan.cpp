@@ -12,6 +12,7 @@
 #include <limits>
 #include <utility>
 
+#include "runtime/base/cgroup_text.hpp"
 #include "runtime/base/error.hpp"
 #include "runtime/base/path.hpp"
 #include "runtime/profile/namespaces.hpp"
@@ -300,6 +301,8 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     s.reserve(plan.mounts.size() + 32);  // one step per mount, and a few dozen others at most
     if (die) s.push_back(step::DieWithParent{false});
     if (!p.security.seccomp_fds.empty()) s.push_back(step::ReadSeccompFds{p.security.seccomp_fds});
+    const LimitsSpec& lim = p.limits;
+    if (lim.any()) s.push_back(step::Cgroup{lim.memory, lim.pids, lim.cpus, lim.where});
     if (n.user_fd || n.pid_fd) s.push_back(step::JoinNamespaces{n.user_fd.value_or(-1), n.pid_fd.value_or(-1)});
     s.push_back(step::Unshare{n});
     if (n.user_block_fd)
@@ -321,8 +324,9 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     if (!p.process.lock_files.empty()) s.push_back(step::LockFiles{p.process.lock_files});
     if (n.pid)
         s.push_back(step::ForkProgram{die, p.process.as_pid_1});
-    else if (timeout.seconds > 0 || p.process.info_fd || p.process.json_status_fd || !p.process.lock_files.empty() ||
-             p.process.sync_fd || n.pid_fd)       // a joined pid namespace holds only processes forked after
+    else if (timeout.seconds > 0 || lim.any() || p.process.info_fd || p.process.json_status_fd ||
+             !p.process.lock_files.empty() || p.process.sync_fd ||
+             n.pid_fd)                            // a joined pid namespace holds only processes forked after
         s.push_back(step::ForkTimeout{timeout});  // setsid works in its child; a process to report the status
     else if (p.process.new_session)
         s.push_back(step::ForkForSetsid{});
@@ -338,7 +342,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
                            !n.cgroup && !p.hostname && plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
                            (p.security.caps_keep.empty() || keeps_all_as_root(p, host)) &&
                            p.security.seccomp_fds.empty() && !p.process.sync_fd && !p.process.block_fd && !n.user_fd &&
-                           !n.pid_fd;
+                           !n.pid_fd && !lim.any();
     if (plan.direct_eligible) {
         if (timeout.seconds > 0)
             plan.direct_steps.push_back(step::ForkTimeout{timeout});
@@ -471,6 +475,11 @@ struct StepJson {
     void operator()(const step::Seccomp&) { j["filter"] = json(seccomp::to_json(plan.seccomp)); }
     void operator()(const step::ReadSeccompFds& s) { j["fds"] = s.fds; }
     void operator()(const step::AwaitIdMaps& s) { j["fd"] = s.fd; }
+    void operator()(const step::Cgroup& s) {
+        if (s.memory) j["memory"] = *s.memory;
+        if (s.cpus) j["cpuMax"] = cgroup::cpu_max(*s.cpus);
+        if (s.pids) j["pids"] = *s.pids;
+    }
     void operator()(const step::JoinUserns2& s) { j["fd"] = s.fd; }
     void operator()(const step::JoinNamespaces& s) {
         if (s.user_fd >= 0) j["userFd"] = s.user_fd;
@@ -538,6 +547,7 @@ void append_steps(std::string& out, const Plan& plan, const std::vector<Step>& s
 struct StepOp {
     const Plan& plan;
     const char* operator()(const step::DieWithParent&) const { return "die-with-parent"; }
+    const char* operator()(const step::Cgroup&) const { return "cgroup"; }
     const char* operator()(const step::Unshare&) const { return "unshare"; }
     const char* operator()(const step::MapIds&) const { return "map-ids"; }
     const char* operator()(const step::AwaitIdMaps&) const { return "await-id-maps"; }

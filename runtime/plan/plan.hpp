@@ -67,6 +67,15 @@ namespace step {
 struct DieWithParent {
     bool again = false;
 };
+// "limits": make a cgroup below burrow's own, move burrow into it (so everything it starts
+// is in it too), hand it the controllers and write the limits; with the caller's own
+// credentials, before any namespace. The process left waiting for the program (fork-pid1,
+// fork-timeout) moves back out and removes it.
+struct Cgroup {
+    std::optional<std::uint64_t> memory, pids;
+    std::optional<double> cpus;
+    std::string origin;  // for messages: "--memory 1g", "x.json: /limits/memory"
+};
 // unshare(2) in the calling process: user and mount, and the optional ones.
 struct Unshare {
     Namespaces ns;
@@ -185,13 +194,13 @@ struct BlockFd {
 struct Exec {};  // Plan::program (or the path found), Plan::argv
 }  // namespace step
 
-using Step =
-    std::variant<step::DieWithParent, step::JoinNamespaces, step::Unshare, step::MapIds, step::AwaitIdMaps,
-                 step::JoinUserns2, step::SetHostname, step::LoopbackUp, step::ForkPid1, step::RootTmpfs,
-                 step::HostRoot, step::Mount, step::RemountRootRo, step::DetachOldRoot, step::DisableUserns,
-                 step::LockFiles, step::ForkProgram, step::ForkForSetsid, step::ForkTimeout, step::Chdir, step::Env,
-                 step::Rlimits, step::Umask, step::Setsid, step::SearchPath, step::NoNewPrivs, step::ReadSeccompFds,
-                 step::SeccompFds, step::BlockFd, step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
+using Step = std::variant<step::DieWithParent, step::Cgroup, step::JoinNamespaces, step::Unshare, step::MapIds,
+                          step::AwaitIdMaps, step::JoinUserns2, step::SetHostname, step::LoopbackUp, step::ForkPid1,
+                          step::RootTmpfs, step::HostRoot, step::Mount, step::RemountRootRo, step::DetachOldRoot,
+                          step::DisableUserns, step::LockFiles, step::ForkProgram, step::ForkForSetsid,
+                          step::ForkTimeout, step::Chdir, step::Env, step::Rlimits, step::Umask, step::Setsid,
+                          step::SearchPath, step::NoNewPrivs, step::ReadSeccompFds, step::SeccompFds, step::BlockFd,
+                          step::DropCapabilities, step::CloseFds, step::Seccomp, step::Exec>;
 
 struct Plan {
     // What runs: the steps, in order.

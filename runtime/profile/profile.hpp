@@ -132,6 +132,16 @@ struct SecuritySpec {
     nlohmann::json seccomp;
 };
 
+// "limits": cgroup v2 limits on the whole sandbox (burrow's own process included), in a
+// cgroup burrow makes below its own and removes when the program ends (launch/cgroup.cpp).
+struct LimitsSpec {
+    std::optional<std::uint64_t> memory;  // bytes: memory.max
+    std::optional<double> cpus;           // CPUs' worth of time per period: cpu.max
+    std::optional<std::uint64_t> pids;    // pids.max
+    std::string where;                    // for messages: "x.json: /limits", "--memory 1g"
+    bool any() const { return memory || cpus || pids; }
+};
+
 struct Profile {
     std::string name;    // informative
     std::string source;  // the file (or "builtin:NAME", or "command line")
@@ -142,6 +152,7 @@ struct Profile {
     IdSpec uid, gid;
     std::optional<std::string> hostname;
     ProcessSpec process;
+    LimitsSpec limits;
     SecuritySpec security;
 };
 

@@ -137,6 +137,13 @@ json profile_to_json(const Profile& p) {
               {"security", security}};
     if (!p.name.empty()) j["name"] = p.name;
     if (p.hostname) j["hostname"] = *p.hostname;
+    if (p.limits.any()) {
+        json l = json::object();
+        if (p.limits.memory) l["memory"] = *p.limits.memory;
+        if (p.limits.cpus) l["cpus"] = *p.limits.cpus;
+        if (p.limits.pids) l["pids"] = *p.limits.pids;
+        j["limits"] = l;
+    }
     return j;
 }
 

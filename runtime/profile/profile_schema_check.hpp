@@ -56,6 +56,7 @@ const Section& mount_section();       // every mount key; mount_kinds.cpp says w
 const Section& namespaces_section();  // from namespaces.cpp
 const Section& user_section();
 const Section& home_section();
+const Section& limits_section();
 const Section& process_section();
 const Section& env_section();
 const Section& limit_section();  // one limit as {"soft": …, "hard": …}

@@ -50,10 +50,14 @@ std::optional<std::string> foreign_hint(const std::string& context, const std::s
         if (const NamespaceInfo* n = namespace_kind(key); n && !n->always)
             return "write it inside \"namespaces\": {\"" + key + "\": true}";
         if (any_of_keys(key, {"bind", "binds"})) return "write \"mounts\": [{\"type\": \"bind\", …}]";
+        if (any_of_keys(key, {"memory", "cpus", "pids"})) return "write it inside \"limits\": {\"" + key + "\": …}";
         if (any_of_keys(key, {"readonly", "ro", "read_only"})) return "write \"root\": {\"access\": \"ro\"}";
     }
     if (context == "process") {
         if (key == "environment") return "write \"env\"";
+        if (any_of_keys(key, {"memory", "cpus", "pids", "limits"}))
+            return "write it at the top level: \"limits\": {\"" + (key == "limits" ? std::string("memory") : key) +
+                   "\": …}";
         if (any_of_keys(key, {"command", "cmd", "argv", "program"}))
             return "write \"exec\" for the program and \"args\" for its arguments";
         if (any_of_keys(key, {"workdir", "workingDirectory", "chdir", "cwd_path"})) return "write \"cwd\"";

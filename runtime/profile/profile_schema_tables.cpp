@@ -1,6 +1,7 @@
 // The profile's sections as tables: each key, its type in profiles/schema.json and how its
 // value is checked. A key's row order is the order messages list the valid keys in.
 #include <algorithm>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "runtime/profile/namespaces.hpp"
@@ -90,6 +91,7 @@ const Section& top_section() {
             {"user", "object", [](C& c, const ojson& v, const S& p) { return c.walk(user_section(), v, p); }},
             {"hostname", "string", [](C& c, const ojson& v, const S& p) { return c.hostname(v, p); }},
             {"home", "object", [](C& c, const ojson& v, const S& p) { return c.home(v, p); }},
+            {"limits", "object", [](C& c, const ojson& v, const S& p) { return c.walk(limits_section(), v, p); }},
             {"process", "object", [](C& c, const ojson& v, const S& p) { return c.walk(process_section(), v, p); }},
             {"security", "object", [](C& c, const ojson& v, const S& p) { return c.walk(security_section(), v, p); }},
         });
@@ -224,6 +226,51 @@ const Section& home_section() {
             {"tmpfs", "boolean", boolean},
             {"destination", "$defs/path",
              [](C& c, const ojson& v, const S& p) { return keep(c.text(v, p, Field::inside_path)); }},
+        });
+    return table;
+}
+
+// cgroup v2 limits. Numbers may come as text: the command line writes what it was given.
+const Section& limits_section() {
+    static const Section table(
+        "limits", "limits", "",
+        {
+            {"memory", "$defs/size",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 auto n = c.size(v, p);
+                 if (n && *n < 4096) {
+                     c.err(p, "a memory limit below one page (4096 bytes) stops everything; give e.g. \"512m\"");
+                     return std::nullopt;
+                 }
+                 return keep(n);
+             }},
+            {"cpus", "number",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 double d = v.is_number() ? v.get<double>() : -1;
+                 if (v.is_string()) {
+                     const std::string& t = v.get_ref<const std::string&>();
+                     char* end = nullptr;
+                     d = t.empty() ? -1 : std::strtod(t.c_str(), &end);
+                     if (!end || *end != '\0') d = -1;
+                 }
+                 if (d >= 0.001 && d <= 4096) return ojson(d);
+                 c.err(p, "expected a number of CPUs from 0.001 to 4096 such as 0.5 or 2, got " + describe(v));
+                 return std::nullopt;
+             }},
+            {"pids", "integer",
+             [](C& c, const ojson& v, const S& p) -> Out {
+                 std::uint64_t n = 0;
+                 bool ok = v.is_number_unsigned();
+                 if (ok) n = v.get<std::uint64_t>();
+                 if (v.is_string()) {
+                     const std::string& t = v.get_ref<const std::string&>();
+                     ok = !t.empty() && t.size() <= 8 && t.find_first_not_of("0123456789") == std::string::npos;
+                     if (ok) n = std::stoull(t);
+                 }
+                 if (ok && n >= 1 && n <= 4194304) return ojson(n);
+                 c.err(p, "expected a number of processes from 1 to 4194304 such as 100, got " + describe(v));
+                 return std::nullopt;
+             }},
         });
     return table;
 }

@@ -68,6 +68,7 @@ class Builder {
         mounts(section("mounts"), p);
         process(section("process"), p);
         if (const ojson* h = get(v, "home")) home(*h, p);
+        if (const ojson* l = get(v, "limits")) limits(*l, p.limits);
         security(section("security"), p.security);
         return p;
     }
@@ -326,6 +327,18 @@ class Builder {
         check_placement(ms, "/home", p);
         p.mounts.push_back(std::move(ms));
         p.process.env.set.emplace_back("HOME", p.mounts.back().destination);
+    }
+
+    void limits(const ojson& l, LimitsSpec& out) {
+        if (const ojson* m = get(l, "memory")) out.memory = m->get<std::uint64_t>();
+        if (const ojson* c = get(l, "cpus")) out.cpus = c->get<double>();
+        if (const ojson* n = get(l, "pids")) out.pids = n->get<std::uint64_t>();
+        // One name for messages: the first limit's origin ("--memory 1g", "x.json: /limits/memory").
+        for (const char* key : {"memory", "cpus", "pids"})
+            if (get(l, key)) {
+                out.where = where(std::string("/limits/") + key);
+                break;
+            }
     }
 
     void process(const ojson& pr, Profile& p) {

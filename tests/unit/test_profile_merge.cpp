@@ -309,7 +309,7 @@ TEST_CASE("M: overlay problems name the option") {
           "command line: /namespaces/pid: expected boolean, got string \"yes\"");
     CHECK(load_error(p, {overlay(R"({"version": 1})")}) ==
           "command line: /version: unknown key \"version\" (valid: name, description, override, root, stores, "
-          "mounts, namespaces, user, hostname, home, process, security)");
+          "mounts, namespaces, user, hostname, home, limits, process, security)");
     CHECK(load_error(p, {overlay(R"({"extends": "builtin:sandbox"})")})
               .rfind("command line: /extends: unknown key \"extends\"", 0) == 0);
     CHECK(load_error(p, {overlay(R"([1])")}) == "command line: /: expected an object, got array");

@@ -80,7 +80,7 @@ TEST_CASE("S11-S12: unknown keys: nearest key, foreign spellings") {
           "is dropped)");
     CHECK(s_error(dir, kBase + "\"zzz\": 1") ==
           "/zzz: unknown key \"zzz\" (valid: version, name, description, extends, override, root, stores, mounts, "
-          "namespaces, user, hostname, home, process, security)");
+          "namespaces, user, hostname, home, limits, process, security)");
 }
 
 TEST_CASE("S13: a key of another mount type") {
@@ -380,7 +380,7 @@ TEST_CASE("S: all problems of a document, in document order") {
     TempDir dir;
     const std::string valid =
         " (valid: version, name, description, extends, override, root, stores, mounts, namespaces, user, hostname, "
-        "home, process, security)";
+        "home, limits, process, security)";
     CHECK(s_errors(dir, "{\"zeta\": 1, \"version\": 1, \"alpha\": 2, \"process\": {\"cwd\": 3, \"args\": 4}}") ==
           std::vector<std::string>{"/zeta: unknown key \"zeta\"" + valid, "/alpha: unknown key \"alpha\"" + valid,
                                    "/process/cwd: expected string, got integer 3",
