@@ -57,35 +57,28 @@ if [ "${CI:-}" = true ]; then
     rm -f /tmp/burrow-asan-build.$$
 fi
 
-out=$(mktemp)
-sh "$HERE/integration/run.sh" "$BUILD" | tee "$out"
-line=$(grep '^integration: ' "$out" | tail -n1)
-rm -f "$out"
-if [ -z "$line" ]; then
-    echo "not ok - integration: run.sh ended without a summary"
-    FAILED=$((FAILED + 1))
-else
+# Runs a suite's run.sh (tee'd) and adds its last "LABEL: N passed, N failed[, N skipped]".
+suite() {
+    label=$1 script=$2 out=$(mktemp)
+    sh "$script" "$BUILD" | tee "$out"
+    line=$(grep "^$label: " "$out" | tail -n1)
+    rm -f "$out"
+    if [ -z "$line" ]; then
+        echo "not ok - $label: run.sh ended without a summary"
+        FAILED=$((FAILED + 1))
+        return
+    fi
     p=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) passed.*/\1/p')
     f=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
     s=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) skipped.*/\1/p')
     PASS=$((PASS + ${p:-0})) FAILED=$((FAILED + ${f:-0})) SKIPPED=$((SKIPPED + ${s:-0}))
-fi
+}
+
+suite integration "$HERE/integration/run.sh"
 
 # bubblewrap's own suite against burrow as bwrap (it fetches the source as root; CI is).
 if [ "$(id -u)" = 0 ]; then
-    out=$(mktemp)
-    sh "$HERE/conformance/run.sh" "$BUILD" | tee "$out"
-    line=$(grep '^conformance: ' "$out" | tail -n1)
-    rm -f "$out"
-    if [ -z "$line" ]; then
-        echo "not ok - conformance: run.sh ended without a summary"
-        FAILED=$((FAILED + 1))
-    else
-        p=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) passed.*/\1/p')
-        f=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
-        s=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) skipped.*/\1/p')
-        PASS=$((PASS + ${p:-0})) FAILED=$((FAILED + ${f:-0})) SKIPPED=$((SKIPPED + ${s:-0}))
-    fi
+    suite conformance "$HERE/conformance/run.sh"
 else
     echo "skip - conformance: make check runs bubblewrap's suite only as root (it fetches the source with apt-get); run make conformance"
     SKIPPED=$((SKIPPED + 1))

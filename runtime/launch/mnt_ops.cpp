@@ -160,28 +160,28 @@ void RootBuilder::do_file(const MountOp& op) {
     {
         Fd fd(::open(staged.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!fd) fail(&op, "cannot stage the content of " + op.destination + ": " + errno_text(errno));
-        std::string from_fd;
-        if (op.fd >= 0) {
+        auto put = [&](const char* p, size_t left) {
+            while (left > 0) {
+                ssize_t n = ::write(fd.get(), p, left);
+                if (n < 0) {
+                    if (errno == EINTR) continue;
+                    fail(&op, "cannot write the content of " + op.destination + ": " + errno_text(errno));
+                }
+                p += n;
+                left -= static_cast<size_t>(n);
+            }
+        };
+        if (op.fd >= 0) {  // each chunk written as it is read: the fd may hold more than memory should
             char buf[65536];
             for (;;) {
                 ssize_t n = ::read(op.fd, buf, sizeof buf);
                 if (n < 0 && errno == EINTR) continue;
                 if (n < 0) fail(&op, "cannot read fd " + std::to_string(op.fd) + ": " + errno_text(errno));
                 if (n == 0) break;
-                from_fd.append(buf, static_cast<size_t>(n));
+                put(buf, static_cast<size_t>(n));
             }
-        }
-        const std::string& content = op.fd >= 0 ? from_fd : op.content;
-        const char* p = content.data();
-        size_t left = content.size();
-        while (left > 0) {
-            ssize_t n = ::write(fd.get(), p, left);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                fail(&op, "cannot write the content of " + op.destination + ": " + errno_text(errno));
-            }
-            p += n;
-            left -= static_cast<size_t>(n);
+        } else {
+            put(op.content.data(), op.content.size());
         }
         if (::fchmod(fd.get(), op.mode) != 0) fail(&op, "chmod " + op.destination + ": " + errno_text(errno));
     }

@@ -4,7 +4,8 @@
 // the new namespace, which builds the root, forks the program, forwards signals to it,
 // reaps orphans and reports the program's wait status back through a pipe. burrow itself
 // forwards signals to pid 1 and mirrors that status. Signals the terminal sends to the
-// whole process group (^C) reach the program directly and are not forwarded twice.
+// whole process group (^C) reach the program directly and are not forwarded twice; nor
+// are those a process sends to every process of the job (class Relay).
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <ctime>
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -34,11 +36,24 @@ namespace {
 constexpr int kForwarded[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM,   SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE,
                               SIGCONT, SIGWINCH, SIGURG,  SIGVTALRM, SIGPROF, SIGPWR,  SIGXCPU, SIGXFSZ};
 
+// How burrow passes a signal on to pid 1: a real-time signal carrying the signal's number,
+// so pid 1 can tell burrow's relay from a copy sent to pid 1 itself (queued apart, never
+// merged with it).
+int relay_signal() { return SIGRTMIN + 4; }
+
+// How long pid 1 holds a relayed signal for a copy sent to it directly to turn up.
+constexpr double kRelayWindow = 0.02;
+
+bool is_forwarded(int sig) {
+    return std::find(std::begin(kForwarded), std::end(kForwarded), sig) != std::end(kForwarded);
+}
+
 sigset_t forwarded_and_chld() {
     sigset_t set;
     sigemptyset(&set);
     for (int s : kForwarded) sigaddset(&set, s);
     sigaddset(&set, SIGCHLD);
+    sigaddset(&set, relay_signal());
     return set;
 }
 
@@ -51,6 +66,7 @@ void restore_signals(const sigset_t& old) {
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
     for (int s : kForwarded) ::sigaction(s, &dfl, nullptr);
+    ::sigaction(relay_signal(), &dfl, nullptr);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
 }
 
@@ -61,10 +77,21 @@ double monotonic_now() {
 }
 
 // Wait for `child`, forwarding signals to it; returns its wait status. With a timeout:
-// SIGTERM when it is up, SIGKILL kill_after later; `*sent` says which went out.
-int supervise(pid_t child, const sigset_t& waitset, const step::Timeout* t = nullptr, int* sent = nullptr) {
+// SIGTERM when it is up, SIGKILL kill_after later; `*sent` says which went out. `relay`:
+// the child is pid 1 of a pid namespace, which gets them as relay_signal().
+int supervise(pid_t child, const sigset_t& waitset, const step::Timeout* t = nullptr, int* sent = nullptr,
+              bool relay = false) {
     const bool timed = t && t->seconds > 0;
     double deadline = timed ? monotonic_now() + t->seconds : 0;
+    auto send = [&](int sig) {
+        if (!relay || sig == SIGKILL) {
+            ::kill(child, sig);
+            return;
+        }
+        union sigval v {};
+        v.sival_int = sig;
+        ::sigqueue(child, relay_signal(), v);
+    };
     int last = 0;
     for (;;) {
         int st = 0;
@@ -84,16 +111,76 @@ int supervise(pid_t child, const sigset_t& waitset, const step::Timeout* t = nul
             sig = ::sigtimedwait(&waitset, &si, &ts);
             if (sig < 0 && errno == EAGAIN) {
                 last = last == 0 ? SIGTERM : SIGKILL;
-                ::kill(child, last);
+                send(last);
                 deadline = monotonic_now() + t->kill_after;
                 continue;
             }
         } else {
             sig = ::sigwaitinfo(&waitset, &si);
         }
-        if (sig > 0 && sig != SIGCHLD && from_a_process(si)) ::kill(child, sig);
+        if (sig > 0 && is_forwarded(sig) && from_a_process(si)) send(sig);
     }
 }
+
+// pid 1 passes signals on to the program once each. A signal burrow relays reaches the
+// program, unless the program has its own copy: a sender that signals every process of
+// the job (Slurm's step signals, kill -- -PGID, kill -1) also hits pid 1 directly, from
+// outside the namespace, and, when the program is in pid 1's process group, the program
+// too. Such a direct copy is never passed on; a relayed signal is held for kRelayWindow to
+// see whether one comes, and dropped if it did. A signal from a process inside the
+// namespace is passed on at once.
+class Relay {
+  public:
+    explicit Relay(pid_t target) : target_(target) {}
+
+    void on_signal(int sig, const siginfo_t& si) {
+        const double now = monotonic_now();
+        if (sig == relay_signal()) {
+            if (si.si_code != SI_QUEUE || !is_forwarded(si.si_value.sival_int)) return;
+            const int s = si.si_value.sival_int;
+            if (!same_group()) {
+                ::kill(target_, s);  // a copy sent to pid 1 says nothing about the program
+            } else if (now - seen_[s] < kRelayWindow) {
+                seen_[s] = -1;  // the program had its own
+            } else {
+                if (due_[s] > 0) ::kill(target_, s);  // an earlier one still held
+                due_[s] = now + kRelayWindow;
+            }
+        } else if (is_forwarded(sig) && from_a_process(si)) {
+            if (si.si_pid != 0) {
+                ::kill(target_, sig);  // from inside the namespace
+            } else if (same_group()) {
+                if (due_[sig] > 0)
+                    due_[sig] = 0;  // the relayed one is this signal, and the program has its own
+                else
+                    seen_[sig] = now;
+            }
+        }
+    }
+    // Passes on the held signals whose window has passed.
+    void flush() {
+        const double now = monotonic_now();
+        for (int s = 1; s < kSlots; ++s)
+            if (due_[s] > 0 && due_[s] <= now) {
+                due_[s] = 0;
+                ::kill(target_, s);
+            }
+    }
+    // Until the next held signal is due; nullopt: none is held.
+    std::optional<double> wait_left() const {
+        std::optional<double> left;
+        const double now = monotonic_now();
+        for (int s = 1; s < kSlots; ++s)
+            if (due_[s] > 0) left = std::min(left.value_or(1e9), std::max(0.0, due_[s] - now));
+        return left;
+    }
+
+  private:
+    bool same_group() const { return ::getpgid(target_) == ::getpgrp(); }
+    static constexpr int kSlots = 32;  // the standard signals
+    pid_t target_;
+    double seen_[kSlots] = {}, due_[kSlots] = {};
+};
 
 // The status burrow exits with after a timeout, as timeout(1): 124, or 137 when the
 // program had to be killed.
@@ -205,7 +292,8 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
     run.exec_failed_w.reset();
     report_started(run.plan, pid1);
     int sent = 0;
-    int pid1_status = supervise(pid1, run.waitset, &timeout, &sent);
+    const auto* program = find_step<step::ForkProgram>(run.plan.steps);
+    int pid1_status = supervise(pid1, run.waitset, &timeout, &sent, program && !program->as_pid_1);
     give_terminal_back(terminal);
     ::sigprocmask(SIG_SETMASK, &run.old_mask, nullptr);
     if (sent) return timed_out_status(sent);
@@ -230,6 +318,7 @@ void fork_program(Run& run, const step::ForkProgram& s) {
     struct sigaction sa {};
     sa.sa_handler = noop_handler;
     for (int sig : kForwarded) ::sigaction(sig, &sa, nullptr);
+    ::sigaction(relay_signal(), &sa, nullptr);
     pid_t target = ::fork();
     if (target < 0) throw Error("fork: " + errno_text(errno));
     if (target == 0) {
@@ -241,17 +330,27 @@ void fork_program(Run& run, const step::ForkProgram& s) {
     }
     ::prctl(PR_SET_NAME, "burrow-pid1", 0, 0, 0);
     int target_status = -1;
+    Relay relay(target);
     while (target_status == -1) {
         siginfo_t si{};
-        int sig = ::sigwaitinfo(&run.waitset, &si);
+        int sig;
+        if (const auto left = relay.wait_left()) {
+            struct timespec ts {};
+            ts.tv_sec = static_cast<time_t>(*left);
+            ts.tv_nsec = static_cast<long>((*left - static_cast<double>(ts.tv_sec)) * 1e9);
+            sig = ::sigtimedwait(&run.waitset, &si, &ts);
+        } else {
+            sig = ::sigwaitinfo(&run.waitset, &si);
+        }
         if (sig == SIGCHLD) {
             int st = 0;
             pid_t r;
             while ((r = ::waitpid(-1, &st, WNOHANG)) > 0)  // orphans too
                 if (r == target) target_status = st;
-        } else if (sig > 0 && from_a_process(si)) {
-            ::kill(target, sig);
+        } else if (sig > 0) {
+            relay.on_signal(sig, si);
         }
+        relay.flush();
     }
     [[maybe_unused]] ssize_t n = ::write(run.status_w.get(), &target_status, sizeof target_status);
     _exit(0);  // the kernel kills whatever is left in the namespace

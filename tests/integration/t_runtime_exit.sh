@@ -85,4 +85,43 @@ sigterm_kills() {
 sigterm_kills "signal: uncaught SIGTERM to burrow is reported as SIGTERM"
 sigterm_kills "signal: uncaught SIGTERM to burrow is reported as SIGTERM (pid namespace)" --unshare-pid
 
+# A signal reaches the program once, however it was sent: to burrow alone, to every
+# process of the job as Slurm signals a step, or to the job's process group. The program
+# counts USR1s; after the first arrives the test gives duplicates a second to arrive.
+count_usr1() {
+    name=$1 how=$2; shift 2
+    rm -f "$T_TMP/fifo" "$T_TMP/hits"
+    mkfifo "$T_TMP/fifo"
+    # perl counts every delivery (a shell runs one trap for signals that arrive together).
+    setsid "$T_BURROW" "$@" -- /usr/bin/perl -e '
+        $SIG{USR1} = sub { open(my $h, ">>", $ARGV[1]); print $h "hit\n"; close($h) };
+        open(my $r, ">", $ARGV[0]); print $r "ready\n"; close($r);
+        for (1 .. 6000) { last if -e "$ARGV[1].stop"; select(undef, undef, undef, 0.01) }' \
+        "$T_TMP/fifo" "$T_TMP/hits" 2>"$T_TMP/usr1.err" &
+    bpid=$!
+    line=$(fifo_read "$T_TMP/fifo")
+    # The job's processes: burrow, then (with a pid namespace) pid 1, then the program.
+    job=$bpid p=$bpid
+    while c=$(t_children "$p" | head -n1) && [ -n "$c" ]; do job="$job $c" p=$c; done
+    case $how in
+    burrow) kill -USR1 "$bpid" ;;
+    every) kill -USR1 $job ;;
+    group) kill -USR1 "-$bpid" ;;
+    esac
+    i=0
+    while [ ! -s "$T_TMP/hits" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    sleep 1
+    : > "$T_TMP/hits.stop"
+    wait "$bpid"
+    rm -f "$T_TMP/hits.stop"
+    expect_eq "$name" "ready 1" "$line $(grep -c hit "$T_TMP/hits" 2>/dev/null || echo 0)"
+}
+count_usr1 "signal: USR1 to burrow reaches the program once" burrow --host-root
+count_usr1 "signal: USR1 to burrow reaches the program once (pid namespace)" burrow --host-root --unshare-pid
+count_usr1 "signal: USR1 to every process of the job reaches the program once (pid namespace)" every --host-root --unshare-pid
+count_usr1 "signal: USR1 to the job's process group reaches the program once (pid namespace)" group --host-root --unshare-pid
+# shellcheck disable=SC2046 # t_usr_layout's options are meant to be split
+count_usr1 "signal: USR1 to every process of a builtin:sandbox job reaches the program once" every \
+    --profile builtin:sandbox --ro-bind /usr /usr $(t_usr_layout) --bind "$T_TMP" "$T_TMP"
+
 done_testing
