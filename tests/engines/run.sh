@@ -54,8 +54,10 @@ if [ -n "$missing" ]; then
 fi
 
 # ---- the temp dir, the fixture, cleanup ------------------------------------------------
-E_TMP=$(mktemp -d /tmp/burrow-engines.XXXXXX) || exit 2
-chmod 755 "$E_TMP"
+# Lower-case hex: Podman 4.3 names an image pulled from oci:DIR after DIR, and refuses
+# a name with capitals.
+E_TMP=/tmp/burrow-engines.$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+mkdir -m 755 "$E_TMP" || exit 2
 export E_TMP
 mkdir -p "$E_TMP/bin" "$E_TMP/img" "$E_TMP/scratch" "$E_TMP/home-nobody" "$E_TMP/log"
 chmod 1777 "$E_TMP/scratch"
@@ -63,6 +65,32 @@ chown 65534:65534 "$E_TMP/home-nobody"
 : >"$E_TMP/daemons"
 : >"$E_TMP/stopped"
 cp "$BUILD/burrow" "$BUILD/burrow-pack" "$E_TMP/bin/"
+
+# Paths the engines use outside the temp dir whatever their options say (containerd's
+# shim sockets in /run/containerd/s, dockerd's plugin directory /run/docker/plugins...):
+# those that are not there now are removed at the end if they hold only empty directories,
+# and are a failure if they hold anything else.
+HOST_PATHS="/run/docker /run/containerd /run/containers /run/libpod /run/runc /run/crun /run/user/0/libpod
+            /var/lib/docker /var/lib/containerd /var/lib/containers /var/lib/cni /var/run/docker.sock
+            /run/munge /run/slurm /run/slurmctld /run/slurmd /var/spool/slurmd /var/spool/slurmctld /var/tmp/ch-convert"
+NEW_PATHS=
+for h in $HOST_PATHS; do [ -e "$h" ] || [ -L "$h" ] || NEW_PATHS="$NEW_PATHS $h"; done
+# Caches that root's skopeo and podman keep in /var/lib whatever --root says: removed if new.
+CACHES="/var/lib/containers/cache/blob-info-cache-v1.boltdb"
+NEW_CACHES=
+for c in $CACHES; do [ -e "$c" ] || NEW_CACHES="$NEW_CACHES $c"; done
+host_leftovers() { # prints what is left in NEW_PATHS, removing trees of empty directories
+    for c in $NEW_CACHES; do [ -e "$c" ] && rm -f "$c" && echo "# removed $c (a cache skopeo and podman keep)" >&2; done
+    for h in $NEW_PATHS; do
+        [ -e "$h" ] || [ -L "$h" ] || continue
+        if [ -d "$h" ] && [ ! -L "$h" ] && [ -z "$(find "$h" ! -type d | head -n1)" ]; then
+            echo "# removed $h: only empty directories" >&2
+            rm -r "$h"
+        else
+            printf '%s ' "$h: $(find "$h" ! -type d | head -n3 | tr '\n' ' ')"
+        fi
+    done
+}
 
 CLEANED=
 cleanup() {
@@ -77,6 +105,7 @@ cleanup() {
     [ -n "${T_TMP:-}" ] && t_cleanup
     chmod -R u+rwX "$E_TMP" 2>/dev/null
     rm -rf --one-file-system "$E_TMP"
+    host_leftovers >/dev/null
 }
 interrupted() {
     trap - EXIT INT TERM HUP
@@ -163,10 +192,12 @@ left=
 while read -r name pid; do
     if [ -d "/proc/$pid" ]; then left="$left $name($pid)"; fi
 done <"$E_TMP/stopped"
-expect_eq "cleanup: every daemon started ($(awk '{ print $1 }' "$E_TMP/stopped" | tr '\n' ' ' | sed 's/ $//')) is gone" "" "${left# }"
+started=$(awk '{ print $1 }' "$E_TMP/stopped" | tr '\n' ' ' | sed 's/ $//')
+expect_eq "cleanup: every daemon started (${started:-none}) is gone" "" "${left# }"
 expect_eq "cleanup: no process names the temp dir" "" \
-    "$(for p in $(t_pids_matching "$E_TMP"); do [ "$p" != $$ ] && tr '\0' ' ' <"/proc/$p/cmdline" | cut -c1-120; done)"
+    "$(for p in $(t_pids_matching "$E_TMP" 2>/dev/null); do [ "$p" != $$ ] && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120; done)"
 expect_eq "cleanup: nothing is mounted under the temp dir" "" "$(mounts_under "$E_TMP" | tr '\n' ' ')"
+expect_eq "cleanup: nothing left in the host paths the engines use ($(echo $NEW_PATHS | wc -w) checked)" "" "$(host_leftovers)"
 T_DIR=$E_TMP
 cleanup
 expect_eq "cleanup: the temp dir is removed" "" "$(ls -d "$T_DIR" 2>/dev/null)"
