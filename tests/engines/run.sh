@@ -53,6 +53,12 @@ if [ -n "$missing" ]; then
     echo "# check-engines: installed in $(($(date +%s) - START)) s"
 fi
 
+printf '# versions:'
+for p in docker.io containerd runc podman docker-registry slurm-wlm munge skopeo umoci charliecloud; do
+    printf ' %s %s' "$p" "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null)"
+done
+echo
+
 # ---- the temp dir, the fixture, cleanup ------------------------------------------------
 # Lower-case hex: Podman 4.3 names an image pulled from oci:DIR after DIR, and refuses
 # a name with capitals.
