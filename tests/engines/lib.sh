@@ -2,6 +2,7 @@
 # fail, skip, check, expect_out, expect_eq, t_run and t_pids_matching they build on).
 #
 #   E_TMP                      the run's temp dir (world-readable; everything lives here)
+#   t_run CMD...               as lib.sh's, but interruptible; child_stop ends a running CMD
 #   daemon_start NAME LOG CMD...   start CMD in its own session, in the background; its pid
 #                              is recorded (E_TMP/daemons) to be stopped by daemon_stop_all
 #   daemon_wait NAME SECONDS CMD... poll CMD until it succeeds; false when NAME died or
@@ -13,6 +14,25 @@
 #   as_nobody CMD...           run CMD as uid/gid 65534 without groups (HOME=E_TMP/home-nobody)
 #   free_port                  a TCP port on 127.0.0.1 that nothing listens on now
 #   mounts_under DIR           the mount points at or under DIR, deepest first
+
+# t_run of tests/integration/lib.sh, with CMD in the background so that a signal (a CI
+# timeout, ^C) is handled at once: the trap stops CMD (E_CHILD) and the daemons.
+E_CHILD=
+t_run() {
+    T_STATUS=0
+    "$@" >"$T_CAP/out" 2>"$T_CAP/err" </dev/null &
+    E_CHILD=$!
+    wait "$E_CHILD" || T_STATUS=$?
+    E_CHILD=
+    T_OUT=$(cat "$T_CAP/out")
+    T_ERR=$(cat "$T_CAP/err")
+}
+child_stop() {
+    [ -n "$E_CHILD" ] || return 0
+    kill -TERM "$E_CHILD" 2>/dev/null
+    wait "$E_CHILD" 2>/dev/null
+    E_CHILD=
+}
 
 daemon_start() {
     _name=$1 _log=$2

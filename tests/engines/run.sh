@@ -6,7 +6,8 @@
 #
 # Installs the Debian packages it needs when they are missing, builds the fixture store
 # (tests/fixtures/make-store.sh) and its pack and images in a fresh temp dir, starts every
-# daemon itself (unix sockets and state in the temp dir, TCP only on 127.0.0.1) and stops
+# daemon itself (unix sockets and state in the temp dir, TCP only on 127.0.0.1; Slurm, which
+# listens on every address, in a network namespace of its own with only a loopback) and stops
 # each by its pid at the end, also on failure or interrupt; then checks that no daemon,
 # process, mount or temp dir is left. One line per result, as tests/integration/lib.sh
 # prints them ("ok - [engines] ENGINE: what ran"); an engine that cannot start here is
@@ -103,6 +104,7 @@ cleanup() {
     [ -n "$CLEANED" ] && return 0
     CLEANED=1
     cd / || true
+    command -v child_stop >/dev/null 2>&1 && child_stop
     daemon_stop_all
     for m in $(mounts_under "$E_TMP"); do
         echo "# left mounted after its engine stopped: $m (unmounting)"
