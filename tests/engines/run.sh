@@ -41,8 +41,8 @@ if [ -n "$missing" ]; then
     echo "# check-engines: installing$missing"
     export DEBIAN_FRONTEND=noninteractive
     # Another apt-get (make deps elsewhere) may hold the lock: wait for it.
+    # shellcheck disable=SC2086
     if ! { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
-           # shellcheck disable=SC2086
            apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing; } >/tmp/burrow-engines-apt.$$ 2>&1; then
         tail -n 20 /tmp/burrow-engines-apt.$$
         rm -f /tmp/burrow-engines-apt.$$

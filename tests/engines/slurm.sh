@@ -100,7 +100,7 @@ $GREETING" as_user timeout 120 srun -n 2 --chdir "$J" ./pack/bin/hello
     outs=0
     for i in $(seq 1 10); do [ "$(cat "$J/out.$i" 2>/dev/null)" = "$GREETING" ] && outs=$((outs + 1)); done
     expect_eq "slurm: sbatch --array=1-10: ten outputs, each the greeting" "10 of 10 (10 files)" \
-        "$outs of 10 ($(ls "$J" | grep -c '^out\.') files)"
+        "$outs of 10 ($(find "$J" -maxdepth 1 -name 'out.*' | wc -l) files)"
 
     J=$(slurm_job_dir sandbox)
     expect_out "slurm: srun of burrow --profile builtin:sandbox with the store bound runs hello" "$GREETING" \
