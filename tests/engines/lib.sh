@@ -43,9 +43,15 @@ daemon_start() {
 
 daemon_pid() { awk -v n="$1" '$1 == n { p = $2 } END { print p }' "$E_TMP/daemons" 2>/dev/null; }
 daemon_log() { awk -v n="$1" '$1 == n { p = $3 } END { print p }' "$E_TMP/daemons" 2>/dev/null; }
+# pid_running PID: PID exists and is not a zombie (one read of its state: a process that
+# ends is a zombie, then gone once this shell reaps it).
+pid_running() {
+    _st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
+    [ -n "$_st" ] && [ "$_st" != Z ]
+}
 daemon_alive() {
     _p=$(daemon_pid "$1")
-    [ -n "$_p" ] && kill -0 "$_p" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$_p/stat" 2>/dev/null)" != Z ]
+    [ -n "$_p" ] && pid_running "$_p"
 }
 
 daemon_wait() {
@@ -71,15 +77,15 @@ daemon_why() {
 daemon_stop() {
     _p=$(daemon_pid "$1")
     [ -n "$_p" ] || return 0
-    if kill -0 "$_p" 2>/dev/null; then
+    if pid_running "$_p"; then
         kill -TERM "$_p" 2>/dev/null
         _i=0
-        while kill -0 "$_p" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$_p/stat" 2>/dev/null)" != Z ] && [ $_i -lt 100 ]; do
+        while pid_running "$_p" && [ $_i -lt 100 ]; do
             sleep 0.2
             _i=$((_i + 1))
         done
-        if kill -0 "$_p" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$_p/stat" 2>/dev/null)" != Z ]; then
-            echo "# $1 (pid $_p) did not stop on SIGTERM in 20 s: SIGKILL"
+        if pid_running "$_p"; then
+            echo "# $1 (pid $_p) did not stop on SIGTERM in 20 s: SIGKILL; state $(cut -d' ' -f3 "/proc/$_p/stat" 2>/dev/null), blocked/ignored signals $(awk '$1 == "SigBlk:" || $1 == "SigIgn:" { printf "%s ", $2 }' "/proc/$_p/status" 2>/dev/null); last log line: $(tail -n1 "$(daemon_log "$1")" 2>/dev/null | cut -c1-200)"
             kill -KILL "$_p" 2>/dev/null
         fi
     fi
