@@ -40,10 +40,25 @@ done
 if [ -n "$missing" ]; then
     echo "# check-engines: installing$missing"
     export DEBIAN_FRONTEND=noninteractive
+    # The packages' own services (docker, containerd, munge, slurmctld...) are not started
+    # on a host with an init that would: this test starts its own. policy-rc.d says so to
+    # invoke-rc.d and deb-systemd-invoke, for this install only.
+    POLICY=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        POLICY=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\n# check-engines: no service starts during its apt-get install\nexit 101\n' >"$POLICY"
+        chmod 755 "$POLICY"
+        trap 'rm -f "$POLICY"' EXIT
+        trap 'rm -f "$POLICY"; exit 130' INT
+        trap 'rm -f "$POLICY"; exit 143' TERM HUP
+    fi
     # Another apt-get (make deps elsewhere) may hold the lock: wait for it.
+    apt_ok=1
     # shellcheck disable=SC2086
-    if ! { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
-           apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing; } >/tmp/burrow-engines-apt.$$ 2>&1; then
+    { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+      apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing; } >/tmp/burrow-engines-apt.$$ 2>&1 || apt_ok=
+    [ -n "$POLICY" ] && rm -f "$POLICY" && trap - EXIT INT TERM HUP
+    if [ -z "$apt_ok" ]; then
         tail -n 20 /tmp/burrow-engines-apt.$$
         rm -f /tmp/burrow-engines-apt.$$
         echo "not ok - [engines] packages: apt-get install$missing failed"
