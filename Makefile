@@ -2,6 +2,8 @@
 #
 #   make            build/burrow (static, stripped) and build/burrow-pack
 #   make check      unit tests (doctest) + integration tests (root and uid 65534)
+#   make check-engines  images and packs on Docker, containerd, Podman, runc, Slurm and
+#                   Charliecloud, each started here (root; installs them when missing)
 #   make demo       build a pack of the fixture store and run a program from it, unprivileged
 #   make bench      side-by-side benchmarks → bench/RESULTS.md
 #   make fuzz       libFuzzer targets (clang++) run for FUZZ_SECONDS each (tests/fuzz/fuzz.mk)
@@ -56,7 +58,7 @@ PACK_LIBS   := -larchive -lseccomp -lcap -lcrypto
 # integration tests' `make install`) still works.
 -include tests/fuzz/fuzz.mk
 
-.PHONY: all check unit integration conformance demo bench deps install clean asan need-deps format format-check
+.PHONY: all check check-engines unit integration conformance demo bench deps install clean asan need-deps format format-check
 all: $(BUILD)/burrow $(BUILD)/burrow-pack
 
 $(BUILD)/obj/%.o: %.cpp
@@ -101,6 +103,11 @@ need-deps:
 check: need-deps
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
 	@sh tests/run-all.sh $(BUILD)
+
+# As root: installs the engines when missing, starts their daemons in a temp dir, stops them.
+check-engines: need-deps
+	@$(MAKE) --no-print-directory all
+	@bash tests/engines/run.sh $(BUILD)
 
 unit: need-deps
 	@$(MAKE) --no-print-directory $(BUILD)/unit-tests
