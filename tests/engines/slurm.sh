@@ -18,7 +18,8 @@ slurm: srun of burrow --profile builtin:sandbox with the store bound runs hello
 slurm: ... and the sandbox hides the host (no /etc/os-release, a pid namespace of its own)
 slurm: sbatch of ./pack/bin/hello --sleep: the job runs
 slurm: scancel of the job: it leaves the queue
-slurm: scancel of the job: no process of it is left (checked in /proc)"
+slurm: scancel of the job: no process of it is left (checked in /proc)
+slurm: scancel -s USR1 of a builtin:sandbox job step: the program gets it once"
 
 # munged refuses a key that others may read; one of 1024 random bytes.
 head -c 1024 /dev/urandom >"$M/munge.key"
@@ -134,6 +135,27 @@ $GREETING" as_user timeout 120 srun -n 2 --chdir "$J" ./pack/bin/hello
     for _ in $(seq 1 50); do [ -z "$(t_pids_matching "$marker" 2>/dev/null)" ] && break; sleep 0.2; done
     expect_eq "slurm: scancel of the job: no process of it is left (checked in /proc)" "" \
         "$(for p in $(t_pids_matching "$marker" 2>/dev/null); do echo "$p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done)"
+
+    # Slurm signals every process of a job step (burrow, pid 1, the program): the program,
+    # which counts its USR1s (perl counts each delivery), must get one.
+    J=$(slurm_job_dir usr1)
+    # shellcheck disable=SC2016 # $SIG and $h are perl's
+    printf '#!/bin/sh\nexec srun -n 1 %s --profile builtin:sandbox --ro-bind /usr /usr %s --bind %s %s -- /usr/bin/perl -e %s %s\n' \
+        "$T_BURROW" "$(t_usr_layout)" "$J" "$J" \
+        "'\$SIG{USR1} = sub { open(my \$h, \">>\", \"$J/hits\"); print \$h \"hit\\\\n\"; close(\$h) }; open(my \$r, \">\", \"$J/ready\"); close(\$r); for (1 .. 6000) { last if -e \"$J/stop\"; select(undef, undef, undef, 0.01) }'" \
+        "" >"$J/job.sh"
+    chmod 755 "$J/job.sh"
+    t_run as_user sbatch --parsable --chdir "$J" --output "$J/out" "$J/job.sh"
+    jobid=${T_OUT%%;*}
+    for _ in $(seq 1 150); do [ -e "$J/ready" ] && break; sleep 0.2; done
+    scancel -s USR1 "$jobid" 2>/dev/null
+    for _ in $(seq 1 100); do [ -s "$J/hits" ] && break; sleep 0.05; done
+    sleep 1
+    as_nobody touch "$J/stop"
+    for _ in $(seq 1 150); do slurm_gone "$jobid" && break; sleep 0.2; done
+    slurm_gone "$jobid" || scancel "$jobid" 2>/dev/null
+    expect_eq "slurm: scancel -s USR1 of a builtin:sandbox job step: the program gets it once" "ready 1" \
+        "$([ -e "$J/ready" ] && echo ready || echo "not-ready ($(head -c 300 "$J/out" 2>/dev/null))") $(grep -c hit "$J/hits" 2>/dev/null || echo 0)"
 }
 
 daemon_start slurm-netns "$E_TMP/log/slurm-netns" unshare --net sleep 100000
