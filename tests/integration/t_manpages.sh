@@ -1,0 +1,119 @@
+# Claims of burrow(1) and burrow-profile(5) that no other script checks: each check names
+# the claim it covers. (Areas with a script of their own keep their checks there.)
+. "$T_LIB"
+
+EROFS="Read-only file system"
+# A view of the host, read-only, with a private /tmp: for checks of what a mount made.
+RO="$T_BURROW --ro-bind / / --tmpfs /tmp --chdir /"
+
+# burrow(1) --chdir: "a relative DIR is taken from /"; "with an explicit directory, PWD is
+# set to it"; "given more than once, the last one counts, with the warning ...".
+expect_out "chdir: a relative DIR is taken from /" "/tmp /tmp" \
+    "$T_BURROW" --host-root --chdir tmp -- sh -c 'echo "$(pwd -P) $PWD"'
+mkdir -p "$T_TMP/wd/sub"
+expect_out "chdir: a relative DIR is not taken from the current directory" "/sub" \
+    sh -c 'cd "$1" && exec "$2" --host-root --tmpfs /sub --chdir sub -- sh -c pwd' sh "$T_TMP/wd" "$T_BURROW"
+expect_err "chdir: a second --chdir warns, as bwrap does" 0 "burrow: Only the last --chdir option will take effect" \
+    "$T_BURROW" --host-root --chdir /tmp --chdir / -- true
+expect_out "chdir: ... and the last one counts" "/" "$T_BURROW" --host-root --chdir /tmp --chdir / -- pwd
+
+# burrow(1): "-h (= --help), --ro-host-root (= --host-root=ro), --unshare-user-try and
+# --unshare-cgroup-try (= the options without -try)".
+"$T_BURROW" --help > "$T_TMP/help.long" 2>&1
+expect_out "aliases: -h prints the --help text" "$(cat "$T_TMP/help.long")" "$T_BURROW" -h
+expect_eq "aliases: -h exits 0" 0 "$T_STATUS"
+mkdir "$T_TMP/rw"
+expect_out "aliases: --ro-host-root makes the host read-only" "$EROFS" \
+    "$T_BURROW" --ro-host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO" --write "$T_TMP/rw/f"
+check "aliases: ... and nothing was written" test ! -e "$T_TMP/rw/f"
+check "aliases: --host-root (rw) does write" \
+    "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO" --write "$T_TMP/rw/f"
+host_cg=$(readlink /proc/self/ns/cgroup)
+expect_out "aliases: --unshare-cgroup-try makes a cgroup namespace" "new" \
+    "$T_BURROW" --host-root --unshare-cgroup-try -- sh -c \
+    '[ "$(readlink /proc/self/ns/cgroup)" = "$1" ] && echo same || echo new' sh "$host_cg"
+expect_status "aliases: --unshare-user-try is accepted" 0 "$T_BURROW" --host-root --unshare-user-try -- true
+
+# burrow(1) --bind-try etc.: "skipped when SRC does not exist. Any other error (such as
+# permission denied) still fails."
+expect_status "try: --dev-bind-try with a missing SRC is skipped" 0 \
+    $RO --dev-bind-try "$T_TMP/no-such-src" /tmp/x -- test ! -e /tmp/x
+expect_status "try: --ro-bind-try with a missing SRC is skipped" 0 \
+    $RO --ro-bind-try "$T_TMP/no-such-src" /tmp/x -- test ! -e /tmp/x
+echo f > "$T_TMP/afile"
+expect_err "try: another error (a file used as a directory) still fails" 125 "Not a directory" \
+    $RO --bind-try "$T_TMP/afile/sub" /tmp/x -- true
+
+# burrow(1) --file, --bind-data, --ro-bind-data: "--bind-data 0600 (writable),
+# --ro-bind-data 0600 and read-only".
+echo data > "$T_TMP/data"
+expect_out "data: --bind-data is mode 0600 and writable" "600 data more" \
+    sh -c "exec $RO --bind-data 3 /tmp/f -- sh -c 'echo more >> /tmp/f && echo \$(stat -c %a /tmp/f) \$(cat /tmp/f)' 3<\"\$1\"" \
+    sh "$T_TMP/data"
+expect_out "data: --ro-bind-data is mode 0600 and read-only" "600 read-only" \
+    sh -c "exec $RO --ro-bind-data 3 /tmp/f -- sh -c 'echo \$(stat -c %a /tmp/f) \$( (echo x >> /tmp/f) 2>/dev/null && echo written || echo read-only)' 3<\"\$1\"" \
+    sh "$T_TMP/data"
+expect_out "data: the host's file is unchanged" "data" cat "$T_TMP/data"
+
+# burrow(1) --bind-fd: "Bind the directory or file open as descriptor FD (read-write ...)".
+mkdir "$T_TMP/fddir"
+echo in-dir > "$T_TMP/fddir/file"
+expect_out "bind-fd: binds the directory FD is open on, read-write" "in-dir" \
+    sh -c "exec $RO --bind-fd 3 /tmp/d -- sh -c 'cat /tmp/d/file && echo new > /tmp/d/new' 3<\"\$1\"" sh "$T_TMP/fddir"
+expect_out "bind-fd: ... writes reach the host directory" "new" cat "$T_TMP/fddir/new"
+
+# burrow(1) --tmpfs: "mode 0755, or --perms"; --dir: "mode 0755, or --perms".
+expect_out "tmpfs: mode 0755 by default" "755" $RO --tmpfs /tmp/t -- stat -c %a /tmp/t
+expect_out "tmpfs: --perms sets another" "1777" $RO --perms 1777 --tmpfs /tmp/t -- stat -c %a /tmp/t
+expect_out "dir: mode 0755 by default" "755" $RO --dir /tmp/d -- stat -c %a /tmp/d
+
+# burrow(1), The command and its arguments: "if that environment has no PATH,
+# /usr/local/bin:/usr/bin:/bin is searched".
+expect_out "path: without PATH a bare name is looked up in /usr/local/bin:/usr/bin:/bin" "found" \
+    env -u PATH "$T_BURROW" --host-root --chdir / -- sh -c 'echo found'
+expect_out "path: the program's PATH (after --setenv) is searched" "127" \
+    sh -c '"$1" --host-root --chdir / --setenv PATH /nonexistent -- sh -c true 2>/dev/null; echo $?' sh "$T_BURROW"
+
+# burrow(1), ENVIRONMENT: BURROW_DEBUG "any value other than empty or 0 traces each launch
+# step on standard error (burrow: debug: ...)".
+expect_err "debug: BURROW_DEBUG=1 traces the launch steps" 0 "burrow: debug: " \
+    env BURROW_DEBUG=1 "$T_BURROW" --host-root -- true
+for v in 0 ''; do
+    t_run env BURROW_DEBUG="$v" "$T_BURROW" --host-root -- true
+    case $T_ERR in
+        *"burrow: debug:"*) fail "debug: BURROW_DEBUG='$v' traces nothing" "$(t_what)" ;;
+        *) ok "debug: BURROW_DEBUG='$v' traces nothing" ;;
+    esac
+done
+
+# burrow(1), ENVIRONMENT: BURROW_ENGINE "auto (the default, also when empty)"; "any other
+# value is an error (exit 125)" -- for a plain command line too.
+expect_status "engine: an empty BURROW_ENGINE is auto" 0 env BURROW_ENGINE= "$T_BURROW" --host-root -- true
+expect_err "engine: an unknown BURROW_ENGINE is an error" 125 "BURROW_ENGINE" \
+    env BURROW_ENGINE=warp "$T_BURROW" --host-root -- true
+
+# burrow(1), EXIT STATUS: "--help, --version, --seccomp-groups, --print-plan and a
+# successful --check exit 0"; --version prints "burrow VERSION".
+expect_out "status: --version prints burrow VERSION" "burrow 0.1.0" "$T_BURROW" --version
+expect_eq "status: --version exits 0" 0 "$T_STATUS"
+expect_status "status: --seccomp-groups exits 0" 0 "$T_BURROW" --seccomp-groups
+expect_status "status: --print-plan exits 0" 0 "$T_BURROW" --print-plan --host-root -- true
+expect_out "status: --check without a command says (none given)" \
+    "ok: (no profile): 0 mounts, program (none given)" "$T_BURROW" --check --host-root
+expect_eq "status: a successful --check exits 0" 0 "$T_STATUS"
+
+# burrow(1), Without a profile: "no seccomp filter"; builtin:pack: "no seccomp filter" either.
+host_sc=$(sed -n 's/^Seccomp:[[:space:]]*//p' /proc/self/status)
+if [ "$host_sc" = 0 ]; then
+    expect_out "defaults: no seccomp filter without a profile" "0" \
+        "$T_BURROW" --host-root -- sed -n 's/^Seccomp:[[:space:]]*//p' /proc/self/status
+    expect_out "defaults: no seccomp filter with builtin:pack" "0" \
+        "$T_BURROW" --profile builtin:pack -- sed -n 's/^Seccomp:[[:space:]]*//p' /proc/self/status
+    expect_out "defaults: ... and builtin:sandbox installs one" "2" \
+        "$T_BURROW" --profile builtin:sandbox --ro-bind /usr /usr $(t_usr_layout) --chdir / -- \
+        sed -n 's/^Seccomp:[[:space:]]*//p' /proc/self/status
+else
+    skip "defaults: no seccomp filter without a profile" "the tests already run under a seccomp filter"
+fi
+
+done_testing
