@@ -102,6 +102,86 @@ expect_out "status: --check without a command says (none given)" \
     "ok: (no profile): 0 mounts, program (none given)" "$T_BURROW" --check --host-root
 expect_eq "status: a successful --check exits 0" 0 "$T_STATUS"
 
+# burrow-profile(5), MOUNTS, proc: "without namespaces.pid the host's /proc is bound
+# instead": it is no error.
+cat > "$T_TMP/proc.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack", "mounts": [ { "type": "proc", "destination": "/proc" } ] }
+JSON
+# (The same file system as the host's /proc: the same device number; a new procfs has its own.)
+host_proc=$(stat -c %d /proc)
+expect_out "profile: a proc mount without namespaces.pid binds the host's /proc" "$host_proc" \
+    "$T_BURROW" --profile "$T_TMP/proc.json" -- stat -c %d /proc
+expect_out "proc: --proc without --unshare-pid binds the host's /proc" "$host_proc" \
+    $RO --proc /proc -- stat -c %d /proc
+t_run $RO --unshare-pid --proc /proc -- stat -c %d /proc
+if [ "$T_STATUS" -eq 0 ] && [ -n "$T_OUT" ] && [ "$T_OUT" != "$host_proc" ]; then ok "proc: with --unshare-pid it is a new procfs"
+else fail "proc: with --unshare-pid it is a new procfs" "host /proc device $host_proc; $(t_what)"; fi
+
+# burrow-profile(5), MOUNTS: "a later mount may cover an earlier one ... and wins".
+cat > "$T_TMP/cover.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack",
+  "mounts": [ { "type": "tmpfs", "destination": "/t-cover" },
+              { "type": "file", "destination": "/t-cover/f", "content": "first\n" },
+              { "type": "tmpfs", "destination": "/t-cover" } ] }
+JSON
+expect_out "profile: a later mount covers an earlier one" "covered" \
+    "$T_BURROW" --profile "$T_TMP/cover.json" -- sh -c 'test -e /t-cover/f && echo visible || echo covered'
+
+# burrow-profile(5), MOUNTS, bind: access "default ro"; noexec; recursive "default true".
+mkdir "$T_TMP/pdir"
+cat > "$T_TMP/binds.json" <<JSON
+{ "version": 1, "extends": "builtin:pack", "process": { "cwd": "/" },
+  "mounts": [ { "type": "bind", "source": "$T_TMP/pdir", "destination": "/t-ro" },
+              { "type": "bind", "source": "/usr/bin", "destination": "/t-noexec", "noexec": true },
+              { "type": "bind", "source": "/dev", "destination": "/t-dev" },
+              { "type": "bind", "source": "$T_TMP/pdir", "destination": "/t-flat", "recursive": false } ] }
+JSON
+# "recursive": false with mounts below the source: the kernel refuses it in a user namespace.
+cat > "$T_TMP/flat-dev.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack", "process": { "cwd": "/" },
+  "mounts": [ { "type": "bind", "source": "/dev", "destination": "/t-dev-flat", "recursive": false } ] }
+JSON
+expect_out "profile: a bind is read-only by default" "$EROFS" \
+    "$T_BURROW" --profile "$T_TMP/binds.json" --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO" --write /t-ro/f
+check "profile: ... and nothing reached the host" test ! -e "$T_TMP/pdir/f"
+expect_status "profile: \"noexec\": true forbids executing from the bind" 126 \
+    "$T_BURROW" --profile "$T_TMP/binds.json" -- /t-noexec/true
+expect_status "profile: ... which runs without it" 0 "$T_BURROW" --profile "$T_TMP/binds.json" -- /usr/bin/true
+expect_status "profile: \"recursive\": false binds a source without mounts below it" 0 \
+    "$T_BURROW" --profile "$T_TMP/binds.json" -- test -d /t-flat
+if [ -e /dev/pts/ptmx ] && awk '$5 == "/dev/pts" { f = 1 } END { exit !f }' /proc/self/mountinfo; then
+    expect_out "profile: a bind includes the mounts below its source by default" "yes" \
+        "$T_BURROW" --profile "$T_TMP/binds.json" -- sh -c 'test -e /t-dev/pts/ptmx && echo yes || echo no'
+    expect_err "profile: \"recursive\": false over mounts below the source is refused (EINVAL)" 125 \
+        "/mounts/0: bind /dev → /t-dev-flat: Invalid argument" "$T_BURROW" --profile "$T_TMP/flat-dev.json" -- true
+else
+    skip "profile: a bind includes the mounts below its source by default" "/dev/pts is not a mount of its own here"
+fi
+
+# burrow-profile(5), MOUNTS, file: mode "default 0444", access "default ro"; mask; dir.
+cat > "$T_TMP/kinds.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack", "process": { "cwd": "/" },
+  "mounts": [ { "type": "file", "destination": "/t-file", "content": "text\n" },
+              { "type": "mask", "destination": "/etc/hostname" },
+              { "type": "mask", "destination": "/etc/default" },
+              { "type": "mask", "destination": "/no-such-path-here" },
+              { "type": "dir", "destination": "/etc" } ] }
+JSON
+expect_out "profile: a file mount is mode 0444 and read-only by default" "444 text read-only" \
+    "$T_BURROW" --profile "$T_TMP/kinds.json" -- sh -c \
+    'echo $(stat -c %a /t-file) $(cat /t-file) $( (echo x >> /t-file) 2>/dev/null && echo written || echo read-only)'
+expect_out "profile: mask covers a file (opening it fails: EACCES) and empties a directory, and skips a missing one" \
+    "Permission denied 0" "$T_BURROW" --profile "$T_TMP/kinds.json" -- sh -c \
+    'echo $( (cat /etc/hostname) 2>&1 | grep -o "Permission denied") $(ls -A /etc/default | wc -l)'
+check "profile: ... the host's are untouched" test -s /etc/hostname
+
+# burrow-profile(5), PROCESS: process.umask "(octal; default: inherited)".
+printf '{ "version": 1, "extends": "builtin:pack", "process": { "umask": "0027" } }\n' > "$T_TMP/umask.json"
+expect_out "profile: process.umask sets the umask" "0027" \
+    sh -c 'umask 077 && exec "$1" --profile "$2" -- sh -c umask' sh "$T_BURROW" "$T_TMP/umask.json"
+expect_out "profile: ... and without it the umask is inherited" "0077" \
+    sh -c 'umask 077 && exec "$1" --host-root -- sh -c umask' sh "$T_BURROW"
+
 # burrow(1), Without a profile: "no seccomp filter"; builtin:pack: "no seccomp filter" either.
 host_sc=$(sed -n 's/^Seccomp:[[:space:]]*//p' /proc/self/status)
 if [ "$host_sc" = 0 ]; then
