@@ -134,6 +134,16 @@ rm -rf "$T_TMP/copied"
 # The runtime called by its own name is the burrow command line; under another name that
 # is no entry, it says which entries there are.
 expect_out "run: .burrow/burrow itself is the burrow command" "burrow 0.1.0" "$D/.burrow/burrow" --version
+# burrow(1), PACKS: by its own name "${PACK} set to the pack root, so that
+# PACK/.burrow/burrow --print-plan --profile PACK/.burrow/profiles/NAME.json ... can use the
+# pack's store"; "given no command, no profile and neither --check nor --print-plan, it stops
+# with an error that lists the pack's entries".
+expect_status "run: .burrow/burrow --print-plan of an entry's profile (\${PACK} is set)" 0 \
+    "$D/.burrow/burrow" --print-plan --profile "$D/.burrow/profiles/hello.json"
+expect_out "run: .burrow/burrow --profile of an entry's profile runs it" "hello: $FIX_GREETING" \
+    "$D/.burrow/burrow" --profile "$D/.burrow/profiles/hello.json"
+expect_err "run: .burrow/burrow with nothing to do lists the entries" 125 "(entries: hello, hello-script, sh)" \
+    "$D/.burrow/burrow"
 ln "$D/.burrow/burrow" "$D/.burrow/other-name"
 expect_err "run: an unknown name lists the entries" 125 "(entries: hello, hello-script, sh)" "$D/.burrow/other-name"
 case $T_ERR in
