@@ -34,39 +34,6 @@ expect_out "aliases: --unshare-cgroup-try makes a cgroup namespace" "new" \
     '[ "$(readlink /proc/self/ns/cgroup)" = "$1" ] && echo same || echo new' sh "$host_cg"
 expect_status "aliases: --unshare-user-try is accepted" 0 "$T_BURROW" --host-root --unshare-user-try -- true
 
-# burrow(1) --bind-try etc.: "skipped when SRC does not exist. Any other error (such as
-# permission denied) still fails."
-expect_status "try: --dev-bind-try with a missing SRC is skipped" 0 \
-    $RO --dev-bind-try "$T_TMP/no-such-src" /tmp/x -- test ! -e /tmp/x
-expect_status "try: --ro-bind-try with a missing SRC is skipped" 0 \
-    $RO --ro-bind-try "$T_TMP/no-such-src" /tmp/x -- test ! -e /tmp/x
-echo f > "$T_TMP/afile"
-expect_err "try: another error (a file used as a directory) still fails" 125 "Not a directory" \
-    $RO --bind-try "$T_TMP/afile/sub" /tmp/x -- true
-
-# burrow(1) --file, --bind-data, --ro-bind-data: "--bind-data 0600 (writable),
-# --ro-bind-data 0600 and read-only".
-echo data > "$T_TMP/data"
-expect_out "data: --bind-data is mode 0600 and writable" "600 data more" \
-    sh -c "exec $RO --bind-data 3 /tmp/f -- sh -c 'echo more >> /tmp/f && echo \$(stat -c %a /tmp/f) \$(cat /tmp/f)' 3<\"\$1\"" \
-    sh "$T_TMP/data"
-expect_out "data: --ro-bind-data is mode 0600 and read-only" "600 read-only" \
-    sh -c "exec $RO --ro-bind-data 3 /tmp/f -- sh -c 'echo \$(stat -c %a /tmp/f) \$( (echo x >> /tmp/f) 2>/dev/null && echo written || echo read-only)' 3<\"\$1\"" \
-    sh "$T_TMP/data"
-expect_out "data: the host's file is unchanged" "data" cat "$T_TMP/data"
-
-# burrow(1) --bind-fd: "Bind the directory or file open as descriptor FD (read-write ...)".
-mkdir "$T_TMP/fddir"
-echo in-dir > "$T_TMP/fddir/file"
-expect_out "bind-fd: binds the directory FD is open on, read-write" "in-dir" \
-    sh -c "exec $RO --bind-fd 3 /tmp/d -- sh -c 'cat /tmp/d/file && echo new > /tmp/d/new' 3<\"\$1\"" sh "$T_TMP/fddir"
-expect_out "bind-fd: ... writes reach the host directory" "new" cat "$T_TMP/fddir/new"
-
-# burrow(1) --tmpfs: "mode 0755, or --perms"; --dir: "mode 0755, or --perms".
-expect_out "tmpfs: mode 0755 by default" "755" $RO --tmpfs /tmp/t -- stat -c %a /tmp/t
-expect_out "tmpfs: --perms sets another" "1777" $RO --perms 1777 --tmpfs /tmp/t -- stat -c %a /tmp/t
-expect_out "dir: mode 0755 by default" "755" $RO --dir /tmp/d -- stat -c %a /tmp/d
-
 # burrow(1), The command and its arguments: "if that environment has no PATH,
 # /usr/local/bin:/usr/bin:/bin is searched".
 expect_out "path: without PATH a bare name is looked up in /usr/local/bin:/usr/bin:/bin" "found" \
@@ -111,11 +78,6 @@ JSON
 host_proc=$(stat -c %d /proc)
 expect_out "profile: a proc mount without namespaces.pid binds the host's /proc" "$host_proc" \
     "$T_BURROW" --profile "$T_TMP/proc.json" -- stat -c %d /proc
-expect_out "proc: --proc without --unshare-pid binds the host's /proc" "$host_proc" \
-    $RO --proc /proc -- stat -c %d /proc
-t_run $RO --unshare-pid --proc /proc -- stat -c %d /proc
-if [ "$T_STATUS" -eq 0 ] && [ -n "$T_OUT" ] && [ "$T_OUT" != "$host_proc" ]; then ok "proc: with --unshare-pid it is a new procfs"
-else fail "proc: with --unshare-pid it is a new procfs" "host /proc device $host_proc; $(t_what)"; fi
 
 # burrow-profile(5), MOUNTS: "a later mount may cover an earlier one ... and wins".
 cat > "$T_TMP/cover.json" <<'JSON'

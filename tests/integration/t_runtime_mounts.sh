@@ -126,6 +126,114 @@ expect_out "bind-try: missing source is skipped" "hello: $FIX_GREETING" \
 expect_out "ro-bind-try: present source is bound read-only" "$EROFS" \
     run --ro-bind-try "$T_TMP/src" "$T_TMP/dst" -- "$FIX_HELLO" --write "$T_TMP/dst/x"
 
+# Checks of what burrow(1)'s OPTIONS say of each mount option (each names its claim).
+# A view of the host, read-only, with a private /tmp: for checks of what a mount made.
+RO="$T_BURROW --ro-bind / / --tmpfs /tmp --chdir /"
+# burrow(1) --bind-try etc.: "skipped when SRC does not exist. Any other error (such as
+# permission denied) still fails."
+expect_status "try: --dev-bind-try with a missing SRC is skipped" 0 \
+    $RO --dev-bind-try "$T_TMP/no-such-src" /tmp/x -- test ! -e /tmp/x
+expect_status "try: --ro-bind-try with a missing SRC is skipped" 0 \
+    $RO --ro-bind-try "$T_TMP/no-such-src" /tmp/x -- test ! -e /tmp/x
+echo f > "$T_TMP/afile"
+expect_err "try: another error (a file used as a directory) still fails" 125 "Not a directory" \
+    $RO --bind-try "$T_TMP/afile/sub" /tmp/x -- true
+
+# burrow(1) --file, --bind-data, --ro-bind-data: "--bind-data 0600 (writable),
+# --ro-bind-data 0600 and read-only".
+echo data > "$T_TMP/data"
+expect_out "data: --bind-data is mode 0600 and writable" "600 data more" \
+    sh -c "exec $RO --bind-data 3 /tmp/f -- sh -c 'echo more >> /tmp/f && echo \$(stat -c %a /tmp/f) \$(cat /tmp/f)' 3<\"\$1\"" \
+    sh "$T_TMP/data"
+expect_out "data: --ro-bind-data is mode 0600 and read-only" "600 read-only" \
+    sh -c "exec $RO --ro-bind-data 3 /tmp/f -- sh -c 'echo \$(stat -c %a /tmp/f) \$( (echo x >> /tmp/f) 2>/dev/null && echo written || echo read-only)' 3<\"\$1\"" \
+    sh "$T_TMP/data"
+expect_out "data: the host's file is unchanged" "data" cat "$T_TMP/data"
+
+# burrow(1) --bind-fd: "Bind the directory or file open as descriptor FD (read-write ...)".
+mkdir "$T_TMP/fddir"
+echo in-dir > "$T_TMP/fddir/file"
+expect_out "bind-fd: binds the directory FD is open on, read-write" "in-dir" \
+    sh -c "exec $RO --bind-fd 3 /tmp/d -- sh -c 'cat /tmp/d/file && echo new > /tmp/d/new' 3<\"\$1\"" sh "$T_TMP/fddir"
+expect_out "bind-fd: ... writes reach the host directory" "new" cat "$T_TMP/fddir/new"
+
+# burrow(1) --tmpfs: "mode 0755, or --perms"; --dir: "mode 0755, or --perms".
+expect_out "tmpfs: mode 0755 by default" "755" $RO --tmpfs /tmp/t -- stat -c %a /tmp/t
+expect_out "tmpfs: --perms sets another" "1777" $RO --perms 1777 --tmpfs /tmp/t -- stat -c %a /tmp/t
+expect_out "dir: mode 0755 by default" "755" $RO --dir /tmp/d -- stat -c %a /tmp/d
+
+# --proc: "without --unshare-pid the host's /proc is bound at DEST instead" (the same
+# file system: the same device number; a new procfs has its own).
+host_proc=$(stat -c %d /proc)
+expect_out "proc: --proc without --unshare-pid binds the host's /proc" "$host_proc" \
+    $RO --proc /proc -- stat -c %d /proc
+t_run $RO --unshare-pid --proc /proc -- stat -c %d /proc
+if [ "$T_STATUS" -eq 0 ] && [ -n "$T_OUT" ] && [ "$T_OUT" != "$host_proc" ]; then ok "proc: with --unshare-pid it is a new procfs"
+else fail "proc: with --unshare-pid it is a new procfs" "host /proc device $host_proc; $(t_what)"; fi
+
+
+# --dev: "a tmpfs holding null, zero, full, random, urandom and tty bound from the host (those
+# the host has), a private shm tmpfs (mode 1777), a new pts instance ... with ptmx linked to
+# it, and the links fd, stdin, stdout, stderr and core".
+want=
+for f in null zero full random urandom tty; do [ -c "/dev/$f" ] && want="$want$f "; done
+expect_out "dev: the device nodes the host has" "$want" \
+    $RO --dev /dev -- sh -c 'for f in null zero full random urandom tty; do [ -c /dev/$f ] && printf "%s " $f; done'
+expect_out "dev: shm is mode 1777, pts a directory" "1777 pts" \
+    $RO --dev /dev -- sh -c 'echo "$(stat -c %a /dev/shm) $(test -d /dev/pts && echo pts)"'
+expect_out "dev: the links" "pts/ptmx /proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 /proc/kcore" \
+    $RO --dev /dev -- sh -c 'echo $(for l in ptmx fd stdin stdout stderr core; do readlink /dev/$l; done)'
+# --bind is nodev, --dev-bind: "with device nodes usable".
+expect_out "dev-bind: device nodes are usable" "1" sh -c '"$@" | wc -c' sh $RO --dev-bind /dev /dev -- head -c1 /dev/zero
+expect_out "bind: ... and not through --bind (nodev)" "0" sh -c '"$@" 2>/dev/null | wc -c' sh $RO --bind /dev /dev -- head -c1 /dev/zero
+
+# --host-root: "The new root itself stays a read-only tmpfs: new top-level entries cannot be
+# created"; "symbolic links such as /bin -> usr/bin are recreated as symbolic links".
+expect_err "host-root: no new top-level entry" 1 "$EROFS" "$T_BURROW" --host-root -- mkdir /burrow-t-newtop
+check "host-root: ... and none on the host" test ! -e /burrow-t-newtop
+if [ -L /bin ]; then
+    expect_out "host-root: /bin is the same symbolic link" "$(readlink /bin)" "$T_BURROW" --host-root -- readlink /bin
+    # --symlink: "Nothing happens if the same link exists".
+    expect_status "symlink: the same link already there is no error" 0 \
+        "$T_BURROW" --host-root --symlink "$(readlink /bin)" /bin -- true
+    expect_err "symlink: another link there is an error" 125 "--symlink x-other /bin" \
+        "$T_BURROW" --host-root --symlink x-other /bin -- true
+else
+    skip "host-root: /bin is the same symbolic link" "/bin is not a symbolic link here"
+fi
+
+# --remount-ro: "DEST must be a mount point".
+expect_err "remount-ro: a DEST that is not a mount point is an error" 125 "--remount-ro /etc" \
+    $RO --remount-ro /etc -- true
+
+# --store: "Repeatable, with different destinations".
+mkdir -p "$T_TMP/other-store"
+expect_err "store: two stores at one destination are an error" 125 "is already the destination of" \
+    "$T_BURROW" --host-root --store "$FIX_STORE" --store "$T_TMP/other-store" -- true
+
+# Missing destinations: "So --store ./slice:/opt/tool works on a host that has an /opt";
+# "A recreated directory is a read-only copy: its entries are the source's ..., but new
+# files cannot be created in it, and it cannot be the inherited working directory"; "A
+# destination that lies below another bind (not a tmpfs) and is missing there is still an
+# error".
+if [ -d /opt ] && [ ! -e /opt/burrow-t-store ]; then
+    expect_out "missing: a store below the host's /opt, beside its entries" "$(ls -A /opt | wc -l) $FIX_GREETING" \
+        "$T_BURROW" --host-root --store "$FIX_STORE:/opt/burrow-t-store" -- sh -c \
+        'echo "$(ls -A /opt | grep -vx burrow-t-store | wc -l) $(cat /opt/burrow-t-store/'"$FIX_ITEM_DATA"'/share/greeting.txt)"'
+    expect_err "missing: the recreated /opt takes no new files" 1 "$EROFS" \
+        "$T_BURROW" --host-root --store "$FIX_STORE:/opt/burrow-t-store" -- touch /opt/burrow-t-new
+    check "missing: ... and nothing was made in the host's /opt" test ! -e /opt/burrow-t-store -a ! -e /opt/burrow-t-new
+    expect_err "missing: the recreated /opt cannot be the inherited working directory" 125 \
+        "the current directory /opt is a different directory inside the sandbox" \
+        sh -c 'cd /opt && exec "$@"' sh "$T_BURROW" --host-root --store "$FIX_STORE:/opt/burrow-t-store" -- true
+else
+    skip "missing: a store below the host's /opt, beside its entries" "no /opt here, or /opt/burrow-t-store exists"
+fi
+mkdir -p "$T_TMP/below"
+expect_err "missing: below a bind, a missing destination is an error" 125 "does not exist, and burrow never creates" \
+    "$T_BURROW" --host-root --bind "$T_TMP/below" "$T_TMP/below" --tmpfs "$T_TMP/below/missing" -- true
+check "missing: ... and nothing was made in the bind's source" test ! -e "$T_TMP/below/missing"
+
 # --home DIR: a private home, made 0700 if missing, read-write at $HOME, HOME set to it;
 # --home tmpfs: a throw-away one. Under builtin:sandbox, where the host's home is not there.
 # shellcheck disable=SC2086
