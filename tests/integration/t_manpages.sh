@@ -6,17 +6,6 @@ EROFS="Read-only file system"
 # A view of the host, read-only, with a private /tmp: for checks of what a mount made.
 RO="$T_BURROW --ro-bind / / --tmpfs /tmp --chdir /"
 
-# burrow(1) --chdir: "a relative DIR is taken from /"; "with an explicit directory, PWD is
-# set to it"; "given more than once, the last one counts, with the warning ...".
-expect_out "chdir: a relative DIR is taken from /" "/tmp /tmp" \
-    "$T_BURROW" --host-root --chdir tmp -- sh -c 'echo "$(pwd -P) $PWD"'
-mkdir -p "$T_TMP/wd/sub"
-expect_out "chdir: a relative DIR is not taken from the current directory" "/sub" \
-    sh -c 'cd "$1" && exec "$2" --host-root --tmpfs /sub --chdir sub -- sh -c pwd' sh "$T_TMP/wd" "$T_BURROW"
-expect_err "chdir: a second --chdir warns, as bwrap does" 0 "burrow: Only the last --chdir option will take effect" \
-    "$T_BURROW" --host-root --chdir /tmp --chdir / -- true
-expect_out "chdir: ... and the last one counts" "/" "$T_BURROW" --host-root --chdir /tmp --chdir / -- pwd
-
 # burrow(1): "-h (= --help), --ro-host-root (= --host-root=ro), --unshare-user-try and
 # --unshare-cgroup-try (= the options without -try)".
 "$T_BURROW" --help > "$T_TMP/help.long" 2>&1
@@ -33,13 +22,6 @@ expect_out "aliases: --unshare-cgroup-try makes a cgroup namespace" "new" \
     "$T_BURROW" --host-root --unshare-cgroup-try -- sh -c \
     '[ "$(readlink /proc/self/ns/cgroup)" = "$1" ] && echo same || echo new' sh "$host_cg"
 expect_status "aliases: --unshare-user-try is accepted" 0 "$T_BURROW" --host-root --unshare-user-try -- true
-
-# burrow(1), The command and its arguments: "if that environment has no PATH,
-# /usr/local/bin:/usr/bin:/bin is searched".
-expect_out "path: without PATH a bare name is looked up in /usr/local/bin:/usr/bin:/bin" "found" \
-    env -u PATH "$T_BURROW" --host-root --chdir / -- sh -c 'echo found'
-expect_out "path: the program's PATH (after --setenv) is searched" "127" \
-    sh -c '"$1" --host-root --chdir / --setenv PATH /nonexistent -- sh -c true 2>/dev/null; echo $?' sh "$T_BURROW"
 
 # burrow(1), ENVIRONMENT: BURROW_DEBUG "any value other than empty or 0 traces each launch
 # step on standard error (burrow: debug: ...)".
@@ -58,16 +40,6 @@ done
 expect_status "engine: an empty BURROW_ENGINE is auto" 0 env BURROW_ENGINE= "$T_BURROW" --host-root -- true
 expect_err "engine: an unknown BURROW_ENGINE is an error" 125 "BURROW_ENGINE" \
     env BURROW_ENGINE=warp "$T_BURROW" --host-root -- true
-
-# burrow(1), EXIT STATUS: "--help, --version, --seccomp-groups, --print-plan and a
-# successful --check exit 0"; --version prints "burrow VERSION".
-expect_out "status: --version prints burrow VERSION" "burrow 0.1.0" "$T_BURROW" --version
-expect_eq "status: --version exits 0" 0 "$T_STATUS"
-expect_status "status: --seccomp-groups exits 0" 0 "$T_BURROW" --seccomp-groups
-expect_status "status: --print-plan exits 0" 0 "$T_BURROW" --print-plan --host-root -- true
-expect_out "status: --check without a command says (none given)" \
-    "ok: (no profile): 0 mounts, program (none given)" "$T_BURROW" --check --host-root
-expect_eq "status: a successful --check exits 0" 0 "$T_STATUS"
 
 # burrow-profile(5), MOUNTS, proc: "without namespaces.pid the host's /proc is bound
 # instead": it is no error.

@@ -41,6 +41,31 @@ expect_status "status: PATH lookup finds a host program" 0 "$T_BURROW" --host-ro
 expect_status "status: 126 with a pid namespace" 126 "$T_BURROW" --host-root --unshare-pid -- "$T_TMP/data.txt"
 expect_status "status: 127 with a pid namespace" 127 "$T_BURROW" --host-root --unshare-pid -- "$T_TMP/no-such-program"
 
+# burrow(1), The command and its arguments: "if that environment has no PATH,
+# /usr/local/bin:/usr/bin:/bin is searched".
+expect_out "status: without PATH a bare name is looked up in /usr/local/bin:/usr/bin:/bin" "found" \
+    env -u PATH "$T_BURROW" --host-root --chdir / -- sh -c 'echo found'
+expect_out "status: the program's PATH (after --setenv) is searched" "127" \
+    sh -c '"$1" --host-root --chdir / --setenv PATH /nonexistent -- sh -c true 2>/dev/null; echo $?' sh "$T_BURROW"
+
+# "A command with a / is used as written (a relative one is relative to the working
+# directory inside)."
+mkdir -p "$T_TMP/rel/x"
+printf '#!/bin/sh\nexit 0\n' > "$T_TMP/rel/x/prog" && chmod 755 "$T_TMP/rel/x/prog"
+expect_status "status: a relative command path is taken from the working directory inside" 0 \
+    "$T_BURROW" --host-root --chdir "$T_TMP/rel" -- x/prog
+expect_status "status: ... not from the caller's" 127 \
+    sh -c 'cd "$1" && shift && exec "$@"' sh "$T_TMP/rel" "$T_BURROW" --host-root --chdir / -- x/prog
+# burrow(1), EXIT STATUS: "--help, --version, --seccomp-groups, --print-plan and a
+# successful --check exit 0"; --version prints "burrow VERSION".
+expect_out "status: --version prints burrow VERSION" "burrow 0.1.0" "$T_BURROW" --version
+expect_eq "status: --version exits 0" 0 "$T_STATUS"
+expect_status "status: --seccomp-groups exits 0" 0 "$T_BURROW" --seccomp-groups
+expect_status "status: --print-plan exits 0" 0 "$T_BURROW" --print-plan --host-root -- true
+expect_out "status: --check without a command says (none given)" \
+    "ok: (no profile): 0 mounts, program (none given)" "$T_BURROW" --check --host-root
+expect_eq "status: a successful --check exits 0" 0 "$T_STATUS"
+
 # SIGTERM sent to burrow reaches the program: the program traps it and exits 3.
 # The program says "ready" through a fifo once its trap is set, so nothing is timed.
 sigterm_reaches() {

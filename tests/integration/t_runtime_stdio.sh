@@ -46,6 +46,24 @@ expect_out "cwd: kept with a pid namespace" "$phys" \
 expect_out "cwd: --chdir" "$FIX_DEST/$FIX_ITEM_HELLO" run --chdir "$FIX_DEST/$FIX_ITEM_HELLO" -- "$FIX_HELLO" --cwd
 rel=${FIX_DEST#/}/$FIX_ITEM_HELLO
 expect_out "cwd: a relative --chdir DIR is taken from /" "$FIX_DEST/$FIX_ITEM_HELLO" run --chdir "$rel" -- "$FIX_HELLO" --cwd
+# burrow(1) --chdir: "with an explicit directory, PWD is set to it"; "given more than once, the
+# last one counts, with the warning ..."; "Started from /, the new root is accepted as the
+# working directory when it shows the host's root ...; with an empty root, give --chdir /".
+expect_out "cwd: a relative --chdir DIR sets PWD to the directory from /" "/tmp /tmp" \
+    "$T_BURROW" --host-root --chdir tmp -- sh -c 'echo "$(pwd -P) $PWD"'
+mkdir -p "$T_TMP/wd/sub"
+expect_out "cwd: a relative --chdir DIR is not taken from the current directory" "/sub" \
+    sh -c 'cd "$1" && exec "$2" --host-root --tmpfs /sub --chdir sub -- sh -c pwd' sh "$T_TMP/wd" "$T_BURROW"
+expect_err "cwd: a second --chdir warns, as bwrap does" 0 "burrow: Only the last --chdir option will take effect" \
+    "$T_BURROW" --host-root --chdir /tmp --chdir / -- true
+expect_out "cwd: ... and the last one counts" "/" "$T_BURROW" --host-root --chdir /tmp --chdir / -- pwd
+
+expect_out "cwd: started from /, the host root's / is the working directory" "/" \
+    sh -c 'cd / && exec "$@"' sh "$T_BURROW" --host-root -- pwd
+expect_err "cwd: started from /, an empty root is not" 125 "the current directory / is a different directory" \
+    sh -c 'cd / && exec "$@"' sh "$T_BURROW" --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO"
+expect_out "cwd: ... unless --chdir / is given" "hello: $FIX_GREETING" \
+    sh -c 'cd / && exec "$@"' sh "$T_BURROW" --store "$FIX_STORE:$FIX_DEST" --chdir / -- "$FIX_HELLO"
 # The cwd is not visible without the host root: a clear error, never a silent "/".
 here=$(pwd -P)
 expect_err "cwd: not visible inside is an error (125)" 125 "$here" \
@@ -100,5 +118,14 @@ expect_out "env: --clearenv" "(unset)" \
     env BURROW_T_VAR=x "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" --clearenv -- "$FIX_HELLO" --env BURROW_T_VAR
 expect_out "env: --clearenv then --setenv" "kept" \
     run --clearenv --setenv BURROW_T_VAR kept -- "$FIX_HELLO" --env BURROW_T_VAR
+
+# burrow(1), The program's environment: "builtin:sandbox clears it, keeping TERM, LANG, LC_*,
+# TZ and SOURCE_DATE_EPOCH, and sets HOME=/homeless-shelter, TMPDIR=/tmp and
+# PATH=/usr/local/bin:/usr/bin:/bin".
+expect_out "env: builtin:sandbox keeps TERM, LANG, LC_*, TZ, SOURCE_DATE_EPOCH; sets HOME, TMPDIR, PATH" \
+    "HOME=/homeless-shelter LANG=C LC_TIME=C PATH=/usr/local/bin:/usr/bin:/bin SOURCE_DATE_EPOCH=7 TERM=dumb TMPDIR=/tmp TZ=UTC" \
+    env -i BURROW_T_VAR=x PWD=/ TERM=dumb LANG=C LC_TIME=C TZ=UTC SOURCE_DATE_EPOCH=7 HOME=/root TMPDIR=/var/tmp PATH=/usr/bin:/bin \
+    "$T_BURROW" --profile builtin:sandbox --ro-bind /usr /usr $(t_usr_layout) --chdir / -- \
+    sh -c 'env | grep -v "^PWD=" | LC_ALL=C sort | tr "\n" " " | sed "s/ $//"'
 
 done_testing
