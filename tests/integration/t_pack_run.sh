@@ -122,6 +122,10 @@ expect_out "hermetic: the cwd stays, writable; the host's /tmp and /etc are not 
     sh -c 'cd "$1" && BURROW_HOST=none "$2/bin/sh" -c "echo written >f && read -r x <f && echo \$x \$([ -e \"\$0\" ] && echo yes || echo no) \$([ -e /etc ] && echo yes || echo no) \$([ -c /dev/null ] && echo yes || echo no)" "$3"' \
     sh "$T_TMP/hermetic-cwd" "$D" "$HOST_TMP_FILE"
 rm -f "$HOST_TMP_FILE"
+expect_out "hermetic: an empty BURROW_HOST is all (the host's files are there)" "ok" \
+    env BURROW_HOST= "$D/bin/sh" -c '. /etc/os-release && echo ok'
+expect_out "hermetic: BURROW_HOST=all is the entry's profile as it is" "ok" \
+    env BURROW_HOST=all "$D/bin/sh" -c '. /etc/os-release && echo ok'
 expect_err "hermetic: BURROW_HOST takes none or all" 125 "BURROW_HOST=some: expected none" env BURROW_HOST=some "$D/bin/hello"
 
 # An unpacker that turned the links into copies: bin/NAME is then the runtime itself.

@@ -11,6 +11,13 @@ expect_status "timeout: SIGTERM ignored, SIGKILL after --kill-after: 137" 137 \
     timeout 60 "$B" --host-root --timeout 0.2 --kill-after 0.2 -- sh -c 'trap "" TERM; while :; do sleep 1; done'
 expect_status "timeout: the same in a pid namespace: 137" 137 \
     timeout 60 "$B" --host-root --unshare-pid --timeout 0.2 --kill-after 0.2 -- sh -c 'trap "" TERM; while :; do sleep 1; done'
+# burrow(1) --kill-after: "default 5 seconds": SIGKILL comes 5 s after SIGTERM, not sooner.
+start=$(date +%s.%N)
+expect_status "timeout: without --kill-after, SIGKILL follows: 137" 137 \
+    timeout 60 "$B" --host-root --timeout 0.1 -- sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+if awk -v t="$took" 'BEGIN { exit !(t >= 4.9 && t < 15) }'; then ok "timeout: --kill-after is 5 seconds by default"
+else fail "timeout: --kill-after is 5 seconds by default" "SIGKILL came after ${took}s"; fi
 expect_status "timeout: a program that ends in time keeps its status" 3 "$B" --host-root --timeout 30 -- sh -c 'exit 3'
 expect_out "timeout: its output is there" "done" "$B" --host-root --timeout 30 -- sh -c 'echo done'
 
