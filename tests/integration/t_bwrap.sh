@@ -87,6 +87,28 @@ case $(cat status) in
     *) fail "bwrap: --json-status-fd writes child-pid, then exit-code" "$(cat status)" ;;
 esac
 
+# burrow(1): --info-fd writes "the pid, as the caller sees it, of the program, or of the pid 1
+# of its pid namespace"; --json-status-fd writes no exit code "when it never started".
+# The program says its pid (or its parent's) as the host sees it, through the host's /proc
+# (bound even under --unshare-pid, since no new procfs is mounted).
+info_pid() {
+    _name=$1 _ask=$2; shift 2
+    _got=$("$T_BURROW" --host-root "$@" --info-fd 3 -- sh -c "exec $_ask" 3>info)
+    case $(cat info) in
+        *'"child-pid": '"$_got"[!0-9]*) ok "$_name" ;;
+        *) fail "$_name" "program: '$_got'; info: $(cat info)" ;;
+    esac
+}
+info_pid "burrow: --info-fd's child-pid is the program's pid as the caller sees it" 'readlink /proc/self'
+info_pid "burrow: ... with a pid namespace, its pid 1's" 'cut -d" " -f4 /proc/self/stat' --unshare-pid
+info_pid "burrow: ... which is the program with --as-pid-1" 'readlink /proc/self' --unshare-pid --as-pid-1
+t_run sh -c "exec \"$T_BURROW\" --host-root --json-status-fd 3 -- /nonexistent-program 3>status"
+case $T_STATUS:$(cat status) in
+    127:*'"child-pid"'*'"exit-code"'*) fail "burrow: --json-status-fd has no exit-code when the program never started" "$(cat status)" ;;
+    127:*'"child-pid"'*) ok "burrow: --json-status-fd has no exit-code when the program never started" ;;
+    *) fail "burrow: --json-status-fd has no exit-code when the program never started" "$(t_what); $(cat status)" ;;
+esac
+
 # Files from fds, modes, chmod.
 expect_out "bwrap: --file FD DEST" "from-fd" sh -c "echo from-fd | \"$BW\" --ro-bind / / --tmpfs /tmp --file 0 /tmp/f cat /tmp/f"
 expect_out "bwrap: --perms then --ro-bind-data" "640 /tmp/f" \

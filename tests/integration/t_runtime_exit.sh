@@ -90,6 +90,7 @@ sigterm_reaches() {
 sigterm_reaches "signal: SIGTERM to burrow reaches the program"
 sigterm_reaches "signal: SIGTERM to burrow reaches the program (pid namespace)" --unshare-pid
 sigterm_reaches "signal: SIGTERM to burrow reaches the program (--unshare-all --share-net)" --unshare-all --share-net
+sigterm_reaches "signal: SIGTERM to burrow reaches the program (--timeout: burrow waits for it)" --timeout 300
 
 # A program that does not catch SIGTERM dies of it, and burrow reports that (pid namespace:
 # the forwarded signal kills the target, burrow re-raises it).
@@ -109,6 +110,15 @@ sigterm_kills() {
 }
 sigterm_kills "signal: uncaught SIGTERM to burrow is reported as SIGTERM"
 sigterm_kills "signal: uncaught SIGTERM to burrow is reported as SIGTERM (pid namespace)" --unshare-pid
+sigterm_kills "signal: uncaught SIGTERM to burrow is reported as SIGTERM (--timeout)" --timeout 300
+
+# With a process that waits for the program (--lock-file here), the status and a death by a
+# signal still come through unchanged.
+touch "$T_TMP/lockf"
+expect_status "exit: status 7 passes through a waiting burrow (--lock-file)" 7 \
+    run --lock-file "$T_TMP/lockf" -- "$FIX_HELLO" --exit 7
+expect_out "signal: SIGSEGV re-raised by a waiting burrow (--lock-file)" "signaled 11" \
+    "$FIX_WSTATUS" "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" --lock-file "$T_TMP/lockf" -- "$FIX_HELLO" --signal 11
 
 # A signal reaches the program once, however it was sent: to burrow alone, to every
 # process of the job as Slurm signals a step, or to the job's process group. The program

@@ -36,6 +36,15 @@ t_run sh -c 'echo $$; exec "$@"' sh $B -- /bin/sh -c 'echo $$'
 first=$(printf '%s\n' "$T_OUT" | sed -n 1p) second=$(printf '%s\n' "$T_OUT" | sed -n 2p)
 if [ -n "$first" ] && [ "$first" = "$second" ]; then ok "exec: burrow execs in place (same pid)"
 else fail "exec: burrow execs in place (same pid)" "$(t_what)"; fi
+# burrow(1): the options that need a process to wait for the program (--timeout,
+# --info-fd, --json-status-fd, --lock-file, --sync-fd) put one between: another pid.
+touch "$T_TMP/lockf"
+for o in "--timeout 300" "--info-fd 9" "--json-status-fd 9" "--lock-file $T_TMP/lockf" "--sync-fd 9"; do
+    t_run sh -c 'echo $$; exec "$@" 9>/dev/null' sh $B $o -- /bin/sh -c 'echo $$'
+    first=$(printf '%s\n' "$T_OUT" | sed -n 1p) second=$(printf '%s\n' "$T_OUT" | sed -n '$p')
+    if [ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]; then ok "exec: ${o%% *} forks the program"
+    else fail "exec: ${o%% *} forks the program" "$(t_what)"; fi
+done
 
 # ids inside.
 expect_out "ids: uid self by default" "$me" $B -- id -u
