@@ -34,6 +34,18 @@ expect_err "bwrap: a bad --perms exits 1" 1 "bwrap: --perms 999: expected an oct
     "$BW" --perms 999 --dir /x true
 expect_status "bwrap: killed by SIGTERM exits 143" 143 "$BW" --bind / / sh -c 'kill -TERM $$'
 expect_status "bwrap: the program's exit status passes through" 7 "$BW" --bind / / sh -c 'exit 7'
+# burrow(1), EXIT STATUS: "Under the name bwrap ... every failure of burrow's own (125, 126
+# and 127 above) exits 1, and a program killed by signal N gives the exit status 128+N when a
+# process of burrow's waits for it"; "a program executed in place dies of the signal itself";
+# BWRAP COMPATIBILITY: "--dev makes /dev/shm mode 1777".
+expect_out "bwrap: a program killed by SIGTERM, waited for, is an exit with 143" "exited 143" \
+    "$FIX_WSTATUS" "$BW" --bind / / --unshare-pid sh -c 'kill -TERM $$'
+expect_out "bwrap: ... and executed in place, dies of SIGTERM itself" "signaled 15" \
+    "$FIX_WSTATUS" "$BW" --bind / / sh -c 'kill -TERM $$'
+expect_status "bwrap: a command not found (127 as burrow) exits 1" 1 "$BW" --bind / / /nonexistent-program
+printf 'data\n' > "$T_TMP/not-exec" && chmod 644 "$T_TMP/not-exec"
+expect_status "bwrap: a command that cannot be executed (126 as burrow) exits 1" 1 "$BW" --bind / / "$T_TMP/not-exec"
+expect_out "bwrap: --dev makes /dev/shm mode 1777" "1777" "$BW" --ro-bind / / --dev /dev stat -c %a /dev/shm
 t_run "$BW" --help
 case $T_OUT in
     "usage: $BW [OPTIONS...] [--] COMMAND [ARGS...]"*) ok "bwrap: --help starts with bwrap's usage line" ;;
