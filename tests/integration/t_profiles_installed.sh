@@ -18,6 +18,14 @@ mkdir -p "$H/incoming"
 export HOME="$H"
 unset XDG_CONFIG_HOME
 
+# burrow(1), FILES: "PREFIX/share/burrow/profiles/*.json: Stock profiles installed by make
+# install (executable, mode 0755)"; and they run as commands (EXECUTABLE PROFILES).
+modes=
+for f in "$PREFIX"/share/burrow/profiles/*.json; do modes="$modes $(stat -c %a "$f")"; done
+expect_eq "install: the stock profiles are mode 0755" " 755 755 755 755 755" "$modes"
+expect_out "install: an installed stock profile runs as a command" "via-shebang" \
+    env PATH="$PREFIX/bin:$PATH" "$PREFIX/share/burrow/profiles/offline.json" /bin/echo via-shebang
+
 # --list-profiles: the built-in bases, then every installed profile with its description.
 t_run "$B" --list-profiles
 expect_eq "list: status 0" 0 "$T_STATUS"
