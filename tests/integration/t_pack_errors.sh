@@ -22,6 +22,25 @@ expect_err "options: bad SOURCE_DATE_EPOCH" 125 "SOURCE_DATE_EPOCH='yesterday'" 
 expect_status "options: --help exits 0" 0 "$T_PACK" --help
 case $T_OUT in *"--store SRC[:DEST]"*"--slice DIR=DEST"*) ok "options: --help lists the options" ;; *) fail "options: --help lists the options" "$(t_what)" ;; esac
 expect_out "options: --version" "burrow-pack 0.1.0" "$T_PACK" --version
+# burrow-pack(1): -h and -V are --help and --version.
+"$T_PACK" --help > "$T_TMP/help.long" 2>&1
+expect_out "options: -h prints the --help text" "$(cat "$T_TMP/help.long")" "$T_PACK" -h
+expect_eq "options: -h exits 0" 0 "$T_STATUS"
+expect_out "options: -V prints the version" "burrow-pack 0.1.0" "$T_PACK" -V
+expect_eq "options: -V exits 0" 0 "$T_STATUS"
+
+# burrow-pack(1) -o: "a successful run replaces an existing tarball"; "-f dir and -f oci
+# (directory) write a directory of that name, and refuse an existing OUT".
+mkdir "$T_TMP/repl"
+printf 'previous\n' > "$T_TMP/repl/p.tar.gz"
+check "output: a successful run replaces an existing tarball" \
+    "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_DATA" -o "$T_TMP/repl/p.tar.gz"
+check "output: ... which is now the pack" "$T_PACK" verify "$T_TMP/repl/p.tar.gz"
+mkdir "$T_TMP/repl/d"
+echo keep > "$T_TMP/repl/d/file"
+expect_err "output: -f dir refuses an existing OUT" 1 "already exists" \
+    "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_DATA" -f dir -o "$T_TMP/repl/d"
+expect_eq "output: ... and leaves it as it was" "file keep" "$(ls -A "$T_TMP/repl/d") $(cat "$T_TMP/repl/d/file")"
 # On a terminal (script(1) gives it one): no tarball onto it, and a progress line.
 if command -v script >/dev/null 2>&1; then
     expect_status "tty: -o - refuses a terminal" 125 \

@@ -34,6 +34,12 @@ case $T_OUT in
     *"\"sha256\": \"$runtime_sum\""*) ok "info: records the runtime's sha256" ;;
     *) fail "info: records the runtime's sha256" "no $runtime_sum in the manifest" ;;
 esac
+# burrow-pack(1) info: "With --json it prints the manifest itself, byte for byte."
+mkdir "$T_TMP/man-x"
+tar -xzf "$P" -C "$T_TMP/man-x" .burrow/manifest.json 2>/dev/null || tar -xzf "$P" -C "$T_TMP/man-x" ./.burrow/manifest.json
+"$T_PACK" info --json "$P" > "$T_TMP/man-x/printed"
+check "info --json: the manifest byte for byte" cmp "$T_TMP/man-x/.burrow/manifest.json" "$T_TMP/man-x/printed"
+rm -rf "$T_TMP/man-x"
 
 D="$T_TMP/un packed"
 mkdir "$D"
