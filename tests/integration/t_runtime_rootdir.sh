@@ -35,6 +35,46 @@ cat > "$T_TMP/image.json" <<JSON
 JSON
 expect_out "root: root.path in a profile (sandbox base)" "hello: $FIX_GREETING" \
     "$T_BURROW" --profile "$T_TMP/image.json"
+# burrow-profile(5), ROOT: root.path "adds no /dev, /tmp, /proc or working directory of its
+# own"; root.access "default ... "ro" with path"; "Only an access written with the path ...
+# or in a later layer applies to it: one inherited from a base, such as builtin:pack's "rw"
+# ..., leaves the image read-only"; root.exclude leaves out top-level entries; "The path may
+# not be /".
+cat > "$T_TMP/bare.json" <<JSON
+{ "version": 1, "root": { "path": "$root" }, "process": { "cwd": "/" } }
+JSON
+expect_err "root.path: no /dev of its own" 1 "/dev/null" \
+    "$T_BURROW" --profile "$T_TMP/bare.json" -- "$FIX_HELLO" --cat /dev/null
+expect_status "root.path: ... which --root adds" 0 "$T_BURROW" --root "$root" -- "$FIX_HELLO" --cat /dev/null
+expect_err "root.path: no /tmp of its own" 1 "/tmp" \
+    "$T_BURROW" --profile "$T_TMP/bare.json" -- "$FIX_HELLO" --cat /tmp
+printf '{ "version": 1, "root": { "path": "%s" } }\n' "$root" > "$T_TMP/bare-cwd.json"
+expect_err "root.path: no working directory of its own (the caller's is not in the image)" 125 \
+    "the current directory $(pwd -P) is not visible inside the sandbox" \
+    "$T_BURROW" --profile "$T_TMP/bare-cwd.json" -- "$FIX_HELLO"
+expect_out "root.path: read-only by default" "Read-only file system" \
+    "$T_BURROW" --profile "$T_TMP/bare.json" -- "$FIX_HELLO" --write /etc/from-bare
+cat > "$T_TMP/pack-root.json" <<JSON
+{ "version": 1, "extends": "builtin:pack", "root": { "path": "$root" }, "process": { "cwd": "/" } }
+JSON
+expect_out "root.path: builtin:pack's inherited \"access\": \"rw\" leaves the image read-only" \
+    "Read-only file system" "$T_BURROW" --profile "$T_TMP/pack-root.json" -- "$FIX_HELLO" --write /etc/from-pack
+check "root.path: ... and nothing was written in the image" test ! -e "$root/etc/from-pack"
+cat > "$T_TMP/pack-root-rw.json" <<JSON
+{ "version": 1, "extends": "builtin:pack", "root": { "path": "$root", "access": "rw" }, "process": { "cwd": "/" } }
+JSON
+expect_status "root.path: \"access\": \"rw\" written with the path makes it writable" 0 \
+    "$T_BURROW" --profile "$T_TMP/pack-root-rw.json" -- "$FIX_HELLO" --write /etc/from-pack
+check "root.path: ... and the write is in the image" test -e "$root/etc/from-pack"
+rm -f "$root/etc/from-pack"
+cat > "$T_TMP/excl.json" <<JSON
+{ "version": 1, "root": { "path": "$root", "exclude": [ "/etc" ] }, "process": { "cwd": "/" } }
+JSON
+expect_err "root.exclude: an excluded top-level entry is not there" 1 "/etc/marker" \
+    "$T_BURROW" --profile "$T_TMP/excl.json" -- "$FIX_HELLO" --cat /etc/marker
+printf '{ "version": 1, "root": { "path": "/" } }\n' > "$T_TMP/slash.json"
+expect_err "root.path: / is refused" 125 '"/" is the host'"'"'s root; write "host": "all" instead' \
+    "$T_BURROW" --check --profile "$T_TMP/slash.json"
 
 # A destination the host lacks is synthesised: its parent is recreated on burrow's tmpfs
 # with the host's entries bound inside, and nothing is created on the host.
