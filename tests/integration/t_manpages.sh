@@ -109,6 +109,25 @@ expect_out "profile: mask covers a file (opening it fails: EACCES) and empties a
     'echo $( (cat /etc/hostname) 2>&1 | grep -o "Permission denied") $(ls -A /etc/default | wc -l)'
 check "profile: ... the host's are untouched" test -s /etc/hostname
 
+# burrow-profile(5), MOUNTS, file: "it may also cover a file that comes from the host; with
+# "rw" and a mode that lets its owner (the uid inside) write it ... the program may change
+# that copy, never the host's file"; bind: devices "Allow device
+# nodes; otherwise the bind is nodev"; STORES: destination "default "/gnu/store"".
+cat > "$T_TMP/more.json" <<JSON
+{ "version": 1, "extends": "builtin:pack", "process": { "cwd": "/" },
+  "stores": [ { "source": "$FIX_STORE" } ],
+  "mounts": [ { "type": "file", "destination": "/etc/hostname", "content": "copy\n", "access": "rw", "mode": "0644" },
+              { "type": "bind", "source": "/dev", "destination": "/t-devices", "devices": true } ] }
+JSON
+host_name=$(cat /etc/hostname)
+expect_out "profile: an rw file mount over a host file is a writable copy" "copy changed" \
+    "$T_BURROW" --profile "$T_TMP/more.json" -- sh -c 'read -r a < /etc/hostname; echo changed > /etc/hostname && echo "$a $(cat /etc/hostname)"'
+expect_eq "profile: ... and the host's file is unchanged" "$host_name" "$(cat /etc/hostname)"
+expect_out "profile: \"devices\": true makes device nodes usable" "1" \
+    sh -c '"$@" | wc -c' sh "$T_BURROW" --profile "$T_TMP/more.json" -- head -c1 /t-devices/zero
+expect_out "profile: a store's destination is /gnu/store by default" "$FIX_GREETING" \
+    "$T_BURROW" --profile "$T_TMP/more.json" -- cat "/gnu/store/$FIX_ITEM_DATA/share/greeting.txt"
+
 # burrow-profile(5), PROCESS: process.umask "(octal; default: inherited)".
 printf '{ "version": 1, "extends": "builtin:pack", "process": { "umask": "0027" } }\n' > "$T_TMP/umask.json"
 expect_out "profile: process.umask sets the umask" "0027" \

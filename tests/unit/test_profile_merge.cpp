@@ -226,6 +226,13 @@ TEST_CASE("M: name lists union; args replace; prepend/append concatenate") {
     CHECK(pr.security.seccomp == nlohmann::json{{"baseline", "default"}, {"deny", {"bpf", "ptrace"}}});
 }
 
+TEST_CASE("M: process.keepFds is merged as a union with the base's (burrow-profile(5))") {
+    TempDir dir;
+    dir.write("base.json", doc("\"extends\": \"builtin:sandbox\", \"process\": {\"keepFds\": [3, 5]}"));
+    std::string p = dir.write("p.json", doc("\"extends\": \"./base.json\", \"process\": {\"keepFds\": [5, 7]}"));
+    CHECK(load_ok(p).process.keep_fds == std::vector<int>{3, 5, 7});
+}
+
 TEST_CASE("M: override discards inherited values first") {
     TempDir dir;
     std::string p = dir.write("p.json", doc("\"extends\": \"builtin:sandbox\", \"override\": [\"mounts\", "
