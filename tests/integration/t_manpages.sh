@@ -128,6 +128,23 @@ expect_out "profile: \"devices\": true makes device nodes usable" "1" \
 expect_out "profile: a store's destination is /gnu/store by default" "$FIX_GREETING" \
     "$T_BURROW" --profile "$T_TMP/more.json" -- cat "/gnu/store/$FIX_ITEM_DATA/share/greeting.txt"
 
+# burrow-profile(5), SECURITY: noNewPrivileges: "A seccomp filter cannot be installed without
+# it (unless CAP_SYS_ADMIN is kept)".
+cat > "$T_TMP/nnp.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack",
+  "security": { "noNewPrivileges": false, "seccomp": { "baseline": "default" } } }
+JSON
+cat > "$T_TMP/nnp-admin.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack",
+  "security": { "noNewPrivileges": false, "capabilities": { "keep": [ "CAP_SYS_ADMIN" ] },
+                "seccomp": { "baseline": "default" } } }
+JSON
+expect_err "profile: no seccomp filter without no_new_privs" 125 "the kernel requires no_new_privs or CAP_SYS_ADMIN" \
+    "$T_BURROW" --profile "$T_TMP/nnp.json" -- true
+expect_out "profile: ... unless CAP_SYS_ADMIN is kept" "NoNewPrivs 0 Seccomp 2" \
+    "$T_BURROW" --profile "$T_TMP/nnp-admin.json" -- sh -c \
+    'echo $(grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status | tr -d ":")'
+
 # burrow-profile(5), PROCESS: process.umask "(octal; default: inherited)".
 printf '{ "version": 1, "extends": "builtin:pack", "process": { "umask": "0027" } }\n' > "$T_TMP/umask.json"
 expect_out "profile: process.umask sets the umask" "0027" \
