@@ -343,6 +343,14 @@ deny "acct" EPERM acct /rw/acct
 deny "syslog(READ_ALL)" EPERM syslog
 deny "open_by_handle_at" EPERM open_by_handle_at
 deny "personality(READ_IMPLIES_EXEC)" EPERM personality
+# burrow-profile(5), Seccomp: "a system call made through another ABI (such as i386 or x32
+# on x86_64) kills the process" (SIGSYS: burrow re-raises it, 128+31).
+if [ "$(uname -m)" = x86_64 ]; then
+    expect_out "control: an i386-ABI getpid works on the host" "OK" "$HOST_PROBE" int80-getpid
+    # shellcheck disable=SC2086
+    t_run $SB $P int80-getpid
+    verdict "an i386-ABI system call kills the program (SIGSYS)" "159:" "$T_STATUS:$T_OUT" "$(t_what)"
+fi
 deny "iopl" EPERM iopl
 deny "clock_settime" EPERM clock_settime
 deny "read /proc/kcore" "ENOENT|EACCES|EMPTY" read /proc/kcore
