@@ -145,6 +145,25 @@ expect_out "profile: ... unless CAP_SYS_ADMIN is kept" "NoNewPrivs 0 Seccomp 2" 
     "$T_BURROW" --profile "$T_TMP/nnp-admin.json" -- sh -c \
     'echo $(grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status | tr -d ":")'
 
+# burrow-profile(5), VARIABLES: "${HOME} $HOME if it is an absolute path, else the home
+# directory in /etc/passwd"; "${TMPDIR} $TMPDIR if it is an absolute path, else /tmp";
+# "${RUNTIME_DIR} $XDG_RUNTIME_DIR if it is an absolute path, else /run/user/UID"; "${USER}
+# The user name of ${UID} in /etc/passwd, else $USER"; burrow(1) ENVIRONMENT: "/etc/passwd is
+# read (without NSS)".
+cat > "$T_TMP/vars.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack",
+  "mounts": [ { "type": "file", "destination": "/t-vars",
+                "content": "${HOME} ${TMPDIR} ${RUNTIME_DIR} ${USER} ${UID} ${GID}" } ] }
+JSON
+uid=$(id -u) gid=$(id -g)
+pw_home=$(awk -F: -v u="$uid" '$3 == u { print $6; exit }' /etc/passwd)
+pw_user=$(awk -F: -v u="$uid" '$3 == u { print $1; exit }' /etc/passwd)
+expect_out "variables: relative HOME, TMPDIR, XDG_RUNTIME_DIR fall back; USER comes from /etc/passwd" \
+    "$pw_home /tmp /run/user/$uid $pw_user $uid $gid" \
+    env HOME=rel TMPDIR=rel XDG_RUNTIME_DIR=rel USER=someone-else "$T_BURROW" --profile "$T_TMP/vars.json" -- cat /t-vars
+expect_out "variables: absolute HOME, TMPDIR, XDG_RUNTIME_DIR are used" "/h /t /x $pw_user $uid $gid" \
+    env HOME=/h TMPDIR=/t XDG_RUNTIME_DIR=/x "$T_BURROW" --profile "$T_TMP/vars.json" -- cat /t-vars
+
 # burrow-profile(5), PROCESS: process.umask "(octal; default: inherited)".
 printf '{ "version": 1, "extends": "builtin:pack", "process": { "umask": "0027" } }\n' > "$T_TMP/umask.json"
 expect_out "profile: process.umask sets the umask" "0027" \
