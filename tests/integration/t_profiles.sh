@@ -333,5 +333,23 @@ expect_out "exec: ./py.json script.py ARGS runs python3 sandboxed" "args a b" \
     in_dir "$E" env PATH="$BDIR:$PATH" ./py.json args.py a b
 expect_out "exec: ./py.json -c CODE: options reach the wrapped program" "wrapped" \
     in_dir "$E" env PATH="$BDIR:$PATH" ./py.json -c 'print("wrapped")'
+# burrow(1), The command and its arguments; burrow-profile(5), EXECUTABLE PROFILES: "a --
+# right after the file name is still burrow's end of options and is dropped"; "(with
+# --profile FILE as the first two arguments)"; "burrow's own options go before --profile,
+# and the usual rules then apply: an argument that starts with - goes after --"; without
+# process.exec "arguments that start with - before the command are burrow's options";
+# "burrow --profile build.json -- make works whether or not the file begins with #!".
+expect_out "exec: ./py.json -- -c CODE: the -- is dropped" "after dashdash" \
+    in_dir "$E" env PATH="$BDIR:$PATH" ./py.json -- -c 'print("after dashdash")'
+expect_out "exec: burrow's own options before --profile FILE, the program's after --" "['-c', 'x']" \
+    in_dir "$E" sh -c '"$1" --print-plan --profile ./py.json -- -c x | python3 -c "
+import json, sys
+print([s for s in json.load(sys.stdin)[\"steps\"] if s[\"op\"] == \"exec\"][0][\"argv\"][1:])"' sh "$T_BURROW"
+expect_err "exec: ... where an argument that starts with - before -- is burrow's" 125 "unknown option -c" \
+    in_dir "$E" "$T_BURROW" --print-plan --profile ./py.json -c x
+expect_out "exec: without process.exec, options before the command are burrow's" "set by burrow" \
+    in_dir "$E" env PATH="$BDIR:$PATH" ./tool.json --setenv BURROW_T_X "set by burrow" -- sh -c 'echo "$BURROW_T_X"'
+expect_out "exec: burrow --profile FILE -- COMMAND with a #! file" "plain" \
+    in_dir "$E" "$T_BURROW" --profile ./tool.json -- sh -c 'echo plain'
 
 done_testing
