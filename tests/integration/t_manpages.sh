@@ -41,6 +41,24 @@ expect_status "engine: an empty BURROW_ENGINE is auto" 0 env BURROW_ENGINE= "$T_
 expect_err "engine: an unknown BURROW_ENGINE is an error" 125 "BURROW_ENGINE" \
     env BURROW_ENGINE=warp "$T_BURROW" --host-root -- true
 
+# burrow-profile(5), BUILT-IN BASES: "(their text is shown in burrow-profile(5))" (burrow(1),
+# FILES): the page's text, between its BEGIN and END markers, is profiles/builtin/NAME.json.
+for b in pack sandbox; do
+    B_UP=$(echo "$b" | tr a-z A-Z)
+    sed -n "/^\.\\\\\" BEGIN $B_UP /,/^\.\\\\\" END $B_UP/p" "$T_SRC/man/burrow-profile.5" | sed '1d;$d' |
+        sed -e 's/\\(em/\xe2\x80\x94/g' -e 's/\\-/-/g' -e 's/\\e/\\/g' > "$T_TMP/man-$b.json"
+    if [ -s "$T_TMP/man-$b.json" ] && cmp -s "$T_TMP/man-$b.json" "$T_SRC/profiles/builtin/$b.json"; then
+        ok "man: burrow-profile(5) shows builtin:$b as compiled in"
+    else
+        fail "man: burrow-profile(5) shows builtin:$b as compiled in" "$(diff "$T_TMP/man-$b.json" "$T_SRC/profiles/builtin/$b.json" | head -5)"
+    fi
+done
+
+# burrow-profile(5), Seccomp groups: the list "generated from runtime/seccomp/seccomp_groups.cpp"
+# is what burrow --seccomp-groups says (names, purposes, members, the ENOSYS marks).
+expect_out "man: burrow-profile(5)'s seccomp groups are burrow's" "same" \
+    python3 "${T_LIB%/*}/probes/seccomp_groups_page.py" "$T_SRC/man/burrow-profile.5" "$T_BURROW"
+
 # burrow-profile(5), MOUNTS, proc: "without namespaces.pid the host's /proc is bound
 # instead": it is no error.
 cat > "$T_TMP/proc.json" <<'JSON'
