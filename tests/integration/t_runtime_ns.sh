@@ -55,6 +55,15 @@ expect_out "ids: uid_map maps 0 to the caller" "0 $me 1" \
 expect_out "ids: the caller's files belong to the uid inside" "0" $B --uid 0 -- stat -c %u "$T_TMP"
 expect_out "ids: --uid 1234 maps 1234 to the caller" "1234 $me 1" \
     $B --uid 1234 -- sh -c 'set -- $(cat /proc/self/uid_map); echo "$1 $2 $3"'
+# burrow(1) --uid: "Supplementary groups are not mapped (they appear as the overflow group,
+# usually nogroup)". Only root can start burrow with a supplementary group to show it.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    expect_out "ids: a supplementary group shows as the overflow group" "$(cat /proc/sys/kernel/overflowgid)" \
+        setpriv --reuid 65534 --regid 65534 --groups 100 "$T_BURROW" --host-root --chdir / -- \
+        sh -c 'sed -n "s/^Groups:[[:space:]]*//p" /proc/self/status | tr -d " "'
+else
+    skip "ids: a supplementary group shows as the overflow group" "needs root (setpriv --groups)"
+fi
 expect_out "caps: none by default (CapEff)" "0000000000000000" \
     $B --uid 0 -- sh -c 'sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status'
 expect_out "caps: no_new_privs set" "1" $B -- sh -c 'sed -n "s/^NoNewPrivs:[[:space:]]*//p" /proc/self/status'
