@@ -85,6 +85,9 @@ printf -- '--ro-bind\0/\0/\0sh\0-c\0echo via-args "$0"\0' > args
 expect_out "bwrap: --args FD splices options and the command" "via-args sh" sh -c "exec \"$BW\" --args 3 3<args"
 expect_err "burrow: --args with a closed fd is a clear error" 125 "--args 9: cannot read: Bad file descriptor" \
     "$T_BURROW" --args 9 -- true
+# burrow(1) --args: "at most 64 MiB".
+expect_err "burrow: --args refuses more than 64 MiB" 125 "--args 0: more than 64 MiB of arguments" \
+    sh -c 'head -c 67108865 /dev/zero | "$1" --args 0 --host-root -- true' sh "$T_BURROW"
 
 # --info-fd / --json-status-fd: bwrap's JSON.
 t_run sh -c "exec \"$BW\" --bind / / --info-fd 3 true 3>info"
@@ -173,6 +176,10 @@ expect_err "burrow: --add-seccomp-fd twice, with burrow's own filter" 1 "Operati
 head -c 5 deny.bin > short.bin
 expect_err "burrow: a seccomp program that is not whole instructions" 125 "is 5 bytes, not a whole number of 8-byte BPF instructions" \
     sh -c "exec \"$T_BURROW\" --ro-bind / / --chdir / --seccomp 3 -- true 3<short.bin"
+# burrow(1) --seccomp: "at most 4096 instructions".
+head -c $((4097 * 8)) /dev/zero > long.bin
+expect_err "burrow: a seccomp program of more than 4096 instructions" 125 "longer than the kernel's limit of 4096 instructions" \
+    sh -c "exec \"$T_BURROW\" --ro-bind / / --chdir / --seccomp 3 -- true 3<long.bin"
 expect_err "burrow: --seccomp with --add-seccomp-fd" 125 "--seccomp cannot be combined with --add-seccomp-fd" \
     "$T_BURROW" --ro-bind / / --chdir / --add-seccomp-fd 3 --seccomp 4 -- true
 expect_err "burrow: --seccomp twice" 125 "--seccomp may be given once" \
