@@ -3,6 +3,14 @@
 # user.max_user_namespaces to 0 for it and its children, then run burrow there.
 . "$T_LIB"
 
+# burrow(1), DIAGNOSTICS, inside a container: "Container runtimes' default seccomp profiles
+# forbid unshare(2) (burrow detects that it runs under a seccomp filter)". burrow inside
+# builtin:sandbox, whose filter denies nested namespaces, is such a case.
+expect_err "userns: under a seccomp filter that forbids it, burrow says so (125)" 125 \
+    "cannot create a user namespace: Operation not permitted: a seccomp filter forbids it" \
+    "$T_BURROW" --profile builtin:sandbox --ro-bind /usr /usr $(t_usr_layout) --ro-bind "$T_BURROW" /burrow --chdir / -- \
+    /burrow --ro-bind /usr /usr --chdir / -- /usr/bin/true
+
 if ! unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces' 2>/dev/null; then
     skip "userns: max_user_namespaces=0 is diagnosed" \
         "cannot lower user.max_user_namespaces in a user namespace of our own here (no unshare -Ur, or /proc/sys read-only)"
