@@ -76,6 +76,13 @@ expect_eq "docker: created is SOURCE_DATE_EPOCH (default 1)" "1970-01-01T00:00:0
 expect_eq "docker: one history entry per layer" "$((closure_count + 1))" "$(jget "$T_TMP/config.json" 'len(d["history"])')"
 expect_eq "docker: RepoTags defaults to the first entry's name" "['hello:latest']" \
     "$(python3 -c 'import json,sys,tarfile; print(json.load(tarfile.open(sys.argv[1]).extractfile("manifest.json"))[0]["RepoTags"])' "$D")"
+# burrow-pack(1) --tag: "Default: the first entry's name (else the first named item's,
+# without its hash), tag latest".
+check "docker: pack an item without entries" \
+    "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_DATA" -f docker -o "$T_TMP/noentry.tar"
+expect_eq "docker: ... RepoTags is then the item's name without its hash" "['${FIX_ITEM_DATA#*-}:latest']" \
+    "$(python3 -c 'import json,sys,tarfile; print(json.load(tarfile.open(sys.argv[1]).extractfile("manifest.json"))[0]["RepoTags"])' "$T_TMP/noentry.tar")"
+rm -f "$T_TMP/noentry.tar"
 # diff_ids are the sha256 of the uncompressed layer tars.
 expect_eq "docker: diff_ids are the sha256 of the layer tars" "ok" "$(python3 - "$D" <<'EOF'
 import hashlib, json, sys, tarfile

@@ -167,6 +167,7 @@ TEST_CASE("image: options") {
     CHECK(d.pack.format == Format::oci);
     CHECK(d.pack.compression == Compression::zstd);
     CHECK(d.pack.max_layers == kDefaultMaxLayers);
+    CHECK(kDefaultMaxLayers == 100);  // burrow-pack(1): "2 to 125 (default 100)"
     CHECK(!d.pack.tag);
     CHECK(is_image_format(Format::oci));
     CHECK(!is_image_format(Format::dir));
