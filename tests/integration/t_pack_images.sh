@@ -132,6 +132,11 @@ skopeo inspect --config "docker-archive:$C" > "$T_TMP/cconfig.json" 2>&1
 expect_eq "config: --env adds a variable, and PATH replaces the one made" "['PATH=/p:/bin', 'GCONV_PATH=/g']" \
     "$(jget "$T_TMP/cconfig.json" 'd["config"]["Env"]')"
 expect_eq "config: --user" "1000:100" "$(jget "$T_TMP/cconfig.json" 'd["config"]["User"]')"
+# burrow-pack(1) --user UID[:GID]: "(and group; default: the same number)".
+check "config: pack with --user UID alone" pack -f docker -o "$T_TMP/uid-only.tar" --user 1000
+expect_eq "config: --user UID: the group is the same number (the image's /etc/passwd)" "user:x:1000:1000:user:/tmp:/bin/sh" \
+    "$(tar -xOf "$T_TMP/uid-only.tar" "$(jget_layer_last "$T_TMP/uid-only.tar")" | tar -xOf - etc/passwd | grep '^user:')"
+rm -f "$T_TMP/uid-only.tar"
 expect_eq "config: --workdir" "/tmp" "$(jget "$T_TMP/cconfig.json" 'd["config"]["WorkingDir"]')"
 expect_eq "config: --label is beside burrow-pack's own" "tools hello" \
     "$(jget "$T_TMP/cconfig.json" 'd["config"]["Labels"]["org.example.team"] + " " + d["config"]["Labels"]["org.opencontainers.image.title"]')"
