@@ -460,7 +460,7 @@ std::string usage_text() {
     return R"(Usage: burrow-pack [OPTIONS] --store SRC[:DEST] ITEM... -o OUT
        burrow-pack [OPTIONS] --slice DIR=DEST... -o OUT
        burrow-pack [OPTIONS] --wrapper FILE... -o OUT
-       burrow-pack info PACK
+       burrow-pack info [--json] PACK
        burrow-pack verify PACK
 
 Make a relocatable pack: store items with their closure, the static burrow runtime and

@@ -41,6 +41,25 @@ expect_status "engine: an empty BURROW_ENGINE is auto" 0 env BURROW_ENGINE= "$T_
 expect_err "engine: an unknown BURROW_ENGINE is an error" 125 "BURROW_ENGINE" \
     env BURROW_ENGINE=warp "$T_BURROW" --host-root -- true
 
+# Every option that --help lists is an item of its own in the man page (a .TP tag), so that
+# man shows it as an option of its own (as --store in burrow(1)).
+t_run python3 "${T_LIB%/*}/probes/options_in_page.py" "$T_SRC/man/burrow.1" "$T_BURROW"
+case $T_STATUS:$T_OUT in
+    "0:ok "[1-9]*) ok "man: every burrow --help option has an entry of its own in burrow(1)" ;;
+    *) fail "man: every burrow --help option has an entry of its own in burrow(1)" "$(t_what)" ;;
+esac
+t_run python3 "${T_LIB%/*}/probes/options_in_page.py" "$T_SRC/man/burrow-pack.1" "$T_PACK"
+case $T_STATUS:$T_OUT in
+    "0:ok "[1-9]*) ok "man: every burrow-pack --help option has an entry of its own in burrow-pack(1)" ;;
+    *) fail "man: every burrow-pack --help option has an entry of its own in burrow-pack(1)" "$(t_what)" ;;
+esac
+if command -v man >/dev/null; then
+    expect_out "man: burrow(1) shows --store as an option of its own" "       --store SRC[:DEST]" \
+        sh -c 'MANWIDTH=80 man -l "$1" 2>/dev/null | grep -- "^ *--store "' sh "$T_SRC/man/burrow.1"
+else
+    skip "man: burrow(1) shows --store as an option of its own" "no man(1) here"
+fi
+
 # burrow-profile(5), BUILT-IN BASES: "(their text is shown in burrow-profile(5))" (burrow(1),
 # FILES): the page's text, between its BEGIN and END markers, is profiles/builtin/NAME.json.
 for b in pack sandbox; do

@@ -21,6 +21,8 @@ expect_err "options: bad SOURCE_DATE_EPOCH" 125 "SOURCE_DATE_EPOCH='yesterday'" 
     env SOURCE_DATE_EPOCH=yesterday "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_DATA" -o "$T_TMP/o.tar"
 expect_status "options: --help exits 0" 0 "$T_PACK" --help
 case $T_OUT in *"--store SRC[:DEST]"*"--slice DIR=DEST"*) ok "options: --help lists the options" ;; *) fail "options: --help lists the options" "$(t_what)" ;; esac
+case $T_OUT in *"burrow-pack info [--json] PACK"*"burrow-pack verify PACK"*) ok "options: --help's usage has info [--json] and verify, as the SYNOPSIS" ;;
+    *) fail "options: --help's usage has info [--json] and verify, as the SYNOPSIS" "$(t_what)" ;; esac
 expect_out "options: --version" "burrow-pack 0.1.0" "$T_PACK" --version
 # burrow-pack(1): -h and -V are --help and --version.
 "$T_PACK" --help > "$T_TMP/help.long" 2>&1
