@@ -255,6 +255,9 @@ else fail "home: --home tmpfs is an empty 0700 home of the caller's" "$(t_what)"
 t_run sh -c 'cd "$1" && shift && HOME=/home/someone "$@"' sh "$T_TMP" "$T_BURROW" $SB --home ./tmpfs -- /bin/true
 if [ "$T_STATUS" = 0 ] && [ -d "$T_TMP/tmpfs" ]; then ok "home: --home ./tmpfs is a directory of that name, from the cwd"
 else fail "home: --home ./tmpfs is a directory of that name, from the cwd" "$(t_what)"; fi
+# burrow(1) --home: "It is mounted after everything else".
+expect_out "home: --home is mounted after the other mounts (a later --tmpfs there is covered)" "700" \
+    env HOME=/home/someone "$T_BURROW" $SB --home tmpfs --tmpfs /home/someone -- /usr/bin/stat -c %a /home/someone
 expect_err "home: a --home whose parent is missing is an error naming it" 125 \
     "cannot create the home directory $T_TMP/no/such: No such file or directory" \
     "$T_BURROW" $SB --home "$T_TMP/no/such" -- /bin/true

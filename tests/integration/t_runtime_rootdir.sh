@@ -27,6 +27,8 @@ expect_out "root: cwd is / unless --chdir" "/" \
     "$T_BURROW" --root "$root" -- "$FIX_HELLO" --cwd
 expect_out "root: --chdir is kept" "/etc" \
     "$T_BURROW" --chdir /etc --root "$root" -- "$FIX_HELLO" --cwd
+expect_out "root: --chdir is kept when given after --root too" "/etc" \
+    "$T_BURROW" --root "$root" --chdir /etc -- "$FIX_HELLO" --cwd
 
 cat > "$T_TMP/image.json" <<JSON
 { "version": 1, "extends": "builtin:sandbox",
