@@ -161,6 +161,12 @@ expect_out "bind-fd: ... writes reach the host directory" "new" cat "$T_TMP/fddi
 expect_out "tmpfs: mode 0755 by default" "755" $RO --tmpfs /tmp/t -- stat -c %a /tmp/t
 expect_out "tmpfs: --perms sets another" "1777" $RO --perms 1777 --tmpfs /tmp/t -- stat -c %a /tmp/t
 expect_out "dir: mode 0755 by default" "755" $RO --dir /tmp/d -- stat -c %a /tmp/d
+# --dir: "Missing parents are created too: readable and searchable by each class ... that
+# the mode lets read or search, and always rwx for the owner".
+for pm in 0640:750 0711:755 0700:700 0750:750; do
+    expect_out "dir: --perms ${pm%:*} --dir makes missing parents ${pm#*:}" "${pm#*:} ${pm%:*}" \
+        $RO --perms "${pm%:*}" --dir /tmp/a/b -- sh -c 'echo $(stat -c %a /tmp/a) 0$(stat -c %a /tmp/a/b)'
+done
 
 # --proc: "without --unshare-pid the host's /proc is bound at DEST instead" (the same
 # file system: the same device number; a new procfs has its own).
