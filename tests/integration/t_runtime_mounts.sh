@@ -208,6 +208,17 @@ else
     skip "host-root: /bin is the same symbolic link" "/bin is not a symbolic link here"
 fi
 
+# --dir, --symlink: "it is only ever created on a filesystem burrow made ..., never on a host
+# filesystem": below the host root the directory is synthesised; below a bind it is an error.
+expect_out "dir: --dir and --symlink below the host root are made on burrow's tmpfs" "dir target" \
+    sh -c 'cd / && exec "$@"' sh "$T_BURROW" --host-root --dir "$T_TMP/made-dir" --symlink target "$T_TMP/made-link" -- \
+    sh -c 'test -d "$1" && echo dir $(readlink "$2")' sh "$T_TMP/made-dir" "$T_TMP/made-link"
+check "dir: ... and nothing on the host" test ! -e "$T_TMP/made-dir" -a ! -L "$T_TMP/made-link"
+mkdir -p "$T_TMP/bound"
+expect_err "symlink: below a bind it is an error" 125 "burrow never creates files or mountpoints on the host" \
+    "$T_BURROW" --host-root --bind "$T_TMP/bound" "$T_TMP/bound" --symlink target "$T_TMP/bound/link" -- true
+check "symlink: ... and nothing in the bind's source" test ! -L "$T_TMP/bound/link"
+
 # --remount-ro: "DEST must be a mount point".
 expect_err "remount-ro: a DEST that is not a mount point is an error" 125 "--remount-ro /etc" \
     $RO --remount-ro /etc -- true
