@@ -148,6 +148,11 @@ expect_out "run: .burrow/burrow --profile of an entry's profile runs it" "hello:
     "$D/.burrow/burrow" --profile "$D/.burrow/profiles/hello.json"
 expect_err "run: .burrow/burrow with nothing to do lists the entries" 125 "(entries: hello, hello-script, sh)" \
     "$D/.burrow/burrow"
+# burrow-pack(1), ENTRIES: "If no path leads through bin/, the base name of argv[0] is used when
+# the pack has a profile of that name".
+ln "$D/.burrow/burrow" "$D/.burrow/hello"
+expect_out "run: a runtime named after an entry, outside bin/, runs that entry" "hello: $FIX_GREETING" "$D/.burrow/hello"
+rm -f "$D/.burrow/hello"
 ln "$D/.burrow/burrow" "$D/.burrow/other-name"
 expect_err "run: an unknown name lists the entries" 125 "(entries: hello, hello-script, sh)" "$D/.burrow/other-name"
 case $T_ERR in
