@@ -201,6 +201,18 @@ expect_out "variables: relative HOME, TMPDIR, XDG_RUNTIME_DIR fall back; USER co
 expect_out "variables: absolute HOME, TMPDIR, XDG_RUNTIME_DIR are used" "/h /t /x $pw_user $uid $gid" \
     env HOME=/h TMPDIR=/t XDG_RUNTIME_DIR=/x "$T_BURROW" --profile "$T_TMP/vars.json" -- cat /t-vars
 
+# burrow-profile(5), PROCESS: process.exec "a bare name looked up in the program's PATH (after
+# the environment rules) inside the new root"; process.args "inserted between the program and
+# the command-line arguments".
+for pp in /usr/bin:found /nonexistent:missing; do
+    printf '{ "version": 1, "extends": "builtin:pack", "process": { "exec": "sh", "args": [ "-c", "echo found $$0 $$1" ],\n  "env": { "set": { "PATH": "%s" } } } }\n' "${pp%%:*}" > "$T_TMP/bare-exec.json"
+    t_run "$T_BURROW" --profile "$T_TMP/bare-exec.json" -- a b
+    case ${pp#*:}:$T_STATUS:$T_OUT in
+        found:0:"found a b"|missing:127:) ok "profile: a bare process.exec is looked up in the program's PATH (${pp%%:*})" ;;
+        *) fail "profile: a bare process.exec is looked up in the program's PATH (${pp%%:*})" "$(t_what)" ;;
+    esac
+done
+
 # burrow-profile(5), PROCESS: process.umask "(octal; default: inherited)".
 printf '{ "version": 1, "extends": "builtin:pack", "process": { "umask": "0027" } }\n' > "$T_TMP/umask.json"
 expect_out "profile: process.umask sets the umask" "0027" \
