@@ -61,6 +61,18 @@ if unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && ! unshare -
         nouserns env PATH=/nonexistent "$E/bin/hello"
     expect_err "engine: BURROW_ENGINE=userns does not fall back" 125 "max_user_namespaces" \
         nouserns env BURROW_ENGINE=userns "$D/bin/hello"
+    # burrow(1), Engines, proot: "In auto mode this fallback is taken only for pack entries; a
+    # command line such as burrow --host-root --store ... stops with the diagnosis instead (exit
+    # 125). BURROW_ENGINE=proot forces it for any plan that qualifies"; "A sandbox, or any plan
+    # that needs more than the host root plus stores, never falls back."
+    PP="$(dirname "$PROOT"):/usr/bin:/bin"
+    expect_err "engine: a command line does not fall back in auto mode" 125 "max_user_namespaces" \
+        nouserns env PATH="$PP" "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO"
+    expect_out "engine: ... BURROW_ENGINE=proot runs it" "hello: $FIX_GREETING" \
+        nouserns env PATH="$PP" BURROW_ENGINE=proot "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" -- "$FIX_HELLO"
+    expect_err "engine: BURROW_ENGINE=proot refuses a plan with more than the host root and stores" 125 "BURROW_ENGINE=proot" \
+        nouserns env PATH="$PP" BURROW_ENGINE=proot "$T_BURROW" --host-root --store "$FIX_STORE:$FIX_DEST" \
+        --tmpfs /tmp -- "$FIX_HELLO"
 else
     fail "engine: nested max_user_namespaces=0" "cannot set up a user namespace without user namespaces here"
 fi
