@@ -355,6 +355,7 @@ deny "iopl" EPERM iopl
 deny "clock_settime" EPERM clock_settime
 deny "read /proc/kcore" "ENOENT|EACCES|EMPTY" read /proc/kcore
 deny "read /proc/keys" "ENOENT|EACCES|EMPTY" read /proc/keys
+deny "read /proc/timer_list (masked)" "ENOENT|EACCES|EMPTY" read /proc/timer_list
 deny "read /sys" ENOENT read /sys
 deny "open a host sysctl for writing (/proc/sys/kernel/core_pattern)" "EACCES|EROFS|ENOENT" \
     open-write /proc/sys/kernel/core_pattern
