@@ -37,7 +37,8 @@ first=$(printf '%s\n' "$T_OUT" | sed -n 1p) second=$(printf '%s\n' "$T_OUT" | se
 if [ -n "$first" ] && [ "$first" = "$second" ]; then ok "exec: burrow execs in place (same pid)"
 else fail "exec: burrow execs in place (same pid)" "$(t_what)"; fi
 # burrow(1): the options that need a process to wait for the program (--timeout,
-# --info-fd, --json-status-fd, --lock-file, --sync-fd) put one between: another pid.
+# --info-fd, --json-status-fd, --lock-file, --sync-fd, the cgroup limits) put one between:
+# another pid.
 touch "$T_TMP/lockf"
 for o in "--timeout 300" "--info-fd 9" "--json-status-fd 9" "--lock-file $T_TMP/lockf" "--sync-fd 9"; do
     t_run sh -c 'echo $$; exec "$@" 9>/dev/null' sh $B $o -- /bin/sh -c 'echo $$'
@@ -45,6 +46,18 @@ for o in "--timeout 300" "--info-fd 9" "--json-status-fd 9" "--lock-file $T_TMP/
     if [ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]; then ok "exec: ${o%% *} forks the program"
     else fail "exec: ${o%% *} forks the program" "$(t_what)"; fi
 done
+# ... and so does a cgroup limit: its plan has the fork-timeout step, and where this host lets
+# burrow set one, the program has a pid of its own.
+expect_out "exec: a cgroup limit's plan forks the program (fork-timeout)" "fork-timeout" \
+    sh -c '"$@" | grep -o "\"op\": \"fork-timeout\"" | cut -d\" -f4' sh $B --print-plan --pids 64 -- true
+if $B --pids 64 -- true 2>/dev/null; then
+    t_run sh -c 'echo $$; exec "$@"' sh $B --pids 64 -- /bin/sh -c 'echo $$'
+    first=$(printf '%s\n' "$T_OUT" | sed -n 1p) second=$(printf '%s\n' "$T_OUT" | sed -n '$p')
+    if [ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]; then ok "exec: --pids forks the program"
+    else fail "exec: --pids forks the program" "$(t_what)"; fi
+else
+    skip "exec: --pids forks the program" "no cgroup v2 pids controller for burrow here"
+fi
 
 # ids inside.
 expect_out "ids: uid self by default" "$me" $B -- id -u
