@@ -4,6 +4,8 @@
 #include <iostream>
 #include <string>
 #include <unistd.h>
+
+#include <cstdlib>
 #include <vector>
 
 #include "packer/fsutil.hpp"
@@ -53,7 +55,7 @@ int main(int argc, char** argv) {
             }
             case Command::Kind::verify: {
                 install_interrupt_handlers();
-                Progress progress(::isatty(2) == 1);
+                Progress progress(Progress::mode_from(std::getenv("BURROW_PACK_PROGRESS"), ::isatty(2) == 1));
                 const VerifyResult r = verify_pack(cmd.target, &progress);
                 progress.finish();
                 if (!r.problems.empty()) {
@@ -68,7 +70,7 @@ int main(int argc, char** argv) {
             }
             case Command::Kind::pack: {
                 install_interrupt_handlers();
-                Progress progress(::isatty(2) == 1);
+                Progress progress(Progress::mode_from(std::getenv("BURROW_PACK_PROGRESS"), ::isatty(2) == 1));
                 const std::string self_dir = burrow::dirname_of(real_path("/proc/self/exe"));
                 std::string summary;
                 try {

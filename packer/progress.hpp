@@ -1,5 +1,8 @@
-// One progress line on stderr ("scanning 12/40 items, 35.2 MiB, 120.4 MiB/s"), redrawn at
-// most ten times a second, and only when stderr is a terminal.
+// Progress on stderr ("scanning 12/40 items, 35.2 MiB, 120.4 MiB/s"). On a terminal one
+// line, redrawn at most ten times a second. Elsewhere (a CI log, a file) a plain line every
+// 10 s of a phase, so a short pack says nothing and a long one does not look hung; `eager`
+// lines also start each phase. mode_from(): BURROW_PACK_PROGRESS=none|lines|terminal, or
+// by whether stderr is a terminal.
 #pragma once
 
 #include <chrono>
@@ -10,7 +13,9 @@ namespace burrow::pack {
 
 class Progress {
   public:
-    explicit Progress(bool enabled);
+    enum class Mode { none, terminal, lines, eager_lines };
+    explicit Progress(Mode mode);
+    static Mode mode_from(const char* env, bool stderr_is_terminal);
     ~Progress();
 
     void phase(const std::string& what, std::uint64_t total, const std::string& unit = "items");
@@ -27,7 +32,7 @@ class Progress {
   private:
     void draw(bool force);
 
-    bool enabled_;
+    Mode mode_;
     bool drawn_ = false;
     std::string what_, unit_;
     std::uint64_t items_ = 0, total_ = 0, bytes_ = 0;

@@ -57,6 +57,19 @@ if command -v script >/dev/null 2>&1; then
 else
     fail "tty: -o - refuses a terminal" "script(1) is needed (util-linux)"
 fi
+# Off a terminal (a CI log): a short pack prints nothing; BURROW_PACK_PROGRESS=lines
+# gives a plain line at each phase, =none nothing at all.
+t_run "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -o "$T_TMP/log1.tar.gz"
+expect_eq "progress: none for a short pack off a terminal" "0:" "$T_STATUS:$T_ERR"
+t_run env BURROW_PACK_PROGRESS=lines "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -o "$T_TMP/log2.tar.gz"
+expect_eq "progress: BURROW_PACK_PROGRESS=lines: a plain line per phase" "yes yes no" \
+    "$(printf '%s\n' "$T_ERR" | grep -q '^burrow-pack: scanning [0-9]' && echo yes || echo no) $(printf '%s\n' "$T_ERR" | grep -q '^burrow-pack: writing 0/[0-9]* files, 0 B$' && echo yes || echo no) $(printf '%s' "$T_ERR" | grep -q "$(printf '\r')" && echo yes || echo no)"
+t_run env BURROW_PACK_PROGRESS=none script -qec "'$T_PACK' --store '$FIX_STORE:$FIX_DEST' '$FIX_ITEM_HELLO' -o '$T_TMP/log3.tar.gz'" /dev/null
+case $T_OUT in
+    *"burrow-pack: writing"*) fail "progress: BURROW_PACK_PROGRESS=none silences it on a terminal" "$(t_what)" ;;
+    *"burrow-pack: wrote"*) ok "progress: BURROW_PACK_PROGRESS=none silences it on a terminal" ;;
+    *) fail "progress: BURROW_PACK_PROGRESS=none silences it on a terminal" "$(t_what)" ;;
+esac
 expect_err "options: -o into a missing directory" 1 "cannot write the output" \
     "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_DATA" -o "$T_TMP/no/such/dir/p.tar.gz"
 
