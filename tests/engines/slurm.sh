@@ -12,6 +12,7 @@ chown 65534:65534 "$S/jobs"
 chmod 711 "$M"
 NODE=$(hostname -s)
 SLURM_CHECKS="slurm: srun -n 2 runs ./pack/bin/hello from a per-job directory: both tasks print the greeting
+slurm: README's per-node recipe: each task unpacks into a mktemp -d of its own, runs, removes it
 slurm: sbatch --array=1-10: the array finishes
 slurm: sbatch --array=1-10: ten outputs, each the greeting
 slurm: srun of burrow --profile builtin:sandbox with the store bound runs hello
@@ -85,6 +86,14 @@ slurm_checks() {
         "$GREETING
 $GREETING" as_user timeout 120 srun -n 2 --chdir "$J" ./pack/bin/hello
 
+    # README's per-node recipe, as written there (the tarball's path aside).
+    before=$(find /tmp -maxdepth 1 -name 'tmp.*' 2>/dev/null | sort)
+    # shellcheck disable=SC2016 # the task's shell expands them
+    t_run as_user timeout 120 srun -n 2 --chdir "$S/jobs" sh -c \
+        'd=$(mktemp -d) && tar xf "$0" -C "$d" && "$d"/bin/hello; s=$?; rm -rf "$d"; exit $s' "$PACK_TGZ"
+    after=$(find /tmp -maxdepth 1 -name 'tmp.*' 2>/dev/null | sort)
+    expect_eq "slurm: README's per-node recipe: each task unpacks into a mktemp -d of its own, runs, removes it" \
+        "0 $GREETING $GREETING left:" "$T_STATUS $(echo $T_OUT) left:$(printf '%s\n' "$after" | grep -vxF "$before" | tr '\n' ' ')"
     J=$(slurm_job_dir array)
     printf '#!/bin/sh\nexec ./pack/bin/hello\n' >"$J/job.sh"
     chmod 755 "$J/job.sh"
