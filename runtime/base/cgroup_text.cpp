@@ -1,22 +1,13 @@
 #include "runtime/base/cgroup_text.hpp"
 
+#include "runtime/base/lines.hpp"
+
 #include <cmath>
 #include <cstdio>
 
 namespace burrow::cgroup {
 
 namespace {
-
-std::vector<std::string_view> lines(std::string_view text) {
-    std::vector<std::string_view> out;
-    while (!text.empty()) {
-        std::size_t nl = text.find('\n');
-        out.push_back(text.substr(0, nl));
-        if (nl == std::string_view::npos) break;
-        text.remove_prefix(nl + 1);
-    }
-    return out;
-}
 
 std::vector<std::string_view> fields(std::string_view line) {
     std::vector<std::string_view> out;
@@ -50,29 +41,31 @@ std::string unescape(std::string_view s) {
 std::string own_directory(std::string_view mountinfo, std::string_view proc_self_cgroup) {
     std::string path;
     bool found = false;
-    for (std::string_view l : lines(proc_self_cgroup))
-        if (l.substr(0, 3) == "0::") {
+    for_each_line(proc_self_cgroup, LastEmptyLine::drop, [&](std::string_view l) {
+        if (!found && l.substr(0, 3) == "0::") {
             path = std::string(l.substr(3));
             found = true;
-            break;
         }
+    });
     if (!found || path.empty() || path[0] != '/') return "";
-    for (std::string_view l : lines(mountinfo)) {
+    std::string dir;
+    bool done = false;
+    for_each_line(mountinfo, LastEmptyLine::drop, [&](std::string_view l) {
+        if (done) return;
         std::vector<std::string_view> f = fields(l);
         std::size_t dash = 0;
         while (dash < f.size() && f[dash] != "-") ++dash;
-        if (dash < 5 || dash + 1 >= f.size() || f[dash + 1] != "cgroup2") continue;
-        std::string root = unescape(f[3]), point = unescape(f[4]);
+        if (dash < 5 || dash + 1 >= f.size() || f[dash + 1] != "cgroup2") return;
+        std::string root = unescape(f[3]), point = unescape(f[4]), rel = path;
         // A mount of a subtree (a cgroup namespace's view, a bind) holds only that subtree.
         if (root != "/") {
-            if (path.compare(0, root.size(), root) != 0 || (path.size() > root.size() && path[root.size()] != '/'))
-                continue;
-            path.erase(0, root.size());
+            if (rel.compare(0, root.size(), root) != 0 || (rel.size() > root.size() && rel[root.size()] != '/')) return;
+            rel.erase(0, root.size());
         }
-        if (path == "/") return point;
-        return (point == "/" ? "" : point) + path;
-    }
-    return "";
+        dir = rel == "/" || rel.empty() ? point : (point == "/" ? "" : point) + rel;
+        done = true;
+    });
+    return dir;
 }
 
 std::string cpu_max(double cpus) {
@@ -105,18 +98,19 @@ std::vector<std::string> needed(bool memory, bool cpus, bool pids) {
 }
 
 bool on_v1(std::string_view proc_self_cgroup, const std::string& controller) {
-    for (std::string_view l : lines(proc_self_cgroup)) {
+    bool on = false;
+    for_each_line(proc_self_cgroup, LastEmptyLine::drop, [&](std::string_view l) {
         std::size_t a = l.find(':'), b = a == std::string_view::npos ? a : l.find(':', a + 1);
-        if (b == std::string_view::npos || b == a + 1) continue;
+        if (b == std::string_view::npos || b == a + 1) return;
         std::string_view list = l.substr(a + 1, b - a - 1);
         while (!list.empty()) {
             std::size_t c = list.find(',');
-            if (list.substr(0, c) == controller) return true;
+            if (list.substr(0, c) == controller) on = true;
             if (c == std::string_view::npos) break;
             list.remove_prefix(c + 1);
         }
-    }
-    return false;
+    });
+    return on;
 }
 
 }  // namespace burrow::cgroup
