@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/base/error.hpp"
@@ -141,7 +142,9 @@ void close_inherited_fds(const std::vector<int>& keep);                     // p
 // --info-fd, --json-status-fd (status_fds.cpp), in the process that waits for the program.
 bool wants_status(const Plan& plan);
 Fd exec_failure_pipe(Run& run);  // before the fork; the read end, or none
-void report_started(const Plan& plan, pid_t child);
+using NamespaceIds = std::vector<std::pair<const char*, unsigned long>>;
+Fd namespaces_dir(const Plan& plan);  // before the fork: /proc/self/ns, or none without status fds
+void report_started(const Plan& plan, pid_t child, const Fd& ns_dir);
 void report_exited(const Plan& plan, const Fd& exec_failed_r, int wait_status);
 }  // namespace detail
 

@@ -269,6 +269,7 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
     trace(run.opts, "fork pid 1 of the new pid namespace");
     const Foreground terminal = foreground_now();
     Fd exec_failed_r = exec_failure_pipe(run);
+    const Fd ns_dir = namespaces_dir(run.plan);
     pid_t pid1 = ::fork();
     if (pid1 < 0) throw Error("fork: " + errno_text(errno));
     if (pid1 == 0) {
@@ -290,7 +291,7 @@ std::optional<int> fork_pid1(Run& run, const step::Timeout& timeout) {
     }
     status_w.reset();
     run.exec_failed_w.reset();
-    report_started(run.plan, pid1);
+    report_started(run.plan, pid1, ns_dir);
     int sent = 0;
     const auto* program = find_step<step::ForkProgram>(run.plan.steps);
     int pid1_status = supervise(pid1, run.waitset, &timeout, &sent, program && !program->as_pid_1);
@@ -398,10 +399,11 @@ std::optional<int> fork_timeout(Run& run, const step::Timeout& timeout) {
     trace(run.opts, "fork the program, to time it");
     const Foreground terminal = foreground_now();
     Fd exec_failed_r = exec_failure_pipe(run);
+    const Fd ns_dir = namespaces_dir(run.plan);
     const pid_t child = fork_program_child(run, old);
     if (child == 0) return std::nullopt;  // the program's process goes on
     run.exec_failed_w.reset();
-    report_started(run.plan, child);
+    report_started(run.plan, child, ns_dir);
     int sent = 0;
     int st = supervise(child, waitset, &timeout, &sent);
     report_exited(run.plan, exec_failed_r, st);
