@@ -323,6 +323,12 @@ int run(int argc, char** argv) {
     ApplyOptions opts;
     opts.debug = !getenv_str("BURROW_DEBUG").empty() && getenv_str("BURROW_DEBUG") != "0";
     opts.trace_fd = trace_fd();
+    if (const std::string m = getenv_str("BURROW_STORE_MERGE"); m == "overlay")
+        opts.store_merge = ApplyOptions::StoreMerge::overlay;
+    else if (m == "binds")
+        opts.store_merge = ApplyOptions::StoreMerge::binds;
+    else if (!m.empty() && m != "auto")
+        throw Error("BURROW_STORE_MERGE=" + m + ": expected auto, overlay or binds");
     for (char** e = environ; e && *e; ++e) opts.environ.emplace_back(*e);
     opts.parent = caller;
     struct stat st {};

@@ -36,6 +36,8 @@ struct ApplyOptions {
     ino_t cwd_ino = 0;                 //   "inherit" finds the same directory inside
     pid_t parent = 0;                  // caller's parent, for dieWithParent
     int trace_fd = -1;                 // BURROW_TRACE_STEPS=FD: each step's op, as it starts
+    // BURROW_STORE_MERGE: how a store joins the host's own directory at its destination.
+    enum class StoreMerge { automatic, overlay, binds } store_merge = StoreMerge::automatic;
 };
 
 // Perform plan.steps. Exec in place: does not return on success. With a pid namespace (or a

@@ -160,8 +160,11 @@ void RootBuilder::bind_symlink(const MountOp& op, int src) {
     do_symlink(link);
 }
 
+namespace {
+constexpr std::uint64_t kStoreAttrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+}  // namespace
+
 void RootBuilder::do_store(const MountOp& op) {
-    constexpr std::uint64_t kStoreAttrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
     std::string src = source_.count(&op) ? host(source_[&op]) : host(op.source);
     struct stat st {};
     if (source_err_.count(&op)) errno = source_err_[&op];
@@ -169,6 +172,10 @@ void RootBuilder::do_store(const MountOp& op) {
         fail(&op, "store directory " + op.source + ": " +
                       (S_ISDIR(st.st_mode) || errno ? errno_text(errno) : std::string("not a directory")));
     InRoot at = mountpoint(op.destination, true, &op);
+    if (auto h = host_stores_.find(op.destination); h != host_stores_.end()) {
+        merge_store(op, src, at, h->second.get());
+        return;
+    }
     if (op.items.empty()) {
         trace(opts_, "store " + op.source + " → " + op.destination + " (ro)");
         Fd top = bind_onto(src, op.source, at, true, &op);
@@ -182,10 +189,17 @@ void RootBuilder::do_store(const MountOp& op) {
     Fd dir = mount_tmpfs(at, 0755, std::nullopt, MS_NOSUID | MS_NODEV, &op);
     Fd sdir(::open(src.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!sdir) fail(&op, "store directory " + op.source + ": " + errno_text(errno));
-    for (const auto& item : op.items) {
+    bind_store_items(op, sdir.get(), dir.get(), op.items);
+    set_attrs(dir.get(), op.destination, true, kStoreAttrs, &op);
+}
+
+// Each of `items` of store directory `sdir` into directory `dir` of the new root: bound
+// whole, or recreated when it is a symlink.
+void RootBuilder::bind_store_items(const MountOp& op, int sdir, int dir, const std::vector<std::string>& items) {
+    for (const auto& item : items) {
         if (item.empty() || item == "." || item == ".." || item.find('/') != std::string::npos)
             fail(&op, "store item \"" + item + "\" is not a plain name");
-        Fd from(::openat(sdir.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        Fd from(::openat(sdir, item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
         struct stat ist {};
         if (!from || ::fstat(from.get(), &ist) != 0)
             fail(&op, "store item \"" + item + "\" not found in " + op.source +
@@ -193,20 +207,82 @@ void RootBuilder::do_store(const MountOp& op) {
         std::string shown = op.destination + "/" + item;
         if (S_ISLNK(ist.st_mode)) {
             std::string target = read_link_fd(from.get());
-            if (::symlinkat(target.c_str(), dir.get(), item.c_str()) != 0)
+            if (::symlinkat(target.c_str(), dir, item.c_str()) != 0)
                 fail(&op, "cannot recreate store symlink " + item + ": " + errno_text(errno));
             continue;
         }
         if (S_ISDIR(ist.st_mode))
-            make_entry(dir.get(), item, Make::dir, 0755, shown);
+            make_entry(dir, item, Make::dir, 0755, shown);
         else
-            make_entry(dir.get(), item, Make::file, 0444, shown);
-        InRoot to{Fd(), item, shown, Fd(::openat(dir.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC))};
+            make_entry(dir, item, Make::file, 0444, shown);
+        InRoot to{Fd(), item, shown, Fd(::openat(dir, item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC))};
         if (!to.fd) fail(&op, "cannot open " + shown + ": " + errno_text(errno));
         if (::mount(fd_path(from.get()).c_str(), fd_path(to.fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
             fail(&op, "bind store item " + item + " → " + shown + ": " + errno_text(errno));
         forget_within(shown);
     }
+}
+
+// The host has a store of its own at the destination (a Guix or Nix host): both are seen
+// there, and the store's items win over the host's of the same name. One read-only
+// overlay (the store's directory over the host's) costs one mount whatever the sizes, so
+// it comes first; the whole store's directory is the upper layer, so with "items" the
+// store's other items show as well. Where the kernel refuses the overlay (before 5.11 in
+// a user namespace, or a filesystem overlayfs cannot stack), a tmpfs takes every host
+// entry, bound one by one, then the store's items: correct, and slower for a big store.
+void RootBuilder::merge_store(const MountOp& op, const std::string& src, const InRoot& at, int host_dir) {
+    Fd sdir(::open(src.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!sdir) fail(&op, "store directory " + op.source + ": " + errno_text(errno));
+    const std::string data = "lowerdir=" + fd_path(sdir.get()) + ":" + fd_path(host_dir) + ",userxattr";
+    using Merge = ApplyOptions::StoreMerge;
+    errno = EPERM;
+    if (opts_.store_merge != Merge::binds && ::mount("overlay", fd_path(at.fd.get()).c_str(), "overlay",
+                                                     MS_RDONLY | MS_NOSUID | MS_NODEV, data.c_str()) == 0) {
+        forget_within(at.where);
+        Fd top = reopen(at, op.destination, &op);
+        // overlayfs merges two directories of one name: an item the host has too is bound
+        // over the merged one, so it holds the store's files only.
+        std::vector<std::string> both;
+        for (const auto& e : list_dir(sdir.get(), op.source)) {
+            struct stat hs {
+            }, ss{};
+            if (::fstatat(host_dir, e.name.c_str(), &hs, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(hs.st_mode) &&
+                ::fstatat(sdir.get(), e.name.c_str(), &ss, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(ss.st_mode))
+                both.push_back(e.name);
+        }
+        trace(opts_, "store " + op.source + " → " + op.destination + " (ro), over the host's own " + op.destination +
+                         " (overlay; items the host has too, bound over it: " + std::to_string(both.size()) + ")");
+        for (const auto& item : both) {
+            Fd from(::openat(sdir.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+            Fd to(::openat(top.get(), item.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+            if (!from || !to ||
+                ::mount(fd_path(from.get()).c_str(), fd_path(to.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) !=
+                    0)
+                fail(&op, "bind store item " + item + " over the host's " + op.destination + "/" + item + ": " +
+                              errno_text(errno));
+        }
+        if (!both.empty()) set_attrs(top.get(), op.destination, true, kStoreAttrs, &op);
+        return;
+    }
+    const int err = errno;
+    if (opts_.store_merge == Merge::overlay)
+        fail(&op, "cannot mount the store " + op.source + " over the host's own " + op.destination +
+                      " as an overlay (BURROW_STORE_MERGE=overlay): " + errno_text(err) +
+                      "; unset BURROW_STORE_MERGE to bind the host's entries one by one instead");
+    std::vector<std::string> items = op.items;
+    if (items.empty())
+        for (const auto& e : list_dir(sdir.get(), op.source)) items.push_back(e.name);
+    trace(opts_, "store " + op.source + " → " + op.destination + " (" + std::to_string(items.size()) +
+                     " items, ro), with each entry of the host's own " + op.destination + " bound beside them (" +
+                     (opts_.store_merge == Merge::binds ? std::string("BURROW_STORE_MERGE=binds")
+                                                        : "an overlay was refused: " + errno_text(err)) +
+                     ")");
+    Fd dir = mount_tmpfs(at, 0755, std::nullopt, MS_NOSUID | MS_NODEV, &op);
+    const std::unordered_set<std::string> ours(items.begin(), items.end());
+    const Synthetic none;
+    for (const auto& e : list_dir(host_dir, op.destination))
+        if (!ours.count(e.name)) place_host(host_dir, dir.get(), e.name, op.destination + "/" + e.name, e.type, none);
+    bind_store_items(op, sdir.get(), dir.get(), items);
     set_attrs(dir.get(), op.destination, true, kStoreAttrs, &op);
 }
 

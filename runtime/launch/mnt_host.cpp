@@ -23,6 +23,7 @@ RootBuilder::Synthetic RootBuilder::synthetic() const {
     for (const auto& m : plan_.mounts) {
         if (m.kind == MountOp::Kind::store) {
             add(m.destination, true);
+            out.at_store.insert(m.destination);
             continue;
         }
         if (makes_nothing(m)) continue;
@@ -75,7 +76,14 @@ std::vector<RootBuilder::Entry> RootBuilder::list_dir(int dirfd, const std::stri
 // followed.
 void RootBuilder::place_host(int sdir, int ddir, const std::string& name, const std::string& path, unsigned char type,
                              const Synthetic& synth) {
-    if (synth.at.count(path)) return;                           // the op creates it
+    if (synth.at.count(path)) {  // the op creates it
+        if (synth.at_store.count(path) && !image_root_ && !host_stores_.count(path)) {
+            // A directory, not a symlink to one: the host's store, which the store joins.
+            Fd dir(::openat(sdir, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (dir) host_stores_.emplace(path, std::move(dir));
+        }
+        return;
+    }
     const bool split = synth.above.count(path) != 0;            // a synthetic path below it
     const bool for_store = synth.above_store.count(path) != 0;  // ... that is a store's
     Fd src(::openat(sdir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));

@@ -151,7 +151,12 @@ class RootBuilder {
         std::unordered_set<std::string> at;           // the synthetic paths
         std::unordered_set<std::string> above;        // directories holding one of them
         std::unordered_set<std::string> above_store;  // directories holding a store destination
+        std::unordered_set<std::string> at_store;     // the store destinations
     };
+    // The host's own directory at a store's destination (a Guix or Nix host's store), seen
+    // while placing the host's entries: the store's items are added to it, not put in its
+    // place (do_store), so the host's programs stay reachable.
+    std::map<std::string, Fd> host_stores_;
 
     struct Entry {
         std::string name;
@@ -210,6 +215,8 @@ class RootBuilder {
     void do_bind(const MountOp& op);
     void bind_symlink(const MountOp& op, int src);
     void do_store(const MountOp& op);
+    void merge_store(const MountOp& op, const std::string& src, const InRoot& at, int host_dir);
+    void bind_store_items(const MountOp& op, int sdir, int dir, const std::vector<std::string>& items);
 
     // mnt_ops.cpp: each mount step's dispatch, and the kinds that make something new
     void apply_op(const MountOp& op);
