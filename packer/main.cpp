@@ -65,7 +65,9 @@ int main(int argc, char** argv) {
                     return 1;
                 }
                 std::cout << cmd.target << ": ok (" << r.items << " items, " << r.entries << " entries, " << r.files
-                          << " files match the manifest)\n";
+                          << " files match the manifest"
+                          << (r.layers ? ", in " + std::to_string(r.layers) + " layers of an image" : std::string())
+                          << ")\n";
                 return 0;
             }
             case Command::Kind::pack: {

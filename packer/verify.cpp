@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <dirent.h>
+#include <functional>
 #include <fcntl.h>
 #include <map>
 #include <memory>
@@ -148,7 +149,7 @@ void read_manifest_member(archive* a, archive_entry* e, const std::string& pack,
 // One member: recorded in c.members, or a problem in c.problems when it cannot be
 // described (an unsafe name, a repeat, a device, a hard link to no earlier file).
 void read_member(archive* a, archive_entry* e, const std::string& pack, const std::string& path, Contents& c,
-                 Progress* progress) {
+                 Progress* progress, bool image_layer = false) {
     auto problem = [&](const std::string& why) { c.problems.push_back("member " + shown(path) + ": " + why); };
     if (const std::string why = member_name_problem(path); !why.empty()) {
         problem("has " + why + "; unpacking it would write outside the pack or where the manifest cannot say");
@@ -158,7 +159,10 @@ void read_member(archive* a, archive_entry* e, const std::string& pack, const st
         problem("appears twice (unpacking lets the second replace the first)");
         return;
     }
-    if (const std::string why = mode_problem(archive_entry_perm(e)); !why.empty())
+    // An image's /tmp is sticky (01777), as engines expect.
+    const bool sticky_dir =
+        image_layer && archive_entry_filetype(e) == AE_IFDIR && (archive_entry_perm(e) & 07000) == 01000;
+    if (const std::string why = mode_problem(archive_entry_perm(e)); !why.empty() && !sticky_dir)
         problem(why + "; burrow-pack never writes one");
     Seen s;
     if (const char* hl = archive_entry_hardlink(e)) {
@@ -570,11 +574,350 @@ void check_entries_and_links(Verification& v) {
     }
 }
 
+// ---- images: a docker archive, an OCI layout (directory or tarball)
+//
+// Every blob (a member of the archive, or a file of blobs/sha256/) is hashed as it is read;
+// one that parses as a tarball (compressed or not) is read as a layer, its members as a
+// pack's are. The image's own JSON then says which blobs are the layers and in which order,
+// and what their hashes must be; the layers, applied in order, give the image's files.
+
+constexpr std::uint64_t kImageJsonMaxBytes = 4u << 20;
+
+struct Blob {
+    std::string sha256;  // of the bytes as stored
+    std::uint64_t size = 0;
+    std::optional<std::string> text;  // small blobs that are not tarballs: JSON, probably
+    std::optional<Contents> layer;    // blobs that are tarballs
+};
+
+// Reads one blob through `pull` (bytes of the blob, 0 at its end): hashed, and parsed as a
+// tarball if it is one.
+class BlobReader {
+  public:
+    using Pull = std::function<std::size_t(char*, std::size_t)>;
+    BlobReader(const std::string& pack, const std::string& name, Pull pull, Progress* progress)
+        : pack_(pack), name_(name), pull_(std::move(pull)), progress_(progress), buf_(1 << 16, '\0') {}
+
+    Blob read() {
+        ReadPtr a(archive_read_new());
+        archive_read_support_filter_all(a.get());
+        archive_read_support_format_tar(a.get());
+        archive_read_support_format_gnutar(a.get());
+        Contents layer;
+        bool is_tar = archive_read_open(a.get(), this, nullptr, &BlobReader::cb, nullptr) == ARCHIVE_OK;
+        archive_entry* e = nullptr;
+        while (is_tar) {
+            check_interrupted();
+            const int r = archive_read_next_header(a.get(), &e);
+            if (r == ARCHIVE_EOF) break;
+            if (r < ARCHIVE_WARN) {
+                // Not a tarball after all (JSON), or a damaged layer: which one the image's
+                // JSON decides; a layer that cannot be read is named then.
+                is_tar = false;
+                break;
+            }
+            const char* raw = archive_entry_pathname(e);
+            const std::string path = clean_member(raw ? raw : "");
+            if (raw && path.empty()) continue;
+            try {
+                read_member(a.get(), e, pack_ + ": layer " + name_, path, layer, progress_, true);
+            } catch (const Interrupted&) {
+                throw;
+            } catch (const Error&) {
+                is_tar = false;
+                break;
+            }
+        }
+        a.reset();
+        // Whatever libarchive left unread is hashed too.
+        for (;;) {
+            const std::size_t n = pull_(buf_.data(), buf_.size());
+            if (n == 0) break;
+            take(buf_.data(), n);
+        }
+        Blob b;
+        b.sha256 = hash_.hex_digest();
+        b.size = size_;
+        if (is_tar) {
+            add_implied_dirs(layer);
+            b.layer = std::move(layer);
+        } else if (small_) {
+            b.text = std::move(head_);
+        }
+        return b;
+    }
+
+  private:
+    static la_ssize_t cb(archive*, void* self, const void** out) {
+        auto* r = static_cast<BlobReader*>(self);
+        const std::size_t n = r->pull_(r->buf_.data(), r->buf_.size());
+        r->take(r->buf_.data(), n);
+        *out = r->buf_.data();
+        return static_cast<la_ssize_t>(n);
+    }
+    void take(const char* p, std::size_t n) {
+        hash_.update(p, n);
+        size_ += n;
+        if (small_ && head_.size() + n <= kImageJsonMaxBytes)
+            head_.append(p, n);
+        else
+            small_ = false, head_.clear();
+        if (progress_) progress_->bytes(n);
+    }
+
+    const std::string& pack_;
+    std::string name_;
+    Pull pull_;
+    Progress* progress_;
+    std::string buf_, head_;
+    Sha256 hash_;
+    std::uint64_t size_ = 0;
+    bool small_ = true;
+};
+
+// An image read back: its blobs by name (a docker archive's member names; an OCI layout's
+// "sha256:HEX" digests, plus index.json), and what could not be read.
+struct Image {
+    bool oci = false;
+    std::map<std::string, Blob> blobs;
+    std::vector<std::string> problems;
+};
+
+bool has_file(int dir, const char* name) {
+    struct stat st;
+    return ::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
+// An OCI layout directory: index.json and every file of blobs/sha256/, none followed.
+Image read_oci_dir(const std::string& pack, int root, Progress* progress) {
+    Image img;
+    img.oci = true;
+    auto read_file = [&](int dir, const std::string& name, const std::string& key, const std::string& shown_path) {
+        Fd fd(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        struct stat st;
+        if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+            img.problems.push_back(shown_path + ": not a regular file");
+            return;
+        }
+        const int raw = fd.get();
+        img.blobs.emplace(
+            key,
+            BlobReader(
+                pack, shown_path,
+                [&](char* b, std::size_t n) { return read_some(raw, b, n, join_path(pack, shown_path)); }, progress)
+                .read());
+    };
+    read_file(root, "index.json", "index.json", "index.json");
+    Fd blobs(::openat(root, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!blobs) throw_sys("cannot open", join_path(pack, "blobs/sha256"), errno);
+    const int dup = ::fcntl(blobs.get(), F_DUPFD_CLOEXEC, 0);
+    DIR* d = dup < 0 ? nullptr : ::fdopendir(dup);
+    if (!d) throw_sys("cannot read the directory", join_path(pack, "blobs/sha256"), errno);
+    for (const auto& n : sorted_names(d, "cannot read the directory", join_path(pack, "blobs/sha256"))) {
+        check_interrupted();
+        read_file(blobs.get(), n, "sha256:" + n, "blobs/sha256/" + n);
+    }
+    return img;
+}
+
+// A docker archive or an OCI layout in a tarball: each regular member is a blob.
+Image read_image_tarball(const std::string& pack, Progress* progress) {
+    ReadPtr a = open_tarball(pack);
+    Image img;
+    archive_entry* e = nullptr;
+    for (;;) {
+        check_interrupted();
+        const int r = archive_read_next_header(a.get(), &e);
+        if (r == ARCHIVE_EOF) break;
+        if (r < ARCHIVE_WARN) read_fail(a.get(), pack);
+        const char* raw = archive_entry_pathname(e);
+        const std::string path = clean_member(raw ? raw : "");
+        if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) continue;
+        archive* outer = a.get();
+        Blob b = BlobReader(
+                     pack, path,
+                     [&](char* buf, std::size_t n) -> std::size_t {
+                         const la_ssize_t got = archive_read_data(outer, buf, n);
+                         if (got < 0) read_fail(outer, pack);
+                         return static_cast<std::size_t>(got);
+                     },
+                     progress)
+                     .read();
+        if (path == "oci-layout") img.oci = true;
+        if (path.rfind("blobs/sha256/", 0) == 0) {
+            img.blobs.emplace("sha256:" + path.substr(13), std::move(b));
+        } else {
+            img.blobs.emplace(path, std::move(b));
+        }
+    }
+    return img;
+}
+
+// The JSON of a blob the image's JSON names, or a problem.
+std::optional<nlohmann::json> image_json(Image& img, const std::string& key, const std::string& what,
+                                         std::vector<std::string>& problems) {
+    auto it = img.blobs.find(key);
+    if (it == img.blobs.end()) {
+        problems.push_back(what + " " + key + ": missing");
+        return std::nullopt;
+    }
+    if (!it->second.text) {
+        problems.push_back(what + " " + key + ": not JSON");
+        return std::nullopt;
+    }
+    nlohmann::json j = nlohmann::json::parse(*it->second.text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        if (!(j.is_array() && key == "manifest.json")) {
+            problems.push_back(what + " " + key + ": not a JSON object");
+            return std::nullopt;
+        }
+    }
+    return j;
+}
+
+std::string json_string(const nlohmann::json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+// The layers, bottom first, as the image's JSON lists them, each checked against the hash
+// the JSON gives it; then applied in order. Returns the image's files.
+Contents image_contents(Image& img, std::vector<std::string>& problems, std::size_t* layer_count,
+                        std::string* pack_manifest_digest) {
+    std::vector<std::pair<std::string, std::string>> layers;  // blob key → the sha256 it must have
+    if (img.oci) {
+        // Every blob's name is its digest.
+        for (const auto& [key, b] : img.blobs)
+            if (key.rfind("sha256:", 0) == 0 && key.substr(7) != b.sha256)
+                problems.push_back("blob " + key + ": changed (its content has sha256 " + b.sha256 + ")");
+        const auto index = image_json(img, "index.json", "the OCI index", problems);
+        if (index && (*index)["manifests"].is_array() && !(*index)["manifests"].empty()) {
+            const std::string mdigest = json_string((*index)["manifests"][0], "digest");
+            if (const auto man = image_json(img, mdigest, "the image manifest", problems)) {
+                if (man->contains("annotations"))
+                    *pack_manifest_digest = json_string((*man)["annotations"], "burrow.pack.manifest.digest");
+                (void)image_json(img, json_string((*man)["config"], "digest"), "the image config", problems);
+                if ((*man)["layers"].is_array())
+                    for (const auto& l : (*man)["layers"]) {
+                        const std::string d = json_string(l, "digest");
+                        layers.emplace_back(d, d.rfind("sha256:", 0) == 0 ? d.substr(7) : d);
+                    }
+            }
+        } else if (index) {
+            problems.push_back("the OCI index index.json: lists no manifest");
+        }
+    } else {
+        const auto man = image_json(img, "manifest.json", "the docker manifest", problems);
+        if (man && man->is_array() && !man->empty() && (*man)[0].is_object()) {
+            const nlohmann::json& m0 = (*man)[0];
+            std::vector<std::string> diff_ids;
+            if (const auto cfg = image_json(img, json_string(m0, "Config"), "the image config", problems))
+                if ((*cfg)["rootfs"].is_object() && (*cfg)["rootfs"]["diff_ids"].is_array())
+                    for (const auto& d : (*cfg)["rootfs"]["diff_ids"])
+                        diff_ids.push_back(d.is_string() ? d.get<std::string>() : std::string());
+            const nlohmann::json& ls = m0.contains("Layers") ? m0["Layers"] : nlohmann::json();
+            if (!ls.is_array() || ls.size() != diff_ids.size())
+                problems.push_back("manifest.json: its Layers do not match the config's rootfs.diff_ids");
+            for (std::size_t i = 0; ls.is_array() && i < ls.size(); ++i) {
+                const std::string want =
+                    i < diff_ids.size() && diff_ids[i].rfind("sha256:", 0) == 0 ? diff_ids[i].substr(7) : std::string();
+                layers.emplace_back(ls[i].is_string() ? ls[i].get<std::string>() : std::string(), want);
+            }
+        } else if (man) {
+            problems.push_back("manifest.json: not the list of one image a docker archive holds");
+        }
+    }
+    Contents merged;
+    *layer_count = layers.size();
+    for (const auto& [key, want] : layers) {
+        auto it = img.blobs.find(key);
+        if (it == img.blobs.end()) {
+            problems.push_back("layer " + key + ": missing");
+            continue;
+        }
+        Blob& b = it->second;
+        if (!img.oci && b.sha256 != want)
+            problems.push_back("layer " + key + ": changed (sha256 " + want + ", found " + b.sha256 + ")");
+        if (!b.layer) {
+            problems.push_back("layer " + key + ": not a tarball libarchive can read");
+            continue;
+        }
+        for (auto& p : b.layer->problems) problems.push_back("layer " + key + ": " + p);
+        for (auto& [path, seen] : b.layer->members) {
+            if (basename_of(path).rfind(".wh.", 0) == 0) {
+                problems.push_back("layer " + key + ": member " + shown(path) +
+                                   " is a whiteout; burrow-pack never writes one");
+                continue;
+            }
+            merged.members[path] = seen;
+        }
+        if (b.layer->manifest) merged.manifest = b.layer->manifest;
+    }
+    return merged;
+}
+
+bool is_oci_dir(const std::string& pack) {
+    Fd root(::open(pack.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    return root && has_file(root.get(), "oci-layout") && has_file(root.get(), "index.json");
+}
+
+// Entries of an image: bin/NAME → the program itself (an image has no runtime).
+void check_image_entries(Verification& v) {
+    for (const auto& e : v.m["entries"]) {
+        const std::string name = e["name"].get<std::string>();
+        ++v.res.entries;
+        const std::string program =
+            e.contains("program") && e["program"].is_string() ? e["program"].get<std::string>() : std::string();
+        const Seen* link = v.member(std::string(kBinDir) + "/" + name);
+        if (!link || link->type != TreeRecord::Type::symlink || link->payload != program)
+            v.problem("entry " + name + ": " + kBinDir + "/" + name + " is not the symlink " + program);
+    }
+}
+
+VerifyResult verify_image(const std::string& pack, bool dir, Progress* progress) {
+    if (progress) progress->phase("reading", 0, "blobs");
+    Image img;
+    if (dir) {
+        const Fd root = open_dir_pack(pack);
+        img = read_oci_dir(pack, root.get(), progress);
+    } else {
+        img = read_image_tarball(pack, progress);
+    }
+    Verification v;
+    std::string digest;
+    v.c = image_contents(img, img.problems, &v.res.layers, &digest);
+    if (!v.c.manifest)
+        throw Error(pack + " is not a burrow pack or image: none of its layers has " + std::string(kManifestPath), 1);
+    v.m = parse_manifest(*v.c.manifest, pack);
+    for (auto& p : img.problems) v.problem(std::move(p));
+    if (!digest.empty() && digest != "sha256:" + sha256_hex(*v.c.manifest))
+        v.problem(std::string(kManifestPath) +
+                  ": not the manifest the image's annotation burrow.pack.manifest.digest " + "names (" + digest + ")");
+    const auto listed = check_items(v, progress);
+    check_unlisted_items(v, listed);
+    check_image_entries(v);
+    for (const auto& l : v.m["links"]) {
+        const std::string link = l["link"].get<std::string>();
+        if (!v.member(link)) v.problem("link " + link + ": missing");
+    }
+    v.res.files = v.c.members.size();
+    return std::move(v.res);
+}
+
 }  // namespace
 
 std::string manifest_text_of(const std::string& pack) {
     std::string text;
-    if (is_dir_pack(pack)) {
+    if (is_dir_pack(pack) ? is_oci_dir(pack) : !read_tarball(pack, true, nullptr).manifest) {
+        Image img = is_dir_pack(pack) ? read_oci_dir(pack, open_dir_pack(pack).get(), nullptr)
+                                      : read_image_tarball(pack, nullptr);
+        std::vector<std::string> problems;
+        std::size_t layers = 0;
+        std::string digest;
+        Contents c = image_contents(img, problems, &layers, &digest);
+        if (!c.manifest)
+            throw Error(pack + " is not a burrow pack or image: it has no " + std::string(kManifestPath), 1);
+        text = std::move(*c.manifest);
+    } else if (is_dir_pack(pack)) {
         text = dir_manifest(pack);
     } else {
         Contents c = read_tarball(pack, true, nullptr);
@@ -586,6 +929,9 @@ std::string manifest_text_of(const std::string& pack) {
 }
 
 VerifyResult verify_pack(const std::string& pack, Progress* progress) {
+    // An image has no manifest of its own at the top: it is in one of its layers.
+    if (is_dir_pack(pack) ? is_oci_dir(pack) : !read_tarball(pack, true, nullptr).manifest)
+        return verify_image(pack, is_dir_pack(pack), progress);
     Verification v;
     v.c = read_pack(pack, progress);
     if (!v.c.manifest) throw Error(pack + " is not a burrow pack: it has no " + std::string(kManifestPath), 1);

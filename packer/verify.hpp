@@ -12,6 +12,7 @@ class Progress;
 struct VerifyResult {
     std::vector<std::string> problems;  // one line each, naming the item or file
     std::size_t items = 0, entries = 0, files = 0;
+    std::size_t layers = 0;  // an image's (docker archive, OCI layout)
 };
 
 // The bytes of PACK's .burrow/manifest.json, after checking them (manifest.hpp). Throws
