@@ -330,7 +330,7 @@ TempOutput::~TempOutput() {
 
 void TempOutput::commit() {
     if (!is_dir_) {
-        if (::fchmod(fd_.get(), 0666 & ~current_umask()) != 0) throw_sys("cannot set the mode of", out_, errno);
+        if (::fchmod(fd_.get(), mode_ & ~current_umask()) != 0) throw_sys("cannot set the mode of", out_, errno);
         if (::fsync(fd_.get()) != 0) throw_sys("cannot write", out_, errno);
         // linkat(2) cannot replace OUT: a temporary name (locked, as the file is), then
         // rename(2). Only a kill between the two leaves it, for the next run to remove.

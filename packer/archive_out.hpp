@@ -3,6 +3,8 @@
 // and the temporary-name-then-rename discipline around them.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -67,6 +69,7 @@ class TempOutput {
     int fd() const { return fd_.get(); }  // a file
     const std::string& directory();       // -f dir, -f oci: made on the first call
     void commit();
+    void executable() { mode_ = 0777; }  // -f run: the file is a program
 
   private:
     std::string out_, dir_, base_;
@@ -76,6 +79,7 @@ class TempOutput {
     Fd dir_fd_;  // OUT's directory (O_PATH)
     Fd fd_;      // the tarball, or the temporary directory
     bool committed_ = false;
+    mode_t mode_ = 0666;  // before the umask
 };
 
 }  // namespace burrow::pack

@@ -65,6 +65,7 @@ struct FormatRow {
 };
 constexpr FormatRow kFormats[] = {{Format::tarball, "tarball", nullptr, false, open_tarball_writer},
                                   {Format::dir, "dir", "directory", false, open_dir_writer},
+                                  {Format::run, "run", nullptr, false, open_run_writer},
                                   {Format::docker, "docker", nullptr, true, open_docker_writer},
                                   {Format::oci, "oci", nullptr, true, open_oci_writer}};
 // The compressions by name; a row's first name is the canonical one.
@@ -85,7 +86,7 @@ const Row* by_name(const Row (&rows)[N], const std::string& v) {
     return nullptr;
 }
 
-// "tarball, dir, docker or oci"
+// "tarball, dir, run, docker or oci"
 template <class Row, std::size_t N>
 std::string name_list(const Row (&rows)[N]) {
     std::string out;
@@ -294,8 +295,8 @@ const Option kOptions[] = {
      "add symlink LINK at the pack root pointing at TARGET\n(relative to the pack root, or a path under DEST)",
      symlink},
     {"-f", "--format", "FORMAT",
-     "tarball (default), dir, docker (a 'docker load'\narchive) or oci (an OCI image layout; a tar of it\nwhen OUT "
-     "ends in .tar)",
+     "tarball (default), dir, run (one executable file\nthat unpacks itself once into a per-user cache),\n"
+     "docker (a 'docker load' archive) or oci (an OCI\nimage layout; a tar of it when OUT ends in .tar)",
      format},
     {"-C", "--compression", "METHOD",
      "gzip (default), zstd, xz or none (oci layers: gzip,\nzstd or none; docker archives are not compressed)",
@@ -367,6 +368,8 @@ Command parse_read_command(const std::vector<std::string>& args) {
 void check_format_options(const State& s) {
     const PackOptions& o = s.o;
     if (o.format == Format::dir && o.output == "-") usage_error("-o -: only a tarball can be written to stdout");
+    if (o.format == Format::run && o.output == "-")
+        usage_error("-o -: -f run writes an executable file; give its name with -o (e.g. -o hello.run)");
     if (o.format == Format::dir && s.compression_given)
         usage_error("-C: compression applies to tarballs, not to -f dir");
     if (is_image_format(o.format)) {

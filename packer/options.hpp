@@ -12,7 +12,7 @@ namespace burrow::pack {
 
 inline constexpr int kExitUsage = 125;
 
-enum class Format { tarball, dir, docker, oci };
+enum class Format { tarball, dir, docker, oci, run };
 
 inline constexpr int kDefaultMaxLayers = 100;
 inline constexpr int kMaxLayersLimit = 125;  // Docker refuses 126 and more ("max depth exceeded")

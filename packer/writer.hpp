@@ -31,6 +31,8 @@ using OpenWriter = std::unique_ptr<PackWriter> (*)(const PackOptions& o, std::in
 // archive_out.cpp
 std::unique_ptr<PackWriter> open_tarball_writer(const PackOptions& o, std::int64_t epoch);
 std::unique_ptr<PackWriter> open_dir_writer(const PackOptions& o, std::int64_t epoch);
+// run_out.cpp
+std::unique_ptr<PackWriter> open_run_writer(const PackOptions& o, std::int64_t epoch);
 // image_write.cpp
 std::unique_ptr<PackWriter> open_docker_writer(const PackOptions& o, std::int64_t epoch);
 std::unique_ptr<PackWriter> open_oci_writer(const PackOptions& o, std::int64_t epoch);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages burrow needs to build, test and benchmark (run as root).
 set -eu
-BUILD_PKGS="g++ make libseccomp-dev libcap-dev nlohmann-json3-dev doctest-dev libarchive-dev libssl-dev pkg-config"
+BUILD_PKGS="g++ make libseccomp-dev libcap-dev nlohmann-json3-dev doctest-dev libarchive-dev libssl-dev pkg-config libzstd-dev liblzma-dev zlib1g-dev nettle-dev"
 TEST_PKGS="dpkg-dev util-linux bsdutils zsh iproute2 libcap2-bin patchelf bubblewrap proot tar gzip zstd xz-utils python3 python3-jsonschema python3-seccomp skopeo umoci charliecloud-runtime file"
 BENCH_PKGS="hyperfine gnuplot-nox time strace"
 # clang++ builds and make fuzz; libFuzzer (and clang's sanitizer runtimes) are in

@@ -4,7 +4,8 @@
 set -u
 need=""
 for h in /usr/include/seccomp.h /usr/include/sys/capability.h /usr/include/nlohmann/json.hpp \
-         /usr/include/doctest/doctest.h /usr/include/archive.h /usr/include/openssl/sha.h; do
+         /usr/include/doctest/doctest.h /usr/include/archive.h /usr/include/openssl/sha.h \
+         /usr/include/zstd.h /usr/include/lzma.h /usr/include/zlib.h /usr/include/nettle/sha2.h; do
     [ -e "$h" ] || need="$need $h"
 done
 command -v patchelf >/dev/null 2>&1 || need="$need patchelf"

@@ -13,6 +13,13 @@ expect_out "install: PREFIX/libexec/burrow/bwrap is burrow as bwrap" "bubblewrap
     sh -c "PATH=\"$PREFIX/libexec/burrow:\$PATH\" bwrap --version | cut -d' ' -f1-3"
 expect_out "install: that bwrap runs bwrap's command lines" "via-bwrap" \
     sh -c "PATH=\"$PREFIX/libexec/burrow:\$PATH\" exec bwrap --ro-bind / / echo via-bwrap"
+# burrow-pack(1), SINGLE-FILE PACKS: make install puts burrow-run in PREFIX/libexec/burrow,
+# where the installed burrow-pack finds it.
+check "install: PREFIX/libexec/burrow/burrow-run" test -x "$PREFIX/libexec/burrow/burrow-run"
+mkdir "$T_TMP/runout"
+check "install: the installed burrow-pack writes -f run" "$PREFIX/bin/burrow-pack" --store "$FIX_STORE:$FIX_DEST" \
+    "$FIX_ITEM_HELLO" -e hello="$FIX_HELLO" -f run -o "$T_TMP/runout/installed.run"
+expect_out "install: ... which runs" "hello: $FIX_GREETING" env HOME="$T_TMP" XDG_CACHE_HOME="$T_TMP/c" "$T_TMP/runout/installed.run"
 H=$T_TMP/home
 mkdir -p "$H/incoming"
 export HOME="$H"

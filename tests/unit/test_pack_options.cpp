@@ -114,7 +114,7 @@ TEST_CASE("pack options: a -S link inside another is found whatever sorts betwee
 }
 
 TEST_CASE("pack options: every format's row names it and its writer") {
-    for (const Format f : {Format::tarball, Format::dir, Format::docker, Format::oci}) {
+    for (const Format f : {Format::tarball, Format::dir, Format::run, Format::docker, Format::oci}) {
         CAPTURE(format_name(f));
         const bool has_writer = format_writer(f) != nullptr;
         CHECK(has_writer);
@@ -122,7 +122,9 @@ TEST_CASE("pack options: every format's row names it and its writer") {
         CHECK(c.pack.format == f);
     }
     CHECK(contains(error_of({"--store", "/s", "x", "-f", "zip", "-o", "o"}),
-                   "unknown format; use tarball, dir, docker or oci"));
+                   "unknown format; use tarball, dir, run, docker or oci"));
+    CHECK(contains(error_of({"--store", "/s", "x", "-f", "run", "-o", "-"}),
+                   "-o -: -f run writes an executable file; give its name with -o (e.g. -o hello.run)"));
     CHECK(contains(error_of({"--store", "/s", "x", "-C", "lz", "-o", "o"}),
                    "unknown compression; use gzip, zstd, xz or none"));
     CHECK(contains(error_of({"--store", "/s", "x", "--tag", "a", "-o", "o"}), "--tag: only for -f docker and -f oci"));
