@@ -210,26 +210,36 @@ void add_implied_dirs(Contents& c) {
     for (const auto& d : implied) c.members.emplace(d, Seen{});
 }
 
-Contents read_tarball(const std::string& pack, bool only_manifest, Progress* progress) {
-    ReadPtr a = open_tarball(pack);
-    Contents c;
+// Calls f(entry, cleaned path) for each member of the tarball, until f returns false.
+template <class F>
+void for_each_member(archive* a, const std::string& pack, F f) {
     archive_entry* e = nullptr;
     for (;;) {
         check_interrupted();
-        const int r = archive_read_next_header(a.get(), &e);
-        if (r == ARCHIVE_EOF) break;
-        if (r < ARCHIVE_WARN) read_fail(a.get(), pack);
+        const int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF) return;
+        if (r < ARCHIVE_WARN) read_fail(a, pack);
         const char* raw = archive_entry_pathname(e);
-        const std::string path = clean_member(raw ? raw : "");
-        if (raw && path.empty()) continue;  // "./", the directory it unpacks into
+        if (!f(e, raw, clean_member(raw ? raw : ""))) return;
+    }
+}
+
+Contents read_tarball(const std::string& pack, bool only_manifest, Progress* progress) {
+    ReadPtr a = open_tarball(pack);
+    Contents c;
+    bool found = false;
+    for_each_member(a.get(), pack, [&](archive_entry* e, const char* raw, const std::string& path) {
+        if (raw && path.empty()) return true;  // "./", the directory it unpacks into
         if (!only_manifest) {
             read_member(a.get(), e, pack, path, c, progress);
         } else if (path == kManifestPath) {
             read_manifest_member(a.get(), e, pack, c);
-            return c;
+            found = true;
+            return false;
         }
-    }
-    add_implied_dirs(c);
+        return true;
+    });
+    if (!found) add_implied_dirs(c);
     return c;
 }
 
@@ -724,15 +734,8 @@ Image read_oci_dir(const std::string& pack, int root, Progress* progress) {
 Image read_image_tarball(const std::string& pack, Progress* progress) {
     ReadPtr a = open_tarball(pack);
     Image img;
-    archive_entry* e = nullptr;
-    for (;;) {
-        check_interrupted();
-        const int r = archive_read_next_header(a.get(), &e);
-        if (r == ARCHIVE_EOF) break;
-        if (r < ARCHIVE_WARN) read_fail(a.get(), pack);
-        const char* raw = archive_entry_pathname(e);
-        const std::string path = clean_member(raw ? raw : "");
-        if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) continue;
+    for_each_member(a.get(), pack, [&](archive_entry* e, const char*, const std::string& path) {
+        if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) return true;
         archive* outer = a.get();
         Blob b = BlobReader(
                      pack, path,
@@ -749,7 +752,8 @@ Image read_image_tarball(const std::string& pack, Progress* progress) {
         } else {
             img.blobs.emplace(path, std::move(b));
         }
-    }
+        return true;
+    });
     return img;
 }
 
