@@ -100,8 +100,9 @@ $(BUILD)/burrow-run: $(RUNSTUB_OBJ) $(BUILD)/libburrow.a
 	$(CXX) -static -Wl,--gc-sections -o $@ $(RUNSTUB_OBJ) $(BUILD)/libburrow.a $(RUNSTUB_LIBS)
 	strip $@
 
-$(BUILD)/burrow-pack: $(PACKER_OBJ) $(BUILD)/libburrow.a
-	$(CXX) -o $@ $(PACKER_OBJ) $(BUILD)/libburrow.a $(PACK_LIBS)
+# run_choice: info names a -f run file's cache directory as the stub does.
+$(BUILD)/burrow-pack: $(PACKER_OBJ) $(RUNSTUB_LIB) $(BUILD)/libburrow.a
+	$(CXX) -o $@ $(PACKER_OBJ) $(RUNSTUB_LIB) $(BUILD)/libburrow.a $(PACK_LIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(LAUNCH_LIB) $(PACKER_LIB) $(RUNSTUB_LIB) $(BUILD)/libburrow.a
 	$(CXX) -o $@ $(UNIT_OBJ) $(LAUNCH_LIB) $(PACKER_LIB) $(RUNSTUB_LIB) $(BUILD)/libburrow.a $(PACK_LIBS)

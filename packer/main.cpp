@@ -14,6 +14,7 @@
 #include "packer/options.hpp"
 #include "packer/pack.hpp"
 #include "packer/progress.hpp"
+#include "packer/run_read.hpp"
 #include "packer/verify.hpp"
 #include "runtime/base/lines.hpp"
 #include "runtime/base/error.hpp"
@@ -49,7 +50,8 @@ int main(int argc, char** argv) {
                 if (cmd.json)
                     std::cout << text;
                 else
-                    std::cout << manifest_summary(parse_manifest(text, cmd.target), cmd.target);
+                    std::cout << manifest_summary(parse_manifest(text, cmd.target), cmd.target)
+                              << run_file_summary(cmd.target);
                 std::cout << std::flush;
                 return 0;
             }

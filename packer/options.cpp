@@ -473,10 +473,10 @@ one profile per entry. Unpack it anywhere and run ./bin/NAME.
                              every item they reference
 )" + option_lines() +
            R"(
-  info [--json] PACK         what PACK holds (a tarball, a directory or an image), from its
-                             manifest, checked; the manifest itself with [--json]
-  verify PACK                check every file of PACK (or image) against its manifest; exit 1 on a
-                             difference
+  info [--json] PACK         what PACK holds (a tarball, a directory, a -f run file or an
+                             image), from its manifest, checked; the manifest itself with [--json]
+  verify PACK                check every file of PACK (any of those) against its manifest; exit 1
+                             on a difference
 
 SOURCE_DATE_EPOCH sets the time stamp of every file and of the manifest (default 1).
 See burrow-pack(1).

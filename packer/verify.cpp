@@ -21,6 +21,7 @@
 #include "packer/layout.hpp"
 #include "packer/manifest.hpp"
 #include "packer/progress.hpp"
+#include "packer/run_read.hpp"
 #include "packer/sha256.hpp"
 #include "packer/store_names.hpp"
 #include "packer/tree.hpp"
@@ -88,14 +89,22 @@ std::string clean_member(std::string p) {
     return p == "." ? std::string() : p;
 }
 
-ReadPtr open_tarball(const std::string& pack) {
-    ReadPtr a(archive_read_new());
-    archive_read_support_filter_all(a.get());
-    archive_read_support_format_tar(a.get());
-    archive_read_support_format_gnutar(a.get());
-    if (archive_read_open_filename(a.get(), pack.c_str(), 1 << 16) != ARCHIVE_OK)
-        throw Error("cannot read the pack " + pack + ": " + archive_error_string(a.get()), 1);
-    return a;
+// A tarball being read: a pack's, an image's, or the one inside a -f run file (`run`).
+struct Tarball {
+    std::unique_ptr<RunPayload> run;  // outlives `a`, which reads from it
+    ReadPtr a;
+    archive* get() const { return a.get(); }
+};
+
+Tarball open_tarball(const std::string& pack) {
+    Tarball t{RunPayload::open(pack), ReadPtr(archive_read_new())};
+    archive* a = t.get();
+    archive_read_support_filter_all(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    if ((t.run ? t.run->open_archive(a) : archive_read_open_filename(a, pack.c_str(), 1 << 16)) != ARCHIVE_OK)
+        throw Error("cannot read the pack " + pack + ": " + archive_error_string(a), 1);
+    return t;
 }
 
 [[noreturn]] void read_fail(archive* a, const std::string& pack) {
@@ -225,7 +234,7 @@ void for_each_member(archive* a, const std::string& pack, F f) {
 }
 
 Contents read_tarball(const std::string& pack, bool only_manifest, Progress* progress) {
-    ReadPtr a = open_tarball(pack);
+    Tarball a = open_tarball(pack);
     Contents c;
     bool found = false;
     for_each_member(a.get(), pack, [&](archive_entry* e, const char* raw, const std::string& path) {
@@ -240,6 +249,9 @@ Contents read_tarball(const std::string& pack, bool only_manifest, Progress* pro
         return true;
     });
     if (!found) add_implied_dirs(c);
+    if (a.run && !only_manifest && a.run->finish() != a.run->trailer().sha256)
+        c.problems.push_back("the pack inside this single file does not have the SHA-256 its trailer records (" +
+                             to_hex(a.run->trailer().sha256) + "): the file is damaged");
     return c;
 }
 
@@ -732,7 +744,7 @@ Image read_oci_dir(const std::string& pack, int root, Progress* progress) {
 
 // A docker archive or an OCI layout in a tarball: each regular member is a blob.
 Image read_image_tarball(const std::string& pack, Progress* progress) {
-    ReadPtr a = open_tarball(pack);
+    Tarball a = open_tarball(pack);
     Image img;
     for_each_member(a.get(), pack, [&](archive_entry* e, const char*, const std::string& path) {
         if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) return true;

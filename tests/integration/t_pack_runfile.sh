@@ -125,6 +125,29 @@ case $T_STATUS:$T_ERR in
 esac
 expect_eq "run: ... and leaves no cache and no temporary" "" "$(ls -A "$H/.cache/burrow" | grep -v '\.lock$')"
 
+# burrow-pack info and verify read the pack inside a -f run file.
+expect_out "run: info reads the pack inside the file" "$R: a burrow pack" sh -c '"$1" info "$2" | head -n 1 | cut -d, -f1' sh "$T_PACK" "$R"
+expect_out "run: ... and says where it unpacks" "it unpacks into $(basename "$D") in the user's cache" \
+    sh -c '"$1" info "$2" | sed -n "s/.*); //p"' sh "$T_PACK" "$R"
+expect_out "run: info --json is the manifest" "hello" \
+    sh -c '"$1" info --json "$2" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"entries\"][0][\"name\"])"' \
+    sh "$T_PACK" "$R"
+expect_out "run: verify checks every file of the pack inside" "$R: ok " sh -c '"$1" verify "$2" | cut -d"(" -f1' \
+    sh "$T_PACK" "$R"
+# The trailer's hash changed by one byte: every member still reads, the payload is not the one recorded.
+python3 - "$R" "$T_TMP/badhash.run" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+b[-1] ^= 0xff
+open(sys.argv[2], 'wb').write(bytes(b))
+PY
+expect_err "run: verify notices a payload whose hash is not the trailer's" 1 \
+    "does not have the SHA-256 its trailer records" "$T_PACK" verify "$T_TMP/badhash.run"
+# The first 100 bytes, then the trailer: it claims more than the file holds.
+{ head -c 100 "$R"; tail -c 64 "$R"; } > "$T_TMP/short.run"
+expect_err "run: info refuses a file cut short, saying so" 1 "cut short" "$T_PACK" info "$T_TMP/short.run"
+expect_err "run: ... and so does verify" 1 "cut short" "$T_PACK" verify "$T_TMP/short.run"
+
 # A hostile file: the stub, a payload whose member climbs out, and a valid trailer.
 python3 - "$(dirname "$T_BURROW")/burrow-run" "$T_TMP/hostile.run" <<'PY'
 import hashlib, io, sys, tarfile
@@ -146,6 +169,7 @@ H=$T_TMP/home-hostile
 mkdir -p "$H"
 expect_err "run: a member that climbs out of the cache is refused" 125 'member named "../escape"' run "$T_TMP/hostile.run"
 check "run: ... and nothing is written beside the cache" test ! -e "$H/.cache/burrow/escape"
+expect_err "run: verify reads its pack and finds no manifest" 1 "is not a burrow pack" "$T_PACK" verify "$T_TMP/hostile.run"
 expect_eq "run: ... nor is a cache left" "" "$(ls -A "$H/.cache/burrow" | grep -v '\.lock$')"
 
 done_testing
