@@ -11,7 +11,7 @@ raw numbers into bench/RESULTS.md and bench/scaling.png.
 
 Environment: BENCH_QUICK=1 runs every row with few repetitions (for trying the script out;
 the report then says its numbers are not valid). BENCH_KEEP=1 keeps W. BENCH_ONLY=launch,
-sandbox,scale,steady,pack,footprint,binds,bwrap,strace runs only those rows: their sections (and
+sandbox,scale,steady,pack,footprint,binds,bwrap,runfile,strace runs only those rows: their sections (and
 their lines in the targets table) replace the ones in the existing bench/RESULTS.md, which
 keeps the rest and says which sections were measured when. BENCH_BASELINE=FILE is an older
 burrow binary that the binds row measures beside this build's, in the same rounds (before
@@ -196,6 +196,7 @@ class Bench:
         self.packer = self.p("bin", "burrow-pack")
         shutil.copy2(os.path.join(self.build, "burrow"), self.burrow)
         shutil.copy2(os.path.join(self.build, "burrow-pack"), self.packer)
+        shutil.copy2(os.path.join(self.build, "burrow-run"), self.p("bin", "burrow-run"))  # -f run's stub
         os.chmod(self.burrow, 0o755)
         os.chmod(self.packer, 0o755)
         self.res["meta"]["host_root_bwrap"] = shlex.join(self.host_root_bwrap())
@@ -214,6 +215,9 @@ class Bench:
             f.write("stat me\n")
         cc = ["gcc", "-O2", "-Wall"]
         subprocess.run(cc + ["-o", os.path.join(it, "bin", "statloop"), os.path.join(HERE, "statloop.c")], check=True)
+        # Row 9's entry: the store's own /bin/true.
+        subprocess.run(cc + ["-x", "c", "-o", os.path.join(it, "bin", "true"), "-"], input=b"int main(void) { return 0; }\n",
+                       check=True)
         subprocess.run(cc + ["-static", "-o", self.p("bin", "fdexec"), os.path.join(HERE, "fdexec.c")], check=True)
         subprocess.run(cc + ["-static", "-o", self.p("bin", "argexec"), os.path.join(HERE, "argexec.c")], check=True)
         subprocess.run(cc + ["-o", self.p("bin", "mountloop"), os.path.join(HERE, "mountloop.c")], check=True)
@@ -518,6 +522,33 @@ class Bench:
         self.res["meta"]["binds_load_end"] = open("/proc/loadavg").read().split()[:3]
         shutil.rmtree(src)
 
+    def row_runfile(self):
+        """Single-file packs (-f run): a warm start against ./bin/NAME of the same pack
+        unpacked, a first start (the cache emptied before each run) against `tar xf` of the
+        same pack followed by that launch, and the store's program run directly."""
+        log("row 9: -f run single-file pack, warm and first start")
+        d = self.mkdir_user("rf")
+        prog = "/gnu/store/" + self.item + "/bin/true"
+        base = [self.packer, "--store", self.store + ":/gnu/store", self.item, "-e", "true=" + prog]
+        self.run_user(base + ["-o", d + "/pack.tar.gz"])
+        self.run_user(base + ["-f", "run", "-o", d + "/true.run"])
+        self.run_user(["mkdir", d + "/u"])
+        self.run_user(["tar", "xf", d + "/pack.tar.gz", "-C", d + "/u"])
+        self.run_user([d + "/true.run"])  # the warm cache
+        self.res["runfile"] = {"sizes": {"pack.tar.gz": os.path.getsize(d + "/pack.tar.gz"),
+                                         "true.run": os.path.getsize(d + "/true.run")}}
+        cache = self.p("home", ".cache", "burrow")
+        first = self.p("bin", "tar-then-true.sh")
+        with open(first, "w") as f:
+            f.write(f"#!/bin/sh\nset -e\nmkdir {d}/x\ntar xf {d}/pack.tar.gz -C {d}/x\nexec {d}/x/bin/true\n")
+        os.chmod(first, 0o755)
+        warm = [("store in place", [self.store + "/" + self.item + "/bin/true"]),
+                ("unpacked ./bin/true", [d + "/u/bin/true"]),
+                ("true.run, warm", [d + "/true.run"])]
+        cold = [("true.run, first start", [d + "/true.run"], {"prepare": ["rm", "-rf", cache]}),
+                ("tar xf + ./bin/true", [first], {"prepare": ["rm", "-rf", d + "/x"]})]
+        self.measure("runfile", [(LAUNCH["runs"], warm), (2, cold)], max(1, LAUNCH["rounds"] // 2), LAUNCH["warmup"])
+
     def row_footprint(self):
         log("row 6: footprint")
         # The copy taken at the start: every row measured the same binary.
@@ -619,7 +650,8 @@ class Bench:
             for name, row in (("launch", self.row_launch), ("sandbox", self.row_sandbox),
                               ("scale", self.row_scale), ("steady", self.row_steady),
                               ("pack", self.row_pack), ("footprint", self.row_footprint),
-                              ("binds", self.row_binds), ("bwrap", self.row_bwrap), ("strace", self.row_strace)):
+                              ("binds", self.row_binds), ("bwrap", self.row_bwrap),
+                              ("runfile", self.row_runfile), ("strace", self.row_strace)):
                 if only == [""] or name in only:
                     row()
             self.res["meta"]["elapsed_s"] = time.monotonic() - self.t0

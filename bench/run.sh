@@ -14,7 +14,7 @@ if [ -n "$missing" ]; then
     echo "bench: missing tools:$missing; install them with: sudo make deps" >&2
     exit 1
 fi
-for f in burrow burrow-pack libburrow.a; do
+for f in burrow burrow-pack burrow-run libburrow.a; do
     if [ ! -e "$BUILD/$f" ]; then
         echo "bench: $BUILD/$f is not built; run: make" >&2
         exit 1
