@@ -1,6 +1,8 @@
 #!/bin/sh
-# make check: unit tests (doctest), the integration tests (as root and uid 65534), then, as
-# root, bubblewrap's own test suite against burrow as bwrap (tests/conformance/run.sh).
+# make check: unit tests (doctest), the integration tests (as root and uid 65534), the
+# build-path reproducibility check (tests/repro/run.sh: burrow built in another checkout,
+# packs compared byte for byte), then, as root, bubblewrap's own test suite against burrow
+# as bwrap (tests/conformance/run.sh).
 #
 #   sh tests/run-all.sh BUILD        (CI=true: also the unit tests under ASan+UBSan)
 #
@@ -75,6 +77,7 @@ suite() {
 }
 
 suite integration "$HERE/integration/run.sh"
+suite repro "$HERE/repro/run.sh"
 
 # bubblewrap's own suite against burrow as bwrap (it fetches the source as root; CI is).
 if [ "$(id -u)" = 0 ]; then
