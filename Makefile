@@ -60,7 +60,7 @@ RUNSTUB_LIB := $(call OBJ,$(filter-out runstub/run_main.cpp,$(RUNSTUB_SRC)))
 UNIT_OBJ    := $(call OBJ,$(UNIT_SRC))
 
 STATIC_LIBS := -l:libseccomp.a -l:libcap.a
-PACK_LIBS   := -larchive -lseccomp -lcap -lcrypto
+PACK_LIBS   := -larchive -lseccomp -lcap -lcrypto -lz
 # burrow-run, the head of a -f run pack, reads its tarball (gzip, xz, zstd) and hashes it.
 RUNSTUB_LIBS := -l:libarchive.a -l:libzstd.a -l:liblzma.a -l:libz.a -l:libnettle.a
 

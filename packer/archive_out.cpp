@@ -14,6 +14,7 @@
 
 #include "packer/fsutil.hpp"
 #include "packer/interrupt.hpp"
+#include "packer/pgzip.hpp"
 #include "packer/progress.hpp"
 #include "packer/sha256.hpp"
 #include "packer/tempfiles.hpp"
@@ -32,14 +33,41 @@ struct EntryDeleter {
 };
 using EntryPtr = std::unique_ptr<archive_entry, EntryDeleter>;
 
+unsigned g_threads = 1;
+
 struct Sink {
     int fd;
     std::string name;
     int err = 0;  // errno of the failed write
+    // gzip: libarchive writes the tar stream here, compressed on every core (pgzip.hpp).
+    std::unique_ptr<ParallelGzip> gz;
+    std::exception_ptr failure;  // what gz threw
 };
+
+// For a gzip output: the sink compresses what libarchive writes, in parallel.
+void start_gzip(Sink& s) {
+    s.gz = std::make_unique<ParallelGzip>(6, g_threads, [&s](std::string_view b) {
+        try {
+            write_all(s.fd, b, s.name);
+        } catch (const Error&) {
+            check_interrupted();  // a closed pipe is SIGPIPE's, not an error of ours
+            throw;
+        }
+    });
+}
 
 la_ssize_t sink_write(archive* a, void* ctx, const void* buf, size_t len) {
     auto* s = static_cast<Sink*>(ctx);
+    if (s->gz) {
+        try {
+            s->gz->write(static_cast<const char*>(buf), len);
+        } catch (...) {
+            s->failure = std::current_exception();
+            archive_set_error(a, EIO, "compression failed");
+            return -1;
+        }
+        return static_cast<la_ssize_t>(len);
+    }
     const char* p = static_cast<const char*>(buf);
     size_t left = len;
     while (left > 0) {
@@ -59,6 +87,7 @@ la_ssize_t sink_write(archive* a, void* ctx, const void* buf, size_t len) {
 // Turns a libarchive failure into an Error naming the output; an interruption wins.
 [[noreturn]] void archive_fail(archive* a, const std::string& what, const Sink* sink) {
     check_interrupted();
+    if (sink && sink->failure) std::rethrow_exception(sink->failure);
     std::string why = archive_error_string(a) ? archive_error_string(a) : "unknown libarchive error";
     if (sink && sink->err != 0) why = std::strerror(sink->err);
     // libarchive's disk writer says only "Write failed"; the errno says why.
@@ -142,18 +171,24 @@ void copy_contents(const Node& n, WriteFn&& write, Progress* progress, const Ope
 
 }  // namespace
 
+void set_compression_threads(unsigned n) { g_threads = n < 1 ? 1 : n; }
+
 int add_compression(archive* a, Compression c) {
     int r = ARCHIVE_OK;
     switch (c) {
         case Compression::gzip:
-            r = archive_write_add_filter_gzip(a);
-            // No time stamp and no file name in the gzip header (gzip -n).
-            if (r == ARCHIVE_OK) r = archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=6");
+            // The sink compresses (start_gzip): libarchive's gzip runs on one core.
+            r = archive_write_add_filter_none(a);
             break;
-        case Compression::zstd:
+        case Compression::zstd: {
             r = archive_write_add_filter_zstd(a);
-            if (r == ARCHIVE_OK) r = archive_write_set_options(a, "zstd:compression-level=3");
+            // Always zstd's multi-threaded mode, even with one thread: its output depends
+            // on the input alone, not on the number of threads (the one-threaded mode's
+            // would differ).
+            const std::string opts = "zstd:compression-level=3,zstd:threads=" + std::to_string(g_threads);
+            if (r == ARCHIVE_OK) r = archive_write_set_options(a, opts.c_str());
             break;
+        }
         case Compression::xz:
             r = archive_write_add_filter_xz(a);
             // One thread: multi-threaded xz splits blocks by thread count, which would make
@@ -167,9 +202,11 @@ int add_compression(archive* a, Compression c) {
 
 void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t epoch, int fd,
                    const std::string& out_name, Progress* progress, const OpenFiles* open_files) {
+    // Before the archive: freeing it (also on an error) may still write to the sink.
+    Sink sink{fd, out_name};
+    if (c == Compression::gzip) start_gzip(sink);
     ArchivePtr a(archive_write_new());
     if (!a) throw Error("out of memory (archive_write_new)", 1);
-    Sink sink{fd, out_name};
     // GNU tar format, as guix pack: long names without pax headers, no locale-dependent
     // charset conversion.
     if (archive_write_set_format_gnutar(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "tar format", nullptr);
@@ -199,12 +236,15 @@ void write_tarball(const std::vector<Node>& nodes, Compression c, std::int64_t e
         if (progress) progress->item_done();
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot write " + out_name, &sink);
+    if (sink.gz) sink.gz->finish();
 }
 
 void compress_file(int src_fd, const std::string& src, Compression c, int fd, const std::string& out_name) {
+    // Before the archive: freeing it (also on an error) may still write to the sink.
+    Sink sink{fd, out_name};
+    if (c == Compression::gzip) start_gzip(sink);
     ArchivePtr a(archive_write_new());
     if (!a) throw Error("out of memory (archive_write_new)", 1);
-    Sink sink{fd, out_name};
     // The raw "format" writes one file's bytes through the filter, without any header.
     if (archive_write_set_format_raw(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "raw format", nullptr);
     if (add_compression(a.get(), c) != ARCHIVE_OK)
@@ -229,6 +269,7 @@ void compress_file(int src_fd, const std::string& src, Compression c, int fd, co
         if (archive_write_data(a.get(), buf.data(), got) < 0) archive_fail(a.get(), "cannot write " + out_name, &sink);
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK) archive_fail(a.get(), "cannot write " + out_name, &sink);
+    if (sink.gz) sink.gz->finish();
 }
 
 void write_directory(const std::vector<Node>& nodes, const std::string& dir, const std::string& out_name,

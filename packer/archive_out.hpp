@@ -20,8 +20,13 @@ namespace burrow::pack {
 
 class Progress;
 
-// Adds the filter for `c` to a libarchive writer, set for reproducible output (gzip
-// without time stamp or name, single-threaded xz). Returns the libarchive status.
+// How many threads gzip and zstd compress with (see compression_threads() in pgzip.hpp);
+// the bytes written do not depend on it. Set once, before any writer runs; default 1.
+void set_compression_threads(unsigned n);
+
+// Adds the filter for `c` to a libarchive writer, set for reproducible output (zstd in its
+// multi-threaded mode, single-threaded xz). For gzip it adds none: the writers' sink
+// compresses (pgzip.hpp). Returns the libarchive status.
 int add_compression(archive* a, Compression c);
 
 // Files that the writers read from an open descriptor (unnamed temporary files) instead

@@ -13,6 +13,8 @@
 #include "packer/manifest.hpp"
 #include "packer/options.hpp"
 #include "packer/pack.hpp"
+#include "packer/pgzip.hpp"
+#include "packer/archive_out.hpp"
 #include "packer/progress.hpp"
 #include "packer/run_read.hpp"
 #include "packer/verify.hpp"
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
                 return 0;
             }
             case Command::Kind::pack: {
+                set_compression_threads(compression_threads(std::getenv("BURROW_PACK_THREADS"), available_cpus()));
                 install_interrupt_handlers();
                 Progress progress(Progress::mode_from(std::getenv("BURROW_PACK_PROGRESS"), ::isatty(2) == 1));
                 const std::string self_dir = burrow::dirname_of(real_path("/proc/self/exe"));

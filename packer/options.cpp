@@ -479,6 +479,8 @@ one profile per entry. Unpack it anywhere and run ./bin/NAME.
                              on a difference
 
 SOURCE_DATE_EPOCH sets the time stamp of every file and of the manifest (default 1).
+BURROW_PACK_THREADS=N compresses gzip and zstd with N threads (default: one per CPU); the
+bytes do not depend on N.
 See burrow-pack(1).
 )";
 }

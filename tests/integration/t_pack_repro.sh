@@ -22,6 +22,21 @@ for c in zstd xz none; do
     check "repro: -C $c is readable by GNU tar" tar -tf "$T_TMP/a/p.$c"
 done
 check "repro: zstd -t accepts it" zstd -q -t "$T_TMP/a/p.zstd"
+
+# gzip and zstd compress on every core; the bytes do not depend on how many.
+for c in gzip zstd; do
+    for n in 1 3; do
+        check "repro: -C $c with BURROW_PACK_THREADS=$n" env BURROW_PACK_THREADS=$n \
+            "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -e hello="$FIX_HELLO" \
+            -e hello-script="$FIX_SCRIPT" -C $c -o "$T_TMP/c/threads-$n.$c"
+    done
+    check "repro: -C $c: 1 thread and 3 give the same bytes" cmp "$T_TMP/c/threads-1.$c" "$T_TMP/c/threads-3.$c"
+    check "repro: -C $c: ... the same as the default's" cmp "$T_TMP/c/threads-1.$c" "$T_TMP/a/p.$([ $c = gzip ] && echo tar.gz || echo zstd)"
+done
+check "repro: the parallel gzip is one gzip member that gzip -t accepts" gzip -t "$T_TMP/c/threads-3.gzip"
+expect_err "repro: BURROW_PACK_THREADS=0 is refused, naming the variable" 125 "BURROW_PACK_THREADS='0': expected a number" \
+    env BURROW_PACK_THREADS=0 "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -o "$T_TMP/c/never.tar.gz"
+check "repro: ... and writes nothing" test ! -e "$T_TMP/c/never.tar.gz"
 check "repro: xz -t accepts it" xz -t "$T_TMP/a/p.xz"
 
 # The archive's entries: sorted, root-owned, mtime 1, no "./" entry, 0755 directories.
