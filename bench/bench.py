@@ -438,11 +438,16 @@ class Bench:
         out = self.p("out")
         tarflags = "--sort=name --format=gnu --mtime=@1 --owner=0 --group=0 --numeric-owner"
         scripts = {}
-        for name, comp, ext in (("tar | gzip -6", "gzip -6 -n", "gz"), ("tar | zstd -3", "zstd -3 -q -T1", "zst")):
+        for name, comp, ext in (("tar | gzip -6", "gzip -6 -n", "gz"), ("tar | zstd -T0 -3", "zstd -3 -q -T0", "zst")):
             script = self.p("bin", f"tar-{ext}.sh")
             with open(script, "w") as f:
                 f.write(f"#!/bin/sh\nset -e\ntar {tarflags} -C {pk} -cf - {item} | {comp} > {out}/tar.tar.{ext}\n")
             scripts[name] = (script, f"{out}/tar.tar.{ext}")
+        # The read floor: every file's bytes, read once from the page cache.
+        script = self.p("bin", "cat-tree.sh")
+        with open(script, "w") as f:
+            f.write(f"#!/bin/sh\nset -e\nfind {pk}/{item} -type f -exec cat {{}} + > /dev/null\n")
+        scripts["cat (read floor)"] = (script, "/dev/null")
         entry_args = ["-e", "bench=" + self.res["pack"]["entry"]] if entry else []
 
         def packer(comp, output):
@@ -454,7 +459,10 @@ class Bench:
             return ["sh", "-c", f"if [ -e {path} ]; then mv -f {path} {path}.prev; fi"]
         # One command per hyperfine call (a run takes seconds, and no preflight run is spent on
         # it): the rounds still interleave them, and a failing one does not take others along.
-        cmds = [(n, ["sh", s], {"prepare": ["rm", "-f", o], "preflight": False}) for n, (s, o) in scripts.items()]
+        cmds = [(n, ["sh", s], {"prepare": ["rm", "-f", o] if o != "/dev/null" else ["true"], "preflight": False})
+                for n, (s, o) in scripts.items()]
+        cmds += [("burrow-pack -C gzip, 1 thread", ["env", "BURROW_PACK_THREADS=1"] + packer("gzip", out + "/one.tar.gz"),
+                  {"prepare": ["rm", "-f", out + "/one.tar.gz"], "preflight": False})]
         cmds += [("burrow-pack -C gzip", packer("gzip", out + "/pack.tar.gz"),
                   {"prepare": keep_previous(out + "/pack.tar.gz"), "preflight": False}),
                  ("burrow-pack -C zstd", packer("zstd", out + "/pack.tar.zst"),
@@ -462,7 +470,7 @@ class Bench:
         self.res["pack"]["scripts"] = {n: open(s).read().splitlines()[-1] for n, (s, _) in scripts.items()}
         self.measure("pack", [(PACK["runs"], [c]) for c in cmds], PACK["rounds"], PACK["warmup"])
         sizes, same = {}, {}
-        for name, path in (("tar | gzip -6", out + "/tar.tar.gz"), ("tar | zstd -3", out + "/tar.tar.zst"),
+        for name, path in (("tar | gzip -6", out + "/tar.tar.gz"), ("tar | zstd -T0 -3", out + "/tar.tar.zst"),
                            ("burrow-pack -C gzip", out + "/pack.tar.gz"), ("burrow-pack -C zstd", out + "/pack.tar.zst")):
             if os.path.exists(path):
                 sizes[name] = os.path.getsize(path)
@@ -474,6 +482,10 @@ class Bench:
                 self.run_user(packer(comp, last), check=False)
             same[comp] = (os.path.exists(last) and os.path.exists(last + ".prev") and
                           subprocess.run(["cmp", "-s", last + ".prev", last]).returncode == 0)
+        # One thread and every CPU: the same bytes.
+        one = out + "/one.tar.gz"
+        if os.path.exists(one) and os.path.exists(out + "/pack.tar.gz"):
+            same["gzip, 1 thread vs all"] = subprocess.run(["cmp", "-s", one, out + "/pack.tar.gz"]).returncode == 0
         self.res["pack"]["sizes"] = sizes
         self.res["pack"]["identical"] = same
         shutil.rmtree(pk)
