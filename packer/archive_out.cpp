@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -152,7 +153,9 @@ void copy_contents(const Node& n, WriteFn&& write, Progress* progress, const Ope
         fd = owned.get();
     }
     Sha256 h;
-    std::string buf(1 << 20, '\0');
+    // Sized to the file (one byte more shows that it grew): zeroing 1 MiB for each small
+    // file took 15 % of a pack of many small files.
+    std::string buf(static_cast<std::size_t>(std::min<std::uint64_t>(n.size + 1, 1 << 20)), '\0');
     std::uint64_t total = 0;
     for (;;) {
         check_interrupted();

@@ -27,7 +27,7 @@ RefIndex::RefIndex(const std::vector<std::string>& present, std::string destinat
 }
 
 const std::string* RefIndex::by_hash(std::string_view hash) const {
-    auto it = by_hash_.find(std::string(hash));
+    auto it = by_hash_.find(hash);
     return it == by_hash_.end() ? nullptr : &it->second;
 }
 

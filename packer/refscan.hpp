@@ -25,7 +25,12 @@ class RefIndex {
     std::size_t overlap() const { return overlap_; }
 
   private:
-    std::unordered_map<std::string, std::string> by_hash_;
+    // Looked up by string_view at every candidate position: no string is made for it.
+    struct ViewHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+    };
+    std::unordered_map<std::string, std::string, ViewHash, std::equal_to<>> by_hash_;
     std::vector<std::pair<std::string, std::string>> plain_;  // pattern, item name
     std::string prefix_;
     std::size_t overlap_ = 0;
