@@ -237,8 +237,11 @@ int check_pack(const std::string& pack, const std::optional<std::string>& entry,
         if (!o.ok) ++failed;
     }
     std::cout << pack << ": " << (names.size() - failed) << " of " << names.size()
-              << " entries ran with the host's root hidden (BURROW_HOST=none)"
-              << (failed ? "; a failing entry needs something the pack lacks (see its message)" : "") << "\n"
+              << " entries passed with the host's root hidden (BURROW_HOST=none)"
+              << (failed ? "; each FAILED line says what went wrong (for a program without --version, give its "
+                           "arguments: check PACK -- ENTRY ARG...)"
+                         : "")
+              << "\n"
               << std::flush;
     return failed ? 1 : 0;
 }

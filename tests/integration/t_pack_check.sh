@@ -48,7 +48,7 @@ case $T_OUT in
 esac
 expect_eq "check: one line per entry and a summary" 3 "$(printf '%s\n' "$T_OUT" | wc -l)"
 case $T_OUT in
-    *"$N: 1 of 2 entries ran with the host's root hidden"*) ok "check: the summary counts them" ;;
+    *"$N: 1 of 2 entries passed with the host's root hidden"*) ok "check: the summary counts them" ;;
     *) fail "check: the summary counts them" "$(t_what)" ;;
 esac
 expect_eq "check: the temporary directory is removed after a failure" "" "$(tmp_left)"
