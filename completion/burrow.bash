@@ -76,7 +76,7 @@ _burrow_bash() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(cut -d' ' -f1 <<< "$_burrow_cur_table")" -- "$cur"))
     elif [[ $(basename "$prog") == burrow-pack && $COMP_CWORD == 1 ]]; then
-        COMPREPLY=($(compgen -W "info verify" -- "$cur")) ; COMPREPLY+=($(compgen -f -- "$cur"))
+        COMPREPLY=($(compgen -W "info verify check" -- "$cur")) ; COMPREPLY+=($(compgen -f -- "$cur"))
     else
         COMPREPLY=($(compgen -c -- "$cur"))
     fi

@@ -413,7 +413,7 @@ class ArchiveWriter final : public PackWriter {
     }
 
     std::string write(const PackInputs& in, Progress* progress) override {
-        const std::vector<Node> nodes = pack_nodes(in);
+        const std::vector<Node> nodes = under_prefix(pack_nodes(in), o_.prefix_dir);
         if (!out_)
             write_tarball(nodes, o_.compression, epoch_, 1, "standard output", progress);
         else if (kind_ == OutputKind::directory)

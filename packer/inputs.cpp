@@ -494,6 +494,7 @@ std::vector<std::string> normalised_arguments(const PackOptions& o, const std::s
     constexpr const char* kHost = "\u2026";
     std::vector<std::string> a = {"-f", format_name(o.format)};
     if (o.format != Format::dir) a.insert(a.end(), {"-C", compression_name(o.compression)});
+    if (!o.prefix_dir.empty()) a.insert(a.end(), {"--prefix-dir", o.prefix_dir});
     if (o.store_source) a.insert(a.end(), {"--store", std::string(kHost) + ":" + store_dest});
     for (const auto& sl : o.slices) a.insert(a.end(), {"--slice", std::string(kHost) + "=" + sl.destination});
     for (const auto& w : o.wrappers)

@@ -277,4 +277,17 @@ std::vector<Node> pack_nodes(const PackInputs& in) {
     return nodes;
 }
 
+std::vector<Node> under_prefix(std::vector<Node> nodes, const std::string& prefix) {
+    if (prefix.empty()) return nodes;
+    for (auto& n : nodes) {
+        n.path = prefix + "/" + n.path;
+        if (n.type == Node::Type::hardlink) n.target = prefix + "/" + n.target;
+    }
+    Node top;
+    top.path = prefix;
+    top.type = Node::Type::dir;
+    nodes.insert(nodes.begin(), std::move(top));
+    return nodes;
+}
+
 }  // namespace burrow::pack

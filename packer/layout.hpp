@@ -132,6 +132,12 @@ std::vector<TreeRecord> pack_records(const std::vector<Node>& nodes);
 // parse_file_list() (manifest.hpp).
 std::string file_list_text(std::vector<TreeRecord> records);
 
+// --prefix-dir: the same nodes below the directory `prefix` (a node of its own, first),
+// hard links' targets too; symlinks are relative and stay as they are. The file list and
+// the manifest name paths relative to the pack root, which is then PREFIX, so they do not
+// change. An empty prefix returns the nodes as they are.
+std::vector<Node> under_prefix(std::vector<Node> nodes, const std::string& prefix);
+
 // layout() plus .burrow/files (the records of every other member) and the manifest,
 // whose "files" names the list's hash and length.
 std::vector<Node> pack_nodes(const PackInputs& in);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "packer/check.hpp"
 #include "packer/fsutil.hpp"
 #include "packer/interrupt.hpp"
 #include "packer/manifest.hpp"
@@ -74,6 +75,14 @@ int main(int argc, char** argv) {
                           << ")\n";
                 return 0;
             }
+            case Command::Kind::check:
+                install_interrupt_handlers();
+                try {
+                    return check_pack(cmd.target, cmd.check_entry, cmd.check_args);
+                } catch (const Interrupted& e) {
+                    say("check: interrupted by " + signal_name(e.signal()) + "; removed the unpacked pack");
+                    return e.status();
+                }
             case Command::Kind::pack: {
                 set_compression_threads(compression_threads(std::getenv("BURROW_PACK_THREADS"), available_cpus()));
                 install_interrupt_handlers();

@@ -115,6 +115,16 @@ const FormatRow& format_row(Format f) {
 
 const char* format_name(Format f) { return format_row(f).name; }
 
+std::string prefix_dir_problem(const std::string& name) {
+    if (name.empty()) return "the name is empty";
+    if (name == "." || name == "..") return "'" + name + "' is not a directory of its own";
+    if (name.find('/') != std::string::npos) return "a '/' makes it more than one directory";
+    for (const unsigned char c : name)
+        if (c < 0x20 || c == 0x7f) return "it holds a control character";
+    if (name.size() > 255) return "longer than 255 bytes";
+    return {};
+}
+
 bool is_image_format(Format f) { return format_row(f).image; }
 
 OpenWriter format_writer(Format f) { return format_row(f).open; }
@@ -224,6 +234,14 @@ void output(State& s, const std::string& name, const std::string& value) {
     s.output_given = true;
 }
 
+void prefix_dir(State& s, const std::string& name, const std::string& value) {
+    if (const std::string why = prefix_dir_problem(value); !why.empty())
+        usage_error(name + " '" + value + "': " + why +
+                    "; give one directory name (e.g. --prefix-dir hello-1.0), which tar xf creates");
+    if (!s.o.prefix_dir.empty()) usage_error(name + " given twice; a tarball has one top-level directory");
+    s.o.prefix_dir = value;
+}
+
 void max_layers(State& s, const std::string&, const std::string& value) {
     if (value.empty() || value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos ||
         std::stoi(value) < 2 || std::stoi(value) > kMaxLayersLimit)
@@ -302,6 +320,9 @@ const Option kOptions[] = {
      "gzip (default), zstd, xz or none (oci layers: gzip,\nzstd or none; docker archives are not compressed)",
      compression},
     {"-o", "--output", "OUT", "where to write the pack ('-': the tarball on stdout)", output},
+    {"", "--prefix-dir", "NAME",
+     "tarball: put every member below the directory NAME\n(default: none; bin/, .burrow/ and the store at the top)",
+     prefix_dir},
     {"", "--max-layers", "N", "docker/oci: at most N layers, 2 to 125 (default 100)", max_layers},
     {"", "--tag", "NAME[:TAG]", "docker/oci: the image's name (default: the first\nentry's name, tag latest)", tag},
     {"", "--env", "VAR=VALUE",
@@ -364,12 +385,46 @@ Command parse_read_command(const std::vector<std::string>& args) {
     return cmd;
 }
 
+// burrow-pack check PACK [-- ENTRY [ARG...]].
+Command parse_check_command(const std::vector<std::string>& args) {
+    Command cmd;
+    cmd.kind = Command::Kind::check;
+    std::vector<std::string> rest;
+    std::size_t i = 1;
+    for (; i < args.size(); ++i) {
+        if (args[i] == "-h" || args[i] == "--help") {
+            cmd.kind = Command::Kind::help;
+            return cmd;
+        }
+        if (args[i] == "--") break;
+        if (args[i].size() > 1 && args[i][0] == '-') usage_error("check: unknown option '" + args[i] + "'");
+        rest.push_back(args[i]);
+    }
+    if (rest.size() != 1)
+        usage_error("check: expected exactly one PACK (a tarball or a directory), then optionally -- ENTRY ARG...");
+    cmd.target = rest[0];
+    if (i < args.size()) {
+        if (i + 1 >= args.size()) usage_error("check: '--' must be followed by the ENTRY to run (and its arguments)");
+        cmd.check_entry = args[i + 1];
+        cmd.check_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 2, args.end());
+    }
+    return cmd;
+}
+
 // Which options go with which format.
 void check_format_options(const State& s) {
     const PackOptions& o = s.o;
     if (o.format == Format::dir && o.output == "-") usage_error("-o -: only a tarball can be written to stdout");
     if (o.format == Format::run && o.output == "-")
         usage_error("-o -: -f run writes an executable file; give its name with -o (e.g. -o hello.run)");
+    if (!o.prefix_dir.empty() && o.format != Format::tarball) {
+        const std::string f = std::string("-f ") + format_name(o.format);
+        usage_error("--prefix-dir: only for -f tarball; " +
+                    (o.format == Format::dir
+                         ? std::string("-f dir's OUT is the pack's one directory already (name it with -o)")
+                     : o.format == Format::run ? std::string("-f run unpacks itself into its own cache")
+                                               : f + " images have a root, not a top-level directory"));
+    }
     if (o.format == Format::dir && s.compression_given)
         usage_error("-C: compression applies to tarballs, not to -f dir");
     if (is_image_format(o.format)) {
@@ -465,6 +520,7 @@ std::string usage_text() {
        burrow-pack [OPTIONS] --wrapper FILE... -o OUT
        burrow-pack info [--json] PACK
        burrow-pack verify PACK
+       burrow-pack check PACK [-- ENTRY [ARG...]]
 
 Make a relocatable pack: store items with their closure, the static burrow runtime and
 one profile per entry. Unpack it anywhere and run ./bin/NAME.
@@ -477,6 +533,12 @@ one profile per entry. Unpack it anywhere and run ./bin/NAME.
                              image), from its manifest, checked; the manifest itself with [--json]
   verify PACK                check every file of PACK (any of those) against its manifest; exit 1
                              on a difference
+  check PACK [-- ENTRY ARG...]
+                             test PACK (a tarball, a directory or a -f run file) before
+                             shipping it: unpack it into a private temporary directory and run
+                             every entry with --version (or ENTRY with ARGs) with
+                             BURROW_HOST=none, the host's root hidden; one line per entry, exit 1
+                             if any fails
 
 SOURCE_DATE_EPOCH sets the time stamp of every file and of the manifest (default 1).
 BURROW_PACK_THREADS=N compresses gzip and zstd with N threads (default: one per CPU); the
@@ -487,6 +549,7 @@ See burrow-pack(1).
 
 Command parse_command_line(const std::vector<std::string>& args) {
     if (!args.empty() && (args[0] == "info" || args[0] == "verify")) return parse_read_command(args);
+    if (!args.empty() && args[0] == "check") return parse_check_command(args);
     Command cmd;
     State s{cmd, cmd.pack};
     PackOptions& o = cmd.pack;

@@ -44,6 +44,9 @@ struct PackOptions {
     Format format = Format::tarball;
     Compression compression = Compression::gzip;
     std::string output;  // "-": stdout
+    // -f tarball: the one top-level directory every member is below ("": none, the
+    // members are at the top, as bin/, .burrow/ and the store). See prefix_dir_problem().
+    std::string prefix_dir;
     bool closure = true;
     std::optional<std::string> runtime, proot;
     // -f docker / -f oci only.
@@ -57,12 +60,20 @@ struct PackOptions {
 };
 
 struct Command {
-    enum class Kind { pack, info, verify, help, version };
+    enum class Kind { pack, info, verify, check, help, version };
     Kind kind = Kind::pack;
     PackOptions pack;
-    std::string target;  // info/verify: the pack
+    std::string target;  // info/verify/check: the pack
     bool json = false;   // info --json: the manifest itself
+    // check PACK -- ENTRY ARGS...: the one entry to run and its arguments (empty: every
+    // entry, each with --version).
+    std::optional<std::string> check_entry;
+    std::vector<std::string> check_args;
 };
+
+// Why NAME cannot be --prefix-dir's directory ("" when it can): empty, "." or "..", a
+// '/', a NUL or another control character, or longer than 255 bytes.
+std::string prefix_dir_problem(const std::string& name);
 
 // args: argv without the program name.
 Command parse_command_line(const std::vector<std::string>& args);

@@ -20,12 +20,14 @@
 #include "packer/interrupt.hpp"
 #include "packer/layout.hpp"
 #include "packer/manifest.hpp"
+#include "packer/options.hpp"
 #include "packer/progress.hpp"
 #include "packer/run_read.hpp"
 #include "packer/sha256.hpp"
 #include "packer/store_names.hpp"
 #include "packer/tree.hpp"
 #include "runtime/base/error.hpp"
+#include "runtime/base/run_trailer.hpp"
 
 namespace burrow::pack {
 
@@ -50,6 +52,9 @@ struct Contents {
     std::map<std::string, Seen> members;
     std::vector<std::string> problems;
     std::optional<std::string> manifest, file_list;
+    // A tarball made with --prefix-dir: the one top-level directory, which member names
+    // (hard links' targets too) lose as they are read; "" for none.
+    std::string prefix;
 };
 
 std::string shown(const std::string& name) { return shown_name(name); }
@@ -175,7 +180,14 @@ void read_member(archive* a, archive_entry* e, const std::string& pack, const st
         problem(why + "; burrow-pack never writes one");
     Seen s;
     if (const char* hl = archive_entry_hardlink(e)) {
-        const std::string to = clean_member(hl);
+        std::string to = clean_member(hl);
+        if (!c.prefix.empty()) {
+            if (to.rfind(c.prefix + "/", 0) != 0) {
+                problem("a hard link to " + shown(to) + ", outside the pack's top-level directory " + shown(c.prefix));
+                return;
+            }
+            to.erase(0, c.prefix.size() + 1);
+        }
         auto it = c.members.find(to);
         if (!member_name_problem(to).empty() || it == c.members.end() || it->second.type == TreeRecord::Type::dir ||
             it->second.type == TreeRecord::Type::symlink) {
@@ -233,15 +245,40 @@ void for_each_member(archive* a, const std::string& pack, F f) {
     }
 }
 
-Contents read_tarball(const std::string& pack, bool only_manifest, Progress* progress) {
+// "NAME" when `path` is NAME/.burrow/manifest.json, NAME one usable directory name (a
+// tarball made with --prefix-dir NAME); else "".
+std::string prefix_of_manifest(const std::string& path) {
+    const std::string tail = std::string("/") + kManifestPath;
+    if (path.size() <= tail.size() || path.compare(path.size() - tail.size(), tail.size(), tail) != 0) return {};
+    const std::string top = path.substr(0, path.size() - tail.size());
+    return prefix_dir_problem(top).empty() ? top : std::string();
+}
+
+// only_manifest: reads up to the manifest, at the top or below one top-level directory
+// (then c.prefix is that directory). Otherwise every member, below `prefix` when it is
+// not empty: a member outside it is a problem.
+Contents read_tarball(const std::string& pack, bool only_manifest, Progress* progress, const std::string& prefix = {}) {
     Tarball a = open_tarball(pack);
     Contents c;
+    c.prefix = prefix;
     bool found = false;
     for_each_member(a.get(), pack, [&](archive_entry* e, const char* raw, const std::string& path) {
         if (raw && path.empty()) return true;  // "./", the directory it unpacks into
         if (!only_manifest) {
-            read_member(a.get(), e, pack, path, c, progress);
-        } else if (path == kManifestPath) {
+            if (prefix.empty()) {
+                read_member(a.get(), e, pack, path, c, progress);
+            } else if (path == prefix) {
+                if (archive_entry_filetype(e) != AE_IFDIR || archive_entry_hardlink(e))
+                    c.problems.push_back("member " + shown(path) +
+                                         ": the pack's top-level directory is not a directory");
+            } else if (path.rfind(prefix + "/", 0) == 0) {
+                read_member(a.get(), e, pack, path.substr(prefix.size() + 1), c, progress);
+            } else {
+                c.problems.push_back("member " + shown(path) + ": outside the pack's top-level directory " +
+                                     shown(prefix) + " (unpacking it writes beside the pack)");
+            }
+        } else if (path == kManifestPath || !prefix_of_manifest(path).empty()) {
+            c.prefix = prefix_of_manifest(path);
             read_manifest_member(a.get(), e, pack, c);
             found = true;
             return false;
@@ -470,7 +507,8 @@ Contents read_pack(const std::string& pack, Progress* progress) {
         const Fd root = open_dir_pack(pack);
         DirReader(pack, c, progress).dir(root.get(), "", 0);
     } else {
-        c = read_tarball(pack, false, progress);
+        const std::string prefix = read_tarball(pack, true, nullptr).prefix;
+        c = read_tarball(pack, false, progress, prefix);
     }
     return c;
 }
@@ -959,6 +997,98 @@ VerifyResult verify_pack(const std::string& pack, Progress* progress) {
     if (!files_checked) check_unlisted_items(v, listed);
     check_entries_and_links(v);
     return std::move(v.res);
+}
+
+PackKind pack_kind(const std::string& pack) {
+    if (is_dir_pack(pack)) {
+        if (is_oci_dir(pack)) return PackKind::image;
+        try {
+            (void)dir_manifest(pack);
+        } catch (const Interrupted&) {
+            throw;
+        } catch (const Error&) {
+            return PackKind::not_pack;
+        }
+        return PackKind::directory;
+    }
+    if (RunPayload::open(pack)) return PackKind::single_file;  // its last bytes are the trailer
+    try {
+        if (read_tarball(pack, true, nullptr).manifest) return PackKind::tarball;
+        Image img = read_image_tarball(pack, nullptr);
+        std::vector<std::string> problems;
+        std::size_t layers = 0;
+        std::string digest;
+        if (image_contents(img, problems, &layers, &digest).manifest) return PackKind::image;
+    } catch (const Interrupted&) {
+        throw;
+    } catch (const Error&) {}
+    return PackKind::not_pack;
+}
+
+std::string unpack_tarball_pack(const std::string& pack, const std::string& dir) {
+    const std::string prefix = read_tarball(pack, true, nullptr).prefix;
+    Tarball a = open_tarball(pack);
+    std::unique_ptr<archive, int (*)(archive*)> out(archive_write_disk_new(), archive_write_free);
+    if (!out) throw Error("out of memory (archive_write_disk_new)", 1);
+    // No ARCHIVE_EXTRACT_PERM: the umask applies and set-id bits are dropped. The names
+    // are checked below (member_name_problem) and then made absolute, below `dir`.
+    archive_write_disk_set_options(
+        out.get(), ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_NO_OVERWRITE);
+    const std::string base = dir + "/";
+    auto refuse = [&](const std::string& path, const std::string& why) {
+        throw Error(
+            pack + ": member " + shown(path) + ": " + why + "; not unpacking it (see burrow-pack verify " + pack + ")",
+            1);
+    };
+    for_each_member(a.get(), pack, [&](archive_entry* e, const char* raw, const std::string& path) {
+        if (raw && path.empty()) return true;
+        if (const std::string why = member_name_problem(path); !why.empty()) refuse(path, "has " + why);
+        if (!prefix.empty() && path != prefix && path.rfind(prefix + "/", 0) != 0)
+            refuse(path, "is outside the pack's top-level directory " + shown(prefix));
+        const char* hl = archive_entry_hardlink(e);
+        const unsigned type = archive_entry_filetype(e);
+        if (hl) {
+            const std::string to = clean_member(hl);
+            if (const std::string why = member_name_problem(to); !why.empty())
+                refuse(path, "a hard link to a name that has " + why);
+            if (!prefix.empty() && to.rfind(prefix + "/", 0) != 0)
+                refuse(path, "a hard link outside the pack's top-level directory");
+            archive_entry_set_hardlink(e, (base + to).c_str());
+        } else if (type != AE_IFDIR && type != AE_IFREG && type != AE_IFLNK) {
+            refuse(path,
+                   std::string("is ") + special_type(type) + "; a pack holds only directories, files and symlinks");
+        }
+        archive_entry_set_pathname(e, (base + path).c_str());
+        archive_entry_set_perm(e, archive_entry_perm(e) & 0777);
+        if (archive_write_header(out.get(), e) < ARCHIVE_WARN)
+            throw Error("cannot unpack " + pack + " (member " + shown(path) +
+                            "): " + (archive_error_string(out.get()) ? archive_error_string(out.get()) : "?"),
+                        1);
+        if (!hl && type == AE_IFREG) {
+            const void* buf;
+            size_t len;
+            la_int64_t off;
+            int r;
+            while ((r = archive_read_data_block(a.get(), &buf, &len, &off)) == ARCHIVE_OK) {
+                check_interrupted();
+                if (archive_write_data_block(out.get(), buf, len, off) < ARCHIVE_WARN)
+                    throw Error("cannot unpack " + pack + " (member " + shown(path) +
+                                    "): " + (archive_error_string(out.get()) ? archive_error_string(out.get()) : "?"),
+                                1);
+            }
+            if (r != ARCHIVE_EOF) read_fail(a.get(), pack);
+        }
+        if (archive_write_finish_entry(out.get()) < ARCHIVE_WARN)
+            throw Error("cannot unpack " + pack + " (member " + shown(path) +
+                            "): " + (archive_error_string(out.get()) ? archive_error_string(out.get()) : "?"),
+                        1);
+        return true;
+    });
+    if (archive_write_close(out.get()) != ARCHIVE_OK)
+        throw Error("cannot finish unpacking " + pack + ": " +
+                        (archive_error_string(out.get()) ? archive_error_string(out.get()) : "?"),
+                    1);
+    return prefix.empty() ? dir : base + prefix;
 }
 
 }  // namespace burrow::pack

@@ -27,4 +27,16 @@ std::string manifest_text_of(const std::string& pack);
 // links. Throws Error(1) when PACK is not a pack or its manifest is damaged.
 VerifyResult verify_pack(const std::string& pack, Progress* progress);
 
+// What a PACK given to `check` is. Throws Error(1) when it cannot be read.
+enum class PackKind { tarball, directory, image, single_file, not_pack };
+PackKind pack_kind(const std::string& pack);
+
+// Unpacks the tarball pack PACK into `dir` (an existing empty directory, given by its real
+// path): only directories, regular files, symlinks and hard links to earlier files, with
+// safe names (no "..", not absolute), never written through a symlink of the pack, without
+// set-id bits, each file at most its header's size. Returns the pack's root below `dir`:
+// `dir`, or `dir`/PREFIX for a tarball made with --prefix-dir. Throws Error(1) naming the
+// first member it refuses.
+std::string unpack_tarball_pack(const std::string& pack, const std::string& dir);
+
 }  // namespace burrow::pack

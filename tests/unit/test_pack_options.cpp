@@ -177,3 +177,56 @@ TEST_CASE("pack options: the manifest's arguments: meaning, not spelling; no hos
                      {});
     CHECK(b == V{"-f", "dir", "--slice", "\u2026=/opt/tool", "-e", "t=/opt/tool/bin/t", "--runtime", "\u2026"});
 }
+
+TEST_CASE("pack options: --prefix-dir NAME, one directory name, for -f tarball") {
+    const V base{"--store", "/tmp/s", "x", "-o", "p.tar.gz"};
+    auto with = [&](V extra) {
+        V a = base;
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    CHECK(parse_command_line(base).pack.prefix_dir.empty());
+    CHECK(parse_command_line(with({"--prefix-dir", "hello-1.0"})).pack.prefix_dir == "hello-1.0");
+    CHECK(parse_command_line(with({"--prefix-dir=.hidden"})).pack.prefix_dir == ".hidden");
+    CHECK(prefix_dir_problem("hello").empty());
+    CHECK_FALSE(prefix_dir_problem("").empty());
+    CHECK_FALSE(prefix_dir_problem(".").empty());
+    CHECK_FALSE(prefix_dir_problem("..").empty());
+    CHECK_FALSE(prefix_dir_problem("a/b").empty());
+    CHECK_FALSE(prefix_dir_problem("a/").empty());
+    CHECK_FALSE(prefix_dir_problem("/a").empty());
+    CHECK_FALSE(prefix_dir_problem("a\nb").empty());
+    CHECK_FALSE(prefix_dir_problem(std::string(256, 'a')).empty());
+    CHECK(prefix_dir_problem(std::string(255, 'a')).empty());
+    // The message names the option, what is wrong and how to fix it.
+    const std::string slash = error_of(with({"--prefix-dir", "a/b"}));
+    CHECK(contains(slash, "--prefix-dir 'a/b'"));
+    CHECK(contains(slash, "more than one directory"));
+    CHECK(contains(slash, "give one directory name"));
+    CHECK(contains(error_of(with({"--prefix-dir", ".."})), "--prefix-dir '..'"));
+    CHECK(contains(error_of(with({"--prefix-dir", ""})), "the name is empty"));
+    CHECK(contains(error_of(with({"--prefix-dir", "a", "--prefix-dir", "b"})), "--prefix-dir given twice"));
+    CHECK(contains(error_of(with({"--prefix-dir", "a", "-f", "dir"})), "--prefix-dir: only for -f tarball"));
+    CHECK(contains(error_of(with({"--prefix-dir", "a", "-f", "run"})), "own cache"));
+    CHECK(contains(error_of(with({"--prefix-dir", "a", "-f", "oci"})), "-f oci images"));
+    CHECK(contains(usage_text(), "--prefix-dir NAME"));
+}
+
+TEST_CASE("pack options: check PACK [-- ENTRY ARG...]") {
+    const Command all = parse_command_line({"check", "p.tar.gz"});
+    CHECK(all.kind == Command::Kind::check);
+    CHECK(all.target == "p.tar.gz");
+    CHECK_FALSE(all.check_entry);
+    const Command one = parse_command_line({"check", "p.tar.gz", "--", "sh", "-c", "echo --"});
+    CHECK(one.target == "p.tar.gz");
+    REQUIRE(one.check_entry);
+    CHECK(*one.check_entry == "sh");
+    CHECK(one.check_args == V{"-c", "echo --"});
+    CHECK(parse_command_line({"check", "p", "--", "e"}).check_args.empty());
+    CHECK(parse_command_line({"check", "--help"}).kind == Command::Kind::help);
+    CHECK(contains(error_of({"check"}), "exactly one PACK"));
+    CHECK(contains(error_of({"check", "a", "b"}), "exactly one PACK"));
+    CHECK(contains(error_of({"check", "p", "--"}), "followed by the ENTRY"));
+    CHECK(contains(error_of({"check", "--json", "p"}), "unknown option '--json'"));
+    CHECK(contains(usage_text(), "check PACK [-- ENTRY"));
+}
