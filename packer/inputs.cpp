@@ -224,11 +224,22 @@ std::set<std::string> named_items(const PackOptions& o, const std::optional<Stor
     return named;
 }
 
+// --warn-host: the pack's own places (the store's and the slices' destinations), whose
+// paths are not the host's; nothing without the option.
+std::optional<std::vector<std::string>> host_scan_places(const PackOptions& o, const std::optional<Store>& store) {
+    if (!o.warn_host) return std::nullopt;
+    std::vector<std::string> places;
+    if (store) places.push_back(store->dest);
+    for (const auto& sl : o.slices) places.push_back(sl.destination);
+    return places;
+}
+
 // Slices: scanned now, so that their names (content hashes) are known. The items they
 // reference join `roots`.
 std::vector<SliceMap> scan_slices(const PackOptions& o, const std::optional<Store>& store, Progress* progress,
                                   std::set<std::string>& roots, std::vector<PackSlice>& slices) {
     const RefIndex* idx = store ? &store->index : nullptr;
+    const auto host_places = host_scan_places(o, store);
     std::vector<SliceMap> slice_maps;
     std::set<std::string> slice_names;
     std::map<std::pair<std::string, std::string>, std::size_t> seen;  // (real dir, dest) → slices[i]
@@ -248,7 +259,7 @@ std::vector<SliceMap> scan_slices(const PackOptions& o, const std::optional<Stor
             continue;
         }
         if (progress) progress->phase("scanning slice " + basename_of(real), 0);
-        ScannedItem item = scan_item("", real, idx, progress);
+        ScannedItem item = scan_item("", real, idx, progress, host_places ? &*host_places : nullptr);
         item.name = slice_item_name(item.digest.raw, basename_of(real));
         if (!slice_names.insert(item.name).second)
             throw Error("--slice " + sl.dir + ": another slice has the same contents and base name", 125);
@@ -355,8 +366,10 @@ std::map<std::string, ScannedItem> scan_closure(const PackOptions& o, const Stor
                                                 const std::set<std::string>& roots,
                                                 const std::vector<PackSlice>& slices, Progress* progress) {
     if (progress) progress->phase("scanning", 0);
+    const auto host_places = host_scan_places(o, store);
     auto scan = [&](const std::string& name) {
-        ScannedItem it = scan_item(name, store.src_real + "/" + name, &store.index, progress);
+        ScannedItem it =
+            scan_item(name, store.src_real + "/" + name, &store.index, progress, host_places ? &*host_places : nullptr);
         if (progress) progress->item_done();
         return it;
     };
@@ -572,6 +585,30 @@ PackInputs gather_inputs(const PackOptions& given, const std::string& self_dir, 
     if (is_image_format(o.format)) return in;
     add_runtime(o, self_dir, in);
     return in;
+}
+
+std::vector<std::string> host_ref_lines(const PackInputs& in, std::size_t per_item) {
+    std::vector<std::string> out;
+    auto report = [&](const ScannedItem& it, const std::string& what) {
+        if (it.host_refs.empty()) return;
+        out.push_back(what + " names " + std::to_string(it.host_refs.size()) + " host path" +
+                      (it.host_refs.size() == 1 ? "" : "s") + " that the pack does not carry:");
+        std::size_t n = 0;
+        for (const auto& [path, file] : it.host_refs) {
+            if (n++ == per_item) {
+                out.push_back("  … and " + std::to_string(it.host_refs.size() - per_item) + " more");
+                break;
+            }
+            out.push_back("  " + shown_name(path) + " (in " + shown_name(file) + ")");
+        }
+    };
+    for (const auto& [name, it] : in.items) report(it, "item " + shown_name(name));
+    for (const auto& sl : in.slices) report(sl.item, "slice " + sl.destination);
+    if (!out.empty())
+        out.push_back(
+            "where the host lacks one of these, the program may fail; test the pack with "
+            "BURROW_HOST=none ./bin/NAME or burrow-pack check");
+    return out;
 }
 
 }  // namespace burrow::pack

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "packer/layout.hpp"
 #include "packer/options.hpp"
@@ -26,5 +27,9 @@ PackInputs gather_inputs(const PackOptions& o, const std::string& self_dir, std:
 
 // Reads the version from `runtime --version` ("burrow 0.1.0" → "0.1.0"), or "unknown".
 std::string runtime_version(const std::string& runtime);
+
+// --warn-host's report: for each item and slice that names host paths (ScannedItem's
+// host_refs), a line, then one per path with the file that names it (at most `per_item`).
+std::vector<std::string> host_ref_lines(const PackInputs& in, std::size_t per_item = 20);
 
 }  // namespace burrow::pack

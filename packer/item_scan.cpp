@@ -22,7 +22,12 @@ struct Walker {
     const RefIndex* index;
     Progress* progress;
     ScannedItem& item;
+    const std::vector<std::string>* host_inside;
     std::string buf = std::string(1 << 20, '\0');
+
+    void note_host(const HostRefScanner& hs, const std::string& rel) {
+        for (const auto& p : hs.found()) item.host_refs.emplace(p, rel.empty() ? "." : rel);
+    }
 
     void note_missing(RefScanner& sc, const std::string& rel) {
         for (const auto& [hash, text] : sc.absent())
@@ -36,12 +41,15 @@ struct Walker {
         std::uint64_t total = 0;
         std::optional<RefScanner> sc;
         if (index) sc.emplace(*index);
+        std::optional<HostRefScanner> hs;
+        if (host_inside) hs.emplace(*host_inside);
         for (;;) {
             check_interrupted();
             const std::size_t n = read_some(fd.get(), buf.data(), buf.size(), host);
             if (n == 0) break;
             h.update(buf.data(), n);
             if (sc) sc->feed(std::string_view(buf.data(), n));
+            if (hs) hs->feed(std::string_view(buf.data(), n));
             total += n;
             if (progress) progress->bytes(n);
         }
@@ -58,6 +66,10 @@ struct Walker {
             item.references.insert(sc->found().begin(), sc->found().end());
             note_missing(*sc, rel);
         }
+        if (hs) {
+            hs->end_of_file();
+            note_host(*hs, rel);
+        }
     }
 
     void symlink(const std::string& host, const std::string& rel, const struct stat& st) {
@@ -71,6 +83,12 @@ struct Walker {
             sc.end_of_file();
             item.references.insert(sc.found().begin(), sc.found().end());
             note_missing(sc, rel);
+        }
+        if (host_inside) {
+            HostRefScanner hs(*host_inside);
+            hs.feed(target);
+            hs.end_of_file();
+            note_host(hs, rel);
         }
         item.records.push_back(TreeRecord{rel, TreeRecord::Type::symlink, std::move(target), 0});
     }
@@ -105,12 +123,12 @@ struct Walker {
 
 }  // namespace
 
-ScannedItem scan_item(const std::string& name, const std::string& host_path, const RefIndex* index,
-                      Progress* progress) {
+ScannedItem scan_item(const std::string& name, const std::string& host_path, const RefIndex* index, Progress* progress,
+                      const std::vector<std::string>* host_inside) {
     ScannedItem item;
     item.name = name;
     item.host_path = host_path;
-    Walker w{index, progress, item};
+    Walker w{index, progress, item, host_inside};
     w.any(host_path, "");
     item.digest = digest_records(item.records);
     item.references.erase(name);

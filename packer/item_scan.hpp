@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "packer/hostrefs.hpp"
 #include "packer/refscan.hpp"
 #include "packer/tree.hpp"
 
@@ -25,14 +26,18 @@ struct ScannedItem {
     std::string host_path;            // where its contents are read from
     std::vector<TreeRecord> records;  // tree order
     ItemDigest digest;
-    std::set<std::string> references;           // other items of the store (itself excluded)
-    std::map<std::string, MissingRef> missing;  // by hash: items the store lacks
+    std::set<std::string> references;              // other items of the store (itself excluded)
+    std::map<std::string, MissingRef> missing;     // by hash: items the store lacks
+    std::map<std::string, std::string> host_refs;  // --warn-host: host path → first file naming it
 };
 
 // Walks host_path (a directory, a file or a symlink), hashing every file and, with an
 // index, scanning contents and symlink targets for references. Sockets, fifos and device
-// nodes are errors naming the file. Checks for SIGINT/SIGTERM between chunks.
-ScannedItem scan_item(const std::string& name, const std::string& host_path, const RefIndex* index, Progress* progress);
+// nodes are errors naming the file. Checks for SIGINT/SIGTERM between chunks. With
+// `host_inside` (--warn-host), also lists the host paths the item names (hostrefs.hpp),
+// but those below the places it lists (the pack's own destinations).
+ScannedItem scan_item(const std::string& name, const std::string& host_path, const RefIndex* index, Progress* progress,
+                      const std::vector<std::string>* host_inside = nullptr);
 
 // Transitive closure from `roots` over `scan(name)` (each item scanned once), in sorted
 // order. Stops at the references when `follow` is false.

@@ -289,7 +289,6 @@ std::vector<TreeRecord> parse_file_list(std::string_view text, const std::string
 namespace burrow::pack {
 
 std::string manifest_summary(const nlohmann::json& m, const std::string& pack) {
-    using json = nlohmann::json;
     auto str = [](const json& j, const char* k) {
         return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
     };

@@ -48,6 +48,7 @@ struct PackOptions {
     // members are at the top, as bin/, .burrow/ and the store). See prefix_dir_problem().
     std::string prefix_dir;
     bool closure = true;
+    bool warn_host = false;  // --warn-host: list the host paths the packed files name
     std::optional<std::string> runtime, proot;
     // -f docker / -f oci only.
     int max_layers = kDefaultMaxLayers;

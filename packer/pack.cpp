@@ -1,5 +1,6 @@
 #include "packer/pack.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 
@@ -25,6 +26,10 @@ std::string run_pack(const PackOptions& o, const std::string& self_dir, Progress
     const std::int64_t epoch = source_date_epoch(std::getenv("SOURCE_DATE_EPOCH"));
     const std::unique_ptr<PackWriter> writer = format_writer(o.format)(o, epoch);
     const PackInputs in = gather_inputs(o, self_dir, epoch, progress);
+    if (o.warn_host) {
+        if (progress) progress->finish();
+        for (const auto& line : host_ref_lines(in)) std::fprintf(stderr, "burrow-pack: warning: %s\n", line.c_str());
+    }
     const std::string summary = writer->write(in, progress);
     check_interrupted();
     writer->commit();
