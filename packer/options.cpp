@@ -284,7 +284,10 @@ void tag(State& s, const std::string&, const std::string& value) {
 const Option kOptions[] = {
     {"", "--store", "SRC[:DEST]",
      "SRC holds the store items; DEST is where they appear\ninside the sandbox (default: SRC)", store},
-    {"", "--slice", "DIR=DEST", "pack directory DIR as an item mounted at DEST inside", slice},
+    {"", "--slice", "DIR=DEST",
+     "pack directory DIR as an item mounted at DEST inside\n(without --store, it may not reference /gnu/store\nor "
+     "/nix/store)",
+     slice},
     {"-e", "--entry", "NAME=PROGRAM", "bin/NAME runs PROGRAM (a path inside the sandbox)", entry},
     {"", "--wrapper", "FILE",
      "pack exec wrapper FILE (a profile with process.exec) as\nentry bin/NAME, NAME its file name; its read-only "
@@ -312,7 +315,8 @@ const Option kOptions[] = {
     {"", "--label", "KEY=VALUE", "docker/oci: add a label (repeatable)", image_pair},
     {"", "--cmd", "ARG", "docker/oci: an argument of the default command (Cmd;\nrepeatable, in order)",
      SETS(s.o.cmd.push_back(v))},
-    {"", "--no-closure", "", "pack only the named items", SETS(s.o.closure = false)},
+    {"", "--no-closure", "", "pack only the named items; missing references are\nnot errors",
+     SETS(s.o.closure = false)},
     {"", "--runtime", "FILE", "runtime to embed (default: 'burrow' next to burrow-pack)", SETS(s.o.runtime = v)},
     {"", "--proot", "FILE", "ship FILE as the pack's proot, for hosts without user\nnamespaces", SETS(s.o.proot = v)},
     {"-h", "--help", "", "this text", SETS(s.cmd.kind = Command::Kind::help; s.done = true)},
