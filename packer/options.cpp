@@ -285,8 +285,8 @@ const Option kOptions[] = {
     {"", "--store", "SRC[:DEST]",
      "SRC holds the store items; DEST is where they appear\ninside the sandbox (default: SRC)", store},
     {"", "--slice", "DIR=DEST",
-     "pack directory DIR as an item mounted at DEST inside\n(without --store, it may not reference /gnu/store\nor "
-     "/nix/store)",
+     "pack directory DIR as an item mounted at DEST inside\n(it may reference /gnu/store or /nix/store only with\n"
+     "--store SRC[:DEST])",
      slice},
     {"-e", "--entry", "NAME=PROGRAM", "bin/NAME runs PROGRAM (a path inside the sandbox)", entry},
     {"", "--wrapper", "FILE",
