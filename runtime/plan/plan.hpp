@@ -210,6 +210,9 @@ struct Plan {
     // nested pack programs). Empty unless direct_eligible.
     bool direct_eligible = false;
     std::vector<Step> direct_steps;
+    // Why the proot engine cannot run this plan ("": it can): proot binds the stores and
+    // the binds over the host's root as it is, and does nothing else.
+    std::string proot_obstacle;
 
     // Facts several steps read.
     std::uint32_t uid_inside = 0, gid_inside = 0, uid_outside = 0, gid_outside = 0;

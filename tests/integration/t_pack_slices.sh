@@ -4,13 +4,15 @@
 
 # A tree installed for a fixed prefix: a #! script whose interpreter is the fixture
 # store's sh (so it runs only where the store is mapped) and a data file it finds from
-# its own path, wherever the slice is mounted.
+# its own path, wherever the slice is mounted (with the shell's builtins only: some
+# checks run it with PATH=/nonexistent).
 SL=$T_TMP/tool
 mkdir -p "$SL/bin" "$SL/share"
 cat > "$SL/bin/tool" <<SCRIPT
 #!$FIX_DEST/$FIX_ITEM_DASH/bin/sh
 d=\${0%/bin/tool}
-echo "tool: \$(cat "\$d/share/motd") in \$(pwd)"
+read -r motd < "\$d/share/motd"
+echo "tool: \$motd in \$(pwd)"
 exit \${1:-0}
 SCRIPT
 chmod 755 "$SL/bin/tool"
@@ -64,5 +66,61 @@ expect_err "refs: with a --store that lacks the item, 1 naming the slice and the
     "slice /opt/tool (file bin/tool) references $FIX_DEST/$FIX_ITEM_DASH, which is not in the store" \
     "$T_PACK" --store "$T_TMP/store:$FIX_DEST" --slice "$SL=/opt/tool" -o "$T_TMP/out/p.tar.gz"
 check "refs: ... no output" test ! -e "$T_TMP/out/p.tar.gz"
+
+# ---- The proot engine (burrow-pack(1) ENGINES, burrow(1) Engines) -----------------------
+PROOT=$(command -v proot || true)
+if [ -z "$PROOT" ]; then
+    fail "proot: proot is installed" "install Debian's proot (make deps)"
+    done_testing
+    exit
+fi
+PP="$(dirname "$PROOT"):/usr/bin:/bin"
+cat > "$T_TMP/scratch.json" <<'JSON'
+{ "version": 1, "extends": "builtin:pack",
+  "mounts": [ { "type": "tmpfs", "destination": "/scratch" } ], "process": { "exec": "/bin/true" } }
+JSON
+check "proot: pack the slice with --proot, a shell entry and a --profile entry with a tmpfs" \
+    "$T_PACK" --store "$FIX_STORE:$FIX_DEST" --slice "$SL=/opt/tool" -e tool=/opt/tool/bin/tool \
+    -e sh="$FIX_DEST/$FIX_ITEM_DASH/bin/sh" --profile scratch="$T_TMP/scratch.json" --proot "$PROOT" \
+    -o "$T_TMP/pr.tar.gz"
+PR="$T_TMP/with proot"
+mkdir "$PR"
+tar -xzf "$T_TMP/pr.tar.gz" -C "$PR"
+expect_out "proot: BURROW_ENGINE=proot runs the slice's entry with the shipped proot" \
+    "tool: motd of the slice in $T_TMP" env BURROW_ENGINE=proot PATH=/nonexistent "$PR/bin/tool"
+expect_status "proot: ... passing the exit status" 6 env BURROW_ENGINE=proot PATH=/nonexistent "$PR/bin/tool" 6
+expect_err "proot: BURROW_ENGINE=proot refuses an entry with another mount, naming it" 125 \
+    "cannot run under proot: $PR/.burrow/profiles/scratch.json: /mounts/0: its tmpfs mount at /scratch is not a bind or a store" \
+    env BURROW_ENGINE=proot PATH="$PP" "$PR/bin/scratch"
+# burrow(1): "under proot a bind is not read-only"; with user namespaces it is.
+expect_err "proot: with user namespaces the slice is read-only" 2 "Read-only file system" \
+    env BURROW_ENGINE=userns "$PR/bin/sh" -c 'echo x > /opt/tool/share/new'
+expect_status "proot: ... under proot it is not (its files keep their permissions)" 0 \
+    env BURROW_ENGINE=proot PATH=/nonexistent "$PR/bin/sh" -c 'echo x > /opt/tool/share/new'
+expect_eq "proot: ... the write reached the pack's slice" "x" "$(cat "$PR"/.burrow/slices/*-tool/share/new 2>&1)"
+
+# User namespaces disabled (as in t_pack_engine.sh): a nested user namespace with
+# user.max_user_namespaces=0, uid 0 without capabilities.
+nouserns() {
+    unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces &&
+        exec setpriv --inh-caps=-all --bounding-set=-all "$@"' sh "$@"
+}
+if unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && ! unshare -U true' 2>/dev/null; then
+    expect_out "proot: auto falls back to the shipped proot for a slice pack" "tool: motd of the slice in $T_TMP" \
+        nouserns env PATH=/nonexistent "$PR/bin/tool"
+    case $T_ERR in
+        *"falling back to proot"*) ok "proot: ... and says so on stderr" ;;
+        *) fail "proot: ... and says so on stderr" "$(t_what)" ;;
+    esac
+    expect_err "proot: an entry proot cannot run does not fall back, and says why" 125 \
+        "(no fallback: proot cannot run this entry: $PR/.burrow/profiles/scratch.json: /mounts/0: its tmpfs mount at /scratch" \
+        nouserns env PATH="$PP" "$PR/bin/scratch"
+    case $T_ERR in
+        *"max_user_namespaces"*) ok "proot: ... after the diagnosis" ;;
+        *) fail "proot: ... after the diagnosis" "$(t_what)" ;;
+    esac
+else
+    fail "proot: nested max_user_namespaces=0" "cannot set up a user namespace without user namespaces here"
+fi
 
 done_testing
