@@ -117,7 +117,7 @@ void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, b
     // on --block-fd once its privileged setup is done.
     if (pr.block_fd || (pr.sync_fd && !pr.as_pid_1))
         out.push_back(step::BlockFd{pr.block_fd.value_or(-1), pr.as_pid_1 ? -1 : pr.sync_fd.value_or(-1)});
-    out.push_back(step::Chdir{});
+    out.push_back(step::Chdir{plan.pack_entry && !plan.bwrap});
     out.push_back(step::Env{});
     step::Rlimits limits;
     for (const auto& r : pr.rlimits) {
@@ -285,6 +285,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
 
     plan.cwd = p.process.cwd;
     plan.caller_cwd = host.cwd;
+    plan.pack_entry = host.pack_entry;
     plan.bwrap = host.bwrap;
     plan.info_fd = p.process.info_fd.value_or(-1);
     plan.json_status_fd = p.process.json_status_fd.value_or(-1);
@@ -450,9 +451,10 @@ struct StepJson {
         if (plan.root_source != "/") j["source"] = plan.root_source;
     }
     void operator()(const step::Mount& s) { j = mount_json(plan.mounts.at(s.index)); }
-    void operator()(const step::Chdir&) {
+    void operator()(const step::Chdir& s) {
         j["path"] = plan.cwd ? *plan.cwd : plan.caller_cwd;
         j["inherit"] = !plan.cwd.has_value();
+        if (s.pack_entry && !plan.cwd) j["recreatedCopyAccepted"] = true;
     }
     void operator()(const step::Env&) {
         const auto& e = plan.env;

@@ -67,6 +67,47 @@ expect_err "refs: with a --store that lacks the item, 1 naming the slice and the
     "$T_PACK" --store "$T_TMP/store:$FIX_DEST" --slice "$SL=/opt/tool" -o "$T_TMP/out/p.tar.gz"
 check "refs: ... no output" test ! -e "$T_TMP/out/p.tar.gz"
 
+# ---- The working directory: the parent of a slice's destination ------------------------
+# burrow-pack(1), --slice: "An entry started in a host directory above DEST ... runs there".
+# The host has HOST/opt (with a file and a subdirectory) but no HOST/opt/tool.
+HOSTDIR=$T_TMP/host/opt
+mkdir -p "$HOSTDIR/sub"
+echo "a host file" > "$HOSTDIR/hostfile"
+cat > "$T_TMP/covered.json" <<JSON
+{ "version": 1, "extends": "builtin:pack",
+  "mounts": [ { "type": "tmpfs", "destination": "$HOSTDIR/sub" } ], "process": { "exec": "/bin/true" } }
+JSON
+check "cwd: pack a slice below an existing host directory" \
+    "$T_PACK" --store "$FIX_STORE:$FIX_DEST" --slice "$SL=$HOSTDIR/tool" -e tool="$HOSTDIR/tool/bin/tool" \
+    -e sh="$FIX_DEST/$FIX_ITEM_DASH/bin/sh" --profile covered="$T_TMP/covered.json" -o "$T_TMP/cwd.tar.gz"
+C=$T_TMP/cwd-pack
+mkdir "$C"
+tar -xzf "$T_TMP/cwd.tar.gz" -C "$C"
+in_hostdir() { (cd "$HOSTDIR" && "$@"); }
+expect_out "cwd: the entry runs from the slice's parent" "tool: motd of the slice in $HOSTDIR" in_hostdir "$C/bin/tool"
+expect_out "cwd: ... seeing the host's entries there and the slice" "hostfile sub tool" \
+    in_hostdir "$C/bin/sh" -c 'echo *'
+expect_out "cwd: ... relative paths reach the host's files" "a host file" in_hostdir "$C/bin/sh" -c 'read -r l < hostfile; echo "$l"'
+check "cwd: ... its subdirectories are the host's, writable" in_hostdir "$C/bin/sh" -c 'echo w > sub/written'
+expect_eq "cwd: ... the write is on the host" "w" "$(cat "$HOSTDIR/sub/written" 2>&1)"
+expect_err "cwd: ... but a new file directly in it is refused (a read-only copy)" 2 "Read-only file system" \
+    in_hostdir "$C/bin/sh" -c 'echo x > new'
+expect_eq "cwd: ... and nothing was created on the host" "hostfile sub" "$(cd "$HOSTDIR" && echo *)"
+# burrow(1), Missing destinations: "on burrow's command line it cannot be the inherited
+# working directory".
+expect_err "cwd: burrow's own command line still refuses that directory, suggesting --chdir" 125 \
+    "the current directory $HOSTDIR is a different directory inside the sandbox; bind it" \
+    in_hostdir "$T_BURROW" --host-root --ro-bind "$SL" "$HOSTDIR/tool" -- true
+# Only that copy: a directory that really is another one inside (a tmpfs over it) is refused,
+# with a fix an entry can use.
+t_run sh -c 'cd "$1" && "$2"' sh "$HOSTDIR/sub" "$C/bin/covered"
+case $T_STATUS:$T_ERR in
+    *"--bind"*) fail "cwd: an entry run from a directory a tmpfs covers is refused, without suggesting --bind" "$(t_what)" ;;
+    "125:"*"the current directory $HOSTDIR/sub is a different directory inside the sandbox; run the entry from another directory"*)
+        ok "cwd: an entry run from a directory a tmpfs covers is refused, without suggesting --bind" ;;
+    *) fail "cwd: an entry run from a directory a tmpfs covers is refused, without suggesting --bind" "$(t_what)" ;;
+esac
+
 # ---- The proot engine (burrow-pack(1) ENGINES, burrow(1) Engines) -----------------------
 PROOT=$(command -v proot || true)
 if [ -z "$PROOT" ]; then
@@ -92,6 +133,8 @@ expect_status "proot: ... passing the exit status" 6 env BURROW_ENGINE=proot PAT
 expect_err "proot: BURROW_ENGINE=proot refuses an entry with another mount, naming it" 125 \
     "cannot run under proot: $PR/.burrow/profiles/scratch.json: /mounts/0: its tmpfs mount at /scratch is not a bind or a store" \
     env BURROW_ENGINE=proot PATH="$PP" "$PR/bin/scratch"
+expect_out "proot: an entry run from the slice's parent runs there under proot too" \
+    "tool: motd of the slice in $HOSTDIR" in_hostdir env BURROW_ENGINE=proot PATH="$PP" "$C/bin/tool"
 # burrow(1): "under proot a bind is not read-only"; with user namespaces it is.
 expect_err "proot: with user namespaces the slice is read-only" 2 "Read-only file system" \
     env BURROW_ENGINE=userns "$PR/bin/sh" -c 'echo x > /opt/tool/share/new'

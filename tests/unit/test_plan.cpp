@@ -133,6 +133,22 @@ TEST_CASE("plan: proot runs host root + stores + plain binds, and says why not o
     CHECK(compile(q, caller(), {"x"}).proot_obstacle.find("it needs namespaces") == 0);
 }
 
+TEST_CASE("plan: only a pack entry's chdir accepts the root's copy of the caller's directory") {
+    Profile p = pack_like();
+    const auto* cli = find_step<step::Chdir>(compile(p, caller(), {"x"}).steps);
+    REQUIRE(cli);
+    CHECK_FALSE(cli->pack_entry);
+    HostFacts entry = caller();
+    entry.pack_entry = true;
+    const Plan plan = compile(p, entry, {"x"});
+    const auto* in_pack = find_step<step::Chdir>(plan.steps);
+    REQUIRE(in_pack);
+    CHECK(in_pack->pack_entry);
+    CHECK(plan_text(plan).find("\"recreatedCopyAccepted\": true") != std::string::npos);
+    entry.bwrap = true;
+    CHECK_FALSE(find_step<step::Chdir>(compile(p, entry, {"x"}).steps)->pack_entry);
+}
+
 TEST_CASE("plan: rlimits and capabilities are resolved to numbers") {
     Profile p = pack_like();
     p.process.rlimits = {{"RLIMIT_CORE", false, 0, 0}, {"RLIMIT_NOFILE", true, 0, 0}};
