@@ -36,7 +36,10 @@ std::optional<std::string> find_proot(const std::optional<std::string>& pack_roo
                             [](const std::string& cand) { return ::access(cand.c_str(), X_OK) == 0; });
 }
 
-// proot emulates the binds with ptrace: slow, but it needs no namespace at all.
+// proot emulates the binds with ptrace: slow, but it needs no namespace at all. Only for
+// plans without a proot_obstacle: the stores and binds over the host's root as it is. A
+// bind is not read-only under proot (proot has no such option): its files keep their own
+// permissions.
 [[noreturn]] void run_proot(const Plan& plan, const ApplyOptions& opts, const std::string& proot) {
     std::vector<std::string> args{proot};
     for (const auto& m : plan.mounts) {
@@ -102,10 +105,11 @@ int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::
     }
     if (engine == "auto" && plan.direct_eligible && stores_in_place(plan)) return apply_direct(plan, opts);
     if (engine == "proot") {
-        if (!plan.direct_eligible)
+        if (!plan.proot_obstacle.empty())
             throw Error(
-                "BURROW_ENGINE=proot runs only pack-style profiles (host root plus stores); "
-                "this one needs namespaces");
+                "BURROW_ENGINE=proot runs only pack-style profiles (host root plus stores and binds); "
+                "this one cannot run under proot: " +
+                plan.proot_obstacle);
         auto proot = find_proot(pack_root);
         if (!proot)
             throw Error(
@@ -116,7 +120,10 @@ int launch(const Plan& plan, const ApplyOptions& opts, const std::optional<std::
     try {
         return apply(plan, opts);
     } catch (const NamespaceError& e) {
-        if (engine != "auto" || !plan.direct_eligible || !pack_entry) throw;
+        if (engine != "auto" || !pack_entry) throw;
+        if (!plan.proot_obstacle.empty())
+            throw Error(std::string(e.what()) + "\n(no fallback: proot cannot run this entry: " + plan.proot_obstacle +
+                        ")");
         if (ptrace_denied())
             throw Error(std::string(e.what()) +
                         "\n(no fallback: proot needs ptrace, which a seccomp "

@@ -234,11 +234,32 @@ std::optional<std::vector<std::string>> host_scan_places(const PackOptions& o, c
     return places;
 }
 
+// Where a slice's references are looked for without --store: the default store
+// destinations of Guix and Nix. Every reference there is missing (there is no store).
+const RefIndex& unstored_index() {
+    static const RefIndex index({}, "/gnu/store", {"/nix/store"});
+    return index;
+}
+
+// Without --store, a slice that names an item under /gnu/store or /nix/store would fail
+// at run time: every such reference, in one error (a command line without the --store it
+// needs).
+void check_unstored_references(const std::vector<PackSlice>& slices) {
+    std::vector<std::string> lines;
+    for (const auto& s : slices)
+        for (const auto& [hash, ref] : s.item.missing)
+            lines.push_back("slice " + s.destination + " (file " + ref.file + ") references " + ref.text +
+                            ", but the pack has no store (no --store given); pack with --store SRC[:DEST] "
+                            "holding that item, or with --no-closure");
+    if (!lines.empty()) throw Error(join_lines(lines), 125);
+}
+
 // Slices: scanned now, so that their names (content hashes) are known. The items they
-// reference join `roots`.
+// reference join `roots`. Without a store, their references to the default store
+// destinations are errors (unless --no-closure).
 std::vector<SliceMap> scan_slices(const PackOptions& o, const std::optional<Store>& store, Progress* progress,
                                   std::set<std::string>& roots, std::vector<PackSlice>& slices) {
-    const RefIndex* idx = store ? &store->index : nullptr;
+    const RefIndex* idx = store ? &store->index : o.closure ? &unstored_index() : nullptr;
     const auto host_places = host_scan_places(o, store);
     std::vector<SliceMap> slice_maps;
     std::set<std::string> slice_names;
@@ -270,6 +291,7 @@ std::vector<SliceMap> scan_slices(const PackOptions& o, const std::optional<Stor
         if (!sl.entry.empty()) entries.push_back(sl.entry);
         slices.push_back(PackSlice{std::move(item), sl.destination, std::move(entries)});
     }
+    if (!store && o.closure) check_unstored_references(slices);
     return slice_maps;
 }
 

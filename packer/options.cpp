@@ -302,7 +302,10 @@ void tag(State& s, const std::string&, const std::string& value) {
 const Option kOptions[] = {
     {"", "--store", "SRC[:DEST]",
      "SRC holds the store items; DEST is where they appear\ninside the sandbox (default: SRC)", store},
-    {"", "--slice", "DIR=DEST", "pack directory DIR as an item mounted at DEST inside", slice},
+    {"", "--slice", "DIR=DEST",
+     "pack directory DIR as an item mounted at DEST inside\n(it may reference /gnu/store or /nix/store only with\n"
+     "--store SRC[:DEST])",
+     slice},
     {"-e", "--entry", "NAME=PROGRAM", "bin/NAME runs PROGRAM (a path inside the sandbox)", entry},
     {"", "--wrapper", "FILE",
      "pack exec wrapper FILE (a profile with process.exec) as\nentry bin/NAME, NAME its file name; its read-only "
@@ -333,7 +336,8 @@ const Option kOptions[] = {
     {"", "--label", "KEY=VALUE", "docker/oci: add a label (repeatable)", image_pair},
     {"", "--cmd", "ARG", "docker/oci: an argument of the default command (Cmd;\nrepeatable, in order)",
      SETS(s.o.cmd.push_back(v))},
-    {"", "--no-closure", "", "pack only the named items", SETS(s.o.closure = false)},
+    {"", "--no-closure", "", "pack only the named items; missing references are\nnot errors",
+     SETS(s.o.closure = false)},
     {"", "--warn-host", "",
      "list the host paths (/usr/..., /etc/...) the packed files\nname: what the pack may lack on another machine",
      SETS(s.o.warn_host = true)},

@@ -11,8 +11,11 @@ namespace {
 constexpr std::size_t kNameSlack = 256;
 }  // namespace
 
-RefIndex::RefIndex(const std::vector<std::string>& present, std::string destination)
+RefIndex::RefIndex(const std::vector<std::string>& present, std::string destination,
+                   const std::vector<std::string>& unstored)
     : prefix_(std::move(destination) + "/") {
+    absent_prefixes_.push_back(prefix_);
+    for (const auto& d : unstored) absent_prefixes_.push_back(d + "/");
     std::size_t longest = kHashChars;
     for (const auto& name : present) {
         if (auto h = hash_part(name)) {
@@ -22,7 +25,7 @@ RefIndex::RefIndex(const std::vector<std::string>& present, std::string destinat
             longest = std::max(longest, prefix_.size() + name.size() + 1);
         }
     }
-    longest = std::max(longest, prefix_.size() + kHashChars + 1);
+    for (const auto& p : absent_prefixes_) longest = std::max(longest, p.size() + kHashChars + 1);
     overlap_ = longest + kNameSlack;
 }
 
@@ -68,14 +71,21 @@ void RefScanner::scan(bool final) {
         }
     }
 
-    // "DEST/<hash>-name" whose hash is not in the store.
-    const std::string& prefix = index_.prefix();
+    // "DEST/<hash>-name" whose hash is not in the store (and any under an unstored DEST).
+    for (const std::string& prefix : index_.absent_prefixes()) scan_absent(prefix, final);
+}
+
+void RefScanner::scan_absent(const std::string& prefix, bool final) {
+    const std::string_view s = buf_;
+    const std::size_t n = s.size();
+    auto b32 = [&](std::size_t i) { return is_base32_char(static_cast<unsigned char>(s[i])); };
+    const bool stored = prefix == index_.prefix();
     for (std::size_t pos = s.find(prefix); pos != std::string_view::npos; pos = s.find(prefix, pos + 1)) {
         const std::size_t h = pos + prefix.size();
         if (h + kHashChars + 1 > n) break;
         bool is_hash = s[h + kHashChars] == '-';
         for (std::size_t k = h; is_hash && k < h + kHashChars; ++k) is_hash = b32(k);
-        if (!is_hash || index_.by_hash(s.substr(h, kHashChars))) continue;
+        if (!is_hash || (stored && index_.by_hash(s.substr(h, kHashChars)))) continue;
         std::size_t e = h + kHashChars + 1;
         while (e < n && is_store_name_char(static_cast<unsigned char>(s[e]))) ++e;
         // Name cut by the chunk end: it will be seen whole in the next scan, unless it is

@@ -15,13 +15,18 @@
 namespace burrow::pack {
 
 // The patterns for one store, built once from the names of all items present in it.
+// `unstored`: more store destinations with no items here (without --store, where a slice's
+// references to /gnu/store or /nix/store are all missing); only absent() reports them.
 class RefIndex {
   public:
-    RefIndex(const std::vector<std::string>& present, std::string destination);
+    RefIndex(const std::vector<std::string>& present, std::string destination,
+             const std::vector<std::string>& unstored = {});
 
     const std::string* by_hash(std::string_view hash) const;
     const std::vector<std::pair<std::string, std::string>>& plain() const { return plain_; }
     const std::string& prefix() const { return prefix_; }  // DEST + "/"
+    // DEST + "/", then each unstored destination + "/": where absent items are looked for.
+    const std::vector<std::string>& absent_prefixes() const { return absent_prefixes_; }
     std::size_t overlap() const { return overlap_; }
 
   private:
@@ -33,6 +38,7 @@ class RefIndex {
     std::unordered_map<std::string, std::string, ViewHash, std::equal_to<>> by_hash_;
     std::vector<std::pair<std::string, std::string>> plain_;  // pattern, item name
     std::string prefix_;
+    std::vector<std::string> absent_prefixes_;
     std::size_t overlap_ = 0;
 };
 
@@ -50,6 +56,7 @@ class RefScanner {
 
   private:
     void scan(bool final);
+    void scan_absent(const std::string& prefix, bool final);
 
     const RefIndex& index_;
     std::string buf_;

@@ -120,8 +120,8 @@ struct Perform {
     }
     Next operator()(const step::ForkForSetsid&) const { return fork_for_setsid(r); }
     Next operator()(const step::ForkTimeout& s) const { return fork_timeout(r, s.timeout); }
-    Next operator()(const step::Chdir&) const {
-        enter_cwd(r);
+    Next operator()(const step::Chdir& s) const {
+        enter_cwd(r, s);
         return {};
     }
     Next operator()(const step::Env&) const {

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <csignal>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,9 +85,14 @@ struct Run {
     pid_t parent;                                          // the process whose death ends ours (0: none to check)
     bool forked = false;                                   // in the child of a fork step: an error ends this process
     std::unique_ptr<RootBuilder, RootBuilderDelete> root;  // root-tmpfs .. detach-old-root
-    std::vector<std::string> env;                          // env: the program's environment ...
-    std::vector<char*> envp, argv;                         // ... and execve's arrays, made before seccomp
-    std::string path;                                      // the program; search-path replaces a bare name
+    // detach-old-root → chdir: the host directories the root recreated (a directory of
+    // our own holding the source's entries, for a destination missing below them), by
+    // path, with their source's identity; and the new root's own tmpfs they are on.
+    std::map<std::string, std::pair<dev_t, ino_t>> recreated;
+    dev_t root_dev = 0;
+    std::vector<std::string> env;   // env: the program's environment ...
+    std::vector<char*> envp, argv;  // ... and execve's arrays, made before seccomp
+    std::string path;               // the program; search-path replaces a bare name
     // fork-pid1 → fork-program, in pid 1.
     Fd status_w;                     // where pid 1 reports the program's wait status
     sigset_t waitset{}, old_mask{};  // signals pid 1 forwards; the mask before they were blocked
@@ -132,7 +138,7 @@ void apply_mount(Run& run, const MountOp& op);                              // m
 void remount_root_ro(Run& run);                                             // mnt.cpp
 void detach_old_root(Run& run);                                             // mnt.cpp
 void die_with_parent(Run& run, const step::DieWithParent& s);               // process.cpp
-void enter_cwd(Run& run);                                                   // process.cpp
+void enter_cwd(Run& run, const step::Chdir& s);                             // process.cpp
 void make_env(Run& run);                                                    // process.cpp
 void set_rlimits(const step::Rlimits& s);                                   // process.cpp
 void new_session();                                                         // process.cpp

@@ -189,6 +189,8 @@ void detach_old_root(Run& run) {
         if (!run.host_proc) throw Error("cannot open the host's /proc: " + errno_text(errno));
     }
     run.root->detach();
+    run.recreated = run.root->recreated();
+    run.root_dev = run.root->root_dev();
     run.root.reset();  // the new root is "/": nothing more to build
 }
 

@@ -109,6 +109,7 @@ void RootBuilder::place_host(int sdir, int ddir, const std::string& name, const 
     }
     if (split && S_ISDIR(st.st_mode)) {
         make_entry(ddir, name, Make::dir, st.st_mode & 07777, path);
+        recreated_[path] = {st.st_dev, st.st_ino};
         Fd child(::openat(ddir, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!child) throw Error("cannot open " + path + " in the new root: " + errno_text(errno));
         for (const auto& e : list_dir(src.get(), path))

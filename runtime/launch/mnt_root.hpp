@@ -101,6 +101,10 @@ class RootBuilder {
     // host's root reachable.
     void remount_ro();
     void detach();
+    // The host directories recreated on the new root (place_host), with their sources'
+    // identities, and the new root's own tmpfs: for the chdir step.
+    const std::map<std::string, std::pair<dev_t, ino_t>>& recreated() const { return recreated_; }
+    dev_t root_dev() const { return root_dev_; }
 
   private:
     const Plan& plan_;
@@ -109,6 +113,7 @@ class RootBuilder {
     dev_t root_dev_ = 0;        // burrow's own tmpfs at /.newroot, under any mount on "/"
     struct stat host_root_ {};  // the host's "/", which must be unreachable at the end
     std::set<dev_t> own_;       // filesystems we created: safe to create entries on
+    std::map<std::string, std::pair<dev_t, ino_t>> recreated_;  // recreated() above
     // Directories of the new root already looked up, by their path, for binds into them
     // (bind_by_name): only directories on our own filesystems, which nothing outside this
     // launch writes to, reached without following a symlink (so a lookup of the path

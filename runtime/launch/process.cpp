@@ -22,7 +22,18 @@
 namespace burrow::detail {
 namespace {
 
-void enter_cwd_of(const Plan& plan, const ApplyOptions& opts) {
+// The caller's directory as the root recreated it (mnt_host.cpp, place_host): a directory
+// of the new root's own tmpfs, made for the very directory the caller is in, holding its
+// entries. `inside` is what the caller's path leads to in the new root.
+bool recreated_copy_of_cwd(const Run& run, const std::string& cwd, const struct stat& inside) {
+    const auto it = run.recreated.find(cwd);
+    return it != run.recreated.end() && run.root_dev != 0 && inside.st_dev == run.root_dev &&
+           it->second.first == run.opts.cwd_dev && it->second.second == run.opts.cwd_ino;
+}
+
+void enter_cwd_of(const Run& run, const step::Chdir& s) {
+    const Plan& plan = run.plan;
+    const ApplyOptions& opts = run.opts;
     if (plan.cwd) {
         if (::chdir(plan.cwd->c_str()) != 0)
             throw Error("/process/cwd: cannot enter " + *plan.cwd + " inside the sandbox: " + errno_text(errno));
@@ -37,9 +48,12 @@ void enter_cwd_of(const Plan& plan, const ApplyOptions& opts) {
         if (::chdir("/") != 0) throw Error("cannot enter / inside the sandbox: " + errno_text(errno));
         return;
     }
-    const std::string fix = "; bind it (e.g. --bind " + cwd + " " + cwd +
-                            ", or a mount with \"source\": \"${PWD}\") or choose another with "
-                            "--chdir DIR / \"process.cwd\"";
+    // A pack entry takes no options: its fix is another directory, or another profile.
+    const std::string fix = s.pack_entry ? "; run the entry from another directory, or give it a profile that "
+                                           "mounts this one (\"source\": \"${PWD}\") or sets \"process.cwd\""
+                                         : "; bind it (e.g. --bind " + cwd + " " + cwd +
+                                               ", or a mount with \"source\": \"${PWD}\") or choose another with "
+                                               "--chdir DIR / \"process.cwd\"";
     if (cwd.find(" (deleted)") != std::string::npos || cwd.empty() || cwd[0] != '/')
         throw Error("the current directory " + cwd +
                     " no longer exists; cd to an existing directory, "
@@ -53,8 +67,12 @@ void enter_cwd_of(const Plan& plan, const ApplyOptions& opts) {
     struct stat st {};
     bool host_slash = cwd == "/" && plan.host_root;
     if (!host_slash && opts.cwd_ino != 0 && ::stat(".", &st) == 0 &&
-        (st.st_dev != opts.cwd_dev || st.st_ino != opts.cwd_ino))
+        (st.st_dev != opts.cwd_dev || st.st_ino != opts.cwd_ino)) {
+        // A pack entry run from the parent of a slice's destination: the root's copy of
+        // that directory, which shows its entries (and the slice) but holds no new files.
+        if (s.pack_entry && recreated_copy_of_cwd(run, cwd, st)) return;
         throw Error("the current directory " + cwd + " is a different directory inside the sandbox" + fix);
+    }
 }
 
 void apply_rlimits(const std::vector<Rlimit>& limits) {
@@ -147,7 +165,7 @@ std::optional<std::string> named_interpreter(const std::string& path) {
 
 }  // namespace
 
-void enter_cwd(Run& run) { enter_cwd_of(run.plan, run.opts); }
+void enter_cwd(Run& run, const step::Chdir& s) { enter_cwd_of(run, s); }
 
 void lock_files(Run& run, const step::LockFiles& s) {
     for (const auto& path : s.paths) {

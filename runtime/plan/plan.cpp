@@ -117,7 +117,7 @@ void process_steps(std::vector<Step>& out, const Profile& p, const Plan& plan, b
     // on --block-fd once its privileged setup is done.
     if (pr.block_fd || (pr.sync_fd && !pr.as_pid_1))
         out.push_back(step::BlockFd{pr.block_fd.value_or(-1), pr.as_pid_1 ? -1 : pr.sync_fd.value_or(-1)});
-    out.push_back(step::Chdir{});
+    out.push_back(step::Chdir{plan.pack_entry && !plan.bwrap});
     out.push_back(step::Env{});
     step::Rlimits limits;
     for (const auto& r : pr.rlimits) {
@@ -285,6 +285,7 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
 
     plan.cwd = p.process.cwd;
     plan.caller_cwd = host.cwd;
+    plan.pack_entry = host.pack_entry;
     plan.bwrap = host.bwrap;
     plan.info_fd = p.process.info_fd.value_or(-1);
     plan.json_status_fd = p.process.json_status_fd.value_or(-1);
@@ -337,12 +338,27 @@ Plan compile(const Profile& p, const HostFacts& host, const std::vector<std::str
     bool only_stores = true;
     for (const auto& m : plan.mounts)
         if (m.kind != MountOp::Kind::store) only_stores = false;
-    plan.direct_eligible = plan.host_root && plan.root_source == "/" && plan.host_access == Access::rw &&
-                           plan.host_exclude.empty() && only_stores && !n.pid && !n.net && !n.ipc && !n.uts &&
-                           !n.cgroup && !p.hostname && plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
-                           (p.security.caps_keep.empty() || keeps_all_as_root(p, host)) &&
-                           p.security.seccomp_fds.empty() && !p.process.sync_fd && !p.process.block_fd && !n.user_fd &&
-                           !n.pid_fd && !lim.any();
+    const bool host_as_is = plan.host_root && plan.root_source == "/" && plan.host_access == Access::rw &&
+                            plan.host_exclude.empty() && !n.pid && !n.net && !n.ipc && !n.uts && !n.cgroup &&
+                            !p.hostname && plan.uid_inside == host.uid && plan.gid_inside == host.gid &&
+                            (p.security.caps_keep.empty() || keeps_all_as_root(p, host)) &&
+                            p.security.seccomp_fds.empty() && !p.process.sync_fd && !p.process.block_fd && !n.user_fd &&
+                            !n.pid_fd && !lim.any();
+    plan.direct_eligible = host_as_is && only_stores;
+    // proot (launcher/engine.cpp) binds paths over that same host root: stores, and binds of
+    // host paths (a pack's slices) that need none of a mount's own attributes.
+    if (!host_as_is)
+        plan.proot_obstacle =
+            "it needs namespaces (more than the host's root read-write with stores and binds: another root, "
+            "namespaces, ids, capabilities, limits or the status and sync fds)";
+    for (const auto& m : plan.mounts) {
+        if (!plan.proot_obstacle.empty()) break;
+        if (m.kind == MountOp::Kind::store) continue;
+        if (m.kind == MountOp::Kind::bind && m.fd < 0 && m.recursive && !m.noexec && !m.optional && !m.create) continue;
+        plan.proot_obstacle = (m.origin.empty() ? std::string() : m.origin + ": ") + "its " + kind_name(m.kind) +
+                              " mount at " + m.destination +
+                              (m.kind == MountOp::Kind::bind ? " is not a plain bind" : " is not a bind or a store");
+    }
     if (plan.direct_eligible) {
         if (timeout.seconds > 0)
             plan.direct_steps.push_back(step::ForkTimeout{timeout});
@@ -435,9 +451,10 @@ struct StepJson {
         if (plan.root_source != "/") j["source"] = plan.root_source;
     }
     void operator()(const step::Mount& s) { j = mount_json(plan.mounts.at(s.index)); }
-    void operator()(const step::Chdir&) {
+    void operator()(const step::Chdir& s) {
         j["path"] = plan.cwd ? *plan.cwd : plan.caller_cwd;
         j["inherit"] = !plan.cwd.has_value();
+        if (s.pack_entry && !plan.cwd) j["recreatedCopyAccepted"] = true;
     }
     void operator()(const step::Env&) {
         const auto& e = plan.env;

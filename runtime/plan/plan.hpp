@@ -156,7 +156,13 @@ struct ForkProgram {
 // in a child and burrow waits for it; otherwise nothing happens.
 struct ForkForSetsid {};
 // chdir to Plan::cwd, or to the caller's directory (which must be the same one inside).
-struct Chdir {};
+// A pack entry (`pack_entry`) also accepts the root's recreated copy of the caller's
+// directory (the parent of a slice's destination, burrow-pack(1)): it shows the same
+// entries and the slice, but cannot hold new files. Its messages suggest no option (an
+// entry takes none).
+struct Chdir {
+    bool pack_entry = false;
+};
 // The program's environment from Plan::env and the caller's.
 struct Env {};
 struct Rlimits {
@@ -210,6 +216,9 @@ struct Plan {
     // nested pack programs). Empty unless direct_eligible.
     bool direct_eligible = false;
     std::vector<Step> direct_steps;
+    // Why the proot engine cannot run this plan ("": it can): proot binds the stores and
+    // the binds over the host's root as it is, and does nothing else.
+    std::string proot_obstacle;
 
     // Facts several steps read.
     std::uint32_t uid_inside = 0, gid_inside = 0, uid_outside = 0, gid_outside = 0;
@@ -232,6 +241,7 @@ struct Plan {
     std::optional<std::string> cwd;         // nullopt: keep the caller's (must be visible)
     int info_fd = -1, json_status_fd = -1;  // process.infoFd, process.jsonStatusFd (bwrap's)
     std::string caller_cwd;                 // for "inherit" and for messages
+    bool pack_entry = false;                // run as <pack>/bin/NAME (HostFacts::pack_entry)
     EnvSpec env;
     seccomp::Filter seccomp;  // in both lists: one copy here
 };

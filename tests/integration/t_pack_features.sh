@@ -46,7 +46,7 @@ esac
 case $T_OUT in *"$FIX_UNREFERENCED"*) fail "slice: nothing more" "unreferenced item packed" ;; *) ok "slice: nothing more" ;; esac
 cp -R "$T_TMP/root" "$T_TMP/root2"
 echo "changed" >> "$T_TMP/root2/greeter-prefix/share/motd"
-check "slice: pack the changed tree" "$T_PACK" --slice "$T_TMP/root2/greeter-prefix=/greeter-prefix" -o "$T_TMP/s2.tar"
+check "slice: pack the changed tree" "$T_PACK" --store "$FIX_STORE:$FIX_DEST" --slice "$T_TMP/root2/greeter-prefix=/greeter-prefix" -o "$T_TMP/s2.tar"
 slice2=$(tar -tf "$T_TMP/s2.tar" | sed -n 's|^\.burrow/slices/\([^/]*\)/$|\1|p')
 t_run test "$slice2" != "$slice"
 if [ "$T_STATUS" = 0 ] && [ -n "$slice2" ]; then ok "slice: other contents, other name"; else fail "slice: other contents, other name" "$slice / $slice2"; fi

@@ -76,3 +76,22 @@ TEST_CASE("pack refscan: files are scanned separately") {
     sc.end_of_file();
     CHECK(sc.found().empty());
 }
+
+TEST_CASE("pack refscan: unstored destinations report every store path under them as missing") {
+    // No --store: a slice's references to /gnu/store and /nix/store are all missing.
+    const RefIndex idx({}, "/gnu/store", {"/nix/store"});
+    const std::string text = "#!/gnu/store/" + kHello + "/bin/sh\nexec /nix/store/" + kAbsentHash + "-bash-5/bin/bash";
+    for (std::size_t chunk : {1u, 10u, 4096u}) {
+        CAPTURE(chunk);
+        const RefScanner sc = scan_in_chunks(idx, text, chunk);
+        CHECK(sc.found().empty());
+        REQUIRE(sc.absent().size() == 2);
+        CHECK(sc.absent().at(kHello.substr(0, 32)) == "/gnu/store/" + kHello);
+        CHECK(sc.absent().at(kAbsentHash) == "/nix/store/" + kAbsentHash + "-bash-5");
+    }
+    // An item present under DEST is not missing there, but is under an unstored destination.
+    const RefIndex with({kHello}, "/gnu/store", {"/nix/store"});
+    CHECK(scan_in_chunks(with, "/gnu/store/" + kHello, 8).absent().empty());
+    CHECK(scan_in_chunks(with, "/nix/store/" + kHello, 8).absent().size() == 1);
+    CHECK(scan_in_chunks(idx, "/opt/" + kHello, 8).absent().empty());
+}

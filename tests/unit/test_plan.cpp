@@ -107,6 +107,48 @@ TEST_CASE("plan: direct exec only for host root + stores") {
     CHECK_FALSE(compile(r, caller(), {"x"}).direct_eligible);
 }
 
+TEST_CASE("plan: proot runs host root + stores + plain binds, and says why not otherwise") {
+    Profile p = pack_like();
+    CHECK(compile(p, caller(), {"x"}).proot_obstacle.empty());
+    MountSpec slice;
+    slice.type = MountSpec::Type::bind;
+    slice.source = "/pack/.burrow/slices/abc-tool";
+    slice.destination = "/opt/tool";
+    p.mounts.push_back(slice);  // a pack's slice: read-only bind of a directory
+    const Plan with_slice = compile(p, caller(), {"x"});
+    CHECK_FALSE(with_slice.direct_eligible);
+    CHECK(with_slice.proot_obstacle.empty());
+    Profile n = p;
+    n.mounts[0].noexec = true;
+    CHECK(compile(n, caller(), {"x"}).proot_obstacle.find("bind mount at /opt/tool is not a plain bind") !=
+          std::string::npos);
+    MountSpec t;
+    t.type = MountSpec::Type::tmpfs;
+    t.destination = "/scratch";
+    p.mounts.push_back(t);
+    CHECK(compile(p, caller(), {"x"}).proot_obstacle.find("tmpfs mount at /scratch is not a bind or a store") !=
+          std::string::npos);
+    Profile q = pack_like();
+    q.namespaces.net = true;
+    CHECK(compile(q, caller(), {"x"}).proot_obstacle.find("it needs namespaces") == 0);
+}
+
+TEST_CASE("plan: only a pack entry's chdir accepts the root's copy of the caller's directory") {
+    Profile p = pack_like();
+    const auto* cli = find_step<step::Chdir>(compile(p, caller(), {"x"}).steps);
+    REQUIRE(cli);
+    CHECK_FALSE(cli->pack_entry);
+    HostFacts entry = caller();
+    entry.pack_entry = true;
+    const Plan plan = compile(p, entry, {"x"});
+    const auto* in_pack = find_step<step::Chdir>(plan.steps);
+    REQUIRE(in_pack);
+    CHECK(in_pack->pack_entry);
+    CHECK(plan_text(plan).find("\"recreatedCopyAccepted\": true") != std::string::npos);
+    entry.bwrap = true;
+    CHECK_FALSE(find_step<step::Chdir>(compile(p, entry, {"x"}).steps)->pack_entry);
+}
+
 TEST_CASE("plan: rlimits and capabilities are resolved to numbers") {
     Profile p = pack_like();
     p.process.rlimits = {{"RLIMIT_CORE", false, 0, 0}, {"RLIMIT_NOFILE", true, 0, 0}};
