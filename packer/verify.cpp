@@ -1026,7 +1026,14 @@ PackKind pack_kind(const std::string& pack) {
 }
 
 std::string unpack_tarball_pack(const std::string& pack, const std::string& dir) {
-    const std::string prefix = read_tarball(pack, true, nullptr).prefix;
+    const Contents head = read_tarball(pack, true, nullptr);
+    const std::string prefix = head.prefix;
+    // A pack holds what its manifest accounts for: the items' bytes, then the runtime, the
+    // profiles and the file list. More than that (with room for those) is not unpacked: a
+    // hostile tarball does not fill the disk.
+    std::uint64_t limit = 64u << 20, written = 0, members = 0;
+    if (head.manifest)
+        for (const auto& it : parse_manifest(*head.manifest, pack)["items"]) limit += it["size"].get<std::uint64_t>();
     Tarball a = open_tarball(pack);
     std::unique_ptr<archive, int (*)(archive*)> out(archive_write_disk_new(), archive_write_free);
     if (!out) throw Error("out of memory (archive_write_disk_new)", 1);
@@ -1042,6 +1049,7 @@ std::string unpack_tarball_pack(const std::string& pack, const std::string& dir)
     };
     for_each_member(a.get(), pack, [&](archive_entry* e, const char* raw, const std::string& path) {
         if (raw && path.empty()) return true;
+        ++members;
         if (const std::string why = member_name_problem(path); !why.empty()) refuse(path, "has " + why);
         if (!prefix.empty() && path != prefix && path.rfind(prefix + "/", 0) != 0)
             refuse(path, "is outside the pack's top-level directory " + shown(prefix));
@@ -1071,6 +1079,11 @@ std::string unpack_tarball_pack(const std::string& pack, const std::string& dir)
             int r;
             while ((r = archive_read_data_block(a.get(), &buf, &len, &off)) == ARCHIVE_OK) {
                 check_interrupted();
+                written += len;
+                if (written > limit + 512 * members)
+                    refuse(path, "takes the pack past the " + std::to_string(limit) +
+                                     " bytes its manifest accounts for (its items, with room for the runtime, "
+                                     "profiles and file list)");
                 if (archive_write_data_block(out.get(), buf, len, off) < ARCHIVE_WARN)
                     throw Error("cannot unpack " + pack + " (member " + shown(path) +
                                     "): " + (archive_error_string(out.get()) ? archive_error_string(out.get()) : "?"),

@@ -162,6 +162,20 @@ esac
 expect_eq "check: ... nothing was written beside the temporary directory" "" "$(ls -A "$TD/sub")"
 rmdir "$TD/sub"
 
+# A bomb: the same pack with a member of 80 MiB of zeros more than its manifest accounts for.
+rm -rf "$T_TMP/h/escaped"
+head -c $((80 << 20)) /dev/zero >"$T_TMP/h/in/gnu/zeros"
+(cd "$T_TMP/h/in" && tar -czf "$T_TMP/bomb.tar.gz" .burrow bin gnu)
+rm -f "$T_TMP/h/in/gnu/zeros"
+mkdir "$TD/sub"
+t_run env TMPDIR="$TD/sub" "$T_PACK" check "$T_TMP/bomb.tar.gz"
+case $T_STATUS:$T_ERR in
+    1:*"member gnu/zeros: takes the pack past the "*"bytes its manifest accounts for"*) ok "check: more bytes than the manifest accounts for are not unpacked (exit 1)" ;;
+    *) fail "check: more bytes than the manifest accounts for are not unpacked (exit 1)" "$(t_what)" ;;
+esac
+expect_eq "check: ... and its temporary directory is gone" "" "$(ls -A "$TD/sub")"
+rmdir "$TD/sub"
+
 # SIGINT while an entry runs: the entry is killed, the temporary directory removed.
 H=$T_TMP/hello.tar.gz
 check "check: pack hello" "$T_PACK" --store "$FIX_STORE:$FIX_DEST" "$FIX_ITEM_HELLO" -e hello="$FIX_HELLO" -o "$H"
