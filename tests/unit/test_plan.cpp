@@ -135,7 +135,9 @@ TEST_CASE("plan: proot runs host root + stores + plain binds, and says why not o
 
 TEST_CASE("plan: only a pack entry's chdir accepts the root's copy of the caller's directory") {
     Profile p = pack_like();
-    const auto* cli = find_step<step::Chdir>(compile(p, caller(), {"x"}).steps);
+    // Each plan is kept while its steps are looked at: find_step points into it.
+    const Plan cli_plan = compile(p, caller(), {"x"});
+    const auto* cli = find_step<step::Chdir>(cli_plan.steps);
     REQUIRE(cli);
     CHECK_FALSE(cli->pack_entry);
     HostFacts entry = caller();
@@ -146,7 +148,10 @@ TEST_CASE("plan: only a pack entry's chdir accepts the root's copy of the caller
     CHECK(in_pack->pack_entry);
     CHECK(plan_text(plan).find("\"recreatedCopyAccepted\": true") != std::string::npos);
     entry.bwrap = true;
-    CHECK_FALSE(find_step<step::Chdir>(compile(p, entry, {"x"}).steps)->pack_entry);
+    const Plan bwrap_plan = compile(p, entry, {"x"});
+    const auto* as_bwrap = find_step<step::Chdir>(bwrap_plan.steps);
+    REQUIRE(as_bwrap);
+    CHECK_FALSE(as_bwrap->pack_entry);
 }
 
 TEST_CASE("plan: rlimits and capabilities are resolved to numbers") {
@@ -414,7 +419,8 @@ TEST_CASE("plan: the bwrap personality") {
     CHECK(find_step<step::DropCapabilities>(a.steps)->clear_bounding_set);
     p.namespaces.user = false;
     h.uid = h.gid = 0;
-    CHECK_FALSE(find_step<step::DropCapabilities>(compile(p, h, {"true"}).steps)->clear_bounding_set);
+    const Plan as_root = compile(p, h, {"true"});
+    CHECK_FALSE(find_step<step::DropCapabilities>(as_root.steps)->clear_bounding_set);
 }
 
 TEST_CASE("plan: userBlockFd waits for the caller's maps instead of writing them; user2Fd after the root") {
