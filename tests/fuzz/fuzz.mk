@@ -23,7 +23,7 @@ fuzz-build: need-deps
 	    CXXFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
 	    LDFLAGS='$(FUZZ_SAN)' $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
-$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_SUPPORT) $(LAUNCH_LIB) $(PACKER_LIB) $(BUILD)/libburrow.a
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_SUPPORT) $(LAUNCH_LIB) $(PACKER_LIB) $(RUNSTUB_LIB) $(BUILD)/libburrow.a
 	$(CXX) $(LDFLAGS) -fsanitize=fuzzer $(FUZZ_WRAP) -o $@ $(filter %.o,$^) $(BUILD)/libburrow.a $(PACK_LIBS)
 
 # Reached through the pattern rule above, they would otherwise be deleted as intermediates.
