@@ -27,7 +27,6 @@
 #include "packer/store_names.hpp"
 #include "packer/tree.hpp"
 #include "runtime/base/error.hpp"
-#include "runtime/base/run_trailer.hpp"
 
 namespace burrow::pack {
 
